@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shouhou.models import ApiToken, Customer, RoleGrant, Store, User, UserPreference
+
+
+def store_by_code(session: Session, code: str) -> Store | None:
+    return session.scalars(select(Store).where(Store.code == code)).first()
+
+
+def store_by_id(session: Session, store_id: int) -> Store | None:
+    return session.get(Store, store_id)
+
+
+def all_stores(session: Session) -> list[Store]:
+    return list(session.scalars(select(Store).order_by(Store.code)))
+
+
+def user_by_name(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username)).first()
+
+
+def grants_of(session: Session, user_id: int) -> list[RoleGrant]:
+    return list(session.scalars(select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id)))
+
+
+def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+
+
+def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:
+    return session.scalars(select(Customer).where(Customer.store_id == store_id,
+                                                  Customer.external_id == external_id)).first()
+
+
+def preference(session: Session, user_id: int, key: str) -> UserPreference | None:
+    return session.scalars(select(UserPreference).where(UserPreference.user_id == user_id,
+                                                        UserPreference.key == key)).first()
+
+
+def users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))

@@ -1,0 +1,186 @@
+"""Stores, users, role grants, API tokens, sign-in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from shouhou.accounts import repository as repo
+from shouhou.accounts.passwords import hash_password, verify_password
+from shouhou.clock import Clock
+from shouhou.engine.actor import Actor
+from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import require
+from shouhou.errors import Conflict, Invalid, Unauthorized, not_found
+from shouhou.models import ROLES, ApiToken, Customer, RoleGrant, Store, User, UserPreference
+
+TOKEN_PREFIX = "shh_"
+
+
+def create_store(ctx: Ctx, code: str, name: str, *, timezone: str = "Asia/Shanghai",
+                 return_contact: str = "", return_phone: str = "", return_address: str = "") -> Store:
+    require(ctx.actor, "store.admin", None)
+    if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 32:
+        raise Invalid("invalid_store_code", en="Store code must be 1-32 letters, digits, - or _",
+                      zh="店铺代码须为1-32位字母、数字、-或_", code=code)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("invalid_timezone", en="Unknown time zone {timezone}", zh="未知时区 {timezone}",
+                      timezone=timezone) from None
+    if repo.store_by_code(ctx.session, code):
+        raise Conflict("store_exists", en="Store {code} already exists", zh="店铺 {code} 已存在", code=code)
+    store = Store(code=code, name=name, timezone=timezone, return_contact=return_contact,
+                  return_phone=return_phone, return_address=return_address, settings={},
+                  created_at=ctx.clock.now())
+    ctx.session.add(store)
+    ctx.session.flush()
+    return store
+
+
+def get_store(session: Session, code: str) -> Store:
+    store = repo.store_by_code(session, code)
+    if store is None:
+        raise not_found("store", code)
+    return store
+
+
+def get_user(session: Session, username: str) -> User:
+    user = repo.user_by_name(session, username)
+    if user is None:
+        raise not_found("user", username)
+    return user
+
+
+def add_user(ctx: Ctx, username: str, role: str, *, store_code: str | None = None,
+             customer_external_id: str | None = None, password: str | None = None,
+             display_name: str = "") -> User:
+    require(ctx.actor, "user.admin", None)
+    if repo.user_by_name(ctx.session, username):
+        raise Conflict("user_exists", en="User {username} already exists", zh="用户 {username} 已存在",
+                       username=username)
+    user = User(username=username, display_name=display_name or username,
+                password_hash=hash_password(password) if password else None,
+                is_active=True, created_at=ctx.clock.now())
+    ctx.session.add(user)
+    ctx.session.flush()
+    grant(ctx, user, role, store_code=store_code, customer_external_id=customer_external_id)
+    return user
+
+
+def grant(ctx: Ctx, user: User, role: str, *, store_code: str | None = None,
+          customer_external_id: str | None = None) -> RoleGrant:
+    require(ctx.actor, "user.admin", None)
+    if role not in ROLES:
+        raise Invalid("invalid_role", en="Unknown role {role}", zh="未知角色 {role}", role=role, roles=list(ROLES))
+    store = get_store(ctx.session, store_code) if store_code else None
+    if role in ("customer", "integration") and store is None:
+        raise Invalid("store_required", en="A {role} user belongs to one store: give --store",
+                      zh="{role} 用户必须属于一个店铺, 请指定 --store", role=role)
+    if role == "customer":
+        if not customer_external_id:
+            raise Invalid("customer_required", en="A customer user is bound to one customer: give --customer",
+                          zh="客户用户必须绑定一个客户, 请指定 --customer")
+        assert store is not None
+        customer = repo.customer_by_external(ctx.session, store.id, customer_external_id)
+        if customer is None:
+            customer = Customer(store_id=store.id, external_id=customer_external_id, name=user.display_name,
+                                created_at=ctx.clock.now())
+            ctx.session.add(customer)
+            ctx.session.flush()
+        if user.customer_id not in (None, customer.id):
+            raise Conflict("customer_bound", en="User {username} is already bound to another customer",
+                           zh="用户 {username} 已绑定其他客户", username=user.username)
+        user.customer_id = customer.id
+    row = RoleGrant(user_id=user.id, role=role, store_id=store.id if store else None)
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def issue_token(ctx: Ctx, username: str, name: str = "") -> str:
+    """Create an API token; only its hash is kept, so this is the one time it is seen."""
+    require(ctx.actor, "user.admin", None)
+    user = get_user(ctx.session, username)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ctx.session.add(ApiToken(user_id=user.id, name=name or "default", token_hash=hash_token(token),
+                             prefix=token[:10], created_at=ctx.clock.now()))
+    ctx.session.flush()
+    return token
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    grants = tuple((g.role, g.store_id) for g in repo.grants_of(session, user.id))
+    return Actor(user_id=user.id, name=user.username, grants=grants, customer_id=user.customer_id,
+                 display_name=user.display_name)
+
+
+def authenticate_token(session: Session, token: str, clock: Clock) -> Actor:
+    row = repo.token_by_hash(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else None
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("invalid_token", en="The API token is unknown or revoked", zh="API 令牌无效或已吊销")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("user_inactive", en="The user is disabled", zh="用户已停用")
+    return actor_for(session, user)
+
+
+def authenticate_password(session: Session, username: str, password: str) -> Actor:
+    user = repo.user_by_name(session, username)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        raise Unauthorized("bad_credentials", en="Wrong user name or password", zh="用户名或密码错误")
+    return actor_for(session, user)
+
+
+def actor_by_id(session: Session, user_id: int) -> Actor | None:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    return actor_for(session, user)
+
+
+def get_preference(ctx: Ctx, key: str, default: Any = None) -> Any:
+    if ctx.actor.user_id is None:
+        return default
+    row = repo.preference(ctx.session, ctx.actor.user_id, key)
+    return row.value if row else default
+
+
+def set_preference(ctx: Ctx, key: str, value: Any) -> None:
+    if ctx.actor.user_id is None:
+        return
+    row = repo.preference(ctx.session, ctx.actor.user_id, key)
+    if row is None:
+        ctx.session.add(UserPreference(user_id=ctx.actor.user_id, key=key, value=value))
+    else:
+        row.value = value
+    ctx.session.flush()
+
+
+def visible_stores(ctx: Ctx) -> list[Store]:
+    ids = ctx.actor.store_ids()
+    stores = repo.all_stores(ctx.session)
+    return stores if ids is None else [s for s in stores if s.id in ids]
+
+
+def find_staff(ctx: Ctx, username: str, store_id: int, roles: frozenset[str]) -> User:
+    """A user holding one of `roles` in the store, e.g. an assignee."""
+    user = repo.user_by_name(ctx.session, username)
+    if user is None or not user.is_active:
+        raise not_found("user", username)
+    if not any(g.role in roles and g.store_id in (None, store_id) for g in repo.grants_of(ctx.session, user.id)):
+        raise Invalid("assignee_not_staff", en="{user} does not hold {roles} in this store",
+                      zh="{user} 在本店铺没有 {roles} 角色", user=username, roles=sorted(roles))
+    return user
+
+
+def is_empty(session: Session) -> bool:
+    return not repo.all_stores(session)

@@ -1,0 +1,54 @@
+"""create_app(settings): routers, one error→HTTP mapping, one session per request."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shouhou import __version__
+from shouhou.api import docs_ui, errors, ops
+from shouhou.api.observability import RequestContext, configure_logging
+from shouhou.api.unit_of_work import UnitOfWork
+from shouhou.clock import Clock, SystemClock
+from shouhou.config import Settings, get_settings
+from shouhou.db import Database
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None,
+               clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    db = db or Database(settings.database_url)
+    clock = clock or SystemClock()
+    app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="After-sales service platform. Money is a decimal string in yuan; times are "
+                              "ISO 8601 with offset; errors are {\"error\": {code, message, details}}.")
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock
+    errors.install(app)
+    docs_ui.install(app)
+    for router in _routers():
+        app.include_router(router)
+    _install_web(app, settings)
+    app.add_middleware(UnitOfWork, db=db, clock=clock)
+    app.add_middleware(RequestContext)
+    return app
+
+
+def _routers() -> list:
+    from shouhou.accounts.endpoints import router as accounts
+    from shouhou.cases.endpoints import router as cases
+    from shouhou.orders.endpoints import router as orders
+
+    from shouhou.webhooks.endpoints import router as webhooks
+
+    return [ops.router, accounts, orders, cases, webhooks]
+
+
+def _install_web(app: FastAPI, settings: Settings) -> None:
+    try:
+        from shouhou.web.console import install
+    except ImportError:  # console not built yet
+        return
+    install(app, settings)

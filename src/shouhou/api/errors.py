@@ -1,0 +1,60 @@
+"""The one place that turns domain errors into HTTP: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shouhou.api.lang import request_lang
+from shouhou.errors import ShouhouError
+
+STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409}
+log = logging.getLogger("shouhou.api")
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def public_details(err: ShouhouError) -> dict[str, Any]:
+    # *_zh / *_en keys only feed the message templates.
+    return {k: v for k, v in err.details.items() if not k.endswith(("_zh", "_en"))}
+
+
+def render(err: ShouhouError, lang: str) -> JSONResponse:
+    status = STATUS.get(err.kind, 422)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(err.code, err.message(lang), public_details(err)), status_code=status,
+                        headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ShouhouError)
+    async def _domain(request: Request, exc: ShouhouError) -> JSONResponse:
+        return render(exc, request_lang(request))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = request_lang(request)
+        errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        msg = "The request has invalid fields" if lang == "en" else "请求中有字段不合法"
+        return JSONResponse(error_body("validation_failed", msg, {"errors": errors}), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        return JSONResponse(error_body(codes.get(exc.status_code, "http_error"), str(exc.detail)),
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        lang = request_lang(request)
+        msg = "Internal error; nothing was changed" if lang == "en" else "服务器内部错误, 未做任何更改"
+        return JSONResponse(error_body("internal_error", msg), status_code=500)

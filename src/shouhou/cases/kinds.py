@@ -1,0 +1,23 @@
+"""Case types and the context that serves each: `create(ctx, raw)` and `describe(ctx, case)`.
+
+A new type registers its workflow in its own `workflow.py` and is listed here.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from shouhou.consultations import service as consultations
+from shouhou.errors import Invalid
+
+KINDS: dict[str, ModuleType] = {
+    "consultation": consultations,
+}
+
+
+def kind_of(case_type: str) -> ModuleType:
+    try:
+        return KINDS[case_type]
+    except KeyError:
+        raise Invalid("unknown_case_type", en="Unknown case type {type}", zh="未知的售后类型 {type}",
+                      type=case_type, known=sorted(KINDS)) from None

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from shouhou.models import Case, CaseEvent, Customer, Order, Store, User
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    store_ids: set[int] | None = None  # None = every store
+    customer_id: int | None = None  # a buyer sees only their own cases
+    type: str | None = None
+    status: list[str] | None = None
+    order_no: str | None = None
+    customer: str | None = None  # external id
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    no: str | None = None
+    assignee_id: int | None = None
+    store_code: str | None = None
+
+
+def case_by_no(session: Session, no: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.no == no)).first()
+
+
+def filtered(f: CaseFilter) -> Select[tuple[Case]]:
+    stmt = select(Case)
+    if f.store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(f.store_ids))
+    if f.customer_id is not None:
+        stmt = stmt.where(Case.customer_id == f.customer_id)
+    if f.type:
+        stmt = stmt.where(Case.type == f.type)
+    if f.status:
+        stmt = stmt.where(Case.status.in_(f.status))
+    if f.no:
+        stmt = stmt.where(Case.no.contains(f.no))
+    if f.order_no:
+        stmt = stmt.where(Case.order_id.in_(select(Order.id).where(Order.order_no == f.order_no)))
+    if f.customer:
+        stmt = stmt.where(Case.customer_id.in_(select(Customer.id).where(Customer.external_id == f.customer)))
+    if f.store_code:
+        stmt = stmt.where(Case.store_id.in_(select(Store.id).where(Store.code == f.store_code)))
+    if f.created_from:
+        stmt = stmt.where(Case.created_at >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(Case.created_at < f.created_to)
+    if f.assignee_id is not None:
+        stmt = stmt.where(Case.assignee_id == f.assignee_id)
+    return stmt
+
+
+def page(session: Session, f: CaseFilter, *, after_id: int | None, limit: int) -> list[Case]:
+    """Newest first, keyset on id so that deep pages cost the same as the first."""
+    stmt = filtered(f)
+    if after_id is not None:
+        stmt = stmt.where(Case.id < after_id)
+    return list(session.scalars(stmt.order_by(Case.id.desc()).limit(limit)))
+
+
+def events_of(session: Session, case_id: int, *, public_only: bool) -> list[CaseEvent]:
+    stmt = select(CaseEvent).where(CaseEvent.case_id == case_id)
+    if public_only:
+        stmt = stmt.where(CaseEvent.visibility == "public")
+    return list(session.scalars(stmt.order_by(CaseEvent.seq)))
+
+
+def by_ids(session: Session, model: type, ids: Iterable[int | None]) -> dict[int, object]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(wanted)))}
+
+
+def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    return {i: u.username for i, u in by_ids(session, User, ids).items()}  # type: ignore[attr-defined]

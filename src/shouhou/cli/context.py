@@ -1,0 +1,42 @@
+"""A CLI command is a unit of work: open a session, act as the operator, commit at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from shouhou.clock import Clock, SystemClock
+from shouhou.config import Settings, get_settings
+from shouhou.db import Database
+from shouhou.engine.actor import Actor
+from shouhou.engine.context import Ctx
+from shouhou.errors import ShouhouError
+
+# Whoever runs the CLI on the server is its administrator.
+OPERATOR = Actor(user_id=None, name="cli", grants=(("admin", None),))
+
+
+def lang_of(settings: Settings) -> str:
+    return "en" if settings.default_language.lower().startswith("en") else "zh"
+
+
+@contextmanager
+def cli_ctx(actor: Actor = OPERATOR, clock: Clock | None = None) -> Iterator[Ctx]:
+    settings = get_settings()
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            yield Ctx(session=session, actor=actor, clock=clock or SystemClock(), settings=settings,
+                      lang=lang_of(settings))
+    except ShouhouError as exc:
+        fail(exc, settings)
+    finally:
+        db.dispose()
+
+
+def fail(exc: ShouhouError, settings: Settings | None = None) -> None:
+    lang = lang_of(settings or get_settings())
+    typer.echo(f"error [{exc.code}]: {exc.message(lang)}", err=True)
+    raise typer.Exit(code=2)

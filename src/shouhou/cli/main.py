@@ -1,0 +1,204 @@
+"""`shouhou`: admin, import/export, timers, demo data, serving."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from shouhou.accounts import service as accounts
+from shouhou.cli.context import cli_ctx, fail
+from shouhou.config import get_settings
+from shouhou.errors import Invalid
+
+app = typer.Typer(help="shouhou 售后 — after-sales service platform", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+store_app = typer.Typer(help="Stores (店铺)", no_args_is_help=True)
+user_app = typer.Typer(help="Users and roles", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens", no_args_is_help=True)
+timers_app = typer.Typer(help="Case deadlines", no_args_is_help=True)
+import_app = typer.Typer(help="Import data from CSV/XLSX", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(timers_app, name="timers")
+app.add_typer(import_app, name="import")
+
+
+@app.command()
+def init() -> None:
+    """Create the database or migrate it to the latest schema."""
+    from shouhou.db.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    typer.echo(f"database ready: {_safe_url(settings.database_url)}")
+
+
+@app.command()
+def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
+          port: int = typer.Option(None, help="default 8000")) -> None:
+    """Serve the API and the web console."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("shouhou.api.app:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, log_config=None, proxy_headers=True)
+
+
+@app.command()
+def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None:
+    """Fire due timers and deliver webhooks, continuously, with the real clock."""
+    from shouhou.clock import SystemClock
+    from shouhou.db import Database
+    from shouhou.engine.sweep import run_due
+    from shouhou.webhooks.delivery import deliver_due, dispatch_outbox
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    clock = SystemClock()
+    stop = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    typer.echo("worker started")
+    while not stop:
+        swept = run_due(db, settings, clock.now())
+        dispatch_outbox(db, settings, clock)
+        deliver_due(db, settings, clock)
+        if once:
+            typer.echo(f"fired {swept.fired}, skipped {swept.skipped}, failed {swept.failed}")
+            break
+        if swept.total == 0:
+            time.sleep(settings.worker_poll_seconds)
+    db.dispose()
+
+
+@timers_app.command("run")
+def timers_run(as_of: str = typer.Option(None, "--as-of", help="ISO 8601 instant; default now")) -> None:
+    """Fire every timer due at that instant, then exit."""
+    from shouhou.clock import SystemClock
+    from shouhou.db import Database
+    from shouhou.engine.sweep import run_due
+
+    settings = get_settings()
+    when = SystemClock().now() if not as_of else _instant(as_of)
+    db = Database(settings.database_url)
+    result = run_due(db, settings, when)
+    db.dispose()
+    typer.echo(f"fired {result.fired}, skipped {result.skipped}, failed {result.failed} (as of {when.isoformat()})")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        fail(Invalid("invalid_time", en="--as-of must be ISO 8601, e.g. 2026-11-30T12:00:00+08:00",
+                     zh="--as-of 须为 ISO 8601 时间, 例如 2026-11-30T12:00:00+08:00"))
+        raise
+    if dt.tzinfo is None:
+        fail(Invalid("invalid_time", en="--as-of needs a UTC offset", zh="--as-of 需要时区偏移"))
+    return dt
+
+
+@store_app.command("add")
+def store_add(code: str, name: str = typer.Option(..., "--name"),
+              timezone: str = typer.Option("Asia/Shanghai", "--timezone"),
+              return_contact: str = typer.Option("", "--return-contact"),
+              return_phone: str = typer.Option("", "--return-phone"),
+              return_address: str = typer.Option("", "--return-address")) -> None:
+    """Add a store (tenant)."""
+    with cli_ctx() as ctx:
+        accounts.create_store(ctx, code, name, timezone=timezone, return_contact=return_contact,
+                              return_phone=return_phone, return_address=return_address)
+    typer.echo(f"store {code} added")
+
+
+@user_app.command("add")
+def user_add(name: str, role: str = typer.Option(..., "--role"), store: str = typer.Option(None, "--store"),
+             customer: str = typer.Option(None, "--customer", help="external id of the customer (role customer)"),
+             password: str = typer.Option(None, "--password"),
+             display_name: str = typer.Option("", "--display-name")) -> None:
+    """Add a user with one role (in one store, or every store when --store is omitted)."""
+    with cli_ctx() as ctx:
+        accounts.add_user(ctx, name, role, store_code=store, customer_external_id=customer, password=password,
+                          display_name=display_name)
+    typer.echo(f"user {name} added as {role}" + (f" in {store}" if store else " in every store"))
+
+
+@user_app.command("grant")
+def user_grant(name: str, role: str = typer.Option(..., "--role"), store: str = typer.Option(None, "--store")) -> None:
+    """Give an existing user another role."""
+    with cli_ctx() as ctx:
+        accounts.grant(ctx, accounts.get_user(ctx.session, name), role, store_code=store)
+    typer.echo(f"{name} is now also {role}" + (f" in {store}" if store else ""))
+
+
+@token_app.command("issue")
+def token_issue(name: str, label: str = typer.Option("", "--label")) -> None:
+    """Issue an API token for a user; the token is printed once, on the last line."""
+    with cli_ctx() as ctx:
+        token = accounts.issue_token(ctx, name, label)
+    typer.echo(f"token for {name} (shown once; store it safely):")
+    typer.echo(token)
+
+
+@import_app.command("orders")
+def import_orders(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True)) -> None:
+    """Import orders from CSV/XLSX (layout: docs/orders.md). Nothing is imported if any row is bad."""
+    from shouhou.orders.importer import import_orders as run_import
+
+    with cli_ctx() as ctx:
+        result = run_import(ctx, file)
+        if not result.ok:
+            ctx.session.rollback()
+            for e in result.errors:
+                field = f" [{e['field']}]" if e.get("field") else ""
+                typer.echo(f"row {e['row']}{field}: {e['message']}", err=True)
+            typer.echo(f"{len(result.errors)} error(s); nothing imported", err=True)
+            raise typer.Exit(code=2)
+    typer.echo(f"imported {result.created} order(s); {result.unchanged} already present and unchanged")
+
+
+@app.command()
+def demo(force: bool = typer.Option(False, "--force", help="wipe the database first"),
+         if_empty: bool = typer.Option(False, "--if-empty", help="only load into an empty database")) -> None:
+    """A fresh database with stores, a user per role, products, orders and cases in many states."""
+    from shouhou.demo import load_demo, reset_database
+
+    settings = get_settings()
+    if force:
+        reset_database(settings.database_url)
+    else:
+        from shouhou.db.migrate import upgrade
+
+        upgrade(settings.database_url)
+    with cli_ctx() as ctx:
+        if not accounts.is_empty(ctx.session):
+            if if_empty:
+                typer.echo("database already has data; demo not loaded")
+                return
+            fail(Invalid("database_not_empty", en="The database has data; use --force to wipe it",
+                         zh="数据库已有数据; 使用 --force 清空后重建"))
+        logins = load_demo(ctx)
+    typer.echo("demo loaded. logins (user / password / role / store):")
+    for row in logins:
+        typer.echo("  " + " / ".join(row))
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+if __name__ == "__main__":
+    app()

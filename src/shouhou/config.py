@@ -1,0 +1,58 @@
+"""Settings: the only reader of the environment (prefix SHOUHOU_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOUHOU_", env_file=None, extra="ignore")
+
+    database_url: str = Field(default="sqlite:///var/shouhou.sqlite3",
+                              description="sqlite:///path or postgresql+psycopg://user@host/db")
+    secret_key: str = Field(default="", description="signs console sessions; generated into var/ when empty")
+    var_dir: Path = Field(default=Path("var"), description="where the SQLite file, secret and uploads live")
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh-CN"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+    case_number_prefix: str = "AS"
+    worker_poll_seconds: float = 2.0
+    timer_batch_size: int = 500
+    refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "shouhou@localhost"
+    cookie_secure: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def resolved_secret(self) -> str:
+        """A stable secret without committing one: read or create var/secret_key."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

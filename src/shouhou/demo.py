@@ -1,0 +1,143 @@
+"""Demo data: stores, a user per role, products, orders and cases in many states.
+
+Everything goes through the same services as real traffic, so the demo is also a smoke test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from shouhou.accounts import service as accounts
+from shouhou.cases import service as cases
+from shouhou.engine.context import Ctx
+from shouhou.fields import local_iso
+from shouhou.orders import service as orders
+from shouhou.orders.schemas import OrderIn
+
+PASSWORD = "shouhou123"
+STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor", "supervisor", "S1"),
+         ("agent", "agent", "S1"), ("reviewer", "reviewer", "S1"), ("finance", "finance", "S1"),
+         ("warehouse", "warehouse", "S1"), ("technician", "technician", "S1"), ("agent2", "agent", "S2"),
+         ("reviewer2", "reviewer", "S2"), ("shop", "integration", "S1")]
+BUYERS = [("buyer", "S1", "u1001", "张三"), ("buyer2", "S1", "u1002", "李四"), ("buyer3", "S2", "u2001", "王五")]
+
+
+def reset_database(url: str) -> None:
+    """Drop everything and migrate from scratch."""
+    from shouhou.db import Base, make_engine
+    from shouhou.db.migrate import upgrade
+
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    else:
+        import shouhou.models  # noqa: F401
+        from sqlalchemy import text
+
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        engine.dispose()
+    upgrade(url)
+
+
+def load_demo(ctx: Ctx) -> list[tuple[str, ...]]:
+    accounts.create_store(ctx, "S1", "优选家电旗舰店", return_contact="售后仓 刘师傅", return_phone="021-55550000",
+                          return_address="上海市嘉定区安亭镇墨玉路 88 号 售后仓")
+    accounts.create_store(ctx, "S2", "潮流服饰店", return_contact="退货组", return_phone="0571-88880000",
+                          return_address="杭州市余杭区文一西路 1 号")
+    logins = []
+    for username, role, store in STAFF:
+        accounts.add_user(ctx, username, role, store_code=store, password=PASSWORD,
+                          display_name=username)
+        logins.append((username, PASSWORD, role, store or "*"))
+    now = ctx.clock.now()
+    for doc in _orders(ctx, now):
+        orders.push_order(ctx, OrderIn.model_validate(doc))
+    for username, store, external_id, name in BUYERS:
+        accounts.add_user(ctx, username, "customer", store_code=store, customer_external_id=external_id,
+                          password=PASSWORD, display_name=name)
+        logins.append((username, PASSWORD, f"customer {external_id}", store))
+    _consultations(ctx)
+    ctx.session.flush()
+    return logins
+
+
+def _as(ctx: Ctx, username: str) -> Ctx:
+    return replace(ctx, actor=accounts.actor_for(ctx.session, accounts.get_user(ctx.session, username)))
+
+
+def _consultations(ctx: Ctx) -> None:
+    agent, buyer = _as(ctx, "agent"), _as(ctx, "buyer")
+    plan: list[tuple[Ctx, dict[str, Any], list[tuple[str, dict[str, Any]]]]] = [
+        (buyer, {"type": "consultation", "order_no": "D1001", "subject": "滚筒洗衣机怎么清洗滤网?",
+                 "channel": "portal"}, []),
+        (agent, {"type": "consultation", "store": "S1", "customer": "u1002", "subject": "空调遥控器失灵",
+                 "channel": "hotline"}, [("assign", {})]),
+        (agent, {"type": "consultation", "order_no": "D1002", "subject": "冰箱噪音较大是否正常",
+                 "channel": "chat"}, [("assign", {}), ("reply", {"message": "请提供冰箱型号和噪音视频"}),
+                                      ("wait_on_customer", {})]),
+        (agent, {"type": "consultation", "order_no": "D1001", "subject": "安装预约时间",
+                 "channel": "hotline"}, [("assign", {}), ("resolve", {"resolution": "已预约周六上午安装"})]),
+        (agent, {"type": "consultation", "store": "S1", "customer": "u1001", "subject": "发票抬头修改",
+                 "channel": "email"}, [("assign", {}), ("resolve", {"resolution": "已重开发票"}), ("close", {})]),
+    ]
+    for who, body, steps in plan:
+        case = cases.create(who, body)
+        for action, fields in steps:
+            cases.transition(agent, case.no, action, case.version, fields)
+
+
+def _orders(ctx: Ctx, now: Any) -> list[dict[str, Any]]:
+    t = lambda days: local_iso(now - timedelta(days=days), "Asia/Shanghai")  # noqa: E731
+    buyer = {"external_id": "u1001", "name": "张三", "phone": "13800000000", "level": "vip",
+             "address": "上海市浦东新区世纪大道 100 号"}
+    buyer2 = {"external_id": "u1002", "name": "李四", "phone": "13900000000", "level": "normal",
+              "address": "北京市朝阳区建国路 1 号"}
+    buyer3 = {"external_id": "u2001", "name": "王五", "phone": "13700000000", "level": "normal",
+              "address": "杭州市西湖区文三路 2 号"}
+    washer = {"line_no": 1, "sku": "WM-10KG", "name": "滚筒洗衣机 10kg", "category": "appliance", "qty": 1,
+              "unit_price": "2999.00", "tags": ["sanbao", "installation_required"], "warranty_months": 12,
+              "serials": ["WM10-2026-0001"]}
+    return [
+        _order("D1001", "S1", buyer, t(3), "alipay", [washer], shipped=(t(3), t(1)), free_shipping=True),
+        _order("D1002", "S1", buyer2, t(20), "wechat",
+               [{"line_no": 1, "sku": "FR-500L", "name": "对开门冰箱 500L", "category": "appliance", "qty": 1,
+                 "unit_price": "4599.00", "tags": ["sanbao"], "warranty_months": 12, "serials": ["FR5-0042"]}],
+               shipped=(t(19), t(17)), free_shipping=True),
+        _order("D1003", "S1", buyer, t(1), "bank_card",
+               [{"line_no": 1, "sku": "KT-01", "name": "电热水壶", "category": "small_appliance", "qty": 2,
+                 "unit_price": "129.00"},
+                {"line_no": 2, "sku": "FLT-3", "name": "净水滤芯 3 支装", "category": "consumable", "qty": 1,
+                 "unit_price": "199.00", "discount": "20.00"}], shipping_fee="10.00", discount="30.00"),
+        _order("D1004", "S1", buyer, t(5), "credit_card",
+               [{"line_no": 1, "sku": "HD-9", "name": "吹风机", "category": "small_appliance", "qty": 1,
+                 "unit_price": "399.00"}], shipped=(t(5), t(3)), free_shipping=True),
+        _order("T2001", "S2", buyer3, t(4), "alipay",
+               [{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M码", "category": "apparel", "qty": 2,
+                 "unit_price": "99.00"}], shipped=(t(4), t(2)), shipping_fee="10.00", discount="20.00"),
+    ]
+
+
+def _order(no: str, store: str, customer: dict, placed: Any, method: str, lines: list[dict[str, Any]], *,
+           shipped: tuple[Any, Any] | None = None, shipping_fee: str = "0.00", discount: str = "0.00",
+           free_shipping: bool = False) -> dict[str, Any]:
+    from shouhou.money import format_fen, parse_yuan
+
+    goods = sum(line["qty"] * parse_yuan(line["unit_price"]) - parse_yuan(line.get("discount", "0"))
+                for line in lines)
+    amount = goods - parse_yuan(discount) + parse_yuan(shipping_fee)
+    doc: dict[str, Any] = {"order_no": no, "store": store, "customer": customer, "channel": "online",
+                           "placed_at": placed, "paid_at": placed, "payment": {"method": method,
+                                                                                 "amount": format_fen(amount)},
+                           "shipping_fee": shipping_fee, "free_shipping": free_shipping, "discount": discount,
+                           "lines": lines, "shipments": []}
+    if shipped:
+        doc["shipments"] = [{"carrier": "SF", "tracking_no": f"SF{no}", "shipped_at": shipped[0],
+                             "delivered_at": shipped[1], "signed_at": shipped[1]}]
+    return doc

@@ -1,0 +1,13 @@
+"""Write outbox rows in the caller's transaction; delivery happens after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shouhou.engine.context import Ctx
+from shouhou.models import Case, OutboxMessage
+
+
+def emit(ctx: Ctx, topic: str, payload: dict[str, Any], *, store_id: int, case: Case | None = None) -> None:
+    ctx.session.add(OutboxMessage(store_id=store_id, topic=topic, case_id=case.id if case else None,
+                                  payload=payload, created_at=ctx.clock.now()))

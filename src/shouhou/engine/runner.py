@@ -1,0 +1,208 @@
+"""The one engine that runs every workflow declaration.
+
+A transition: validate payload → permission → version → source state → claim the case
+with compare-and-swap on its version → guard → effect → new status → event → timers →
+outbox, all inside the caller's transaction. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import update
+
+from shouhou.engine import timers
+from shouhou.engine.context import Ctx
+from shouhou.engine.numbers import next_case_no
+from shouhou.engine.outbox import emit
+from shouhou.engine.permissions import may_act
+from shouhou.engine.registry import workflow_for
+from shouhou.engine.workflow import Action, Workflow
+from shouhou.errors import Conflict, Invalid, forbidden, validation_failed
+from shouhou.fields import invalid_fields
+from shouhou.metrics import TRANSITIONS
+from shouhou.models import Case, CaseEvent
+
+
+@dataclass
+class Step:
+    """What guards and effects see and may change."""
+
+    ctx: Ctx
+    case: Case
+    workflow: Workflow
+    action: Action
+    payload: Any
+    from_status: str | None
+    # Extra facts recorded in the event (beyond the payload), e.g. the computed amount.
+    record: dict[str, Any] = field(default_factory=dict)
+    visibility: str = "public"
+
+
+def parse_payload(action: Action, raw: dict[str, Any] | BaseModel | None) -> BaseModel | None:
+    if action.payload is None:
+        if raw:
+            extra = sorted(raw) if isinstance(raw, dict) else []
+            if extra:
+                raise validation_failed([{"loc": [k], "msg": "unexpected field", "type": "extra_forbidden"}
+                                         for k in extra])
+        return None
+    if isinstance(raw, action.payload):
+        return raw
+    try:
+        return action.payload.model_validate(raw or {})
+    except ValidationError as exc:
+        raise invalid_fields(exc) from None
+
+
+def _dump(payload: BaseModel | None) -> dict[str, Any]:
+    return payload.model_dump(mode="json", exclude_none=True) if payload is not None else {}
+
+
+def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | dict | None = None,
+                *, record: dict[str, Any] | None = None) -> Step:
+    """Insert a new case in the workflow's initial state, with its first event and timers.
+
+    The caller fills store, customer, order, subject etc. on `case`; the engine sets number,
+    status, version and times.
+    """
+    action = workflow.create
+    parsed = parse_payload(action, payload)
+    if not may_act(ctx.actor, action.roles, case.store_id, case.customer_id):
+        raise forbidden(f"{workflow.type}.{action.name}", store_id=case.store_id)
+    now = ctx.clock.now()
+    case.type = workflow.type
+    case.no = next_case_no(ctx)
+    case.version = 1
+    case.created_at = case.updated_at = now
+    case.created_by_id = ctx.actor.user_id
+    case.status = action.targets[0] or workflow.states[0].name
+    ctx.session.add(case)
+    ctx.session.flush()
+    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}))
+    if action.guard:
+        action.guard(step)
+    if action.effect:
+        chosen = action.effect(step)
+        if chosen:
+            case.status = _checked_target(action, chosen)
+    _finish(step, new_version=1)
+    return step
+
+
+def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | BaseModel | None = None) -> Step:
+    workflow = workflow_for(case.type)
+    action = workflow.action(name)
+    if action is None:
+        raise Invalid("unknown_action", en="{type} has no action {action}", zh="{type} 没有操作 {action}",
+                      type=case.type, action=name, actions=[a.name for a in workflow.actions])
+    parsed = parse_payload(action, payload)
+    if not may_act(ctx.actor, action.roles, case.store_id, case.customer_id):
+        raise forbidden(f"{case.type}.{name}", store_id=case.store_id, case=case.no)
+    if case.version != version:
+        raise version_conflict(case, version)
+    if case.status not in action.sources:
+        raise invalid_transition(workflow, case, action)
+    _claim(ctx, case, version)
+    step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility)
+    if action.offered and not action.offered(step):
+        raise invalid_transition(workflow, case, action)
+    if action.guard:
+        action.guard(step)
+    target = action.targets[0]
+    if action.effect:
+        chosen = action.effect(step)
+        if chosen is not None:
+            target = chosen
+    if target is not None:
+        case.status = _checked_target(action, target)
+    _finish(step, new_version=version + 1)
+    TRANSITIONS.labels(case.type, name).inc()
+    return step
+
+
+def _claim(ctx: Ctx, case: Case, version: int) -> None:
+    """Compare-and-swap on the version: of two concurrent actions only one gets the row."""
+    result = ctx.session.execute(
+        update(Case).where(Case.id == case.id, Case.version == version)
+        .values(version=version + 1, updated_at=ctx.clock.now()),
+        execution_options={"synchronize_session": False})
+    if result.rowcount != 1:
+        raise version_conflict(case, version)
+    # Keep the ORM copy in step without emitting another UPDATE for these columns.
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    set_committed_value(case, "version", version + 1)
+    set_committed_value(case, "updated_at", ctx.clock.now())
+
+
+def _checked_target(action: Action, target: str) -> str:
+    if target not in action.targets:
+        raise RuntimeError(f"effect of {action.name} chose {target}, not one of {action.targets}")
+    return target
+
+
+def _finish(step: Step, *, new_version: int) -> None:
+    ctx, case, workflow, action = step.ctx, step.case, step.workflow, step.action
+    now = ctx.clock.now()
+    moved = step.from_status != case.status
+    state = workflow.state(case.status)
+    if moved:
+        if step.from_status is not None:
+            timers.cancel(ctx, case, tuple(t.kind for t in workflow.state(step.from_status).timers))
+        if state.terminal:
+            timers.cancel(ctx, case)
+            case.closed_at = now
+        elif step.from_status is not None and workflow.state(step.from_status).terminal:
+            case.closed_at = None
+        for spec in state.timers:
+            timers.arm(ctx, case, spec, now + spec.duration(step))
+    if action.cancels_timers:
+        timers.cancel(ctx, case, action.cancels_timers)
+    for spec in action.sets_timers:
+        timers.arm(ctx, case, spec, now + spec.duration(step))
+    payload = {**_dump(step.payload), **step.record}
+    actor = ctx.actor
+    ctx.session.add(CaseEvent(
+        store_id=case.store_id, case_id=case.id, seq=new_version, action=action.name,
+        from_status=step.from_status, to_status=case.status, actor_id=actor.user_id,
+        actor_name=actor.name, actor_role=actor.primary_role(case.store_id), at=now,
+        visibility=step.visibility, payload=payload))
+    emit(ctx, "case.created" if step.from_status is None else "case.transitioned", {
+        "case": case.no, "type": case.type, "action": action.name, "from": step.from_status,
+        "to": case.status, "version": new_version, "at": now.isoformat(), "actor": actor.name,
+    }, store_id=case.store_id, case=case)
+    ctx.session.flush()
+
+
+def available_actions(ctx: Ctx, case: Case) -> list[Action]:
+    """The actions this caller may take on this case now — the same test the engine applies."""
+    workflow = workflow_for(case.type)
+    out = []
+    for action in workflow.actions:
+        if case.status not in action.sources or action.system_only:
+            continue
+        if not may_act(ctx.actor, action.roles, case.store_id, case.customer_id):
+            continue
+        if action.offered and not action.offered(Step(ctx, case, workflow, action, None, case.status)):
+            continue
+        out.append(action)
+    return out
+
+
+def version_conflict(case: Case, expected: int) -> Conflict:
+    return Conflict("version_conflict",
+                    en="Case {case} has changed (version {current}, you sent {expected}); reload and retry",
+                    zh="售后单 {case} 已被修改(当前版本 {current}, 提交版本 {expected}), 请刷新后重试",
+                    case=case.no, expected=expected, current=case.version)
+
+
+def invalid_transition(workflow: Workflow, case: Case, action: Action) -> Conflict:
+    state = workflow.state(case.status)
+    return Conflict("invalid_transition",
+                    en="Cannot {action} a case that is {status_en}",
+                    zh="售后单当前状态为「{status_zh}」, 不能执行「{action_zh}」",
+                    case=case.no, action=action.name, action_zh=action.zh, status=case.status,
+                    status_zh=state.zh, status_en=state.en, allowed_from=sorted(action.sources))

@@ -1,0 +1,60 @@
+"""Arming, cancelling and describing case timers. Firing lives in sweep.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from shouhou.engine.context import Ctx
+from shouhou.engine.workflow import TimerSpec, Workflow
+from shouhou.models import Case, Timer
+
+
+def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
+    timer = Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
+                  due_at=due_at, state="pending", created_at=ctx.clock.now(), payload={})
+    ctx.session.add(timer)
+    return timer
+
+
+def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None = None) -> int:
+    """Cancel pending timers of a case: all of them, or only the given kinds."""
+    stmt = (update(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
+            .values(state="cancelled", fired_at=ctx.clock.now()))
+    if kinds is not None:
+        stmt = stmt.where(Timer.kind.in_(kinds))
+    return ctx.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
+
+
+def spec_for(workflow: Workflow, kind: str) -> TimerSpec | None:
+    for s in workflow.states:
+        for t in s.timers:
+            if t.kind == kind:
+                return t
+    for a in (workflow.create, *workflow.actions):
+        for t in a.sets_timers:
+            if t.kind == kind:
+                return t
+    return None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    at: datetime
+    kind: str
+    action: str
+    zh: str
+    en: str
+
+
+def next_deadline(ctx: Ctx, workflow: Workflow, case: Case) -> Deadline | None:
+    timer = ctx.session.scalars(
+        select(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
+        .order_by(Timer.due_at, Timer.id).limit(1)).first()
+    if timer is None:
+        return None
+    spec = spec_for(workflow, timer.kind)
+    zh, en = (spec.zh, spec.en) if spec else (timer.action, timer.action)
+    return Deadline(at=timer.due_at, kind=timer.kind, action=timer.action, zh=zh, en=en)

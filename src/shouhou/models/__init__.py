@@ -1,0 +1,17 @@
+"""ORM models, one module per aggregate. Importing this package registers every table."""
+
+from shouhou.models.account import ROLES, ApiToken, RoleGrant, User, UserPreference
+from shouhou.models.case import Case, CaseEvent, CaseLink, CaseNumber
+from shouhou.models.customer import Customer
+from shouhou.models.idempotency import IdempotencyRecord
+from shouhou.models.order import CHANNELS, PAYMENT_METHODS, Order, OrderLine, Shipment
+from shouhou.models.outbox import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from shouhou.models.product import Product
+from shouhou.models.store import Store
+from shouhou.models.timer import Timer
+
+__all__ = [
+    "ROLES", "CHANNELS", "PAYMENT_METHODS", "ApiToken", "Case", "CaseEvent", "CaseLink", "CaseNumber",
+    "Customer", "IdempotencyRecord", "Order", "OrderLine", "OutboxMessage", "Product", "RoleGrant",
+    "Shipment", "Store", "Timer", "User", "UserPreference", "WebhookDelivery", "WebhookEndpoint",
+]

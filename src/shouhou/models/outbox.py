@@ -1,0 +1,52 @@
+"""Side effects leave through the outbox, written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shouhou.db import Base
+from shouhou.db.types import PortableJSON, UTCDateTime
+from shouhou.models._mixins import BigId, Created, IdPk, StoreScoped
+
+
+class OutboxMessage(IdPk, StoreScoped, Created, Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_pending", "id", sqlite_where=text("dispatched_at IS NULL"),
+              postgresql_where=text("dispatched_at IS NULL")),
+    )
+
+    topic: Mapped[str] = mapped_column(String(60), nullable=False)
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookEndpoint(IdPk, StoreScoped, Created, Base):
+    __tablename__ = "webhook_endpoint"
+
+    url: Mapped[str] = mapped_column(String(500), nullable=False)
+    secret: Mapped[str] = mapped_column(String(100), nullable=False)
+    topics: Mapped[list[str]] = mapped_column(PortableJSON, nullable=False, default=list)  # [] = all
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class WebhookDelivery(IdPk, StoreScoped, Created, Base):
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        Index("ix_webhook_delivery_due", "next_attempt_at", sqlite_where=text("state = 'pending'"),
+              postgresql_where=text("state = 'pending'")),
+    )
+
+    endpoint_id: Mapped[int] = mapped_column(BigId, ForeignKey("webhook_endpoint.id"), index=True, nullable=False)
+    outbox_id: Mapped[int] = mapped_column(BigId, ForeignKey("outbox.id"), index=True, nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")  # pending|delivered|dead
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shouhou.models import Order, OrderLine, Product, Shipment, Store
+
+
+def order_by_no(session: Session, store_id: int, order_no: str) -> Order | None:
+    return session.scalars(select(Order).where(Order.store_id == store_id, Order.order_no == order_no)).first()
+
+
+def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None) -> list[Order]:
+    stmt = select(Order).where(Order.order_no == order_no)
+    if store_ids is not None:
+        stmt = stmt.where(Order.store_id.in_(store_ids))
+    return list(session.scalars(stmt))
+
+
+def lines_of(session: Session, order_id: int) -> list[OrderLine]:
+    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no)))
+
+
+def shipments_of(session: Session, order_id: int) -> list[Shipment]:
+    return list(session.scalars(select(Shipment).where(Shipment.order_id == order_id).order_by(Shipment.seq)))
+
+
+def orders_of_customer(session: Session, customer_id: int, limit: int = 100) -> list[Order]:
+    return list(session.scalars(select(Order).where(Order.customer_id == customer_id)
+                                .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)))
+
+
+def recent_orders(session: Session, store_ids: set[int] | None, query: str = "", limit: int = 50) -> list[Order]:
+    stmt = select(Order)
+    if store_ids is not None:
+        stmt = stmt.where(Order.store_id.in_(store_ids))
+    if query:
+        stmt = stmt.where(Order.order_no.contains(query))
+    return list(session.scalars(stmt.order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)))
+
+
+def store_of(session: Session, order: Order) -> Store:
+    return session.get_one(Store, order.store_id)
+
+
+def product_by_sku(session: Session, store_id: int, sku: str) -> Product | None:
+    return session.scalars(select(Product).where(Product.store_id == store_id, Product.sku == sku)).first()

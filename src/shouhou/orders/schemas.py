@@ -1,0 +1,77 @@
+"""The order document integrations push (names fixed by issue 2)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shouhou.fields import Fen, Instant
+
+Channel = Literal["online", "tv", "phone", "mail", "store"]
+PaymentMethod = Literal["alipay", "wechat", "bank_card", "credit_card", "cash", "other"]
+
+
+class CustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    external_id: str = Field(min_length=1, max_length=100)
+    name: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    level: str = Field(default="", max_length=40)
+    address: str = Field(default="", max_length=500)
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    method: PaymentMethod
+    amount: Fen
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    line_no: int = Field(ge=1)
+    sku: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=300)
+    category: str = Field(default="", max_length=100)
+    qty: int = Field(ge=1, le=1_000_000)
+    unit_price: Fen
+    discount: Fen = 0
+    bundle: str | None = Field(default=None, max_length=100)
+    tags: list[str] = Field(default_factory=list)
+    warranty_months: int = Field(default=0, ge=0, le=1200)
+    serials: list[str] = Field(default_factory=list)
+    gifts: list[Any] = Field(default_factory=list)
+    supplier: str = Field(default="", max_length=200)
+
+
+class ShipmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    carrier: str = Field(min_length=1, max_length=50)
+    tracking_no: str = Field(min_length=1, max_length=100)
+    shipped_at: Instant | None = None
+    delivered_at: Instant | None = None
+    signed_at: Instant | None = None
+
+
+class OrderIn(BaseModel):
+    # Fields beyond the fixed ones are kept in `extra` and shown back.
+    model_config = ConfigDict(extra="allow")
+
+    order_no: str = Field(min_length=1, max_length=64)
+    store: str = Field(min_length=1, max_length=32)
+    customer: CustomerIn
+    channel: Channel
+    placed_at: Instant
+    paid_at: Instant | None = None
+    payment: PaymentIn
+    shipping_fee: Fen = 0
+    free_shipping: bool = False
+    discount: Fen = 0
+    coupon: Fen = 0
+    red_packet: Fen = 0
+    points: Fen = 0
+    lines: list[LineIn] = Field(min_length=1, max_length=1000)
+    shipments: list[ShipmentIn] = Field(default_factory=list)
+    invoice_at: Instant | None = None
+    completed_at: Instant | None = None

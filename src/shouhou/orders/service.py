@@ -1,0 +1,269 @@
+"""Orders pushed by integrations or imported: validated, allocated to the fen, idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from shouhou.accounts import repository as accounts_repo
+from shouhou.accounts.service import get_store
+from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import may, require
+from shouhou.errors import Conflict, Invalid, forbidden, not_found
+from shouhou.fields import local_iso, yuan
+from shouhou.models import Customer, Order, OrderLine, Product, Shipment, Store
+from shouhou.money import largest_remainder
+from shouhou.orders import repository as repo
+from shouhou.orders.schemas import OrderIn
+
+POLICY_TAGS = frozenset({"custom_made", "fresh", "digital_media", "periodical", "excluded_confirmed",
+                         "sanbao", "vehicle", "installation_required"})
+
+
+def body_hash(body: OrderIn) -> str:
+    canonical = body.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def push_order(ctx: Ctx, body: OrderIn) -> tuple[Order, bool]:
+    """Create the order, or return the existing one when the same document comes again."""
+    store = get_store(ctx.session, body.store)
+    require(ctx.actor, "order.write", store.id)
+    digest = body_hash(body)
+    existing = repo.order_by_no(ctx.session, store.id, body.order_no)
+    if existing is not None:
+        return _same_or_conflict(existing, digest), False
+    allocation = validate(body)
+    try:
+        with ctx.session.begin_nested():
+            order = _insert(ctx, store, body, digest, allocation)
+    except IntegrityError:  # the same order pushed concurrently: compare with the winner
+        existing = repo.order_by_no(ctx.session, store.id, body.order_no)
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, digest), False
+    return order, True
+
+
+def _same_or_conflict(existing: Order, digest: str) -> Order:
+    if existing.body_hash != digest:
+        raise Conflict("order_conflict",
+                       en="Order {order_no} already exists with different content",
+                       zh="订单 {order_no} 已存在且内容不同", order_no=existing.order_no)
+    return existing
+
+
+def validate(body: OrderIn) -> list[tuple[int, int, int]]:
+    """Check the arithmetic; return per line (order discount share, voucher share, paid)."""
+    numbers = [line.line_no for line in body.lines]
+    if len(set(numbers)) != len(numbers):
+        raise Invalid("duplicate_line_no", en="Line numbers must be unique", zh="订单行号重复",
+                      line_nos=sorted({n for n in numbers if numbers.count(n) > 1}))
+    nets = []
+    for line in body.lines:
+        unknown = sorted(set(line.tags) - POLICY_TAGS)
+        if unknown:
+            raise Invalid("unknown_tag", en="Unknown policy tags {tags} on line {line_no}",
+                          zh="订单行 {line_no} 含未知政策标签 {tags}", line_no=line.line_no, tags=unknown,
+                          known=sorted(POLICY_TAGS))
+        subtotal = line.qty * line.unit_price
+        if line.discount > subtotal:
+            raise Invalid("discount_exceeds_line", en="Line {line_no}: discount exceeds the line subtotal",
+                          zh="订单行 {line_no} 的优惠超过小计", line_no=line.line_no)
+        nets.append(subtotal - line.discount)
+    vouchers = body.coupon + body.red_packet + body.points
+    if body.discount + vouchers > sum(nets):
+        raise Invalid("discount_exceeds_order", en="Order discounts exceed the goods total",
+                      zh="订单优惠超过商品总额")
+    expected = sum(nets) - body.discount - vouchers + body.shipping_fee
+    if body.payment.amount != expected:
+        raise Invalid("payment_mismatch",
+                      en="Payment {paid} does not equal lines − discounts + shipping = {expected}",
+                      zh="支付金额 {paid} 不等于 商品金额 − 优惠 + 运费 = {expected}",
+                      paid=yuan(body.payment.amount), expected=yuan(expected))
+    for s in body.shipments:
+        if s.shipped_at and s.delivered_at and s.delivered_at < s.shipped_at:
+            raise Invalid("invalid_shipment_times", en="Shipment {tracking_no} is delivered before it was shipped",
+                          zh="运单 {tracking_no} 的签收时间早于发货时间", tracking_no=s.tracking_no)
+    if body.paid_at and body.paid_at < body.placed_at:
+        raise Invalid("invalid_order_times", en="paid_at is before placed_at", zh="付款时间早于下单时间")
+    order_shares = largest_remainder(body.discount, nets)
+    voucher_shares = largest_remainder(vouchers, nets)
+    return [(d, v, n - d - v) for n, d, v in zip(nets, order_shares, voucher_shares, strict=True)]
+
+
+def _insert(ctx: Ctx, store: Store, body: OrderIn, digest: str,
+            allocation: list[tuple[int, int, int]]) -> Order:
+    now = ctx.clock.now()
+    session = ctx.session
+    customer = _upsert_customer(ctx, store, body)
+    order = Order(store_id=store.id, order_no=body.order_no, customer_id=customer.id, channel=body.channel,
+                  placed_at=body.placed_at, paid_at=body.paid_at, completed_at=body.completed_at,
+                  invoice_at=body.invoice_at, payment_method=body.payment.method,
+                  payment_amount_fen=body.payment.amount, shipping_fee_fen=body.shipping_fee,
+                  free_shipping=body.free_shipping, discount_fen=body.discount, coupon_fen=body.coupon,
+                  red_packet_fen=body.red_packet, points_fen=body.points, body_hash=digest,
+                  extra=body.model_extra or {}, created_at=now)
+    session.add(order)
+    session.flush()
+    for line, (order_discount, voucher, paid) in zip(body.lines, allocation, strict=True):
+        product = _upsert_product(ctx, store, line)
+        session.add(OrderLine(
+            store_id=store.id, order_id=order.id, line_no=line.line_no, product_id=product.id, sku=line.sku,
+            name=line.name, category=line.category, qty=line.qty, unit_price_fen=line.unit_price,
+            discount_fen=line.discount, order_discount_fen=order_discount, voucher_fen=voucher, paid_fen=paid,
+            bundle=line.bundle, tags=sorted(set(line.tags)), warranty_months=line.warranty_months,
+            serials=line.serials, gifts=line.gifts))
+    for i, s in enumerate(body.shipments, start=1):
+        session.add(Shipment(store_id=store.id, order_id=order.id, seq=i, carrier=s.carrier,
+                             tracking_no=s.tracking_no, shipped_at=s.shipped_at, delivered_at=s.delivered_at,
+                             signed_at=s.signed_at))
+    session.flush()
+    return order
+
+
+def _upsert_customer(ctx: Ctx, store: Store, body: OrderIn) -> Customer:
+    c = body.customer
+    customer = accounts_repo.customer_by_external(ctx.session, store.id, c.external_id)
+    if customer is None:
+        customer = Customer(store_id=store.id, external_id=c.external_id, created_at=ctx.clock.now())
+        ctx.session.add(customer)
+    # The latest order carries the freshest contact details.
+    for field in ("name", "phone", "email", "level", "address"):
+        value = getattr(c, field)
+        if value:
+            setattr(customer, field, value)
+    ctx.session.flush()
+    return customer
+
+
+def _upsert_product(ctx: Ctx, store: Store, line: Any) -> Product:
+    product = repo.product_by_sku(ctx.session, store.id, line.sku)
+    if product is None:
+        product = Product(store_id=store.id, sku=line.sku, name=line.name, category=line.category,
+                          tags=sorted(set(line.tags)), warranty_months=line.warranty_months,
+                          supplier=line.supplier, created_at=ctx.clock.now())
+        ctx.session.add(product)
+        ctx.session.flush()
+    return product
+
+
+def find_order(ctx: Ctx, order_no: str, store_code: str | None = None) -> Order:
+    """The caller's order by number; `store_code` disambiguates when several stores use it."""
+    actor = ctx.actor
+    if store_code:
+        store = get_store(ctx.session, store_code)
+        candidates = [o for o in [repo.order_by_no(ctx.session, store.id, order_no)] if o]
+    else:
+        candidates = repo.orders_by_no(ctx.session, order_no, actor.store_ids())
+    if actor.customer_id is not None and not (actor.roles - {"customer"}):
+        candidates = [o for o in candidates if o.customer_id == actor.customer_id]
+    else:
+        candidates = [o for o in candidates if _may_read(ctx, o.store_id)]
+    if not candidates:
+        raise not_found("order", order_no)
+    if len(candidates) > 1:
+        raise Invalid("store_required", en="Order number {order_no} exists in several stores; give ?store=",
+                      zh="多个店铺存在订单号 {order_no}, 请指定 store", order_no=order_no)
+    return candidates[0]
+
+
+def _may_read(ctx: Ctx, store_id: int) -> bool:
+    return may(ctx.actor, "order.read", store_id)
+
+
+def get_order_document(ctx: Ctx, order_no: str, store_code: str | None = None) -> dict[str, Any]:
+    return document(ctx, find_order(ctx, order_no, store_code))
+
+
+def require_order_access(ctx: Ctx, order: Order) -> None:
+    actor = ctx.actor
+    if actor.customer_id is not None and order.customer_id == actor.customer_id:
+        return
+    if not _may_read(ctx, order.store_id):
+        raise forbidden("order.read", order_no=order.order_no)
+
+
+def document(ctx: Ctx, order: Order) -> dict[str, Any]:
+    """The order as integrations see it: their document plus what the system derived."""
+    session = ctx.session
+    store = repo.store_of(session, order)
+    tz = store.timezone
+    customer = session.get_one(Customer, order.customer_id)
+    lines = repo.lines_of(session, order.id)
+    shipments = repo.shipments_of(session, order.id)
+    return {
+        "order_no": order.order_no, "store": store.code,
+        "customer": {"external_id": customer.external_id, "name": customer.name, "phone": customer.phone,
+                     "email": customer.email, "level": customer.level, "address": customer.address},
+        "channel": order.channel, "placed_at": local_iso(order.placed_at, tz),
+        "paid_at": local_iso(order.paid_at, tz),
+        "payment": {"method": order.payment_method, "amount": yuan(order.payment_amount_fen)},
+        "shipping_fee": yuan(order.shipping_fee_fen), "free_shipping": order.free_shipping,
+        "discount": yuan(order.discount_fen), "coupon": yuan(order.coupon_fen),
+        "red_packet": yuan(order.red_packet_fen), "points": yuan(order.points_fen),
+        "lines": [{
+            "line_no": ln.line_no, "sku": ln.sku, "name": ln.name, "category": ln.category, "qty": ln.qty,
+            "unit_price": yuan(ln.unit_price_fen), "discount": yuan(ln.discount_fen), "bundle": ln.bundle,
+            "tags": ln.tags, "warranty_months": ln.warranty_months, "serials": ln.serials, "gifts": ln.gifts,
+            "order_discount": yuan(ln.order_discount_fen), "voucher": yuan(ln.voucher_fen),
+            "paid": yuan(ln.paid_fen),
+        } for ln in lines],
+        "shipments": [{"carrier": s.carrier, "tracking_no": s.tracking_no,
+                       "shipped_at": local_iso(s.shipped_at, tz), "delivered_at": local_iso(s.delivered_at, tz),
+                       "signed_at": local_iso(s.signed_at, tz)} for s in shipments],
+        "invoice_at": local_iso(order.invoice_at, tz), "completed_at": local_iso(order.completed_at, tz),
+        "status": order_status(order, shipments),
+        **({"extra": order.extra} if order.extra else {}),
+    }
+
+
+def order_status(order: Order, shipments: list[Shipment]) -> str:
+    if order.completed_at:
+        return "completed"
+    if any(s.signed_at or s.delivered_at for s in shipments):
+        return "delivered"
+    if shipments:
+        return "shipped"
+    return "paid" if order.paid_at else "placed"
+
+
+def resolve_parties(ctx: Ctx, *, store_code: str | None, order_no: str | None,
+                    customer_external_id: str | None) -> tuple[Store, Order | None, Customer | None]:
+    """Work out store, order and customer for a new case from what the caller gave.
+
+    The order decides the store and customer; a buyer is always themself.
+    """
+    session = ctx.session
+    actor = ctx.actor
+    order = find_order(ctx, order_no, store_code) if order_no else None
+    if order is not None:
+        store = session.get_one(Store, order.store_id)
+    elif store_code:
+        store = get_store(session, store_code)
+    elif actor.customer_id is not None:
+        store = session.get_one(Store, session.get_one(Customer, actor.customer_id).store_id)
+    else:
+        ids = actor.store_ids()
+        if ids is None or len(ids) != 1:
+            raise Invalid("store_required", en="Say which store: give store or order_no",
+                          zh="请指定店铺(store)或订单号(order_no)")
+        store = session.get_one(Store, next(iter(ids)))
+    customer: Customer | None = None
+    if actor.customer_id is not None and "customer" in actor.roles_in(store.id) and not (
+            actor.roles_in(store.id) - {"customer"}):
+        customer = session.get_one(Customer, actor.customer_id)
+        if customer.store_id != store.id:
+            raise forbidden("case.create", store=store.code)
+    elif order is not None:
+        customer = session.get_one(Customer, order.customer_id)
+    elif customer_external_id:
+        customer = accounts_repo.customer_by_external(session, store.id, customer_external_id)
+        if customer is None:
+            raise not_found("customer", customer_external_id)
+    if order is not None and customer is not None and order.customer_id != customer.id:
+        raise forbidden("case.create", order_no=order.order_no)
+    return store, order, customer

@@ -1,0 +1,105 @@
+"""Outbox → webhook deliveries → signed POSTs with retries (at least once, in order per row).
+
+The outbox row was written in the transaction of the change, so a committed change always
+produces its deliveries; receivers de-duplicate on X-Shouhou-Delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import select
+
+from shouhou.clock import Clock
+from shouhou.config import Settings
+from shouhou.db import Database
+from shouhou.metrics import WEBHOOKS
+from shouhou.models import OutboxMessage, Store, WebhookDelivery, WebhookEndpoint
+from shouhou.webhooks.signing import sign
+
+log = logging.getLogger("shouhou.webhooks")
+LEASE = timedelta(seconds=60)
+
+
+def _locked(stmt, db: Database):  # noqa: ANN001
+    return stmt.with_for_update(skip_locked=True) if not db.is_sqlite else stmt
+
+
+def dispatch_outbox(db: Database, settings: Settings, clock: Clock, batch: int = 500) -> int:
+    """Fan new outbox rows out to the endpoints that want them."""
+    with db.session() as session:
+        rows = list(session.scalars(_locked(select(OutboxMessage).where(OutboxMessage.dispatched_at.is_(None))
+                                            .order_by(OutboxMessage.id).limit(batch), db)))
+        if not rows:
+            return 0
+        endpoints = list(session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))))
+        now = clock.now()
+        for row in rows:
+            for ep in endpoints:
+                if ep.store_id == row.store_id and (not ep.topics or row.topic in ep.topics):
+                    session.add(WebhookDelivery(store_id=row.store_id, endpoint_id=ep.id, outbox_id=row.id,
+                                                state="pending", attempts=0, next_attempt_at=now, created_at=now))
+            row.dispatched_at = now
+        return len(rows)
+
+
+def deliver_due(db: Database, settings: Settings, clock: Clock, batch: int = 100,
+                client: httpx.Client | None = None) -> int:
+    now = clock.now()
+    with db.session() as session:
+        due = list(session.scalars(_locked(select(WebhookDelivery).where(
+            WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(batch), db)))
+        jobs = []
+        for d in due:
+            d.next_attempt_at = now + LEASE  # leased: another worker skips it meanwhile
+            ep = session.get_one(WebhookEndpoint, d.endpoint_id)
+            msg = session.get_one(OutboxMessage, d.outbox_id)
+            store = session.get_one(Store, msg.store_id)
+            body = json.dumps({"id": msg.id, "topic": msg.topic, "store": store.code,
+                               "created_at": msg.created_at.isoformat(), "data": msg.payload},
+                              ensure_ascii=False, sort_keys=True).encode()
+            jobs.append((d.id, ep.url, ep.secret, msg.topic, body))
+    if not jobs:
+        return 0
+    own = client is None
+    client = client or httpx.Client(timeout=settings.webhook_timeout_seconds)
+    results = []
+    try:
+        for delivery_id, url, secret, topic, body in jobs:
+            ts = int(clock.now().timestamp())
+            headers = {"content-type": "application/json", "x-shouhou-topic": topic,
+                       "x-shouhou-delivery": str(delivery_id), "x-shouhou-signature": sign(secret, ts, body)}
+            try:
+                resp = client.post(url, content=body, headers=headers)
+                results.append((delivery_id, resp.status_code, None if resp.is_success else resp.text[:500]))
+            except httpx.HTTPError as exc:
+                results.append((delivery_id, None, str(exc)[:500]))
+    finally:
+        if own:
+            client.close()
+    _record(db, settings, clock, results)
+    return len(jobs)
+
+
+def _record(db: Database, settings: Settings, clock: Clock, results: list) -> None:
+    now = clock.now()
+    with db.session() as session:
+        for delivery_id, status, error in results:
+            d = session.get_one(WebhookDelivery, delivery_id)
+            d.attempts += 1
+            d.last_status = status
+            d.last_error = error
+            if status is not None and 200 <= status < 300:
+                d.state, d.delivered_at = "delivered", now
+                WEBHOOKS.labels("delivered").inc()
+            elif d.attempts >= settings.webhook_max_attempts:
+                d.state = "dead"
+                WEBHOOKS.labels("dead").inc()
+                log.warning("webhook delivery gave up", extra={"fields": {"delivery": delivery_id}})
+            else:
+                d.next_attempt_at = now + timedelta(seconds=30 * 2 ** (d.attempts - 1))
+                WEBHOOKS.labels("retry").inc()

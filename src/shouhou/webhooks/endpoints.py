@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from shouhou.api.deps import api_ctx
+from shouhou.engine.context import Ctx
+from shouhou.fields import local_iso
+from shouhou.webhooks import service
+
+router = APIRouter(prefix="/api/v1", tags=["webhooks"])
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    store: str
+    url: str = Field(max_length=500)
+    topics: list[str] = Field(default_factory=list, description="empty = every topic")
+
+
+@router.post("/webhooks", status_code=201, summary="Subscribe a URL; the signing secret is shown once")
+def add(body: WebhookIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    ep, secret = service.add_endpoint(ctx, body.store, body.url, body.topics)
+    return {"id": ep.id, "url": ep.url, "topics": ep.topics, "secret": secret}
+
+
+@router.get("/webhooks", summary="A store's webhook subscriptions")
+def list_(store: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": [{"id": e.id, "url": e.url, "topics": e.topics, "active": e.active}
+                      for e in service.endpoints(ctx, store)]}
+
+
+@router.delete("/webhooks/{endpoint_id}", status_code=204, summary="Stop a subscription")
+def remove(endpoint_id: int, ctx: Ctx = Depends(api_ctx)) -> None:
+    service.deactivate(ctx, endpoint_id)
+
+
+@router.get("/webhooks/{endpoint_id}/deliveries", summary="Recent delivery attempts")
+def deliveries(endpoint_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": [{"id": d.id, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
+                       "last_error": d.last_error, "next_attempt_at": local_iso(d.next_attempt_at, "UTC"),
+                       "delivered_at": local_iso(d.delivered_at, "UTC")}
+                      for d in service.deliveries(ctx, endpoint_id)]}

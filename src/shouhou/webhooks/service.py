@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+
+from shouhou.accounts.service import get_store
+from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import require
+from shouhou.errors import Invalid, not_found
+from shouhou.models import WebhookDelivery, WebhookEndpoint
+
+TOPICS = ("case.created", "case.transitioned")
+
+
+def add_endpoint(ctx: Ctx, store_code: str, url: str, topics: list[str]) -> tuple[WebhookEndpoint, str]:
+    store = get_store(ctx.session, store_code)
+    require(ctx.actor, "webhook.admin", store.id)
+    if not url.startswith(("http://", "https://")):
+        raise Invalid("invalid_url", en="Webhook URL must be http(s)", zh="Webhook 地址须为 http(s)", url=url)
+    unknown = sorted(set(topics) - set(TOPICS))
+    if unknown:
+        raise Invalid("unknown_topic", en="Unknown topics {topics}", zh="未知主题 {topics}", topics=unknown,
+                      known=list(TOPICS))
+    secret = "whsec_" + secrets.token_urlsafe(24)
+    ep = WebhookEndpoint(store_id=store.id, url=url, secret=secret, topics=topics, active=True,
+                         created_at=ctx.clock.now())
+    ctx.session.add(ep)
+    ctx.session.flush()
+    return ep, secret
+
+
+def endpoints(ctx: Ctx, store_code: str) -> list[WebhookEndpoint]:
+    store = get_store(ctx.session, store_code)
+    require(ctx.actor, "webhook.admin", store.id)
+    return list(ctx.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.store_id == store.id)
+                                    .order_by(WebhookEndpoint.id)))
+
+
+def deactivate(ctx: Ctx, endpoint_id: int) -> None:
+    ep = ctx.session.get(WebhookEndpoint, endpoint_id)
+    if ep is None:
+        raise not_found("webhook", endpoint_id)
+    require(ctx.actor, "webhook.admin", ep.store_id)
+    ep.active = False
+    ctx.session.flush()
+
+
+def deliveries(ctx: Ctx, endpoint_id: int, limit: int = 50) -> list[WebhookDelivery]:
+    ep = ctx.session.get(WebhookEndpoint, endpoint_id)
+    if ep is None:
+        raise not_found("webhook", endpoint_id)
+    require(ctx.actor, "webhook.admin", ep.store_id)
+    return list(ctx.session.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+                                    .order_by(WebhookDelivery.id.desc()).limit(limit)))
