@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_from: str = "shouhou@localhost"
     cookie_secure: bool = False
+    # 民法典 Art. 203: a period ending on a rest day runs to the next working day.
+    extend_periods_to_workday: bool = True
 
     @property
     def is_sqlite(self) -> bool:

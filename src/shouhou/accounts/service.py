@@ -184,3 +184,17 @@ def find_staff(ctx: Ctx, username: str, store_id: int, roles: frozenset[str]) ->
 
 def is_empty(session: Session) -> bool:
     return not repo.all_stores(session)
+
+
+def store_for_caller(ctx: Ctx, code: str | None) -> Store:
+    """The store named, else the caller's only store (a buyer's is their customer's)."""
+    if code:
+        return get_store(ctx.session, code)
+    actor = ctx.actor
+    if actor.customer_id is not None:
+        return ctx.session.get_one(Store, ctx.session.get_one(Customer, actor.customer_id).store_id)
+    ids = actor.store_ids()
+    if ids is not None and len(ids) == 1:
+        return ctx.session.get_one(Store, next(iter(ids)))
+    raise Invalid("store_required", en="Say which store: give store (or an order number)",
+                  zh="请指定店铺(store)或订单号")

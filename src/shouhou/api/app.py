@@ -41,9 +41,11 @@ def _routers() -> list:
     from shouhou.cases.endpoints import router as cases
     from shouhou.orders.endpoints import router as orders
 
+    from shouhou.policies.endpoints import router as policies
+    from shouhou.returns.endpoints import router as returns
     from shouhou.webhooks.endpoints import router as webhooks
 
-    return [ops.router, accounts, orders, cases, webhooks]
+    return [ops.router, accounts, orders, cases, policies, returns, webhooks]
 
 
 def _install_web(app: FastAPI, settings: Settings) -> None:

@@ -9,9 +9,13 @@ from types import ModuleType
 
 from shouhou.consultations import service as consultations
 from shouhou.errors import Invalid
+from shouhou.returns import service as returns
 
 KINDS: dict[str, ModuleType] = {
     "consultation": consultations,
+    "refund_only": returns,
+    "return_refund": returns,
+    "exchange": returns,
 }
 
 

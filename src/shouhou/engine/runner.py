@@ -7,6 +7,7 @@ outbox, all inside the caller's transaction. Nothing here commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,11 +63,12 @@ def _dump(payload: BaseModel | None) -> dict[str, Any]:
 
 
 def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | dict | None = None,
-                *, record: dict[str, Any] | None = None) -> Step:
+                *, record: dict[str, Any] | None = None, prepare: Callable[[Step], None] | None = None) -> Step:
     """Insert a new case in the workflow's initial state, with its first event and timers.
 
     The caller fills store, customer, order, subject etc. on `case`; the engine sets number,
-    status, version and times.
+    status, version and times. `prepare` writes the type's detail rows once the case has
+    an id, before the create action's guard, effect and timers run.
     """
     action = workflow.create
     parsed = parse_payload(action, payload)
@@ -82,6 +84,8 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
     ctx.session.add(case)
     ctx.session.flush()
     step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}))
+    if prepare:
+        prepare(step)
     if action.guard:
         action.guard(step)
     if action.effect:

@@ -14,7 +14,7 @@ from shouhou.models import Case, Timer
 
 def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
     timer = Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
-                  due_at=due_at, state="pending", created_at=ctx.clock.now(), payload={})
+                  due_at=due_at, state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
     ctx.session.add(timer)
     return timer
 

@@ -28,6 +28,7 @@ class TimerSpec:
     after: Duration
     zh: str  # what happens then, e.g. 自动同意
     en: str
+    payload: dict[str, Any] | None = None  # fields the fired action receives
 
     def duration(self, step: Step) -> timedelta:
         return self.after(step) if callable(self.after) else self.after

@@ -6,12 +6,17 @@ from shouhou.models.customer import Customer
 from shouhou.models.idempotency import IdempotencyRecord
 from shouhou.models.order import CHANNELS, PAYMENT_METHODS, Order, OrderLine, Shipment
 from shouhou.models.outbox import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from shouhou.models.policy import CalendarDay, StorePolicyVersion
 from shouhou.models.product import Product
+from shouhou.models.reason import Reason
+from shouhou.models.returns import CaseLine, CaseShipment, Refund, ReturnDetail
+from shouhou.models.stock import STOCK_KINDS, StockMovement
 from shouhou.models.store import Store
 from shouhou.models.timer import Timer
 
 __all__ = [
-    "ROLES", "CHANNELS", "PAYMENT_METHODS", "ApiToken", "Case", "CaseEvent", "CaseLink", "CaseNumber",
+    "ROLES", "CHANNELS", "STOCK_KINDS", "CalendarDay", "CaseLine", "CaseShipment", "Reason", "Refund",
+    "ReturnDetail", "StockMovement", "StorePolicyVersion", "PAYMENT_METHODS", "ApiToken", "Case", "CaseEvent", "CaseLink", "CaseNumber",
     "Customer", "IdempotencyRecord", "Order", "OrderLine", "OutboxMessage", "Product", "RoleGrant",
     "Shipment", "Store", "Timer", "User", "UserPreference", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from shouhou.accounts import repository as accounts_repo
-from shouhou.accounts.service import get_store
+from shouhou.accounts.service import get_store, store_for_caller
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, require
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
@@ -240,18 +240,7 @@ def resolve_parties(ctx: Ctx, *, store_code: str | None, order_no: str | None,
     session = ctx.session
     actor = ctx.actor
     order = find_order(ctx, order_no, store_code) if order_no else None
-    if order is not None:
-        store = session.get_one(Store, order.store_id)
-    elif store_code:
-        store = get_store(session, store_code)
-    elif actor.customer_id is not None:
-        store = session.get_one(Store, session.get_one(Customer, actor.customer_id).store_id)
-    else:
-        ids = actor.store_ids()
-        if ids is None or len(ids) != 1:
-            raise Invalid("store_required", en="Say which store: give store or order_no",
-                          zh="请指定店铺(store)或订单号(order_no)")
-        store = session.get_one(Store, next(iter(ids)))
+    store = session.get_one(Store, order.store_id) if order is not None else store_for_caller(ctx, store_code)
     customer: Customer | None = None
     if actor.customer_id is not None and "customer" in actor.roles_in(store.id) and not (
             actor.roles_in(store.id) - {"customer"}):

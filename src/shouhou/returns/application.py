@@ -1,0 +1,189 @@
+"""Applying for a refund, return or exchange: check the policy, the quantities, the money.
+
+Used by `apply` (case creation) and `modify` (after a rejection). Nothing is written
+unless every check passes, so a refused application creates nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from shouhou.engine.context import Ctx
+from shouhou.engine.runner import Step
+from shouhou.errors import Invalid, not_found
+from shouhou.fields import local_iso
+from shouhou.models import CaseLine, Order, OrderLine, ReturnDetail, Shipment, Store, StorePolicyVersion
+from shouhou.orders import repository as orders_repo
+from shouhou.policies import service as policies
+from shouhou.policy import Claim, RemedyDecision
+from shouhou.returns import amounts, reasons
+from shouhou.returns import repository as repo
+from shouhou.returns.amounts import LineShare
+from shouhou.returns.schemas import LineQty
+
+
+@dataclass
+class Claimed:
+    """What the buyer says about the goods, beyond the reason."""
+
+    goods_intact: bool = True
+    unsealed: bool = False
+    received: bool | None = None
+    refused_delivery: bool = False
+
+
+@dataclass
+class Prepared:
+    reason: reasons.ReasonView
+    shares: list[tuple[OrderLine, LineShare]]
+    policy_row: StorePolicyVersion | None
+    decisions: dict[int, RemedyDecision]
+    shipping_fen: int = 0
+    refund_shipping: bool = False
+    return_payer: str = "buyer"
+    outbound_payer: str = "merchant"
+    snapshot: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def goods_fen(self) -> int:
+        return sum(s.amount_fen for _, s in self.shares)
+
+    @property
+    def voucher_fen(self) -> int:
+        return sum(s.voucher_fen for _, s in self.shares)
+
+
+def shipped(shipments: list[Shipment], as_of: datetime) -> bool:
+    return any(s.shipped_at is None or s.shipped_at <= as_of for s in shipments)
+
+
+def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[LineQty], reason_code: str,
+            claimed: Claimed, *, as_of: datetime, exclude_case_id: int | None = None,
+            policy_row: StorePolicyVersion | None | bool = False) -> Prepared:
+    session = ctx.session
+    reason = reasons.pick(ctx, store, case_type, reason_code)
+    by_no = {ln.line_no: ln for ln in orders_repo.lines_of(session, order.id)}
+    numbers = [w.line_no for w in wanted]
+    if len(set(numbers)) != len(numbers):
+        raise Invalid("duplicate_line_no", en="Each order line may appear once", zh="每个订单行只能出现一次",
+                      line_nos=sorted({n for n in numbers if numbers.count(n) > 1}))
+    for n in numbers:
+        if n not in by_no:
+            raise not_found("order_line", f"{order.order_no}#{n}")
+    shipments = orders_repo.shipments_of(session, order.id)
+    if policy_row is False:
+        policy_row, policy = policies.current_policy(ctx, store)
+    else:
+        policy = policies.policy_of_version(ctx, store.id, policy_row.id if policy_row else None)
+    was_shipped = shipped(shipments, as_of)
+    received = claimed.received if claimed.received is not None else any(
+        s.signed_at or s.delivered_at for s in shipments)
+    claim = Claim(ground=reason.ground, goods_intact=claimed.goods_intact, unsealed=claimed.unsealed,
+                  received=received and was_shipped, refused_delivery=claimed.refused_delivery,
+                  asked_before_shipment=not was_shipped)
+    decisions: dict[int, RemedyDecision] = {}
+    for w in wanted:
+        line = by_no[w.line_no]
+        decision = policies.evaluate(ctx, store, order, line, shipments, claim, as_of, policy).remedy(case_type)
+        if not decision.allowed:
+            raise refusal(decision, line.line_no, store)
+        decisions[w.line_no] = decision
+    book = repo.books(session, list(by_no.values()), order.id, exclude_case_id)
+    refunds = case_type != "exchange"
+    shares = [(by_no[w.line_no], amounts.share(book[by_no[w.line_no].id], w.qty, refunds=refunds)) for w in wanted]
+    prepared = Prepared(reason=reason, shares=shares, policy_row=policy_row, decisions=decisions)
+    first = decisions[wanted[0].line_no]
+    prepared.return_payer, prepared.outbound_payer = first.shipping.return_, first.shipping.outbound
+    if case_type == "refund_only" and not was_shipped and order.shipping_fee_fen:
+        taking = {ln.id: 0 for ln in by_no.values()}
+        for line, s in shares:
+            taking[line.id] = s.qty
+        whole = all(book[ln.id].refund_qty + taking[ln.id] == ln.qty for ln in by_no.values())
+        if whole and not repo.shipping_taken(session, order.id, exclude_case_id):
+            # A full refund of an order not yet shipped gives the shipping fee back too [002].
+            prepared.shipping_fen, prepared.refund_shipping = order.shipping_fee_fen, True
+    prepared.snapshot = snapshot(decisions, store)
+    return prepared
+
+
+def refusal(decision: RemedyDecision, line_no: int, store: Store) -> Invalid:
+    rule = decision.basis[0].rule if decision.basis else None
+    return Invalid(decision.refusal_code or "not_eligible", en=decision.message_en or "Not eligible",
+                   zh=decision.message_zh or "不符合申请条件", line_no=line_no, remedy=decision.type, rule=rule,
+                   until=_iso(decision.until, store), basis=[b.rule for b in decision.basis])
+
+
+def _iso(dt: datetime | None, store: Store) -> str | None:
+    return local_iso(dt, store.timezone)
+
+
+def snapshot(decisions: dict[int, RemedyDecision], store: Store) -> dict[str, Any]:
+    """The policy's reasons, kept with the case: what was decided, until when, under which rule."""
+    return {"lines": {str(n): {
+        "until": _iso(d.until, store), "needs_review": d.needs_review,
+        "refund_due_within_days": d.refund_due_within_days,
+        "basis": [{"rule": b.rule, "zh": b.text_zh, "en": b.text_en} for b in d.basis],
+        "deductions": [{"kind": x.kind, "amount_fen": x.amount_fen, "zh": x.text_zh, "en": x.text_en,
+                        "rule": x.rule} for x in d.deductions],
+        "shipping": {"return": d.shipping.return_, "outbound": d.shipping.outbound},
+    } for n, d in decisions.items()}}
+
+
+def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed, urgent: bool,
+          exchange_sku: str | None) -> None:
+    ctx, case = step.ctx, step.case
+    d = ReturnDetail(
+        store_id=case.store_id, case_id=case.id, reason_code=prepared.reason.code, ground=prepared.reason.ground,
+        quality=prepared.reason.quality, photos=photos, applied_at=ctx.clock.now(),
+        policy_version_id=prepared.policy_row.id if prepared.policy_row else None, eligibility=prepared.snapshot,
+        refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
+        price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
+    ctx.session.add(d)
+    _fill(d, prepared)
+    _write_lines(step, prepared)
+
+
+def _fill(d: ReturnDetail, prepared: Prepared) -> None:
+    d.reason_code, d.ground, d.quality = prepared.reason.code, prepared.reason.ground, prepared.reason.quality
+    d.goods_fen, d.voucher_fen = prepared.goods_fen, prepared.voucher_fen
+    d.shipping_fen, d.refund_shipping = prepared.shipping_fen, prepared.refund_shipping
+    d.return_payer, d.outbound_payer = prepared.return_payer, prepared.outbound_payer
+    d.refund_fen = amounts.maximum(d.goods_fen, d.voucher_fen, d.shipping_fen, vouchers=d.refund_vouchers or False,
+                                   shipping=d.refund_shipping)
+    d.eligibility = prepared.snapshot
+
+
+def _write_lines(step: Step, prepared: Prepared) -> None:
+    for line, s in prepared.shares:
+        step.ctx.session.add(CaseLine(store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id,
+                                      line_no=line.line_no, sku=line.sku, qty=s.qty, amount_fen=s.amount_fen,
+                                      voucher_fen=s.voucher_fen))
+
+
+def reapply(step: Step) -> None:
+    """`modify` after a rejection: the same checks as the application, as of when it was made."""
+    ctx, case, p = step.ctx, step.case, step.payload
+    session = ctx.session
+    d = repo.detail(session, case.id)
+    store = session.get_one(Store, case.store_id)
+    order = session.get_one(Order, case.order_id)
+    current = repo.lines(session, case.id)
+    wanted = p.lines or [LineQty(line_no=cl.line_no, qty=cl.qty) for cl in current]
+    policy_row = session.get(StorePolicyVersion, d.policy_version_id) if d.policy_version_id else None
+    prepared = prepare(ctx, store, order, case.type, wanted, p.reason or d.reason_code,
+                       Claimed(refused_delivery=d.refused_delivery), as_of=d.applied_at, exclude_case_id=case.id,
+                       policy_row=policy_row)
+    for cl in current:
+        session.delete(cl)
+    session.flush()
+    _fill(d, prepared)
+    _write_lines(step, prepared)
+    if p.description is not None:
+        case.description = p.description
+    if p.photos is not None:
+        d.photos = p.photos
+    if p.exchange_sku is not None and case.type == "exchange":
+        d.exchange_sku = p.exchange_sku
+    d.reject_reason = None

@@ -1,0 +1,285 @@
+"""Guards and effects of the refund / return / exchange actions."""
+
+from __future__ import annotations
+
+from shouhou.engine.runner import Step
+from shouhou.errors import Invalid
+from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
+from shouhou.money import format_fen
+from shouhou.policies.service import policy_of_version
+from shouhou.returns import amounts, refunding
+from shouhou.returns import repository as repo
+
+
+def detail(step: Step) -> ReturnDetail:
+    return repo.detail(step.ctx.session, step.case.id)
+
+
+def case_policy(step: Step):  # noqa: ANN201
+    d = detail(step)
+    order = step.ctx.session.get_one(Order, step.case.order_id)
+    return policy_of_version(step.ctx, step.case.store_id, d.policy_version_id, category=_category(step, order))
+
+
+def _category(step: Step, order: Order) -> str | None:
+    lines = repo.lines(step.ctx.session, step.case.id)
+    if not lines:
+        return None
+    return step.ctx.session.get_one(OrderLine, lines[0].order_line_id).category or None
+
+
+def _max(d: ReturnDetail) -> int:
+    return amounts.maximum(d.goods_fen, d.voucher_fen, d.shipping_fen, vouchers=d.refund_vouchers,
+                           shipping=d.refund_shipping)
+
+
+def approve(step: Step) -> str:
+    ctx, case, p = step.ctx, step.case, step.payload
+    d = detail(step)
+    session = ctx.session
+    order = session.get_one(Order, case.order_id)
+    if p is not None and p.refund_vouchers is not None:
+        d.refund_vouchers = p.refund_vouchers
+    if p is not None and p.refund_shipping is not None and case.type != "exchange":
+        if p.refund_shipping and not d.shipping_fen:
+            if repo.shipping_taken(session, order.id, case.id):
+                raise Invalid("shipping_already_refunded", en="Another case already refunds this order's shipping",
+                              zh="该订单运费已在其他售后单中退还")
+            d.shipping_fen = order.shipping_fee_fen
+        d.refund_shipping = p.refund_shipping
+    if case.type == "exchange":
+        if p is not None and p.refund_amount is not None:
+            raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
+                          zh="换货不退款; 如有差价请填写 price_difference")
+        if p is not None and p.price_difference is not None:
+            d.price_difference_fen = p.price_difference
+            d.price_difference_settled = p.price_difference <= 0
+    else:
+        ceiling = _max(d)
+        d.refund_fen = amounts.check_adjusted(ceiling, p.refund_amount if p else None,
+                                              p.adjustment_reason if p else None)
+        d.adjustment_reason = (p.adjustment_reason if p else None) if d.refund_fen < ceiling else None
+        step.record.update(refund_amount=format_fen(d.refund_fen), computed_amount=format_fen(ceiling))
+    if case.type != "refund_only":
+        _set_return_address(step, d, p.return_address if p else None)
+    d.reviewed_at, d.reviewed_by = ctx.clock.now(), ctx.actor.name
+    if case.type == "refund_only":
+        if _fast_refund(step, d, order):
+            return _pay_out(step, d)
+        return "pending_refund"
+    if d.received_at is not None:  # the goods came back before (a refused receipt, a send-back)
+        return "pending_refund" if case.type == "return_refund" else "pending_reship"
+    if case.type == "return_refund" and _fast_refund(step, d, order):
+        refunding.execute(ctx, case, d, refunding.outstanding(ctx, case, d))
+        step.record["fast_refund"] = True
+    return "awaiting_return"
+
+
+def _fast_refund(step: Step, d: ReturnDetail, order: Order) -> bool:
+    """极速退款: refund on approval for small amounts and trusted buyers, when the store says so."""
+    policy = case_policy(step)
+    if getattr(policy, "refund_timing", "after_receipt") != "on_approval":
+        return False
+    limit = getattr(policy, "fast_refund_max_fen", 0)
+    if limit and d.refund_fen > limit:
+        return False
+    levels = tuple(getattr(policy, "fast_refund_levels", ()) or ())
+    if levels:
+        customer = step.ctx.session.get(Customer, order.customer_id)
+        if customer is None or customer.level not in levels:
+            return False
+    return True
+
+
+def _set_return_address(step: Step, d: ReturnDetail, given) -> None:  # noqa: ANN001
+    store = step.ctx.session.get_one(Store, step.case.store_id)
+    if given is not None:
+        d.return_contact, d.return_phone, d.return_address = given.contact, given.phone, given.address
+    elif not d.return_address:
+        d.return_contact, d.return_phone, d.return_address = (store.return_contact, store.return_phone,
+                                                              store.return_address)
+
+
+def reject(step: Step) -> None:
+    detail(step).reject_reason = step.payload.reason
+
+
+def modify(step: Step) -> None:
+    from shouhou.returns.application import reapply
+
+    reapply(step)
+
+
+def escalate(step: Step) -> None:
+    detail(step).escalated_from = step.from_status
+
+
+def arbitrate(step: Step) -> str:
+    ctx, case, p = step.ctx, step.case, step.payload
+    d = detail(step)
+    d.arbitration = {"decision": p.decision, "note": p.note, "by": ctx.actor.name,
+                     "at": ctx.clock.now().isoformat(),
+                     "refund_amount": format_fen(p.refund_amount) if p.refund_amount is not None else None}
+    if p.decision == "merchant":
+        return "closed"
+    if p.decision == "partial":
+        if case.type == "exchange":
+            raise Invalid("not_refundable", en="An exchange cannot be settled with a partial refund",
+                          zh="换货不能以部分退款结案")
+        if p.refund_amount is None:
+            raise Invalid("refund_amount_required", en="A partial decision needs refund_amount",
+                          zh="部分支持须填写退款金额 refund_amount")
+        d.refund_fen = amounts.check_adjusted(_max(d), p.refund_amount, p.note or "platform decision")
+        return "pending_refund"
+    if case.type != "exchange" and d.refund_fen == 0:
+        d.refund_fen = _max(d)
+    if case.type == "refund_only" or d.received_at is not None:
+        return "pending_refund" if case.type != "exchange" else "pending_reship"
+    return "awaiting_receipt" if d.escalated_from == "awaiting_receipt" else "awaiting_return"
+
+
+def ship_return(step: Step) -> None:
+    d = detail(step)
+    _ship(step, "return", d.return_payer)
+
+
+def _ship(step: Step, direction: str, payer: str) -> None:
+    ctx, case, p = step.ctx, step.case, step.payload
+    existing = repo.shipments(ctx.session, case.id).get(direction)
+    now = ctx.clock.now()
+    if existing is None:
+        ctx.session.add(CaseShipment(store_id=case.store_id, case_id=case.id, direction=direction,
+                                     carrier=p.carrier, tracking_no=p.tracking_no, payer=payer, shipped_at=now))
+    else:
+        existing.carrier, existing.tracking_no, existing.payer = p.carrier, p.tracking_no, payer
+        existing.shipped_at, existing.received_at = now, None
+
+
+def receive_offered(step: Step) -> bool:
+    if step.case.status == "awaiting_receipt":
+        return True
+    d = detail(step)
+    return d.urgent and d.received_at is None  # 先发后退: the return still has to come in
+
+
+def receive(step: Step) -> str | None:
+    ctx, case, p = step.ctx, step.case, step.payload
+    d = detail(step)
+    now = ctx.clock.now()
+    stays = step.from_status == "reshipped"
+    if p.result == "refused":
+        d.receive_result = "refused"
+        step.record["evidence"] = {"photos": p.photos, "note": p.note, "package_damaged": p.package_damaged}
+        return None if stays else "pending_review"
+    d.received_at, d.receive_result = now, "accepted"
+    shipment = repo.shipments(ctx.session, case.id).get("return")
+    if shipment is not None:
+        shipment.received_at = now
+    kind = "return_in" if case.type == "return_refund" else "exchange_in"
+    _stock(step, kind, None)
+    if stays:
+        return None
+    if case.type == "exchange":
+        return "pending_reship"
+    return "completed" if d.refunded_fen >= d.refund_fen else "pending_refund"
+
+
+def _stock(step: Step, kind: str, sku: str | None) -> None:
+    ctx, case = step.ctx, step.case
+    note = step.payload.note if step.payload is not None and hasattr(step.payload, "note") else None
+    for line in repo.lines(ctx.session, case.id):
+        ctx.session.add(StockMovement(store_id=case.store_id, case_id=case.id, kind=kind, sku=sku or line.sku,
+                                      qty=line.qty, at=ctx.clock.now(), operator=ctx.actor.name, note=note))
+
+
+def approve_refund(step: Step) -> str:
+    return _pay_out(step, detail(step))
+
+
+def _pay_out(step: Step, d: ReturnDetail) -> str:
+    due = refunding.outstanding(step.ctx, step.case, d)
+    if due > 0:
+        refund = refunding.execute(step.ctx, step.case, d, due)
+        step.record.update(refund_id=refund.id, amount=format_fen(due), channel=refund.channel,
+                           refund_status=refund.status)
+        if refund.status == "pending":
+            return "refunding"
+    return "completed" if not _has_pending(step) else "refunding"
+
+
+def _has_pending(step: Step) -> bool:
+    return any(r.status == "pending" for r in repo.refunds(step.ctx.session, step.case.id))
+
+
+def send_back(step: Step) -> None:
+    step.record["sent_back_by"] = step.ctx.actor.name
+
+
+def confirm_refund(step: Step) -> str | None:
+    d = detail(step)
+    refund = refunding.pending_refund(step.ctx, step.case, step.payload.gateway_ref)
+    if refund is None:
+        raise Invalid("no_pending_refund", en="There is no pending refund to confirm", zh="没有待确认的退款")
+    refunding.succeed(step.ctx, step.case, d, refund, step.payload.gateway_ref)
+    step.record.update(refund_id=refund.id, amount=format_fen(refund.amount_fen))
+    if step.from_status != "refunding" or _has_pending(step):
+        return None
+    return "completed"
+
+
+def fail_refund(step: Step) -> str | None:
+    refund = refunding.pending_refund(step.ctx, step.case, step.payload.gateway_ref)
+    if refund is None:
+        raise Invalid("no_pending_refund", en="There is no pending refund", zh="没有待处理的退款")
+    refunding.fail(refund, step.payload.failure)
+    step.record.update(refund_id=refund.id, failure=refund.failure)
+    return "pending_refund" if step.from_status == "refunding" else None
+
+
+def refund_pending(step: Step) -> bool:
+    return _has_pending(step)
+
+
+def insurance_pending(step: Step) -> bool:
+    return detail(step).insurance_status == "pending"
+
+
+def insurance_paid(step: Step) -> None:
+    d = detail(step)
+    d.insurance_status, d.insurance_paid_fen = "paid", step.payload.amount
+
+
+def difference_open(step: Step) -> bool:
+    d = detail(step)
+    return d.price_difference_fen > 0 and not d.price_difference_settled
+
+
+def settle_difference(step: Step) -> None:
+    d = detail(step)
+    if step.payload.amount != d.price_difference_fen:
+        raise Invalid("amount_mismatch", en="The buyer owes {owed}, not {amount}", zh="买家应补差价 {owed}, 而非 {amount}",
+                      owed=format_fen(d.price_difference_fen), amount=format_fen(step.payload.amount))
+    d.price_difference_settled = True
+
+
+def reship_offered(step: Step) -> bool:
+    if step.case.status == "pending_reship":
+        return True
+    d = detail(step)
+    return d.urgent and "return" in repo.shipments(step.ctx.session, step.case.id)
+
+
+def may_reship(step: Step) -> None:
+    d = detail(step)
+    if d.price_difference_fen > 0 and not d.price_difference_settled:
+        raise Invalid("price_difference_unsettled",
+                      en="The buyer must pay the price difference {amount} before the replacement ships",
+                      zh="买家补齐差价 {amount} 后才能发出换货", amount=format_fen(d.price_difference_fen))
+
+
+def reship(step: Step) -> None:
+    d = detail(step)
+    _ship(step, "reship", d.outbound_payer)
+    _stock(step, "aftersales_out", d.exchange_sku)
+    if d.price_difference_fen < 0:
+        refunding.execute(step.ctx, step.case, d, -d.price_difference_fen, kind="price_difference")

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from shouhou import exports
+from shouhou.accounts.service import store_for_caller
+from shouhou.api.deps import api_ctx
+from shouhou.cases import service as cases
+from shouhou.engine.context import Ctx
+from shouhou.errors import Invalid
+from shouhou.orders.service import find_order
+from shouhou.returns import reasons
+from shouhou.returns import service as returns
+
+router = APIRouter(prefix="/api/v1", tags=["refunds, returns, exchanges"])
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    store: str
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    label_zh: str = Field(min_length=1, max_length=100)
+    label_en: str = Field(min_length=1, max_length=100)
+    case_types: list[str] = Field(default_factory=list, description="empty = every return type")
+    ground: str = Field(default="quality", description="none | quality | not_as_described | damaged_in_transit")
+    visible: bool = True
+    position: int | None = None
+
+
+class ReasonOrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    store: str
+    codes: list[str] = Field(min_length=1)
+
+
+def _reason_doc(ctx: Ctx, v: reasons.ReasonView) -> dict[str, Any]:
+    return {"code": v.code, "label": reasons.label(v, ctx.lang), "label_zh": v.label_zh, "label_en": v.label_en,
+            "case_types": list(v.case_types), "ground": v.ground, "quality": v.quality, "visible": v.visible,
+            "position": v.position}
+
+
+@router.get("/reasons", summary="The reason catalogue for a store and case type")
+def list_reasons(type: str | None = None, store: str | None = None, include_hidden: bool = False,
+                 ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    s = store_for_caller(ctx, store)
+    hidden = include_hidden and bool(ctx.actor.roles_in(s.id) & {"admin"})
+    views = reasons.for_type(ctx, s, type, include_hidden=hidden) if type else reasons.catalogue(
+        ctx, s, include_hidden=hidden)
+    return {"store": s.code, "items": [_reason_doc(ctx, v) for v in views]}
+
+
+@router.post("/reasons", status_code=201, summary="Add a reason (admin)")
+def add_reason(body: ReasonIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    v = reasons.upsert(ctx, body.store, body.code, label_zh=body.label_zh, label_en=body.label_en,
+                       case_types=body.case_types, ground=body.ground, visible=body.visible,
+                       position=body.position, create=True)
+    return _reason_doc(ctx, v)
+
+
+@router.put("/reasons/{code}", summary="Edit, hide or show a reason (admin)")
+def edit_reason(code: str, body: ReasonIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    if body.code != code:
+        raise Invalid("code_mismatch", en="The body's code must match the URL", zh="请求体中的 code 须与 URL 一致")
+    v = reasons.upsert(ctx, body.store, code, label_zh=body.label_zh, label_en=body.label_en,
+                       case_types=body.case_types, ground=body.ground, visible=body.visible,
+                       position=body.position, create=False)
+    return _reason_doc(ctx, v)
+
+
+@router.delete("/reasons/{code}", status_code=204, summary="Delete a reason (admin)")
+def delete_reason(code: str, store: str, ctx: Ctx = Depends(api_ctx)) -> None:
+    reasons.delete(ctx, store, code)
+
+
+@router.post("/reasons/order", summary="Put the reasons in this order (admin)")
+def order_reasons(body: ReasonOrderIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": [_reason_doc(ctx, v) for v in reasons.reorder(ctx, body.store, body.codes)]}
+
+
+class RefundCallbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["succeeded", "failed"]
+    gateway_ref: str | None = None
+    failure: str | None = None
+
+
+@router.post("/refunds/{refund_id}/callback", summary="The refund gateway reports an asynchronous refund")
+def refund_callback(refund_id: int, body: RefundCallbackIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    case = returns.refund_callback(ctx, refund_id, body.status == "succeeded", body.gateway_ref, body.failure)
+    return cases.document(ctx, case)
+
+
+@router.get("/finance/refunds", summary="Refunds awaiting finance: reviewer-approved cases only")
+def finance_refunds(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    rows = returns.finance_queue(ctx, store)
+    return {"items": cases.summaries(ctx, rows)}
+
+
+class BatchItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    no: str
+    version: int = Field(ge=1)
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[BatchItem] = Field(min_length=1, max_length=200)
+
+
+@router.post("/finance/refunds/approve", summary="Approve several refunds at once; each succeeds or fails alone")
+def batch_approve(body: BatchIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"results": returns.batch_approve_refunds(ctx, [(i.no, i.version) for i in body.items])}
+
+
+@router.get("/warehouse/lookup", summary="Find the case of a returned parcel by tracking or case number")
+def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": cases.summaries(ctx, returns.find_for_receiving(ctx, q))}
+
+
+STOCK_HEADERS = ("id", "store", "case_no", "kind", "kind_label", "sku", "qty", "at", "operator", "note")
+
+
+@router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export")
+def stock_movements(store: str | None = None, kind: str | None = None, sku: str | None = None,
+                    created_from: str | None = Query(default=None, alias="from"),
+                    created_to: str | None = Query(default=None, alias="to"), limit: int = 200,
+                    format: Literal["json", "csv", "xlsx"] = "json", ctx: Ctx = Depends(api_ctx)) -> Any:
+    rows = returns.stock_movements(ctx, store_code=store, kind=kind, sku=sku,
+                                   since=cases.parse_time(created_from, "from"),
+                                   until=cases.parse_time(created_to, "to"), limit=min(max(limit, 1), 10000))
+    if format == "json":
+        return {"items": rows}
+    body, media, name = exports.render(format, STOCK_HEADERS, [[r[h] for h in STOCK_HEADERS] for r in rows],
+                                       "stock-movements")
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/orders/{order_no}/after-sales", summary="Per line: units and money already in after-sales")
+def order_after_sales(order_no: str, store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    order = find_order(ctx, order_no, store)
+    return {"order_no": order.order_no, "lines": returns.order_after_sales(ctx, order)}

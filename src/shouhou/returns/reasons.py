@@ -1,0 +1,164 @@
+"""The reason catalogue (SPEC §4.8): per store, per type, ordered, hideable.
+
+A store with no rows uses the default catalogue; its first edit copies the defaults in,
+after which its rows are authoritative. Each reason names the policy ground it implies,
+which decides whether it is a quality (merchant-side) problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from shouhou.accounts.service import get_store
+from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import require
+from shouhou.errors import Conflict, Invalid, not_found
+from shouhou.models import Reason, Store
+
+RETURN_TYPES = ("refund_only", "return_refund", "exchange")
+GROUNDS = ("none", "quality", "not_as_described", "damaged_in_transit")
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    code: str
+    label_zh: str
+    label_en: str
+    case_types: tuple[str, ...]
+    ground: str
+    visible: bool
+    position: int
+
+    @property
+    def quality(self) -> bool:
+        return self.ground != "none"
+
+    def applies_to(self, case_type: str) -> bool:
+        return not self.case_types or case_type in self.case_types
+
+
+_ALL = RETURN_TYPES
+DEFAULTS = (
+    ReasonView("no_longer_wanted", "不想要了/七天无理由", "No longer wanted (7-day no reason)",
+               ("return_refund", "exchange"), "none", True, 10),
+    ReasonView("size_fit", "尺码不合适", "Wrong size / fit", ("return_refund", "exchange"), "none", True, 20),
+    ReasonView("quality_issue", "质量问题", "Quality problem", _ALL, "quality", True, 30),
+    ReasonView("not_as_described", "与描述不符", "Not as described", _ALL, "not_as_described", True, 40),
+    ReasonView("wrong_item", "发错货", "Wrong item sent", _ALL, "not_as_described", True, 50),
+    ReasonView("missing_parts", "少件/漏发", "Missing parts", _ALL, "not_as_described", True, 60),
+    ReasonView("damaged_in_transit", "运输破损", "Damaged in transit", _ALL, "damaged_in_transit", True, 70),
+    ReasonView("not_received", "未收到货", "Not received", ("refund_only",), "quality", True, 80),
+    ReasonView("other", "其他", "Other", _ALL, "quality", True, 90),
+)
+
+
+def _view(r: Reason) -> ReasonView:
+    return ReasonView(r.code, r.label_zh, r.label_en, tuple(r.case_types), r.ground, r.visible, r.position)
+
+
+def _rows(ctx: Ctx, store: Store) -> list[Reason]:
+    return list(ctx.session.scalars(select(Reason).where(Reason.store_id == store.id)
+                                    .order_by(Reason.position, Reason.id)))
+
+
+def catalogue(ctx: Ctx, store: Store, *, include_hidden: bool = False) -> list[ReasonView]:
+    rows = _rows(ctx, store)
+    views = [_view(r) for r in rows if not r.deleted] if rows else list(DEFAULTS)
+    views.sort(key=lambda v: (v.position, v.code))
+    return views if include_hidden else [v for v in views if v.visible]
+
+
+def for_type(ctx: Ctx, store: Store, case_type: str, *, include_hidden: bool = False) -> list[ReasonView]:
+    return [v for v in catalogue(ctx, store, include_hidden=include_hidden) if v.applies_to(case_type)]
+
+
+def pick(ctx: Ctx, store: Store, case_type: str, code: str) -> ReasonView:
+    for v in for_type(ctx, store, case_type):
+        if v.code == code:
+            return v
+    raise Invalid("unknown_reason", en="{code} is not a reason offered for {type}",
+                  zh="{code} 不是「{type}」可选的原因", code=code, type=case_type,
+                  reasons=[v.code for v in for_type(ctx, store, case_type)])
+
+
+def _materialise(ctx: Ctx, store: Store) -> list[Reason]:
+    rows = _rows(ctx, store)
+    if rows:
+        return rows
+    for d in DEFAULTS:
+        ctx.session.add(Reason(store_id=store.id, code=d.code, label_zh=d.label_zh, label_en=d.label_en,
+                               case_types=list(d.case_types), ground=d.ground, visible=d.visible,
+                               position=d.position, deleted=False, extra={}))
+    ctx.session.flush()
+    return _rows(ctx, store)
+
+
+def _validate(case_types: list[str], ground: str) -> None:
+    unknown = sorted(set(case_types) - set(RETURN_TYPES))
+    if unknown:
+        raise Invalid("invalid_case_types", en="Unknown case types {types}", zh="未知售后类型 {types}",
+                      types=unknown, known=list(RETURN_TYPES))
+    if ground not in GROUNDS:
+        raise Invalid("invalid_ground", en="ground must be one of {known}", zh="ground 须为 {known} 之一",
+                      ground=ground, known=list(GROUNDS))
+
+
+def upsert(ctx: Ctx, store_code: str, code: str, *, label_zh: str, label_en: str, case_types: list[str],
+           ground: str, visible: bool = True, position: int | None = None, create: bool) -> ReasonView:
+    store = get_store(ctx.session, store_code)
+    require(ctx.actor, "reason.write", store.id)
+    _validate(case_types, ground)
+    rows = {r.code: r for r in _materialise(ctx, store)}
+    row = rows.get(code)
+    if create and row is not None and not row.deleted:
+        raise Conflict("reason_exists", en="Reason {code} already exists", zh="原因 {code} 已存在", code=code)
+    if not create and (row is None or row.deleted):
+        raise not_found("reason", code)
+    if row is None:
+        row = Reason(store_id=store.id, code=code, extra={})
+        ctx.session.add(row)
+    row.label_zh, row.label_en, row.case_types, row.ground = label_zh, label_en, case_types, ground
+    row.visible, row.deleted = visible, False
+    row.position = position if position is not None else (row.position or 10 * (len(rows) + 1))
+    ctx.session.flush()
+    return _view(row)
+
+
+def delete(ctx: Ctx, store_code: str, code: str) -> None:
+    """Soft delete: old cases keep pointing at the code."""
+    store = get_store(ctx.session, store_code)
+    require(ctx.actor, "reason.write", store.id)
+    row = {r.code: r for r in _materialise(ctx, store)}.get(code)
+    if row is None or row.deleted:
+        raise not_found("reason", code)
+    row.deleted = True
+    ctx.session.flush()
+
+
+def reorder(ctx: Ctx, store_code: str, codes: list[str]) -> list[ReasonView]:
+    store = get_store(ctx.session, store_code)
+    require(ctx.actor, "reason.write", store.id)
+    rows = {r.code: r for r in _materialise(ctx, store) if not r.deleted}
+    missing = [c for c in codes if c not in rows]
+    if missing:
+        raise not_found("reason", ",".join(missing))
+    for i, c in enumerate(codes, start=1):
+        rows[c].position = i * 10
+    ctx.session.flush()
+    return catalogue(ctx, store, include_hidden=True)
+
+
+def label(view: ReasonView, lang: str) -> str:
+    return view.label_en if lang.startswith("en") else view.label_zh
+
+
+def describe_code(ctx: Ctx, store: Store, code: str) -> ReasonView | None:
+    for v in catalogue(ctx, store, include_hidden=True):
+        if v.code == code:
+            return v
+    for d in DEFAULTS:
+        if d.code == code:
+            return d
+    return None

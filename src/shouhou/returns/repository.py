@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
+from shouhou.returns.amounts import LineBook
+
+REFUND_TYPES = ("refund_only", "return_refund")
+RETURN_TYPES = ("refund_only", "return_refund", "exchange")
+RELEASED = ("cancelled", "closed")  # these no longer hold any units
+
+
+def detail(session: Session, case_id: int) -> ReturnDetail:
+    return session.get_one(ReturnDetail, case_id)
+
+
+def lines(session: Session, case_id: int) -> list[CaseLine]:
+    return list(session.scalars(select(CaseLine).where(CaseLine.case_id == case_id).order_by(CaseLine.line_no)))
+
+
+def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
+    """Per order line: what other live cases already hold, in units and in money."""
+    stmt = (select(CaseLine, Case.type, Case.status).join(Case, Case.id == CaseLine.case_id)
+            .where(Case.order_id == order_id, Case.type.in_(RETURN_TYPES), Case.status.not_in(RELEASED)))
+    if exclude_case_id is not None:
+        stmt = stmt.where(Case.id != exclude_case_id)
+    held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for cl, case_type, status in session.execute(stmt):
+        h = held[cl.order_line_id]
+        if case_type == "exchange" and status == "completed":
+            continue  # the replacement unit can come back again
+        h[0] += cl.qty
+        if case_type in REFUND_TYPES:
+            h[1] += cl.qty
+            h[2] += cl.amount_fen
+            h[3] += cl.voucher_fen
+    return {ln.id: LineBook(line_no=ln.line_no, qty=ln.qty, paid_fen=ln.paid_fen, voucher_fen=ln.voucher_fen,
+                            held_qty=held[ln.id][0], refund_qty=held[ln.id][1], refund_fen=held[ln.id][2],
+                            refund_voucher_fen=held[ln.id][3])
+            for ln in order_lines}
+
+
+def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None) -> bool:
+    """Has another live refund case on the order already claimed the shipping fee?"""
+    stmt = (select(func.count()).select_from(ReturnDetail).join(Case, Case.id == ReturnDetail.case_id)
+            .where(Case.order_id == order_id, Case.status.not_in(RELEASED), ReturnDetail.shipping_fen > 0,
+                   ReturnDetail.refund_shipping.is_(True)))
+    if exclude_case_id is not None:
+        stmt = stmt.where(Case.id != exclude_case_id)
+    return session.scalar(stmt) > 0
+
+
+def refunds(session: Session, case_id: int) -> list[Refund]:
+    return list(session.scalars(select(Refund).where(Refund.case_id == case_id).order_by(Refund.seq)))
+
+
+def refunded_on_order(session: Session, order_id: int) -> int:
+    return session.scalar(select(func.coalesce(func.sum(Refund.amount_fen), 0))
+                          .where(Refund.order_id == order_id, Refund.status != "failed")) or 0
+
+
+def shipments(session: Session, case_id: int) -> dict[str, CaseShipment]:
+    return {s.direction: s for s in session.scalars(select(CaseShipment).where(CaseShipment.case_id == case_id))}
+
+
+def case_by_tracking_or_no(session: Session, query: str, store_ids: set[int] | None) -> list[Case]:
+    """The warehouse scans a parcel's tracking number, or types the case number."""
+    stmt = select(Case).where(or_(Case.no == query, Case.id.in_(
+        select(CaseShipment.case_id).where(CaseShipment.tracking_no == query, CaseShipment.direction == "return"))))
+    if store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(store_ids))
+    return list(session.scalars(stmt.order_by(Case.id.desc()).limit(20)))
+
+
+def stock_movements(session: Session, store_ids: set[int] | None, *, kind: str | None = None,
+                    since: datetime | None = None, until: datetime | None = None, sku: str | None = None,
+                    after_id: int | None = None, limit: int = 200) -> list[StockMovement]:
+    stmt = select(StockMovement)
+    if store_ids is not None:
+        stmt = stmt.where(StockMovement.store_id.in_(store_ids))
+    if kind:
+        stmt = stmt.where(StockMovement.kind == kind)
+    if sku:
+        stmt = stmt.where(StockMovement.sku == sku)
+    if since:
+        stmt = stmt.where(StockMovement.at >= since)
+    if until:
+        stmt = stmt.where(StockMovement.at < until)
+    if after_id is not None:
+        stmt = stmt.where(StockMovement.id < after_id)
+    return list(session.scalars(stmt.order_by(StockMovement.id.desc()).limit(limit)))
+
+
+def next_refund_seq(session: Session, case_id: int) -> int:
+    return (session.scalar(select(func.max(Refund.seq)).where(Refund.case_id == case_id)) or 0) + 1
+
+
+def pending_refund_cases(session: Session, store_ids: set[int] | None, limit: int = 500) -> list[Case]:
+    stmt = select(Case).where(Case.type.in_(REFUND_TYPES), Case.status == "pending_refund")
+    if store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(store_ids))
+    return list(session.scalars(stmt.order_by(Case.updated_at, Case.id).limit(limit)))

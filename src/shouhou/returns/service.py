@@ -1,0 +1,212 @@
+"""Use-cases of refunds, returns and exchanges: apply, read, finance, warehouse, stock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from shouhou.accounts.service import get_store
+from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import may, may_act, require
+from shouhou.engine.runner import create_case, run_action
+from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
+from shouhou.fields import invalid_fields, local_iso, yuan
+from shouhou.models import Case, Order, Refund, Store
+from shouhou.orders import repository as orders_repo
+from shouhou.orders.service import resolve_parties
+from shouhou.returns import application, reasons
+from shouhou.returns import repository as repo
+from shouhou.returns.application import Claimed
+from shouhou.returns.gateway import arrival_window
+from shouhou.returns.schemas import ApplyIn
+from shouhou.returns.workflow import WORKFLOWS
+
+
+def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
+    try:
+        body = ApplyIn.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_fields(exc) from None
+    store, order, customer = resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
+                                             customer_external_id=None)
+    assert order is not None and customer is not None
+    workflow = WORKFLOWS[body.type]
+    if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
+        raise forbidden(f"{body.type}.apply", store=store.code)
+    claimed = Claimed(goods_intact=body.goods_intact, unsealed=body.unsealed, received=body.received,
+                      refused_delivery=body.refused_delivery)
+    now = ctx.clock.now()
+    prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now)
+    channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
+    case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
+                priority="high" if body.urgent else "normal", description=body.description, data={},
+                subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
+    create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.goods_fen + prepared.shipping_fen)},
+                prepare=lambda step: application.write(step, prepared, photos=body.photos, claimed=claimed,
+                                                       urgent=body.urgent, exchange_sku=body.exchange_sku))
+    if body.type == "refund_only" and not application.shipped(orders_repo.shipments_of(ctx.session, order.id), now):
+        # Paid but not shipped: approved and refunded at once, by the system [002].
+        system = ctx.as_system()
+        run_action(system, case, "approve", case.version, {})
+        if case.status == "pending_refund":
+            run_action(system, case, "approve_refund", case.version, {})
+    return case
+
+
+def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
+    session = ctx.session
+    d = repo.detail(session, case.id)
+    store = session.get_one(Store, case.store_id)
+    tz = store.timezone
+    order_lines = {ln.id: ln for ln in orders_repo.lines_of(session, case.order_id)} if case.order_id else {}
+    reason = reasons.describe_code(ctx, store, d.reason_code)
+    ships = repo.shipments(session, case.id)
+    computed = d.goods_fen + (d.voucher_fen if d.refund_vouchers else 0) + (d.shipping_fen if d.refund_shipping else 0)
+    staff = not (ctx.actor.customer_id is not None and not may(ctx.actor, "case.read", case.store_id))
+    return {
+        "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": order_lines[cl.order_line_id].name,
+                   "unit_price": yuan(order_lines[cl.order_line_id].unit_price_fen), "qty": cl.qty,
+                   "amount": yuan(cl.amount_fen), "voucher": yuan(cl.voucher_fen)}
+                  for cl in repo.lines(session, case.id)],
+        "reason": d.reason_code,
+        "reason_label": reasons.label(reason, ctx.lang) if reason else d.reason_code,
+        "quality_problem": d.quality,
+        "photos": d.photos,
+        "refund_amount": yuan(d.refund_fen) if case.type != "exchange" else "0.00",
+        "refunded_amount": yuan(d.refunded_fen),
+        "computed_amount": yuan(computed) if case.type != "exchange" else "0.00",
+        "amounts": {"goods": yuan(d.goods_fen), "vouchers": yuan(d.voucher_fen), "shipping": yuan(d.shipping_fen),
+                    "refund_vouchers": d.refund_vouchers, "refund_shipping": d.refund_shipping},
+        "adjustment": None if d.refund_fen >= computed or case.type == "exchange" else {
+            "amount": yuan(computed - d.refund_fen), "reason": d.adjustment_reason},
+        "refunds": [_refund_doc(r, tz) for r in repo.refunds(session, case.id)],
+        "return_shipment": _ship_doc(ships.get("return"), tz),
+        "reship_shipment": _ship_doc(ships.get("reship"), tz),
+        "return_address": None if not d.return_address else {
+            "contact": d.return_contact, "phone": d.return_phone, "address": d.return_address},
+        "shipping_responsibility": {"return": d.return_payer, "outbound": d.outbound_payer},
+        "reject_reason": d.reject_reason,
+        "reviewed_at": local_iso(d.reviewed_at, tz), "reviewed_by": d.reviewed_by if staff else None,
+        "received_at": local_iso(d.received_at, tz), "receive_result": d.receive_result,
+        "applied_at": local_iso(d.applied_at, tz),
+        "urgent": d.urgent, "exchange_sku": d.exchange_sku,
+        "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
+        "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
+        "arbitration": d.arbitration,
+        "shipping_insurance": None if not d.insurance_status else {
+            "status": d.insurance_status, "due_at": local_iso(d.insurance_due_at, tz),
+            "paid": yuan(d.insurance_paid_fen) if d.insurance_paid_fen is not None else None},
+        "eligibility": d.eligibility,
+        "policy_version_id": d.policy_version_id,
+    }
+
+
+def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:
+    d = repo.detail(ctx.session, case.id)
+    tz = ctx.session.get_one(Store, case.store_id).timezone
+    return {"refund_amount": yuan(d.refund_fen) if case.type != "exchange" else None,
+            "refunded_amount": yuan(d.refunded_fen), "reason": d.reason_code,
+            "applied_at": local_iso(d.applied_at, tz), "reviewed_at": local_iso(d.reviewed_at, tz)}
+
+
+def _refund_doc(r: Refund, tz: str) -> dict[str, Any]:
+    return {"id": r.id, "kind": r.kind, "channel": r.channel, "amount": yuan(r.amount_fen), "status": r.status,
+            "requested_at": local_iso(r.requested_at, tz), "time": local_iso(r.succeeded_at, tz),
+            "expected_arrival": local_iso(r.expected_arrival_at, tz), "arrival_days": arrival_window(r.channel),
+            "gateway": r.gateway, "gateway_ref": r.gateway_ref, "failure": r.failure}
+
+
+def _ship_doc(s: Any, tz: str) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"carrier": s.carrier, "tracking_no": s.tracking_no, "payer": s.payer,
+            "shipped_at": local_iso(s.shipped_at, tz), "received_at": local_iso(s.received_at, tz)}
+
+
+def refund_callback(ctx: Ctx, refund_id: int, succeeded: bool, gateway_ref: str | None,
+                    failure: str | None) -> Case:
+    """The payment provider reports on an asynchronous refund."""
+    refund = ctx.session.get(Refund, refund_id)
+    if refund is None:
+        raise not_found("refund", refund_id)
+    case = ctx.session.get_one(Case, refund.case_id)
+    if refund.status != "pending":
+        raise Invalid("refund_not_pending", en="Refund {id} is already {status}", zh="退款 {id} 已是 {status} 状态",
+                      id=refund_id, status=refund.status)
+    payload = {"gateway_ref": refund.gateway_ref} | ({"failure": failure} if not succeeded and failure else {})
+    run_action(ctx, case, "confirm_refund" if succeeded else "fail_refund", case.version, payload)
+    if gateway_ref and succeeded:
+        refund.gateway_ref = gateway_ref
+    return case
+
+
+def finance_queue(ctx: Ctx, store_code: str | None = None) -> list[Case]:
+    """Only reviewer-approved cases reach finance: those waiting in pending_refund."""
+    ids = ctx.actor.store_ids()
+    if store_code:
+        store = _store(ctx, store_code)
+        ids = {store.id} if ids is None or store.id in ids else set()
+    cases = repo.pending_refund_cases(ctx.session, ids)
+    return [c for c in cases if may_act(ctx.actor, WORKFLOWS[c.type].action("approve_refund").roles,
+                                        c.store_id, c.customer_id)]
+
+
+def batch_approve_refunds(ctx: Ctx, items: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Approve several refunds; each succeeds or fails on its own (a savepoint each)."""
+    from shouhou.cases import service as cases  # the generic case service; it imports this module
+
+    results = []
+    for no, version in items:
+        try:
+            with ctx.session.begin_nested():
+                case = cases.transition(ctx, no, "approve_refund", version, {})
+            results.append({"no": no, "ok": True, "status": case.status, "version": case.version})
+        except ShouhouError as exc:
+            results.append({"no": no, "ok": False, "code": exc.code, "message": exc.message(ctx.lang)})
+    return results
+
+
+def find_for_receiving(ctx: Ctx, query: str) -> list[Case]:
+    """A tracking number scanned at the dock, or a case number typed in."""
+    return [c for c in repo.case_by_tracking_or_no(ctx.session, query.strip(), ctx.actor.store_ids())
+            if may(ctx.actor, "stock.read", c.store_id)]
+
+
+def stock_movements(ctx: Ctx, *, store_code: str | None = None, kind: str | None = None, sku: str | None = None,
+                    since: Any = None, until: Any = None, limit: int = 200) -> list[dict[str, Any]]:
+    ids = ctx.actor.store_ids()
+    if store_code:
+        store = _store(ctx, store_code)
+        require(ctx.actor, "stock.read", store.id)
+        ids = {store.id}
+    elif ids is None:
+        require(ctx.actor, "stock.read", None)
+    else:
+        ids = {i for i in ids if may(ctx.actor, "stock.read", i)}
+    rows = repo.stock_movements(ctx.session, ids, kind=kind, sku=sku, since=since, until=until, limit=limit)
+    stores = {s.id: s for s in ctx.session.scalars(select(Store).where(Store.id.in_({r.store_id for r in rows})))}
+    cases = dict(ctx.session.execute(select(Case.id, Case.no).where(Case.id.in_({r.case_id for r in rows}))).all())
+    return [{"id": r.id, "store": stores[r.store_id].code, "case_no": cases[r.case_id], "kind": r.kind,
+             "kind_label": ctx.label(*KIND_LABELS[r.kind]), "sku": r.sku, "qty": r.qty,
+             "at": local_iso(r.at, stores[r.store_id].timezone), "operator": r.operator, "note": r.note}
+            for r in rows]
+
+
+KIND_LABELS = {"return_in": ("退货入库", "Return in"), "exchange_in": ("换货入库", "Exchange in"),
+               "aftersales_out": ("售后出库", "After-sales out")}
+
+
+def _store(ctx: Ctx, code: str) -> Store:
+    return get_store(ctx.session, code)
+
+
+def order_after_sales(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
+    """Per order line: units and money already taken by after-sales cases, and what is left."""
+    lines = orders_repo.lines_of(ctx.session, order.id)
+    book = repo.books(ctx.session, lines, order.id, None)
+    return [{"line_no": ln.line_no, "qty": ln.qty, "held_qty": book[ln.id].held_qty,
+             "available_qty": ln.qty - book[ln.id].held_qty, "refund_qty": book[ln.id].refund_qty,
+             "refund_amount": yuan(book[ln.id].refund_fen), "paid": yuan(ln.paid_fen)} for ln in lines]
+

@@ -1,0 +1,101 @@
+"""Deterministic builders for tests: stores, users with tokens, orders, cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from shouhou.accounts import service as accounts
+from shouhou.clock import FrozenClock
+from shouhou.config import Settings
+from shouhou.db import Database
+from shouhou.engine.actor import Actor
+from shouhou.engine.context import Ctx
+from shouhou.money import format_fen, parse_yuan
+from shouhou.orders import service as orders
+from shouhou.orders.schemas import OrderIn
+
+OPERATOR = Actor(user_id=None, name="test", grants=(("admin", None),))
+
+
+def order_doc(order_no: str = "T20261101001", *, store: str = "S1", customer: str = "u1001",
+              placed_at: datetime | None = None, lines: list[dict[str, Any]] | None = None,
+              shipping_fee: str = "0.00", discount: str = "0.00", free_shipping: bool = False,
+              method: str = "alipay", channel: str = "online", signed_at: datetime | None = None,
+              shipped_at: datetime | None = None, **extra: Any) -> dict[str, Any]:
+    """A valid order document; the payment amount is computed so the arithmetic holds."""
+    placed = placed_at or datetime.fromisoformat("2026-11-01T10:00:00+08:00")
+    lines = lines or [{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M码", "category": "apparel", "qty": 2,
+                       "unit_price": "99.00"}]
+    goods = sum(ln["qty"] * parse_yuan(ln["unit_price"]) - parse_yuan(ln.get("discount", "0")) for ln in lines)
+    vouchers = sum(parse_yuan(extra.get(k, "0")) for k in ("coupon", "red_packet", "points"))
+    amount = goods - parse_yuan(discount) - vouchers + parse_yuan(shipping_fee)
+    doc: dict[str, Any] = {
+        "order_no": order_no, "store": store,
+        "customer": {"external_id": customer, "name": "张三", "phone": "13800000000", "level": "vip",
+                     "address": "上海市浦东新区"},
+        "channel": channel, "placed_at": placed.isoformat(), "paid_at": (placed + timedelta(minutes=1)).isoformat(),
+        "payment": {"method": method, "amount": format_fen(amount)}, "shipping_fee": shipping_fee,
+        "free_shipping": free_shipping, "discount": discount, "lines": lines, "shipments": [],
+        **extra,
+    }
+    if shipped_at or signed_at:
+        doc["shipments"] = [{"carrier": "SF", "tracking_no": f"SF{order_no}",
+                             "shipped_at": (shipped_at or placed).isoformat(),
+                             "delivered_at": signed_at.isoformat() if signed_at else None,
+                             "signed_at": signed_at.isoformat() if signed_at else None}]
+    return doc
+
+
+@dataclass
+class World:
+    db: Database
+    settings: Settings
+    clock: FrozenClock
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @contextmanager
+    def ctx(self, actor: Actor = OPERATOR) -> Iterator[Ctx]:
+        with self.db.session() as session:
+            yield Ctx(session=session, actor=actor, clock=self.clock, settings=self.settings, lang="en")
+
+    def store(self, code: str = "S1", name: str = "测试店铺", **kw: Any) -> str:
+        with self.ctx() as ctx:
+            accounts.create_store(ctx, code, name, **kw)
+        return code
+
+    def user(self, username: str, role: str, store: str | None = "S1", customer: str | None = None,
+             password: str | None = None) -> str:
+        """Create a user and return an API token for it."""
+        with self.ctx() as ctx:
+            accounts.add_user(ctx, username, role, store_code=store, customer_external_id=customer,
+                              password=password)
+            token = accounts.issue_token(ctx, username)
+        self.tokens[username] = token
+        return token
+
+    def actor(self, username: str) -> Actor:
+        with self.db.session() as session:
+            return accounts.actor_for(session, accounts.get_user(session, username))
+
+    def order(self, order_no: str = "T20261101001", **kw: Any) -> dict[str, Any]:
+        doc = order_doc(order_no, **kw)
+        with self.ctx() as ctx:
+            order, _ = orders.push_order(ctx, OrderIn.model_validate(doc))
+            return orders.document(ctx, order)
+
+    def staff(self, store: str = "S1") -> dict[str, str]:
+        """One user per role in the store (plus platform and admin everywhere); name → token."""
+        out = {}
+        for role in ("agent", "reviewer", "finance", "warehouse", "technician", "supervisor", "integration"):
+            out[role] = self.user(f"{role}-{store}", role, store)
+        out["platform"] = self.user(f"platform-{store}", "platform", None)
+        out["admin"] = self.user(f"admin-{store}", "admin", None)
+        return out
+
+
+def auth(token: str, lang: str = "en") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Accept-Language": lang}
