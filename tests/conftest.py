@@ -80,6 +80,7 @@ def wipe(database: Database) -> None:
                 conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(text("ALTER SEQUENCE case_no_seq RESTART WITH 1"))
 
 
 @pytest.fixture

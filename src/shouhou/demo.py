@@ -64,6 +64,7 @@ def load_demo(ctx: Ctx) -> list[tuple[str, ...]]:
                           password=PASSWORD, display_name=name)
         logins.append((username, PASSWORD, f"customer {external_id}", store))
     _consultations(ctx)
+    _returns(ctx)
     ctx.session.flush()
     return logins
 
@@ -93,6 +94,47 @@ def _consultations(ctx: Ctx) -> None:
             cases.transition(agent, case.no, action, case.version, fields)
 
 
+def _returns(ctx: Ctx) -> None:
+    """Refunds, returns and exchanges at every step, through the same services as real traffic."""
+    buyer, buyer2 = _as(ctx, "buyer"), _as(ctx, "buyer2")
+    reviewer, warehouse, finance = _as(ctx, "reviewer"), _as(ctx, "warehouse"), _as(ctx, "finance")
+
+    def apply(who: Ctx, order_no: str, case_type: str, reason: str, line_no: int = 1, qty: int = 1,
+              **extra: Any) -> Any:
+        return cases.create(who, {"type": case_type, "order_no": order_no, "reason": reason,
+                                  "lines": [{"line_no": line_no, "qty": qty}], **extra})
+
+    def run(who: Ctx, case: Any, action: str, **fields: Any) -> None:
+        cases.transition(who, case.no, action, case.version, fields)
+
+    apply(buyer, "D1003", "refund_only", "other", line_no=1, qty=1, description="不想要了, 还没发货")
+    apply(buyer, "D1004", "return_refund", "no_longer_wanted", description="颜色不喜欢")
+    c = apply(buyer, "D1005", "return_refund", "quality_issue", description="开机有异响",
+              photos=["demo://noise.jpg"])
+    run(reviewer, c, "approve")
+    c = apply(buyer, "D1006", "return_refund", "size_fit")
+    run(reviewer, c, "approve")
+    run(buyer, c, "ship_return", carrier="SF", tracking_no="SF2026RET001")
+    c = apply(buyer, "D1007", "return_refund", "not_as_described", description="与详情页颜色不符")
+    run(reviewer, c, "approve", refund_amount="350.00", adjustment_reason="吊牌已剪, 扣除二次销售损失 49 元")
+    run(buyer, c, "ship_return", carrier="YTO", tracking_no="YT2026RET002")
+    run(warehouse, c, "receive", result="accepted", note="外包装完好")
+    c = apply(buyer, "D1008", "return_refund", "damaged_in_transit", photos=["demo://box.jpg"])
+    run(reviewer, c, "approve")
+    run(buyer, c, "ship_return", carrier="SF", tracking_no="SF2026RET003")
+    run(warehouse, c, "receive", result="accepted")
+    run(finance, c, "approve_refund")
+    c = apply(buyer2, "D1009", "exchange", "size_fit", exchange_sku="SHOE-42")
+    run(reviewer, c, "approve")
+    run(buyer2, c, "ship_return", carrier="ZTO", tracking_no="ZT2026EXC001")
+    run(warehouse, c, "receive", result="accepted")
+    c = apply(buyer2, "D1010", "return_refund", "no_longer_wanted", description="买多了")
+    run(reviewer, c, "reject", reason="商品已拆封使用, 影响二次销售")
+    c = apply(buyer2, "D1011", "refund_only", "missing_parts", description="少发了一个配件")
+    run(reviewer, c, "reject", reason="仓库称重记录无误")
+    run(buyer2, c, "escalate", reason="确实少了配件, 有开箱视频")
+
+
 def _orders(ctx: Ctx, now: Any) -> list[dict[str, Any]]:
     t = lambda days: local_iso(now - timedelta(days=days), "Asia/Shanghai")  # noqa: E731
     buyer = {"external_id": "u1001", "name": "张三", "phone": "13800000000", "level": "vip",
@@ -118,6 +160,28 @@ def _orders(ctx: Ctx, now: Any) -> list[dict[str, Any]]:
         _order("D1004", "S1", buyer, t(5), "credit_card",
                [{"line_no": 1, "sku": "HD-9", "name": "吹风机", "category": "small_appliance", "qty": 1,
                  "unit_price": "399.00"}], shipped=(t(5), t(3)), free_shipping=True),
+        _order("D1005", "S1", buyer, t(6), "alipay",
+               [{"line_no": 1, "sku": "MW-20", "name": "微波炉 20L", "category": "small_appliance", "qty": 1,
+                 "unit_price": "499.00", "tags": ["sanbao"], "warranty_months": 12}],
+               shipped=(t(6), t(4)), free_shipping=True),
+        _order("D1006", "S1", buyer, t(5), "wechat",
+               [{"line_no": 1, "sku": "SHIRT-L", "name": "衬衫 L码", "category": "apparel", "qty": 1,
+                 "unit_price": "259.00"}], shipped=(t(5), t(2)), shipping_fee="8.00"),
+        _order("D1007", "S1", buyer, t(6), "alipay",
+               [{"line_no": 1, "sku": "BAG-01", "name": "通勤双肩包", "category": "bags", "qty": 1,
+                 "unit_price": "399.00"}], shipped=(t(6), t(3)), free_shipping=True),
+        _order("D1008", "S1", buyer, t(7), "bank_card",
+               [{"line_no": 1, "sku": "CUP-SET", "name": "陶瓷杯 4 只装", "category": "kitchen", "qty": 2,
+                 "unit_price": "89.00"}], shipped=(t(7), t(4)), free_shipping=True),
+        _order("D1009", "S1", buyer2, t(6), "alipay",
+               [{"line_no": 1, "sku": "SHOE-41", "name": "跑步鞋 41码", "category": "shoes", "qty": 1,
+                 "unit_price": "599.00"}], shipped=(t(6), t(3)), free_shipping=True),
+        _order("D1010", "S1", buyer2, t(4), "wechat",
+               [{"line_no": 1, "sku": "TOWEL-2", "name": "纯棉毛巾 2 条", "category": "home", "qty": 3,
+                 "unit_price": "39.00"}], shipped=(t(4), t(2)), shipping_fee="6.00"),
+        _order("D1011", "S1", buyer2, t(3), "alipay",
+               [{"line_no": 1, "sku": "LAMP-1", "name": "护眼台灯", "category": "small_appliance", "qty": 1,
+                 "unit_price": "229.00"}], shipped=(t(3), t(1)), free_shipping=True),
         _order("T2001", "S2", buyer3, t(4), "alipay",
                [{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M码", "category": "apparel", "qty": 2,
                  "unit_price": "99.00"}], shipped=(t(4), t(2)), shipping_fee="10.00", discount="20.00"),

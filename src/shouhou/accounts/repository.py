@@ -30,6 +30,12 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
 
 
+def token_and_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                          .where(ApiToken.token_hash == token_hash)).first()
+    return (row[0], row[1]) if row else None
+
+
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:
     return session.scalars(select(Customer).where(Customer.store_id == store_id,
                                                   Customer.external_id == external_id)).first()

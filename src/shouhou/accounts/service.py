@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from shouhou.accounts import repository as repo
 from shouhou.accounts.passwords import hash_password, verify_password
 from shouhou.clock import Clock
+from shouhou.db.hold import hold
 from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
@@ -46,7 +47,7 @@ def get_store(session: Session, code: str) -> Store:
     store = repo.store_by_code(session, code)
     if store is None:
         raise not_found("store", code)
-    return store
+    return hold(session, store)
 
 
 def get_user(session: Session, username: str) -> User:
@@ -124,11 +125,11 @@ def actor_for(session: Session, user: User) -> Actor:
 
 
 def authenticate_token(session: Session, token: str, clock: Clock) -> Actor:
-    row = repo.token_by_hash(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else None
-    if row is None or row.revoked_at is not None:
+    found = repo.token_and_user(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else None
+    if found is None or found[0].revoked_at is not None:
         raise Unauthorized("invalid_token", en="The API token is unknown or revoked", zh="API 令牌无效或已吊销")
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    user = found[1]
+    if not user.is_active:
         raise Unauthorized("user_inactive", en="The user is disabled", zh="用户已停用")
     return actor_for(session, user)
 

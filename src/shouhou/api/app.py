@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from shouhou import __version__
 from shouhou.api import docs_ui, errors, ops
 from shouhou.api.observability import RequestContext, configure_logging
+from shouhou.api.responses import Document
 from shouhou.api.unit_of_work import UnitOfWork
 from shouhou.clock import Clock, SystemClock
 from shouhou.config import Settings, get_settings
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     db = db or Database(settings.database_url)
     clock = clock or SystemClock()
     app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json",
+                  openapi_url="/api/openapi.json", default_response_class=Document,
                   description="After-sales service platform. Money is a decimal string in yuan; times are "
                               "ISO 8601 with offset; errors are {\"error\": {code, message, details}}.")
     app.state.settings = settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from shouhou.cases import repository as repo
@@ -166,7 +167,13 @@ def document(ctx: Ctx, case: Case) -> dict[str, Any]:
 
 def action_document(ctx: Ctx, action: Any) -> dict[str, Any]:
     return {"name": action.name, "label": ctx.label(action.zh, action.en),
-            "fields": action.payload.model_json_schema() if action.payload else None}
+            "fields": payload_schema(action.payload) if action.payload else None}
+
+
+@cache
+def payload_schema(model: type) -> dict[str, Any]:
+    """An action's JSON schema; built once per payload class (pydantic's is costly)."""
+    return model.model_json_schema()
 
 
 def parse_time(value: str | None, field: str) -> datetime | None:

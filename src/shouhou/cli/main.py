@@ -16,6 +16,12 @@ from shouhou.errors import Invalid
 
 app = typer.Typer(help="shouhou 售后 — after-sales service platform", no_args_is_help=True,
                   pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _load_case_types() -> None:
+    """Every command may touch cases of any type: register all workflows first."""
+    import shouhou.cases.kinds  # noqa: F401
 store_app = typer.Typer(help="Stores (店铺)", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens", no_args_is_help=True)
@@ -191,6 +197,25 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     typer.echo("demo loaded. logins (user / password / role / store):")
     for row in logins:
         typer.echo("  " + " / ".join(row))
+
+
+@app.command()
+def docs(check: bool = typer.Option(False, "--check", help="fail if docs/workflows.md is out of date"),
+         path: Path = typer.Option(Path("docs/workflows.md"), "--path")) -> None:
+    """Write the workflow state diagrams (Mermaid) generated from the declarations."""
+    from shouhou.engine.diagram import document
+    from shouhou.engine.registry import all_workflows
+
+    text = document(all_workflows())
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            typer.echo(f"{path} is out of date; run `shouhou docs`", err=True)
+            raise typer.Exit(code=1)
+        typer.echo(f"{path} is up to date")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {path}")
 
 
 def _safe_url(url: str) -> str:

@@ -1,9 +1,9 @@
 """Firing due timers: each effect happens exactly once.
 
-A batch is claimed and fired in one transaction: compare-and-swap on the timer's state,
-plus FOR UPDATE SKIP LOCKED on PostgreSQL so that several workers share the load without
-waiting on each other. A crash before commit leaves every timer of the batch pending, so
-it fires on the next sweep; one that committed is never fired again.
+A batch is claimed and fired in one transaction (see bulk.py): compare-and-swap on the
+timer's state, plus FOR UPDATE SKIP LOCKED on PostgreSQL so that several workers share
+the load without waiting on each other. A crash before commit leaves every timer of the
+batch pending, so it fires on the next sweep; one that committed is never fired again.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from shouhou.clock import FrozenClock
 from shouhou.config import Settings
 from shouhou.db import Database
+from shouhou.engine import bulk
 from shouhou.engine.actor import SYSTEM
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
@@ -34,6 +35,7 @@ class SweepResult:
     skipped: int = 0
     failed: int = 0
     batches: int = 0
+    released: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -41,26 +43,12 @@ class SweepResult:
         return self.fired + self.skipped + self.failed
 
 
-def due_ids(ctx: Ctx, as_of: datetime, limit: int) -> list[int]:
-    stmt = (select(Timer.id).where(Timer.state == "pending", Timer.due_at <= as_of)
-            .order_by(Timer.due_at, Timer.id).limit(limit))
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list(ctx.session.scalars(stmt))
-
-
-def fire_one(ctx: Ctx, timer: Timer) -> str:
-    """Fire one claimed timer inside the caller's transaction; returns fired|skipped|failed."""
-    claimed = ctx.session.execute(
-        update(Timer).where(Timer.id == timer.id, Timer.state == "pending")
-        .values(state="fired", fired_at=ctx.clock.now()),
-        execution_options={"synchronize_session": False}).rowcount
-    if claimed != 1:
-        return "lost"  # another worker fired it; never twice
+def fire_claimed(ctx: Ctx, timer: bulk.Claimed) -> str:
+    """Fire one claimed timer through the engine, in a savepoint; fired|skipped|failed."""
     case = ctx.session.get_one(Case, timer.case_id)
     action = workflow_for(case.type).action(timer.action)
     if action is None or case.status not in action.sources:
-        _mark(ctx, timer, "skipped", f"case is {case.status}")
+        _mark(ctx, timer.id, "skipped", f"case is {case.status}")
         return "skipped"
     try:
         with ctx.session.begin_nested():
@@ -68,13 +56,13 @@ def fire_one(ctx: Ctx, timer: Timer) -> str:
     except ShouhouError as exc:
         # The savepoint undid the effect; record why and keep the rest of the batch.
         ctx.session.expire(case)
-        _mark(ctx, timer, "failed", f"{exc.code}: {exc.message('en')}")
+        _mark(ctx, timer.id, "failed", f"{exc.code}: {exc.message('en')}")
         return "failed"
     return "fired"
 
 
-def _mark(ctx: Ctx, timer: Timer, state: str, why: str) -> None:
-    ctx.session.execute(update(Timer).where(Timer.id == timer.id).values(state=state, result=why[:1000]),
+def _mark(ctx: Ctx, timer_id: int, state: str, why: str) -> None:
+    ctx.session.execute(update(Timer).where(Timer.id == timer_id).values(state=state, result=why[:1000]),
                         execution_options={"synchronize_session": False})
 
 
@@ -87,19 +75,24 @@ def run_due(db: Database, settings: Settings, as_of: datetime, *, batch_size: in
     while max_batches is None or result.batches < max_batches:
         with db.session() as session:
             ctx = Ctx(session=session, actor=SYSTEM, clock=clock, settings=settings, lang="en")
-            ids = due_ids(ctx, as_of, size)
-            if not ids:
+            claimed = bulk.claim(ctx, as_of, size)
+            if not claimed:
                 break
-            timers = session.scalars(select(Timer).where(Timer.id.in_(ids)).order_by(Timer.due_at, Timer.id))
-            for timer in list(timers):
-                outcome = fire_one(ctx, timer)
-                if outcome == "lost":
-                    continue
-                setattr(result, outcome, getattr(result, outcome) + 1)
-                TIMERS_FIRED.labels(outcome).inc()
+            batch = bulk.fire_batch(ctx, claimed)
+            outcomes = {"fired": batch.fired, "skipped": batch.skipped, "failed": 0}
+            for timer in batch.deferred:
+                outcome = fire_claimed(ctx, timer)
+                outcomes[outcome] += 1
                 if outcome == "failed":
                     result.errors.append(f"timer {timer.id} ({timer.kind})")
         result.batches += 1
+        result.released += batch.released
+        for outcome, n in outcomes.items():
+            setattr(result, outcome, getattr(result, outcome) + n)
+            if n:
+                TIMERS_FIRED.labels(outcome).inc(n)
+        if batch.released == batch.claimed:
+            break  # every case was busy; the next sweep picks them up
     if result.total:
         log.info("timers swept", extra={"fields": {"fired": result.fired, "skipped": result.skipped,
                                                    "failed": result.failed, "as_of": as_of.isoformat()}})

@@ -71,7 +71,7 @@ class CaseLink(IdPk, StoreScoped, Created, Base):
 
 
 class CaseNumber(Base):
-    """Daily counter behind human case numbers such as AS2026112300001."""
+    """Counters behind human case numbers such as AS2026112300001 (SQLite; PostgreSQL uses a SEQUENCE)."""
 
     __tablename__ = "case_number"
 

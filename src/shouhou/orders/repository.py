@@ -3,6 +3,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shouhou.db.hold import hold
+
 from shouhou.models import Order, OrderLine, Product, Shipment, Store
 
 
@@ -18,7 +20,10 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None) ->
 
 
 def lines_of(session: Session, order_id: int) -> list[OrderLine]:
-    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no)))
+    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no)))
+    for line in lines:
+        hold(session, line)
+    return lines
 
 
 def shipments_of(session: Session, order_id: int) -> list[Shipment]:

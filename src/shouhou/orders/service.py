@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shouhou.accounts import repository as accounts_repo
 from shouhou.accounts.service import get_store, store_for_caller
+from shouhou.db.hold import hold
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, require
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
@@ -18,9 +19,9 @@ from shouhou.models import Customer, Order, OrderLine, Product, Shipment, Store
 from shouhou.money import largest_remainder
 from shouhou.orders import repository as repo
 from shouhou.orders.schemas import OrderIn
+from shouhou.policy import TAGS
 
-POLICY_TAGS = frozenset({"custom_made", "fresh", "digital_media", "periodical", "excluded_confirmed",
-                         "sanbao", "vehicle", "installation_required"})
+POLICY_TAGS = TAGS  # the policy engine's vocabulary (shouhou.policy.facts)
 
 
 def body_hash(body: OrderIn) -> str:
@@ -240,15 +241,17 @@ def resolve_parties(ctx: Ctx, *, store_code: str | None, order_no: str | None,
     session = ctx.session
     actor = ctx.actor
     order = find_order(ctx, order_no, store_code) if order_no else None
-    store = session.get_one(Store, order.store_id) if order is not None else store_for_caller(ctx, store_code)
+    store = hold(session, session.get_one(Store, order.store_id) if order is not None
+                 else store_for_caller(ctx, store_code))
+    hold(session, order)
     customer: Customer | None = None
     if actor.customer_id is not None and "customer" in actor.roles_in(store.id) and not (
             actor.roles_in(store.id) - {"customer"}):
-        customer = session.get_one(Customer, actor.customer_id)
+        customer = hold(session, session.get_one(Customer, actor.customer_id))
         if customer.store_id != store.id:
             raise forbidden("case.create", store=store.code)
     elif order is not None:
-        customer = session.get_one(Customer, order.customer_id)
+        customer = hold(session, session.get_one(Customer, order.customer_id))
     elif customer_external_id:
         customer = accounts_repo.customer_by_external(session, store.id, customer_external_id)
         if customer is None:

@@ -6,6 +6,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from shouhou.db.hold import hold
+
 from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
 from shouhou.returns.amounts import LineBook
 
@@ -15,7 +17,7 @@ RELEASED = ("cancelled", "closed")  # these no longer hold any units
 
 
 def detail(session: Session, case_id: int) -> ReturnDetail:
-    return session.get_one(ReturnDetail, case_id)
+    return hold(session, session.get_one(ReturnDetail, case_id))
 
 
 def lines(session: Session, case_id: int) -> list[CaseLine]:

@@ -1,0 +1,1 @@
+"""shouhou benchmarks: `python -m bench` (or `make bench`). Never part of `make test`."""

@@ -1,0 +1,120 @@
+"""python -m bench — API vs raw database, and the timer sweep, on SQLite and PostgreSQL.
+
+Every figure is reported beside the raw database's own rate for the same rows, measured
+in the same run; the ratio is the figure to compare with the targets (API ≥ 25 % of the
+raw rate for the same writes; timers ≥ 20,000 fired/s on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bench import api, raw, timers
+from bench.databases import database
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(prog="python -m bench")
+    p.add_argument("--db", default="sqlite,postgresql")
+    p.add_argument("--applications", type=int, default=2000)
+    p.add_argument("--clients", type=int, default=4)
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    p.add_argument("--timers", type=int, default=1_000_000, help="pending timers")
+    p.add_argument("--fire", type=int, default=100_000, help="how many of them are due (per measurement)")
+    p.add_argument("--batch", type=int, default=2000, help="timers per sweep transaction")
+    p.add_argument("--skip", default="", help="comma-separated: api,timers")
+    args = p.parse_args()
+    results = {"when": datetime.now(UTC).isoformat(), "machine": platform.platform(), "args": vars(args),
+               "runs": {}}
+    for backend in args.db.split(","):
+        out = results["runs"][backend] = {}
+        if "api" not in args.skip:
+            out["api"] = run_api(backend, args)
+        if "timers" not in args.skip:
+            out["timers"] = run_timers(backend, args)
+    report(results)
+    path = Path("bench/results")
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def run_api(backend: str, args: argparse.Namespace) -> dict:
+    n = args.applications
+    with database(backend) as url, tempfile.TemporaryDirectory() as var:
+        print(f"[{backend}] seeding {n} orders …", flush=True)
+        seeded = api.seed(url, 2 * n, Path(var))
+        targets = seeded["targets"]
+        server = api.Server(url, Path(var), args.workers)
+        try:
+            print(f"[{backend}] {n} applications through the API …", flush=True)
+            apply_rate, cases = api.load(server.base, seeded["tokens"]["shop"], api.applications(targets[:n]),
+                                         args.clients)
+            print(f"[{backend}] {n} approvals through the API …", flush=True)
+            approve_rate, _ = api.load(server.base, seeded["tokens"]["rev"], api.approvals(cases), args.clients)
+        finally:
+            server.stop()
+        day = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
+        print(f"[{backend}] the same rows through the bare driver …", flush=True)
+        raw_apply = raw.rate(url, raw.APPLY, raw.apply_params(n, targets[n:], day), args.clients)
+        made = _raw_cases(url, n)
+        raw_approve = raw.rate(url, raw.APPROVE, raw.approve_params(made), args.clients)
+    return {"applications_per_s": apply_rate, "raw_applications_per_s": raw_apply,
+            "applications_ratio": apply_rate / raw_apply,
+            "transitions_per_s": approve_rate, "raw_transitions_per_s": raw_approve,
+            "transitions_ratio": approve_rate / raw_approve, "clients": args.clients, "workers": args.workers}
+
+
+def _raw_cases(url: str, n: int) -> list[dict]:
+    conn = raw.Raw(url)
+    rows = conn.conn.execute("SELECT id, no, store_id FROM cases WHERE no LIKE 'RAW%' ORDER BY id").fetchall()
+    conn.conn.close()
+    return [{"case_id": r[0], "no": r[1], "store_id": r[2]} for r in rows[:n]]
+
+
+def run_timers(backend: str, args: argparse.Namespace) -> dict:
+    with database(backend) as url, tempfile.TemporaryDirectory() as var:
+        api.seed(url, 0, Path(var))
+        print(f"[{backend}] seeding {args.timers:,} pending timers …", flush=True)
+        t1, t2 = timers.seed(url, args.timers, args.fire)
+        print(f"[{backend}] sweeping {args.fire:,} due timers with the engine …", flush=True)
+        engine_rate, fired = timers.engine_rate(url, t1, args.batch)
+        print(f"[{backend}] the same rows through the bare driver …", flush=True)
+        raw_rate, raw_fired = timers.raw_rate(url, t2, args.batch)
+        exactly_once = _closes(url) == fired + raw_fired
+    return {"pending": args.timers, "fired": fired, "fired_per_s": engine_rate, "raw_fired": raw_fired,
+            "raw_fired_per_s": raw_rate, "ratio": engine_rate / raw_rate, "batch": args.batch,
+            "one_event_per_timer": exactly_once}
+
+
+def _closes(url: str) -> int:
+    conn = raw.Raw(url)
+    n = conn.conn.execute("SELECT count(*) FROM case_event WHERE action = 'close'").fetchone()[0]
+    conn.conn.close()
+    return n
+
+
+def report(results: dict) -> None:
+    print("\n| database | measure | shouhou | raw database | ratio |\n|---|---|---|---|---|")
+    for backend, out in results["runs"].items():
+        if "api" in out:
+            a = out["api"]
+            print(f"| {backend} | applications/s (HTTP, {a['clients']} clients) | {a['applications_per_s']:.0f} | "
+                  f"{a['raw_applications_per_s']:.0f} | {a['applications_ratio']:.0%} |")
+            print(f"| {backend} | transitions/s (approve) | {a['transitions_per_s']:.0f} | "
+                  f"{a['raw_transitions_per_s']:.0f} | {a['transitions_ratio']:.0%} |")
+        if "timers" in out:
+            t = out["timers"]
+            print(f"| {backend} | timers fired/s ({t['pending']:,} pending) | {t['fired_per_s']:.0f} | "
+                  f"{t['raw_fired_per_s']:.0f} | {t['ratio']:.0%} |")
+            if not t["one_event_per_timer"]:
+                print(f"| {backend} | WARNING: events ≠ fired timers | | | |")
+
+
+if __name__ == "__main__":
+    main()
