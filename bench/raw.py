@@ -16,8 +16,11 @@ from typing import Any
 
 import psycopg
 
+NUMBER = {True: "SELECT nextval('case_no_seq')",  # as the engine does (engine/numbers.py)
+          False: "UPDATE case_number SET last = last + 1 WHERE day = 'case' RETURNING last"}
+
 APPLY = [
-    ("UPDATE case_number SET last = last + 1 WHERE day = :day RETURNING last", "num"),
+    ("{number}", "num"),
     ("INSERT INTO cases (no, type, status, version, priority, channel, subject, description, customer_id, "
      "order_id, store_id, created_at, updated_at, data) VALUES (:no, 'return_refund', 'pending_review', 1, "
      "'normal', 'api', :subject, '', :customer_id, :order_id, :store_id, :now, :now, :empty) RETURNING id", "case"),
@@ -83,6 +86,8 @@ class Raw:
         if not self.pg:
             self.conn.execute("BEGIN IMMEDIATE")
         for text, keep in statements:
+            if text == "{number}":
+                text = NUMBER[self.pg]
             cur = self.conn.execute(self.sql(text), p)
             if keep:
                 p[keep] = cur.fetchone()[0]

@@ -71,78 +71,121 @@ def _store(raw: Raw) -> int:
     raise RuntimeError("seed the store first")
 
 
-def engine_rate(url: str, as_of: datetime, batch: int) -> tuple[float, int]:
+def _start_together(at: float) -> None:
+    while time.time() < at:
+        time.sleep(0.001)
+
+
+def engine_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float]:
     settings = Settings(database_url=url, timer_batch_size=batch, log_level="WARNING")
     db = Database(url)
+    db.engine.connect().close()
+    _start_together(at)
     start = time.perf_counter()
     result = run_due(db, settings, as_of)
     elapsed = time.perf_counter() - start
     db.dispose()
-    return result.fired / elapsed, result.fired
+    return result.fired, elapsed
 
 
-CLAIM = ("UPDATE timer SET state = 'fired', fired_at = :now WHERE id IN (SELECT id FROM timer WHERE state = "
-         "'pending' AND due_at <= :as_of ORDER BY due_at, id LIMIT :n{lock}) RETURNING id, case_id, store_id")
-
-
-def raw_rate(url: str, as_of: datetime, batch: int) -> tuple[float, int]:
-    """The same statements the engine's batch path runs, issued by the bare driver."""
+def raw_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float]:
+    """The statements the engine's batch path issues (bulk.py), sent by the bare driver."""
     raw = Raw(url)
-    lock = " FOR UPDATE SKIP LOCKED" if raw.pg else ""
-    claim = raw.sql(CLAIM.format(lock=lock))
+    _start_together(at)
     fired = 0
     start = time.perf_counter()
     while True:
         now = datetime.now(UTC)
         if not raw.pg:
             raw.conn.execute("BEGIN IMMEDIATE")
-        rows = raw.conn.execute(claim, {"now": raw.value(now), "as_of": raw.value(as_of), "n": batch}).fetchall()
+        rows = _due(raw, as_of, batch)
         if not rows:
             raw.conn.commit() if raw.pg else raw.conn.execute("COMMIT")
             break
-        ids = [r[1] for r in rows]
-        cases = _select_cases(raw, ids)
-        _write(raw, rows, cases, now)
+        cases = _lock_cases(raw, sorted({r[1] for r in rows}))
+        mine = _mark_fired(raw, [r for r in rows if r[1] in cases], now)
+        _write(raw, mine, cases, now)
         raw.conn.commit() if raw.pg else raw.conn.execute("COMMIT")
-        fired += len(rows)
+        fired += len(mine)
     elapsed = time.perf_counter() - start
     raw.conn.close()
-    return fired / elapsed, fired
+    return fired, elapsed
 
 
-def _select_cases(raw: Raw, ids: list[int]) -> dict[int, Any]:
+def _due(raw: Raw, as_of: datetime, batch: int) -> list[tuple]:
+    lock = " FOR UPDATE SKIP LOCKED" if raw.pg else ""
+    sql = raw.sql("SELECT id, case_id, store_id FROM timer WHERE state = 'pending' AND due_at <= :as_of "
+                  f"ORDER BY due_at, id LIMIT :n{lock}")
+    return raw.conn.execute(sql, {"as_of": raw.value(as_of), "n": batch}).fetchall()
+
+
+def _lock_cases(raw: Raw, ids: list[int]) -> dict[int, Any]:
     if raw.pg:
         cur = raw.conn.execute("SELECT id, no, version FROM cases WHERE id = ANY(%s) ORDER BY id "
                                "FOR UPDATE SKIP LOCKED", (ids,))
     else:
-        marks = ",".join("?" * len(ids))
-        cur = raw.conn.execute(f"SELECT id, no, version FROM cases WHERE id IN ({marks}) ORDER BY id", ids)
+        cur = raw.conn.execute(f"SELECT id, no, version FROM cases WHERE id IN ({','.join('?' * len(ids))}) "
+                               "ORDER BY id", ids)
     return {r[0]: r for r in cur.fetchall()}
 
 
-def _write(raw: Raw, rows: list, cases: dict[int, Any], now: datetime) -> None:
-    v = raw.value
-    moves = [{"id": cid, "old": cases[cid][2], "new": cases[cid][2] + 1, "now": v(now), "closed": v(now)}
-             for _, cid, _ in rows]
-    events = [{"store_id": sid, "case_id": cid, "seq": cases[cid][2] + 1, "now": v(now), "payload": "{}"}
-              for _, cid, sid in rows]
-    outbox = [{"store_id": sid, "case_id": cid, "now": v(now), "payload": v({
-        "case": cases[cid][1], "type": "consultation", "action": "close", "from": "resolved", "to": "closed",
-        "version": cases[cid][2] + 1, "at": now.isoformat(), "actor": "system"})} for _, cid, sid in rows]
-    cur = raw.conn.cursor()
-    cur.executemany(raw.sql("UPDATE cases SET status = 'closed', version = :new, updated_at = :now, closed_at = "
-                            ":closed WHERE id = :id AND version = :old"), moves)
-    cur.executemany(raw.sql("INSERT INTO case_event (store_id, case_id, seq, action, from_status, to_status, actor_id, "
-                            "actor_name, actor_role, at, visibility, payload) VALUES (:store_id, :case_id, :seq, "
-                            "'close', 'resolved', 'closed', NULL, 'system', 'system', :now, 'public', :payload)"),
-                    events)
-    cur.executemany(raw.sql("INSERT INTO outbox (store_id, topic, case_id, payload, created_at) VALUES "
-                            "(:store_id, 'case.transitioned', :case_id, :payload, :now)"), outbox)
-    ids = [cid for _, cid, _ in rows]
+def _mark_fired(raw: Raw, rows: list[tuple], now: datetime) -> list[tuple]:
+    ids = [r[0] for r in rows]
+    if not ids:
+        return []
     if raw.pg:
-        cur.execute("UPDATE timer SET state = 'cancelled', fired_at = %s WHERE case_id = ANY(%s) AND state = "
-                    "'pending'", (now, ids))
+        done = {r[0] for r in raw.conn.execute("UPDATE timer SET state = 'fired', fired_at = %s WHERE id = ANY(%s) "
+                                               "AND state = 'pending' RETURNING id", (now, ids)).fetchall()}
     else:
-        marks = ",".join("?" * len(ids))
-        cur.execute(f"UPDATE timer SET state = 'cancelled', fired_at = ? WHERE case_id IN ({marks}) AND state = "
-                    "'pending'", [v(now), *ids])
+        done = {r[0] for r in raw.conn.execute(
+            f"UPDATE timer SET state = 'fired', fired_at = ? WHERE id IN ({','.join('?' * len(ids))}) "
+            "AND state = 'pending' RETURNING id", [raw.value(now), *ids]).fetchall()}
+    return [r for r in rows if r[0] in done]
+
+
+def _write(raw: Raw, rows: list, cases: dict[int, Any], now: datetime) -> None:
+    """One set-based UPDATE of the cases, the event and outbox rows (COPY on PostgreSQL), one cancel."""
+    if not rows:
+        return
+    v = raw.value
+    ids = [cid for _, cid, _ in rows]
+    events = [(sid, cid, cases[cid][2] + 1, "close", "resolved", "closed", None, "system", "system", v(now),
+               "public", "{}") for _, cid, sid in rows]
+    outbox = [(sid, "case.transitioned", cid, v({
+        "case": cases[cid][1], "type": "consultation", "action": "close", "from": "resolved", "to": "closed",
+        "version": cases[cid][2] + 1, "at": now.isoformat(), "actor": "system"}), v(now)) for _, cid, sid in rows]
+    event_cols = ("store_id, case_id, seq, action, from_status, to_status, actor_id, actor_name, actor_role, at, "
+                  "visibility, payload")
+    outbox_cols = "store_id, topic, case_id, payload, created_at"
+    if raw.pg:
+        cur = raw.conn.cursor()
+        cur.execute("UPDATE cases SET status = 'closed', version = version + 1, updated_at = %s, closed_at = %s "
+                    "WHERE id = ANY(%s) AND status = 'resolved'", (now, now, ids))
+        with cur.copy(f"COPY case_event ({event_cols}) FROM STDIN") as cp:
+            for row in events:
+                cp.write_row(row)
+        with cur.copy(f"COPY outbox ({outbox_cols}) FROM STDIN") as cp:
+            for row in outbox:
+                cp.write_row(row)
+        cur.execute("UPDATE timer SET state = 'cancelled', fired_at = %s WHERE id = ANY(ARRAY(SELECT id FROM timer "
+                    "WHERE case_id = ANY(%s) AND state = 'pending' FOR UPDATE SKIP LOCKED))", (now, ids))
+        return
+    marks = ",".join("?" * len(ids))
+    raw.conn.execute(f"UPDATE cases SET status = 'closed', version = version + 1, updated_at = ?, closed_at = ? "
+                     f"WHERE id IN ({marks}) AND status = 'resolved'", [v(now), v(now), *ids])
+    raw.conn.executemany(f"INSERT INTO case_event ({event_cols}) VALUES ({','.join('?' * 12)})", events)
+    raw.conn.executemany(f"INSERT INTO outbox ({outbox_cols}) VALUES (?, ?, ?, ?, ?)", outbox)
+    raw.conn.execute(f"UPDATE timer SET state = 'cancelled', fired_at = ? WHERE id IN (SELECT id FROM timer "
+                     f"WHERE case_id IN ({marks}) AND state = 'pending')", [v(now), *ids])
+
+
+def rate(worker: Any, url: str, as_of: datetime, batch: int, processes: int) -> tuple[float, int]:
+    """Fired per second with `processes` sweepers sharing the due timers, timed from a common start."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    at = time.time() + 3.0
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(worker, *zip(*[(url, as_of, batch, at)] * processes, strict=True)))
+    fired = sum(f for f, _ in results)
+    return fired / max(e for _, e in results), fired

@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     log_json: bool = True
     case_number_prefix: str = "AS"
     worker_poll_seconds: float = 2.0
-    timer_batch_size: int = 500
+    timer_batch_size: int = 2000
     refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8

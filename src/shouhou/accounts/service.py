@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from shouhou.accounts import repository as repo
 from shouhou.accounts.passwords import hash_password, verify_password
 from shouhou.clock import Clock
-from shouhou.db.hold import hold
+from shouhou.db.lookup import hold
 from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require

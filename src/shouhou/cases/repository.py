@@ -6,9 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
-from shouhou.db.hold import hold
+from shouhou.db.lookup import by_ids
 
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, User
 
@@ -72,21 +71,6 @@ def events_of(session: Session, case_id: int, *, public_only: bool) -> list[Case
     if public_only:
         stmt = stmt.where(CaseEvent.visibility == "public")
     return list(session.scalars(stmt.order_by(CaseEvent.seq)))
-
-
-def by_ids(session: Session, model: type, ids: Iterable[int | None]) -> dict[int, object]:
-    """Rows by id; those the session already holds cost no query."""
-    wanted = {i for i in ids if i is not None}
-    found = {}
-    for i in wanted:
-        obj = session.identity_map.get(identity_key(model, i))
-        if obj is not None:
-            found[i] = obj
-    missing = wanted - found.keys()
-    if missing:
-        found.update({row.id: hold(session, row)
-                      for row in session.scalars(select(model).where(model.id.in_(missing)))})
-    return found
 
 
 def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

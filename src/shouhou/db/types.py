@@ -36,3 +36,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
 PortableJSON = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON for append-only logs (events, outbox): written often, never queried inside,
+# so PostgreSQL need not parse it into JSONB.
+LogJSON = JSON()

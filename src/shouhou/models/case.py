@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shouhou.db import Base
-from shouhou.db.types import PortableJSON, UTCDateTime
-from shouhou.models._mixins import BigId, Created, IdPk, StoreScoped
+from shouhou.db.types import LogJSON, PortableJSON, UTCDateTime
+from shouhou.models._mixins import BigId, Created, IdPk, StoreCopied, StoreScoped
 
 
 class Case(IdPk, StoreScoped, Created, Base):
@@ -40,7 +40,7 @@ class Case(IdPk, StoreScoped, Created, Base):
     data: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False, default=dict)
 
 
-class CaseEvent(IdPk, StoreScoped, Base):
+class CaseEvent(IdPk, StoreCopied, Base):
     """Immutable: who, when, action, from, to, what. seq equals the case version it produced."""
 
     __tablename__ = "case_event"
@@ -56,7 +56,7 @@ class CaseEvent(IdPk, StoreScoped, Base):
     actor_role: Mapped[str] = mapped_column(String(20), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     visibility: Mapped[str] = mapped_column(String(10), nullable=False, default="public")
-    payload: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False, default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(LogJSON, nullable=False, default=dict)
 
 
 class CaseLink(IdPk, StoreScoped, Created, Base):

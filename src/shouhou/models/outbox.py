@@ -9,11 +9,11 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shouhou.db import Base
-from shouhou.db.types import PortableJSON, UTCDateTime
-from shouhou.models._mixins import BigId, Created, IdPk, StoreScoped
+from shouhou.db.types import LogJSON, PortableJSON, UTCDateTime
+from shouhou.models._mixins import BigId, Created, IdPk, StoreCopied, StoreScoped
 
 
-class OutboxMessage(IdPk, StoreScoped, Created, Base):
+class OutboxMessage(IdPk, StoreCopied, Created, Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_pending", "id", sqlite_where=text("dispatched_at IS NULL"),
@@ -22,7 +22,7 @@ class OutboxMessage(IdPk, StoreScoped, Created, Base):
 
     topic: Mapped[str] = mapped_column(String(60), nullable=False)
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
-    payload: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(LogJSON, nullable=False)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

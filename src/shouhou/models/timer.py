@@ -8,18 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shouhou.db import Base
 from shouhou.db.types import PortableJSON, UTCDateTime
-from shouhou.models._mixins import BigId, Created, IdPk, StoreScoped
+from shouhou.models._mixins import BigId, Created, IdPk, StoreCopied
 
 TIMER_STATES = ("pending", "fired", "cancelled", "skipped", "failed")
 
 
-class Timer(IdPk, StoreScoped, Created, Base):
+class Timer(IdPk, StoreCopied, Created, Base):
     """A deadline on a case: when `due_at` passes, `action` runs as the system, exactly once."""
 
     __tablename__ = "timer"
     __table_args__ = (
         # Only pending rows are swept; fired ones stay out of the index (ARCHITECTURE rule 5).
-        Index("ix_timer_pending_due", "due_at",
+        # (due_at, id) matches the sweep's ORDER BY, so LIMIT stops early instead of sorting.
+        Index("ix_timer_pending_due", "due_at", "id",
               sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
         Index("ix_timer_case", "case_id", "state"),
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shouhou.db.hold import hold
+from shouhou.db.lookup import hold
 
 from shouhou.models import Order, OrderLine, Product, Shipment, Store
 

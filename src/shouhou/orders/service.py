@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shouhou.accounts import repository as accounts_repo
 from shouhou.accounts.service import get_store, store_for_caller
-from shouhou.db.hold import hold
+from shouhou.db.lookup import hold
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, require
 from shouhou.errors import Conflict, Invalid, forbidden, not_found

@@ -6,6 +6,7 @@ gathers its inputs from the database and keeps the policy versions.
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -81,12 +82,17 @@ def versions(ctx: Ctx, store_code: str) -> list[StorePolicyVersion]:
                                     .order_by(StorePolicyVersion.version.desc())))
 
 
+_CALENDAR: dict[str, Any] = {"at": 0.0, "calendar": None}
+CALENDAR_TTL_SECONDS = 60.0  # admin edits reach other processes within this
+
+
 def holiday_calendar(ctx: Ctx) -> HolidayCalendar:
-    cache = ctx.session.info.get("shouhou.calendar")
-    if cache is None:
+    """Holidays change a few times a year; each process re-reads them once a minute."""
+    now = time.monotonic()
+    if _CALENDAR["calendar"] is None or now - _CALENDAR["at"] > CALENDAR_TTL_SECONDS:
         overrides = {d.day: d.workday for d in ctx.session.scalars(select(CalendarDay))}
-        cache = ctx.session.info["shouhou.calendar"] = HolidayCalendar(overrides)
-    return cache
+        _CALENDAR.update(at=now, calendar=HolidayCalendar(overrides))
+    return _CALENDAR["calendar"]
 
 
 def set_calendar_days(ctx: Ctx, days: list[tuple[Any, bool, str]]) -> None:
@@ -99,7 +105,7 @@ def set_calendar_days(ctx: Ctx, days: list[tuple[Any, bool, str]]) -> None:
         else:
             row.workday, row.note = workday, note
     ctx.session.flush()
-    ctx.session.info.pop("shouhou.calendar", None)
+    _CALENDAR["calendar"] = None
 
 
 def calendar_days(ctx: Ctx, year: int) -> list[CalendarDay]:

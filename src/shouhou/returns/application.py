@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from shouhou.db.lookup import hold
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid, not_found
@@ -140,9 +141,10 @@ def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed
         policy_version_id=prepared.policy_row.id if prepared.policy_row else None, eligibility=prepared.snapshot,
         refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
         price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
-    ctx.session.add(d)
+    ctx.session.add(hold(ctx.session, d))
     _fill(d, prepared)
     _write_lines(step, prepared)
+    ctx.session.flush()  # identity-mapped from here: later lookups cost no query
 
 
 def _fill(d: ReturnDetail, prepared: Prepared) -> None:
@@ -155,11 +157,11 @@ def _fill(d: ReturnDetail, prepared: Prepared) -> None:
     d.eligibility = prepared.snapshot
 
 
-def _write_lines(step: Step, prepared: Prepared) -> None:
-    for line, s in prepared.shares:
-        step.ctx.session.add(CaseLine(store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id,
-                                      line_no=line.line_no, sku=line.sku, qty=s.qty, amount_fen=s.amount_fen,
-                                      voucher_fen=s.voucher_fen))
+def _write_lines(step: Step, prepared: Prepared, *, replace: bool = False) -> None:
+    repo.set_lines(step.ctx.session, step.case.id, [
+        CaseLine(store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id, line_no=line.line_no,
+                 sku=line.sku, qty=s.qty, amount_fen=s.amount_fen, voucher_fen=s.voucher_fen)
+        for line, s in prepared.shares], replace=replace)
 
 
 def reapply(step: Step) -> None:
@@ -175,11 +177,8 @@ def reapply(step: Step) -> None:
     prepared = prepare(ctx, store, order, case.type, wanted, p.reason or d.reason_code,
                        Claimed(refused_delivery=d.refused_delivery), as_of=d.applied_at, exclude_case_id=case.id,
                        policy_row=policy_row)
-    for cl in current:
-        session.delete(cl)
-    session.flush()
     _fill(d, prepared)
-    _write_lines(step, prepared)
+    _write_lines(step, prepared, replace=True)
     if p.description is not None:
         case.description = p.description
     if p.photos is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shouhou.db.lookup import memo
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
 from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
@@ -16,12 +17,16 @@ def detail(step: Step) -> ReturnDetail:
 
 
 def case_policy(step: Step):  # noqa: ANN201
-    d = detail(step)
-    order = step.ctx.session.get_one(Order, step.case.order_id)
-    return policy_of_version(step.ctx, step.case.store_id, d.policy_version_id, category=_category(step, order))
+    """The store policy the case was applied under (for its first line's category)."""
+    known = memo(step.ctx.session, "case_policy")
+    if step.case.id not in known:
+        d = detail(step)
+        known[step.case.id] = policy_of_version(step.ctx, step.case.store_id, d.policy_version_id,
+                                                category=_category(step))
+    return known[step.case.id]
 
 
-def _category(step: Step, order: Order) -> str | None:
+def _category(step: Step) -> str | None:
     lines = repo.lines(step.ctx.session, step.case.id)
     if not lines:
         return None

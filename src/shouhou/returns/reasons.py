@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from shouhou.accounts.service import get_store
+from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Conflict, Invalid, not_found
@@ -59,8 +60,11 @@ def _view(r: Reason) -> ReasonView:
 
 
 def _rows(ctx: Ctx, store: Store) -> list[Reason]:
-    return list(ctx.session.scalars(select(Reason).where(Reason.store_id == store.id)
-                                    .order_by(Reason.position, Reason.id)))
+    known = memo(ctx.session, "reasons")
+    if store.id not in known:
+        known[store.id] = list(ctx.session.scalars(select(Reason).where(Reason.store_id == store.id)
+                                                   .order_by(Reason.position, Reason.id)))
+    return known[store.id]
 
 
 def catalogue(ctx: Ctx, store: Store, *, include_hidden: bool = False) -> list[ReasonView]:
@@ -84,6 +88,7 @@ def pick(ctx: Ctx, store: Store, case_type: str, code: str) -> ReasonView:
 
 
 def _materialise(ctx: Ctx, store: Store) -> list[Reason]:
+    memo(ctx.session, "reasons").pop(store.id, None)  # about to change: read afresh
     rows = _rows(ctx, store)
     if rows:
         return rows
@@ -92,6 +97,7 @@ def _materialise(ctx: Ctx, store: Store) -> list[Reason]:
                                case_types=list(d.case_types), ground=d.ground, visible=d.visible,
                                position=d.position, deleted=False, extra={}))
     ctx.session.flush()
+    memo(ctx.session, "reasons").pop(store.id, None)
     return _rows(ctx, store)
 
 

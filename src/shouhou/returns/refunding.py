@@ -48,7 +48,7 @@ def execute(ctx: Ctx, case: Case, d: ReturnDetail, amount: int, *, kind: str = "
                     channel=order.payment_method, amount_fen=amount, status=outcome.status, gateway=name,
                     gateway_ref=outcome.gateway_ref, requested_at=now,
                     expected_arrival_at=expected_arrival(order.payment_method, now))
-    session.add(refund)
+    repo.remember(session, refund)
     if outcome.status == "succeeded":
         succeed(ctx, case, d, refund, outcome.gateway_ref)
     session.flush()

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.hold import hold
+from shouhou.db.lookup import hold, memo
 
 from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
 from shouhou.returns.amounts import LineBook
@@ -21,7 +21,21 @@ def detail(session: Session, case_id: int) -> ReturnDetail:
 
 
 def lines(session: Session, case_id: int) -> list[CaseLine]:
-    return list(session.scalars(select(CaseLine).where(CaseLine.case_id == case_id).order_by(CaseLine.line_no)))
+    known = memo(session, "case_lines")
+    if case_id not in known:
+        known[case_id] = list(session.scalars(select(CaseLine).where(CaseLine.case_id == case_id)
+                                              .order_by(CaseLine.line_no)))
+    return known[case_id]
+
+
+def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: bool) -> None:
+    """Write a case's lines (replacing the old ones on modify) and remember them for this unit of work."""
+    if replace:
+        for old in lines(session, case_id):
+            session.delete(old)
+        session.flush()
+    session.add_all(rows)
+    memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
 
 
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
@@ -57,7 +71,18 @@ def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None)
 
 
 def refunds(session: Session, case_id: int) -> list[Refund]:
-    return list(session.scalars(select(Refund).where(Refund.case_id == case_id).order_by(Refund.seq)))
+    """A case's refunds, read once per unit of work; `remember` adds new ones."""
+    known = memo(session, "refunds")
+    if case_id not in known:
+        known[case_id] = list(session.scalars(select(Refund).where(Refund.case_id == case_id).order_by(Refund.seq)))
+    return known[case_id]
+
+
+def remember(session: Session, refund: Refund) -> None:
+    session.add(refund)
+    known = memo(session, "refunds")
+    if refund.case_id in known:
+        known[refund.case_id].append(refund)
 
 
 def refunded_on_order(session: Session, order_id: int) -> int:

@@ -8,12 +8,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from shouhou.accounts.service import get_store
+from shouhou.db.lookup import by_ids
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import invalid_fields, local_iso, yuan
-from shouhou.models import Case, Order, Refund, Store
+from shouhou.models import Case, Order, OrderLine, Refund, Store
 from shouhou.orders import repository as orders_repo
 from shouhou.orders.service import resolve_parties
 from shouhou.returns import application, reasons
@@ -60,7 +61,8 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
     d = repo.detail(session, case.id)
     store = session.get_one(Store, case.store_id)
     tz = store.timezone
-    order_lines = {ln.id: ln for ln in orders_repo.lines_of(session, case.order_id)} if case.order_id else {}
+    case_lines = repo.lines(session, case.id)
+    order_lines = by_ids(session, OrderLine, (cl.order_line_id for cl in case_lines))
     reason = reasons.describe_code(ctx, store, d.reason_code)
     ships = repo.shipments(session, case.id)
     computed = d.goods_fen + (d.voucher_fen if d.refund_vouchers else 0) + (d.shipping_fen if d.refund_shipping else 0)
@@ -69,7 +71,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": order_lines[cl.order_line_id].name,
                    "unit_price": yuan(order_lines[cl.order_line_id].unit_price_fen), "qty": cl.qty,
                    "amount": yuan(cl.amount_fen), "voucher": yuan(cl.voucher_fen)}
-                  for cl in repo.lines(session, case.id)],
+                  for cl in case_lines],
         "reason": d.reason_code,
         "reason_label": reasons.label(reason, ctx.lang) if reason else d.reason_code,
         "quality_problem": d.quality,
