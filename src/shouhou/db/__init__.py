@@ -1,3 +1,4 @@
+from shouhou.db import lookup  # noqa: F401  (registers the load hook)
 from shouhou.db.base import Base
 from shouhou.db.engine import Database, make_engine
 

@@ -1,8 +1,8 @@
 """Finding rows a request already has, instead of asking the database again.
 
 SQLAlchemy's identity map holds objects weakly: a store or order loaded in one helper
-and dropped is collected, and the next `session.get` goes back to the database. Rows
-held here stay identity-mapped until the session closes.
+and dropped is collected, and the next `session.get` goes back to the database. Every
+row loaded (and every row passed to `hold`) stays identity-mapped until the session closes.
 """
 
 from __future__ import annotations
@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from shouhou.db.base import Base
+
 T = TypeVar("T")
+
+
+@event.listens_for(Base, "load", propagate=True)
+def _hold_loaded(target: Any, context: Any) -> None:
+    """Every row a unit of work loads stays identity-mapped until it ends (one request, job or command)."""
+    if context.session is not None:
+        context.session.info.setdefault("shouhou.held", []).append(target)
 
 
 def hold(session: Session, obj: T) -> T:
