@@ -200,22 +200,29 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
 
 
 @app.command()
-def docs(check: bool = typer.Option(False, "--check", help="fail if docs/workflows.md is out of date"),
-         path: Path = typer.Option(Path("docs/workflows.md"), "--path")) -> None:
-    """Write the workflow state diagrams (Mermaid) generated from the declarations."""
-    from shouhou.engine.diagram import document
+def docs(check: bool = typer.Option(False, "--check", help="fail if a generated section is out of date"),
+         folder: Path = typer.Option(Path("docs"), "--folder")) -> None:
+    """Regenerate the workflow diagrams in docs/*.md from the declarations (Mermaid)."""
+    from shouhou.engine.diagram import document, fill
     from shouhou.engine.registry import all_workflows
 
-    text = document(all_workflows())
+    workflows = all_workflows()
+    wanted = {folder / "workflows.md": document(workflows)}
+    for path in sorted(folder.glob("*.md")):
+        if path.name != "workflows.md":
+            text = path.read_text(encoding="utf-8")
+            wanted[path] = fill(text, {w.type: w for w in workflows})
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if check:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            typer.echo(f"{path} is out of date; run `shouhou docs`", err=True)
+        if stale:
+            typer.echo("out of date: " + ", ".join(map(str, stale)) + "; run `shouhou docs`", err=True)
             raise typer.Exit(code=1)
-        typer.echo(f"{path} is up to date")
+        typer.echo("docs are up to date")
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {path}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in stale:
+        path.write_text(wanted[path], encoding="utf-8")
+        typer.echo(f"wrote {path}")
 
 
 def _safe_url(url: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from shouhou.engine.workflow import Workflow
 
 
@@ -42,12 +44,28 @@ def timer_table(workflow: Workflow) -> str:
     return "\n".join(rows) if len(rows) > 2 else "(no timers)"
 
 
+MARK = re.compile(r"(<!-- generated:workflows ([\w ,]+) -->\n)(.*?)(<!-- /generated -->)", re.S)
+
+
+def fill(text: str, workflows: dict[str, Workflow]) -> str:
+    """Replace each `<!-- generated:workflows a, b -->…<!-- /generated -->` region with fresh sections."""
+    def section(m: re.Match[str]) -> str:
+        names = [n.strip() for n in m.group(2).replace(",", " ").split() if n.strip()]
+        return m.group(1) + "\n".join(_section(workflows[n]) for n in names) + "\n" + m.group(4)
+
+    return MARK.sub(section, text)
+
+
+def _section(wf: Workflow) -> str:
+    return "\n".join([f"### `{wf.type}` — {wf.zh} / {wf.en}", "", "```mermaid", mermaid(wf), "```", "",
+                      action_table(wf), "", "Timers (armed on entering the state, cancelled on leaving it):", "",
+                      timer_table(wf), ""])
+
+
 def document(workflows: list[Workflow]) -> str:
     parts = ["# Workflows", "",
              "Generated from the declarations by `shouhou docs`; do not edit by hand. "
              "A test fails when this file and the code disagree.", ""]
     for wf in workflows:
-        parts += [f"## `{wf.type}` — {wf.zh} / {wf.en}", "", "```mermaid", mermaid(wf), "```", "",
-                  action_table(wf), "", "Timers (armed on entering the state, cancelled on leaving it):", "",
-                  timer_table(wf), ""]
+        parts.append(_section(wf))
     return "\n".join(parts)
