@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BeforeValidator, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ValidationError
 
 from shouhou.errors import Invalid, ShouhouError, validation_failed
 from shouhou.money import format_fen, parse_yuan
@@ -36,6 +36,17 @@ def local_iso(dt: datetime | None, tz: str | ZoneInfo) -> str | None:
         return None
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     return dt.astimezone(zone).isoformat()
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], raw: Any) -> M:
+    """Validate a request body, refusing it field by field with `validation_failed`."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_fields(exc) from None
 
 
 def invalid_fields(exc: ValidationError) -> Invalid:

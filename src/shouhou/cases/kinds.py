@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from shouhou.consultations import service as consultations
-from shouhou.errors import Invalid
+from shouhou.engine.registry import workflow_for
 from shouhou.returns import service as returns
 
 KINDS: dict[str, ModuleType] = {
@@ -20,8 +20,5 @@ KINDS: dict[str, ModuleType] = {
 
 
 def kind_of(case_type: str) -> ModuleType:
-    try:
-        return KINDS[case_type]
-    except KeyError:
-        raise Invalid("unknown_case_type", en="Unknown case type {type}", zh="未知的售后类型 {type}",
-                      type=case_type, known=sorted(KINDS)) from None
+    workflow_for(case_type)  # refuses an unknown type with `unknown_case_type`
+    return KINDS[case_type]

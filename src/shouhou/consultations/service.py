@@ -2,22 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from shouhou.consultations.schemas import ConsultationIn
 from shouhou.consultations.workflow import WORKFLOW
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import create_case
-from shouhou.fields import invalid_fields
+from shouhou.fields import parse
 from shouhou.models import Case
 from shouhou.orders.service import resolve_parties
 
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
-    try:
-        body = ConsultationIn.model_validate(raw)
-    except ValidationError as exc:
-        raise invalid_fields(exc) from None
+    body = parse(ConsultationIn, raw)
     store, order, customer = resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                              customer_external_id=body.customer)
     case = Case(store_id=store.id, order_id=order.id if order else None,

@@ -120,7 +120,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
         case = cases.get(t.case_id)
         if case is None:
             continue
-        workflow, action, pure = _plan(case.type, t.action)
+        _, action, pure = _plan(case.type, t.action)
         if action is None or case.status not in action.sources:
             skipped.append(t.id)
             continue

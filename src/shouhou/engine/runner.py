@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import update
 
 from shouhou.engine import timers
@@ -22,7 +22,7 @@ from shouhou.engine.permissions import may_act
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.workflow import Action, Workflow
 from shouhou.errors import Conflict, Invalid, forbidden, validation_failed
-from shouhou.fields import invalid_fields
+from shouhou.fields import parse
 from shouhou.metrics import TRANSITIONS
 from shouhou.models import Case, CaseEvent
 
@@ -52,10 +52,7 @@ def parse_payload(action: Action, raw: dict[str, Any] | BaseModel | None) -> Bas
         return None
     if isinstance(raw, action.payload):
         return raw
-    try:
-        return action.payload.model_validate(raw or {})
-    except ValidationError as exc:
-        raise invalid_fields(exc) from None
+    return parse(action.payload, raw or {})
 
 
 def _dump(payload: BaseModel | None) -> dict[str, Any]:

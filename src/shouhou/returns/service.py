@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from shouhou.accounts.service import get_store
@@ -13,7 +12,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
-from shouhou.fields import invalid_fields, local_iso, yuan
+from shouhou.fields import local_iso, parse, yuan
 from shouhou.models import Case, Order, OrderLine, Refund, Store
 from shouhou.orders import repository as orders_repo
 from shouhou.orders.service import resolve_parties
@@ -26,10 +25,7 @@ from shouhou.returns.workflow import WORKFLOWS
 
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
-    try:
-        body = ApplyIn.model_validate(raw)
-    except ValidationError as exc:
-        raise invalid_fields(exc) from None
+    body = parse(ApplyIn, raw)
     store, order, customer = resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                              customer_external_id=None)
     assert order is not None and customer is not None
