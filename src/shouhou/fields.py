@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ValidationError, WithJsonSchema
 
 from shouhou.errors import Invalid, ShouhouError, validation_failed
 from shouhou.money import format_fen, parse_yuan
@@ -21,8 +21,10 @@ def _to_fen(value: Any) -> int:
         raise ValueError(exc.message("en")) from None
 
 
+YUAN_SCHEMA = {"type": "string", "format": "yuan", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "examples": ["199.00"]}
+
 # A non-negative amount given in yuan ("199.00"), held as integer fen.
-Fen = Annotated[int, BeforeValidator(_to_fen)]
+Fen = Annotated[int, BeforeValidator(_to_fen), WithJsonSchema(YUAN_SCHEMA)]
 Instant = AwareDatetime
 
 

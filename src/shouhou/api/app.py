@@ -50,8 +50,6 @@ def _routers() -> list:
 
 
 def _install_web(app: FastAPI, settings: Settings) -> None:
-    try:
-        from shouhou.web.console import install
-    except ImportError:  # console not built yet
-        return
+    from shouhou.web.console import install
+
     install(app, settings)

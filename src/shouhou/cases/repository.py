@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.lookup import by_ids
@@ -75,3 +75,7 @@ def events_of(session: Session, case_id: int, *, public_only: bool) -> list[Case
 
 def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {i: u.username for i, u in by_ids(session, User, ids).items()}  # type: ignore[attr-defined]
+
+
+def count_for_customer(session: Session, customer_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Case).where(Case.customer_id == customer_id)) or 0

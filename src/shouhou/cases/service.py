@@ -188,3 +188,8 @@ def parse_time(value: str | None, field: str) -> datetime | None:
         raise Invalid("invalid_time", en="{field} must include a UTC offset", zh="{field} 须包含时区偏移",
                       field=field)
     return dt
+
+
+def customer_case_count(ctx: Ctx, customer_id: int) -> int:
+    """How many after-sales cases this buyer has had (the reviewer weighs it, SPEC §4.3)."""
+    return repo.count_for_customer(ctx.session, customer_id)

@@ -180,11 +180,13 @@ def get_order_document(ctx: Ctx, order_no: str, store_code: str | None = None) -
     return document(ctx, find_order(ctx, order_no, store_code))
 
 
-def require_order_access(ctx: Ctx, order: Order) -> None:
+def may_read_order(ctx: Ctx, order: Order) -> bool:
     actor = ctx.actor
-    if actor.customer_id is not None and order.customer_id == actor.customer_id:
-        return
-    if not _may_read(ctx, order.store_id):
+    return (actor.customer_id is not None and order.customer_id == actor.customer_id) or _may_read(ctx, order.store_id)
+
+
+def require_order_access(ctx: Ctx, order: Order) -> None:
+    if not may_read_order(ctx, order):
         raise forbidden("order.read", order_no=order.order_no)
 
 

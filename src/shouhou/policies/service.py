@@ -19,6 +19,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.money import parse_yuan
 from shouhou.models import CalendarDay, Order, OrderLine, Shipment, Store, StorePolicyVersion
+from shouhou.orders import repository as orders_repo
 from shouhou.policies import convert
 from shouhou.policy import Claim, Eligibility, Gift, LineFacts, SaleFacts, StorePolicy, decide, validate_store_policy
 from shouhou.policy.store_policy import STATUTORY_FLOORS
@@ -149,3 +150,18 @@ def evaluate(ctx: Ctx, store: Store, order: Order, line: OrderLine, shipments: l
     return decide(line_facts(line, order), sale_facts(order, shipments), claim, policy.for_category(line.category),
                   as_of, tz=ZoneInfo(store.timezone), calendar=holiday_calendar(ctx),
                   use_workday_extension=ctx.settings.extend_periods_to_workday)
+
+
+def order_entitlements(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
+    """Per line, what the customer may ask for now — with no reason, and for a quality problem."""
+    store = ctx.session.get_one(Store, order.store_id)
+    shipments = orders_repo.shipments_of(ctx.session, order.id)
+    received = any(s.signed_at or s.delivered_at for s in shipments)
+    _, policy = current_policy(ctx, store)
+    now = ctx.clock.now()
+    out = []
+    for line in orders_repo.lines_of(ctx.session, order.id):
+        out.append({"line": line, **{ground: evaluate(ctx, store, order, line, shipments,
+                                                      Claim(ground=ground, received=received), now, policy)
+                                     for ground in ("none", "quality")}})
+    return out

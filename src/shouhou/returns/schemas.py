@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from shouhou.fields import Fen
 from shouhou.money import parse_yuan
@@ -18,7 +18,8 @@ def _signed(value: object) -> int:
     return parse_yuan(str(value), allow_negative=True)
 
 
-SignedFen = Annotated[int, BeforeValidator(_signed)]
+SignedFen = Annotated[int, BeforeValidator(_signed), WithJsonSchema({
+    "type": "string", "format": "yuan", "pattern": r"^-?\d{1,13}(\.\d{1,2})?$", "examples": ["-10.00"]})]
 
 
 class Strict(BaseModel):

@@ -1,0 +1,89 @@
+"""Console: the store's after-sales policy, with the statutory floor beside each field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from shouhou.accounts import service as accounts
+from shouhou.errors import Invalid, ShouhouError
+from shouhou.policies import service
+from shouhou.web import nav
+from shouhou.web.session import check_csrf, ctx_of
+from shouhou.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+nav.register("/console/policy", "Store policy", {"admin"}, order=70)
+
+# name, 中文, English, kind
+FIELDS: list[tuple[str, str, str, str]] = [
+    ("no_reason_return_days", "七天无理由退货天数", "No-reason return days", "int"),
+    ("exchange_days", "无理由换货天数", "No-reason exchange days", "int"),
+    ("quality_return_days", "质量问题退货天数", "Quality return days", "int"),
+    ("quality_exchange_days", "质量问题换货天数", "Quality exchange days", "int"),
+    ("in_store_return_days", "门店购买无理由退货天数", "In-store no-reason return days", "int"),
+    ("review_timeout_hours", "审核超时(小时, 超时自动同意)", "Review timeout (hours, then auto-approve)", "int"),
+    ("buyer_ship_days", "买家退货期限(天)", "Buyer must ship within (days)", "int"),
+    ("receipt_confirm_days", "商家确认收货期限(天)", "Merchant confirms receipt within (days)", "int"),
+    ("refund_due_days", "收到退货后退款期限(天)", "Refund within (days of receiving the return)", "int"),
+    ("exchange_confirm_days", "换货自动确认(天)", "Exchange auto-confirms after (days)", "int"),
+    ("buyer_modify_days", "拒绝后买家修改期限(天)", "Buyer may modify a rejection within (days)", "int"),
+    ("free_return_shipping", "商家承担退货运费", "Merchant pays return shipping", "bool"),
+    ("refund_coupons_as_cash", "优惠券/红包/积分以现金退还", "Refund vouchers as cash", "bool"),
+    ("refund_timing", "退款时机", "Refund timing", "timing"),
+    ("fast_refund_max", "极速退款金额上限(元, 0 为不限)", "Fast refund up to (yuan, 0 = no limit)", "money"),
+    ("fast_refund_levels", "极速退款会员等级(逗号分隔, 空为不限)", "Fast refund buyer levels (comma-separated)", "list"),
+]
+
+
+def _page(request: Request, ctx: Any, store: Any, error: str | None = None, status: int = 200) -> Response:
+    doc = service.policy_document(ctx, store.code)
+    return render(request, "policies/admin.html", ctx, status=status, store=store, doc=doc, fields=FIELDS,
+                  overrides=json.dumps(doc["policy"]["category_overrides"], ensure_ascii=False, indent=2),
+                  stores=accounts.visible_stores(ctx), versions=service.versions(ctx, store.code), error=error)
+
+
+@router.get("/console/policy")
+def policy_page(request: Request, store: str | None = None) -> Response:
+    ctx = ctx_of(request)
+    stores = accounts.visible_stores(ctx)
+    return _page(request, ctx, accounts.store_for_caller(ctx, store or (stores[0].code if stores else None)))
+
+
+@router.post("/console/policy")
+async def policy_save(request: Request) -> Response:
+    ctx = ctx_of(request)
+    form = await check_csrf(request)
+    store = accounts.store_for_caller(ctx, str(form.get("store", "")) or None)
+    try:
+        service.put_policy(ctx, store.code, _body(form))
+    except ShouhouError as exc:
+        ctx.session.rollback()
+        return _page(request, ctx, store, exc.message(ctx.lang), status=422)
+    return RedirectResponse(f"/console/policy?store={store.code}", status_code=303)
+
+
+def _body(form: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for name, _, _, kind in FIELDS:
+        raw = str(form.get(name, "")).strip()
+        if kind == "int":
+            if not raw.lstrip("-").isdigit():
+                raise Invalid("invalid_policy", en="{field} must be a whole number", zh="{field} 必须是整数",
+                              field=name)
+            body[name] = int(raw)
+        elif kind == "bool":
+            body[name] = raw == "true"
+        elif kind == "list":
+            body[name] = [p.strip() for p in raw.split(",") if p.strip()]
+        else:
+            body[name] = raw
+    try:
+        body["category_overrides"] = json.loads(str(form.get("category_overrides") or "{}"))
+    except json.JSONDecodeError:
+        raise Invalid("invalid_policy", en="category_overrides must be JSON", zh="品类覆盖须为 JSON",
+                      field="category_overrides") from None
+    return body

@@ -1,0 +1,131 @@
+"""Console pages for refunds, returns and exchanges: finance, warehouse, arbitration, reasons, stock."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from shouhou import exports
+from shouhou.accounts import service as accounts
+from shouhou.cases import service as cases
+from shouhou.errors import ShouhouError
+from shouhou.returns import reasons
+from shouhou.returns import service
+from shouhou.returns.endpoints import STOCK_HEADERS
+from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
+from shouhou.returns.workflow import COMMON_STATES
+from shouhou.web import nav
+from shouhou.web.forms import fields_of
+from shouhou.web.session import check_csrf, ctx_of
+from shouhou.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+nav.register("/console/finance", "Refunds to approve", {"finance", "supervisor"}, order=30)
+nav.register("/console/warehouse", "Receiving", {"warehouse", "supervisor"}, order=40)
+nav.register("/console/arbitration", "Arbitration", {"platform", "supervisor"}, order=50)
+nav.register("/console/stock", "Stock movements", {"warehouse", "supervisor", "finance", "admin"}, order=60)
+nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
+
+
+@router.get("/console/finance")
+def finance(request: Request, store: str | None = None) -> Response:
+    ctx = ctx_of(request)
+    rows = cases.summaries(ctx, service.finance_queue(ctx, store))
+    return render(request, "returns/finance.html", ctx, rows=rows, results=None)
+
+
+@router.post("/console/finance/approve")
+async def finance_approve(request: Request) -> Response:
+    ctx = ctx_of(request)
+    form = await check_csrf(request)
+    picked = form.get("case") or []
+    picked = [picked] if isinstance(picked, str) else list(picked)
+    items = []
+    for value in picked:
+        no, _, version = str(value).partition(":")
+        if version.isdigit():
+            items.append((no, int(version)))
+    results = service.batch_approve_refunds(ctx, items) if items else []
+    for r in results:
+        if r["ok"]:
+            state = COMMON_STATES[r["status"]]
+            r["status_label"] = ctx.label(state.zh, state.en)
+    rows = cases.summaries(ctx, service.finance_queue(ctx, None))
+    return render(request, "returns/finance.html", ctx, rows=rows, results=results)
+
+
+@router.get("/console/warehouse")
+def warehouse(request: Request, q: str = "") -> Response:
+    ctx = ctx_of(request)
+    found = []
+    if q.strip():
+        for case in service.find_for_receiving(ctx, q):
+            doc = cases.document(ctx, case)
+            receive = next((a for a in doc["available_actions"] if a["name"] == "receive"), None)
+            reship = next((a for a in doc["available_actions"] if a["name"] == "reship"), None)
+            found.append({"doc": doc, "receive": receive and fields_of(receive["fields"]),
+                          "reship": reship and fields_of(reship["fields"])})
+    return render(request, "returns/warehouse.html", ctx, q=q, found=found)
+
+
+@router.get("/console/arbitration")
+def arbitration(request: Request) -> Response:
+    ctx = ctx_of(request)
+    rows, _ = cases.list_page(ctx, {"status": ["in_arbitration"]}, limit=200)
+    return render(request, "returns/arbitration.html", ctx, rows=cases.summaries(ctx, rows))
+
+
+@router.get("/console/stock")
+def stock(request: Request, store: str | None = None, kind: str | None = None, sku: str | None = None) -> Response:
+    ctx = ctx_of(request)
+    rows = service.stock_movements(ctx, store_code=store or None, kind=kind or None, sku=sku or None, limit=500)
+    return render(request, "returns/stock.html", ctx, rows=rows, q={"store": store or "", "kind": kind or "",
+                                                                     "sku": sku or ""}, query=request.url.query)
+
+
+@router.get("/console/stock/export.{fmt}")
+def stock_export(fmt: str, request: Request, store: str | None = None, kind: str | None = None,
+                 sku: str | None = None) -> Response:
+    ctx = ctx_of(request)
+    rows = service.stock_movements(ctx, store_code=store or None, kind=kind or None, sku=sku or None, limit=10000)
+    body, media, name = exports.render("xlsx" if fmt == "xlsx" else "csv", STOCK_HEADERS,
+                                       [[r[h] for h in STOCK_HEADERS] for r in rows], "stock-movements")
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/console/reasons")
+def reason_admin(request: Request, store: str | None = None) -> Response:
+    ctx = ctx_of(request)
+    stores = accounts.visible_stores(ctx)
+    current = accounts.store_for_caller(ctx, store or (stores[0].code if stores else None))
+    return render(request, "returns/reasons.html", ctx, store=current, stores=stores, error=None,
+                  reasons=reasons.catalogue(ctx, current, include_hidden=True), types=RETURN_TYPES, grounds=GROUNDS)
+
+
+@router.post("/console/reasons")
+async def reason_save(request: Request) -> Response:
+    ctx = ctx_of(request)
+    form = await check_csrf(request)
+    store = str(form.get("store", ""))
+    op = str(form.get("op", "save"))
+    code = str(form.get("code", "")).strip()
+    try:
+        if op == "delete":
+            reasons.delete(ctx, store, code)
+        elif op == "order":
+            reasons.reorder(ctx, store, [c.strip() for c in str(form.get("codes", "")).split(",") if c.strip()])
+        else:
+            types = form.get("case_types") or []
+            types = [types] if isinstance(types, str) else list(types)
+            position = str(form.get("position", "")).strip()
+            reasons.upsert(ctx, store, code, label_zh=str(form.get("label_zh", "")).strip(),
+                           label_en=str(form.get("label_en", "")).strip(), case_types=types,
+                           ground=str(form.get("ground", "quality")), visible=form.get("visible") == "true",
+                           position=int(position) if position.lstrip("-").isdigit() else None, create=op == "new")
+    except ShouhouError as exc:
+        ctx.session.rollback()
+        current = accounts.store_for_caller(ctx, store or None)
+        return render(request, "returns/reasons.html", ctx, status=422, store=current, error=exc.message(ctx.lang),
+                      stores=accounts.visible_stores(ctx), reasons=reasons.catalogue(ctx, current, include_hidden=True),
+                      types=RETURN_TYPES, grounds=GROUNDS)
+    return RedirectResponse(f"/console/reasons?store={store}", status_code=303)

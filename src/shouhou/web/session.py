@@ -1,0 +1,69 @@
+"""Console sign-in, the caller's Ctx, and CSRF protection for every form."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+
+from shouhou.accounts.service import actor_by_id
+from shouhou.api.lang import request_lang
+from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import STAFF
+from shouhou.errors import Forbidden
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def sign_in(request: Request, user_id: int) -> None:
+    request.session.clear()
+    request.session["uid"] = user_id
+    request.session["csrf"] = secrets.token_urlsafe(24)
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+async def check_csrf(request: Request) -> dict[str, Any]:
+    """The submitted form, after checking its CSRF token; 403 when it does not match."""
+    form = await request.form()
+    sent = str(form.get("_csrf", ""))
+    if not sent or not hmac.compare_digest(sent, request.session.get("csrf", "")):
+        raise Forbidden("csrf_failed", en="The form expired or did not come from this site; reload and retry",
+                        zh="表单已过期或来源不明, 请刷新后重试")
+    return {k: form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k) for k in form.keys()}
+
+
+def ctx_of(request: Request) -> Ctx:
+    """The signed-in user's Ctx, or LoginRequired (the app answers with a redirect to /login)."""
+    actor = None
+    uid = request.session.get("uid")
+    session = request.state.session
+    if uid is not None:
+        actor = actor_by_id(session, int(uid))
+    if actor is None:
+        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return Ctx(session=session, actor=actor, clock=request.app.state.clock, settings=request.app.state.settings,
+               lang=request_lang(request))
+
+
+def is_staff(ctx: Ctx) -> bool:
+    return bool(ctx.actor.roles & (STAFF | {"integration"}))
+
+
+def login_url(next_path: str) -> str:
+    return "/login?next=" + quote(next_path)

@@ -1,0 +1,271 @@
+"""The staff console through HTTP: sign-in, CSRF, list, columns, export, detail, actions, admin pages."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta
+
+from openpyxl import load_workbook
+
+from shouhou.cases import service as cases
+from tests.web.conftest import csrf_of, login_form
+
+SIGNED = datetime.fromisoformat("2026-11-20T15:00:00+08:00")
+PW = "pw12345678"
+
+
+def _staff(world, *roles):
+    world.store(return_address="上海仓")
+    for role in roles:
+        world.user(role, role, "S1", password=PW)
+
+
+def _consultation(world, subject="滤网怎么洗"):
+    with world.ctx(world.actor("agent")) as ctx:
+        return cases.create(ctx, {"type": "consultation", "store": "S1", "subject": subject}).no
+
+
+def _return(world, order_no="T1", customer="u1001"):
+    world.order(order_no, customer=customer, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+    if "shop" not in world.tokens:
+        world.user("shop", "integration", "S1")  # applies for its buyers
+    with world.ctx(world.actor("shop")) as ctx:
+        return cases.create(ctx, {"type": "return_refund", "order_no": order_no, "lines": [{"line_no": 1, "qty": 1}],
+                                  "reason": "quality_issue"}).no
+
+
+class TestSignIn:
+    def test_it_sends_strangers_to_the_login_page(self, world, client):
+        r = client.get("/console/cases", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=/console/cases"
+
+    def test_it_refuses_a_wrong_password_and_changes_nothing(self, world, client):
+        _staff(world, "agent")
+        r = login_form(client, "agent", "wrong")
+        assert r.status_code == 401 and "用户名或密码错误" in r.text
+        assert client.get("/console/cases", follow_redirects=False).status_code == 303
+
+    def test_it_lands_staff_on_cases_and_buyers_on_the_portal(self, world, client):
+        _staff(world, "agent")
+        assert login_form(client, "agent").headers["location"] == "/console/cases"
+        client.cookies.clear()
+        world.user("buyer", "customer", "S1", customer="u1001", password=PW)
+        assert login_form(client, "buyer").headers["location"] == "/portal"
+
+    def test_it_follows_next_but_never_off_site(self, world, client):
+        _staff(world, "agent")
+        assert login_form(client, "agent", next_path="/console/orders").headers["location"] == "/console/orders"
+        client.cookies.clear()
+        assert login_form(client, "agent", next_path="//evil.example/x").headers["location"] == "/console/cases"
+
+    def test_it_refuses_a_form_without_its_csrf_token(self, world, client):
+        _staff(world, "agent")
+        login_form(client, "agent")
+        r = client.post("/logout", data={"_csrf": "forged"})
+        assert r.status_code == 403 and "表单已过期" in r.text
+        assert client.get("/console/cases").status_code == 200  # still signed in
+
+
+class TestCaseList:
+    def test_it_filters_by_type_and_status(self, world, client):
+        _staff(world, "agent", "reviewer")
+        consult = _consultation(world)
+        ret = _return(world)
+        login_form(client, "agent")
+        page = client.get("/console/cases", params={"type": "return_refund"}).text
+        assert ret in page and consult not in page
+        page = client.get("/console/cases", params={"status": "new"}).text
+        assert consult in page and ret not in page
+
+    def test_it_remembers_hidden_reordered_and_frozen_columns(self, world, client):
+        _staff(world, "agent")
+        _consultation(world)
+        login_form(client, "agent")
+        token = csrf_of(client.get("/console/cases").text)
+        order = "subject,no,status_label,store,type_label,order_no,customer,refund_amount,assignee,created_at," \
+                "reviewed_at,order_placed_at,updated_at"
+        r = client.post("/console/prefs/case_list", data={"_csrf": token, "order": order, "frozen": "2",
+                                                           "shown": ["subject", "no", "status_label"],
+                                                           "back": "/console/cases"}, follow_redirects=False)
+        assert r.status_code == 303
+        html = client.get("/console/cases").text
+        heads = re.findall(r'<th data-key="([a-z_]+)" class="([a-z]*)"', html)
+        assert heads == [("subject", "frozen"), ("no", "frozen"), ("status_label", "")]
+        client.cookies.clear()
+        login_form(client, "agent")  # a new session: the choice is the user's, kept server-side
+        assert re.findall(r'<th data-key="([a-z_]+)"', client.get("/console/cases").text) == [
+            "subject", "no", "status_label"]
+
+    def test_it_exports_the_filtered_list(self, world, client):
+        _staff(world, "agent")
+        no = _consultation(world, subject="导出测试")
+        login_form(client, "agent")
+        csv_text = client.get("/console/cases/export.csv").content.decode("utf-8-sig")
+        assert csv_text.splitlines()[0].startswith("no,order_no,store") and no in csv_text and "导出测试" in csv_text
+        wb = load_workbook(io.BytesIO(client.get("/console/cases/export.xlsx").content))
+        rows = list(wb.active.iter_rows(values_only=True))
+        assert rows[0][0] == "no" and rows[1][0] == no
+
+
+class TestCaseDetail:
+    def test_it_offers_only_the_actions_the_role_may_take(self, world, client):
+        _staff(world, "agent", "finance")
+        no = _consultation(world)
+        login_form(client, "agent")
+        assert 'data-action="assign"' in client.get(f"/console/cases/{no}").text
+        client.cookies.clear()
+        login_form(client, "finance")
+        page = client.get(f"/console/cases/{no}").text
+        assert 'data-action="assign"' not in page and "您当前无可执行的操作" in page
+
+    def test_it_takes_an_action_from_its_form(self, world, client):
+        _staff(world, "agent")
+        no = _consultation(world)
+        login_form(client, "agent")
+        token = csrf_of(client.get(f"/console/cases/{no}").text)
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": token, "_action": "assign", "_version": "1",
+                                                           "assignee": ""}, follow_redirects=False)
+        assert r.status_code == 303
+        page = client.get(f"/console/cases/{no}").text
+        assert "处理中" in page and "受理" in page  # the new status and the assign event
+
+    def test_it_says_the_case_changed_on_a_stale_version(self, world, client):
+        _staff(world, "agent")
+        no = _consultation(world)
+        login_form(client, "agent")
+        token = csrf_of(client.get(f"/console/cases/{no}").text)
+        with world.ctx(world.actor("agent")) as ctx:
+            cases.transition(ctx, no, "note", 1, {"message": "先记一笔"})
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": token, "_action": "assign", "_version": "1"})
+        assert r.status_code == 409 and 'data-code="version_conflict"' in r.text and "请刷新后重试" in r.text
+        with world.ctx() as ctx:
+            assert cases.get(ctx, no).status == "new"
+
+    def test_it_shows_the_review_facts(self, world, client):
+        _staff(world, "reviewer")
+        no = _return(world)
+        login_form(client, "reviewer")
+        page = client.get(f"/console/cases/{no}").text
+        for fact in ("T恤 M码", "¥99.00", "vip", "历史售后次数", "质量问题", 'data-action="approve"', "政策依据"):
+            assert fact in page, fact
+
+
+class TestPortal:
+    def test_it_shows_a_buyer_only_their_own_cases(self, world, client):
+        _staff(world, "agent")
+        mine, theirs = _return(world, "T1", "u1001"), _return(world, "T2", "u2002")
+        world.user("buyer", "customer", "S1", customer="u1001", password=PW)
+        login_form(client, "buyer")
+        home = client.get("/portal").text
+        assert mine in home and theirs not in home
+        assert client.get(f"/portal/cases/{theirs}").status_code == 404
+        assert client.get("/console/cases/" + mine).status_code in (200, 404)
+
+    def test_it_lets_a_buyer_apply_with_photos(self, world, client):
+        _staff(world, "agent")
+        world.order("T9", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        world.user("buyer", "customer", "S1", customer="u1001", password=PW)
+        login_form(client, "buyer")
+        page = client.get("/portal/orders/T9").text
+        assert "退货退款" in page and "截至" in page
+        r = client.post("/portal/orders/T9/apply",
+                        data={"_csrf": csrf_of(page), "type": "return_refund", "reason": "size_fit", "qty_1": "1",
+                              "description": "偏小"},
+                        files=[("photos", ("a.png", b"\x89PNG fake", "image/png"))], follow_redirects=False)
+        assert r.status_code == 303, r.text
+        case_page = client.get(r.headers["location"]).text
+        assert "待审核" in case_page and "/media/" in case_page
+        photo = re.search(r'href="(/media/[0-9a-f]+\.png)"', case_page).group(1)
+        assert client.get(photo).content == b"\x89PNG fake"
+
+    def test_it_refuses_a_late_application_and_creates_nothing(self, world, client, clock):
+        _staff(world, "agent")
+        world.order("T9", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        world.user("buyer", "customer", "S1", customer="u1001", password=PW)
+        clock.advance(days=30)
+        login_form(client, "buyer")
+        page = client.get("/portal/orders/T9").text
+        r = client.post("/portal/orders/T9/apply", data={"_csrf": csrf_of(page), "type": "return_refund",
+                                                          "reason": "no_longer_wanted", "qty_1": "1"})
+        assert r.status_code == 422 and "七天无理由" in r.text
+        assert "No requests yet" not in client.get("/portal").text and "暂无售后申请" in client.get("/portal").text
+
+
+class TestLanguage:
+    def test_it_switches_to_english_and_back(self, world, client):
+        _staff(world, "agent")
+        login_form(client, "agent")
+        assert "售后单" in client.get("/console/cases").text
+        client.get("/lang/en?next=/console/cases")
+        page = client.get("/console/cases").text
+        assert ">Cases<" in page and "售后单号" not in page
+        client.get("/lang/zh")
+        assert "售后单号" in client.get("/console/cases").text
+
+
+class TestAdminPages:
+    def test_it_refuses_a_policy_below_the_law_and_saves_a_better_one(self, world, client):
+        _staff(world, "admin")
+        login_form(client, "admin")
+        page = client.get("/console/policy").text
+        assert "CPL-25" in page and "≥ 7" in page
+        form = {"_csrf": csrf_of(page), "store": "S1", "category_overrides": "{}"}
+        for name, value in re.findall(r'name="([a-z_]+)" (?:type="number" )?value="([^"]*)"', page):
+            form[name] = value
+        form.update({"free_return_shipping": "true", "refund_coupons_as_cash": "false", "refund_timing": "after_receipt"})
+        r = client.post("/console/policy", data={**form, "no_reason_return_days": "5"})
+        assert r.status_code == 422 and "CPL-25" in r.text
+        r = client.post("/console/policy", data={**form, "no_reason_return_days": "15"}, follow_redirects=False)
+        assert r.status_code == 303
+        page = client.get("/console/policy").text
+        assert 'value="15"' in page and "版本 1" in page.replace("version", "版本")
+
+    def test_it_adds_and_hides_a_reason(self, world, client):
+        _staff(world, "admin")
+        login_form(client, "admin")
+        token = csrf_of(client.get("/console/reasons").text)
+        r = client.post("/console/reasons", data={"_csrf": token, "store": "S1", "op": "new", "code": "color_diff",
+                                                  "label_zh": "色差", "label_en": "Colour differs", "ground": "none",
+                                                  "visible": "true", "case_types": ["return_refund", "exchange"]},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        assert "色差" in client.get("/console/reasons").text
+        r = client.post("/console/reasons", data={"_csrf": token, "store": "S1", "op": "save", "code": "color_diff",
+                                                  "label_zh": "色差", "label_en": "Colour differs", "ground": "none",
+                                                  "visible": "false", "case_types": ["return_refund"]},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        with world.ctx() as ctx:
+            from shouhou.accounts.service import get_store
+            from shouhou.returns import reasons
+
+            offered = [v.code for v in reasons.for_type(ctx, get_store(ctx.session, "S1"), "return_refund")]
+        assert "color_diff" not in offered and "no_longer_wanted" in offered
+
+
+class TestFinanceAndWarehouse:
+    def test_it_receives_a_parcel_found_by_tracking_number_then_finance_refunds(self, world, client):
+        _staff(world, "reviewer", "warehouse", "finance")
+        no = _return(world)
+        with world.ctx(world.actor("reviewer")) as ctx:
+            cases.transition(ctx, no, "approve", 1, {})
+        world.user("buyer", "customer", "S1", customer="u1001")
+        with world.ctx(world.actor("buyer")) as ctx:
+            cases.transition(ctx, no, "ship_return", 2, {"carrier": "SF", "tracking_no": "SF777"})
+        login_form(client, "warehouse")
+        page = client.get("/console/warehouse", params={"q": "SF777"}).text
+        assert no in page and 'data-action="receive"' in page
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": csrf_of(page), "_action": "receive", "_version": "3",
+                                                           "result": "accepted", "note": "完好",
+                                                           "_back": "/console/warehouse?q=SF777"},
+                        follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/console/warehouse?q=SF777"
+        client.cookies.clear()
+        login_form(client, "finance")
+        page = client.get("/console/finance").text
+        assert no in page
+        r = client.post("/console/finance/approve", data={"_csrf": csrf_of(page), "case": f"{no}:4"})
+        assert r.status_code == 200 and f"{no}: 已完成" in r.text
+        with world.ctx() as ctx:
+            assert cases.get(ctx, no).status == "completed"
