@@ -91,7 +91,9 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                effect=fx.reject),
         Action("modify", "修改申请", "Modify application", sources("rejected"), ("pending_review",), BUYER,
                s.ModifyIn, effect=fx.modify),
-        Action("cancel", "撤销申请", "Withdraw", _only(st, "pending_review", "rejected", "awaiting_return"),
+        # The buyer may withdraw until money or a replacement is on its way to them.
+        Action("cancel", "撤销申请", "Withdraw",
+               _only(st, "pending_review", "rejected", "awaiting_return", "awaiting_receipt", "in_arbitration"),
                ("cancelled",), BUYER, s.OptionalNoteIn),
         Action("escalate", "申请平台介入", "Escalate to the platform",
                frozenset(n for n in open_states if n not in ("in_arbitration", "refunding")),
