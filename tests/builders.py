@@ -97,5 +97,84 @@ class World:
         return out
 
 
+    def consultation(self, username: str, **body: Any) -> str:
+        """Open a consultation as `username` through the real service; returns the case number."""
+        from shouhou.cases import service as cases
+
+        with self.ctx(self.actor(username)) as ctx:
+            fields = {"type": "consultation", "subject": "滤网怎么洗", "channel": "hotline", **body}
+            if "order_no" not in fields:
+                fields.setdefault("store", "S1")
+            return cases.create(ctx, fields).no
+
+    def move(self, username: str, no: str, *actions: str | tuple[str, dict[str, Any]]) -> None:
+        """Take actions on a case through the real service, each at the version it is at."""
+        from shouhou.cases import service as cases
+
+        with self.ctx(self.actor(username)) as ctx:
+            for step in actions:
+                name, fields = (step, {}) if isinstance(step, str) else step
+                case = cases.get(ctx, no)
+                cases.transition(ctx, no, name, case.version, fields)
+
+    def case(self, no: str) -> Any:
+        """The case row as the database holds it now."""
+        from sqlalchemy import select
+
+        from shouhou.models import Case
+
+        with self.db.session() as s:
+            return s.scalars(select(Case).where(Case.no == no)).one()
+
+    def history(self, no: str) -> list[Any]:
+        """The case's events, in order."""
+        from sqlalchemy import select
+
+        from shouhou.models import Case, CaseEvent
+
+        with self.db.session() as s:
+            return list(s.scalars(select(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
+                                  .where(Case.no == no).order_by(CaseEvent.seq)))
+
+    def timers(self, no: str) -> list[Any]:
+        from sqlalchemy import select
+
+        from shouhou.models import Case, Timer
+
+        with self.db.session() as s:
+            return list(s.scalars(select(Timer).join(Case, Case.id == Timer.case_id)
+                                  .where(Case.no == no).order_by(Timer.id)))
+
+    def count(self, model: type, **where: Any) -> int:
+        from sqlalchemy import func, select
+
+        with self.db.session() as s:
+            stmt = select(func.count()).select_from(model)
+            for name, value in where.items():
+                stmt = stmt.where(getattr(model, name) == value)
+            return int(s.scalar(stmt) or 0)
+
+
 def auth(token: str, lang: str = "en") -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Accept-Language": lang}
+
+
+def act(client: Any, token: str, no: str, action: str, version: int, **fields: Any) -> Any:
+    """POST a transition over HTTP and return the response."""
+    return client.post(f"/api/v1/cases/{no}/transitions", json={"action": action, "version": version, **fields},
+                       headers=auth(token))
+
+
+def run_cli(database_url: str, *args: str, **env: str) -> Any:
+    """Run the `shouhou` CLI in-process against a database (its settings are read from the environment)."""
+    from typer.testing import CliRunner
+
+    from shouhou.cli.main import app
+    from shouhou.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, list(args), env={"SHOUHOU_DATABASE_URL": database_url, **env},
+                                  catch_exceptions=False)
+    finally:
+        get_settings.cache_clear()

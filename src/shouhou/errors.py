@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 class ShouhouError(Exception):
     kind: ClassVar[str] = "invalid"
 
-    def __init__(self, code: str, *, en: str, zh: str, **details: Any) -> None:
+    def __init__(self, code: str, /, *, en: str, zh: str, **details: Any) -> None:
+        # `code` is positional-only so that a detail may be called `code` too (a store's or reason's code).
         self.code = code
         self.en = en
         self.zh = zh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shouhou.api.lang import request_lang
 from shouhou.errors import ShouhouError
 
+# Starlette's own errors (no route, wrong method) in zh-CN and English.
+PLAIN_HTTP = {404: ("找不到该地址", "Not Found"), 405: ("不支持该请求方法", "Method Not Allowed")}
 STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409}
 log = logging.getLogger("shouhou.api")
 
@@ -49,7 +52,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
-        return JSONResponse(error_body(codes.get(exc.status_code, "http_error"), str(exc.detail)),
+        message = str(exc.detail)
+        if exc.status_code in PLAIN_HTTP and message == HTTPStatus(exc.status_code).phrase:
+            message = PLAIN_HTTP[exc.status_code][request_lang(request) == "en"]
+        return JSONResponse(error_body(codes.get(exc.status_code, "http_error"), message),
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 import anyio
@@ -24,6 +25,7 @@ from shouhou.db import Database
 from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+log = logging.getLogger("shouhou.api")
 
 
 class UnitOfWork:
@@ -61,20 +63,16 @@ class UnitOfWork:
         scope.setdefault("state", {})["session"] = session
         response = _Buffered()
         try:
-            await self.app(scope, _replay(body), response.send)
-            if response.status < 400:
-                if record is not None:
-                    rec = record[1]
-                    rec.status_code = response.status
-                    rec.content_type = response.header(b"content-type") or "application/json"
-                    rec.body = response.body
-                await anyio.to_thread.run_sync(session.commit)
-            else:
+            try:
+                await self.app(scope, _replay(body), response.send)
+            except Exception:
+                # A bug, not a failed commit: say so (500), and leave a trace for the operator.
+                log.exception("unhandled error")
                 await anyio.to_thread.run_sync(session.rollback)
-        except Exception:
-            await anyio.to_thread.run_sync(session.rollback)
-            response = _error(scope, 503, "commit_failed", "The change could not be saved; nothing was changed",
-                              "保存失败, 未做任何更改")
+                response = _error(scope, 500, "internal_error", "Internal error; nothing was changed",
+                                  "服务器内部错误, 未做任何更改")
+            else:
+                await _finish(scope, session, response, record)
         finally:
             await anyio.to_thread.run_sync(_close, session)
         await response.replay(send)
@@ -111,6 +109,27 @@ class UnitOfWork:
             return
         await _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
                      "相同请求正在处理中").replay(send)
+
+
+async def _finish(scope: dict, session: Session, response: _Buffered,
+                  record: tuple[Session, IdempotencyRecord] | None) -> None:
+    """Commit a successful write (with its idempotency record), roll back a refused one."""
+    try:
+        if response.status < 400:
+            if record is not None:
+                rec = record[1]
+                rec.status_code = response.status
+                rec.content_type = response.header(b"content-type") or "application/json"
+                rec.body = response.body
+            await anyio.to_thread.run_sync(session.commit)
+        else:
+            await anyio.to_thread.run_sync(session.rollback)
+    except Exception:
+        log.exception("commit failed")
+        await anyio.to_thread.run_sync(session.rollback)
+        failed = _error(scope, 503, "commit_failed",
+                        "The change could not be saved; nothing was changed", "保存失败, 未做任何更改")
+        response.status, response.headers, response.chunks = failed.status, failed.headers, failed.chunks
 
 
 def _close(session: Session) -> None:

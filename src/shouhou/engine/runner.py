@@ -1,8 +1,9 @@
 """The one engine that runs every workflow declaration.
 
-A transition: validate payload → permission → version → source state → claim the case
-with compare-and-swap on its version → guard → effect → new status → event → timers →
-outbox, all inside the caller's transaction. Nothing here commits.
+A transition: validate payload → permission → version → source state → offered → guard →
+claim the case with compare-and-swap on its version → effect → new status → event →
+timers → outbox, all inside the caller's transaction. Nothing here commits; a refusal
+(anything raised before the claim) writes nothing at all.
 """
 
 from __future__ import annotations
@@ -106,19 +107,19 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
         raise version_conflict(case, version)
     if case.status not in action.sources:
         raise invalid_transition(workflow, case, action)
-    _claim(ctx, case, version)
     step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility)
+    # Refusals come before the claim: a refused action writes nothing, whoever the caller is.
     if action.offered and not action.offered(step):
         raise invalid_transition(workflow, case, action)
     if action.guard:
         action.guard(step)
-    target = action.targets[0]
-    if action.effect:
-        chosen = action.effect(step)
-        if chosen is not None:
-            target = chosen
+    _claim(ctx, case, version)
+    chosen = action.effect(step) if action.effect else None
+    # One declared target: that one. Several: the effect chooses; None means "stay" and is
+    # only allowed where the declaration lists it.
+    target = action.targets[0] if len(action.targets) == 1 else _checked_target(action, chosen)
     if target is not None:
-        case.status = _checked_target(action, target)
+        case.status = target
     _finish(step, new_version=version + 1)
     TRANSITIONS.labels(case.type, name).inc()
     return step
@@ -139,7 +140,7 @@ def _claim(ctx: Ctx, case: Case, version: int) -> None:
     set_committed_value(case, "updated_at", ctx.clock.now())
 
 
-def _checked_target(action: Action, target: str) -> str:
+def _checked_target(action: Action, target: str | None) -> str | None:
     if target not in action.targets:
         raise RuntimeError(f"effect of {action.name} chose {target}, not one of {action.targets}")
     return target

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from shouhou.clock import FrozenClock
 from shouhou.config import Settings
@@ -57,6 +58,15 @@ def fire_claimed(ctx: Ctx, timer: bulk.Claimed) -> str:
         # The savepoint undid the effect; record why and keep the rest of the batch.
         ctx.session.expire(case)
         _mark(ctx, timer.id, "failed", f"{exc.code}: {exc.message('en')}")
+        return "failed"
+    except OperationalError:
+        raise  # transient (lost connection, deadlock): the whole batch rolls back and is retried
+    except Exception as exc:
+        # A bug in an effect would fail the same way on every sweep and hold up every timer
+        # behind it: record it as failed, like a refusal, and keep the rest of the batch.
+        log.exception("timer effect failed", extra={"fields": {"timer": timer.id, "kind": timer.kind}})
+        ctx.session.expire(case)
+        _mark(ctx, timer.id, "failed", f"{type(exc).__name__}: {exc}")
         return "failed"
     return "fired"
 

@@ -146,17 +146,35 @@ def _group(rows: list[dict[str, str]], zones: dict[str, ZoneInfo],
                 acc["_order"][c] = value
         acc["lines"].append(row)
         if row.get("tracking_no"):
-            acc["shipments"].setdefault(row["tracking_no"], row)
+            acc["shipments"].setdefault(row["tracking_no"], (i, row))
     out = []
     for numbers, acc in orders.values():
         try:
-            out.append((numbers, _document(acc, zones.get(acc["_order"]["store"], ZoneInfo("Asia/Shanghai")))))
+            out.append((numbers, _document(acc, zones.get(acc["_order"]["store"], ZoneInfo("Asia/Shanghai")),
+                                           numbers)))
         except ValueError as exc:
-            result.errors.append({"row": numbers[0], "message": str(exc)})
+            result.errors.append({"row": getattr(exc, "row", numbers[0]), "message": str(exc)})
     return out
 
 
-def _document(acc: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+class RowError(ValueError):
+    """A bad value in a line or shipment column: reported at its own row, not the order's first."""
+
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def _on_row(row: int, convert: Any, *args: Any) -> Any:
+    try:
+        return convert(*args)
+    except RowError:
+        raise
+    except ValueError as exc:
+        raise RowError(row, str(exc)) from None
+
+
+def _document(acc: dict[str, Any], tz: ZoneInfo, numbers: list[int]) -> dict[str, Any]:
     o = acc["_order"]
     t = lambda v: _time(v, tz)  # noqa: E731
     doc: dict[str, Any] = {
@@ -169,18 +187,26 @@ def _document(acc: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "shipping_fee": o["shipping_fee"] or "0", "free_shipping": _bool(o["free_shipping"]),
         "discount": o["discount"] or "0", "coupon": o["coupon"] or "0", "red_packet": o["red_packet"] or "0",
         "points": o["points"] or "0", "invoice_at": t(o["invoice_at"]), "completed_at": t(o["completed_at"]),
-        "lines": [{
-            "line_no": _int(r.get("line_no"), "line_no"), "sku": r.get("sku", ""), "name": r.get("name", ""),
-            "category": r.get("category", ""), "qty": _int(r.get("qty"), "qty"), "unit_price": r.get("unit_price", ""),
-            "discount": r.get("line_discount") or "0", "bundle": r.get("bundle") or None,
-            "tags": _list(r.get("tags")), "warranty_months": _int(r.get("warranty_months") or "0", "warranty_months"),
-            "serials": _list(r.get("serials")),
-        } for r in acc["lines"]],
-        "shipments": [{"carrier": r.get("carrier", ""), "tracking_no": r["tracking_no"],
-                       "shipped_at": t(r.get("shipped_at", "")), "delivered_at": t(r.get("delivered_at", "")),
-                       "signed_at": t(r.get("signed_at", ""))} for r in acc["shipments"].values()],
+        "lines": [_on_row(n, _line, r) for n, r in zip(numbers, acc["lines"], strict=True)],
+        "shipments": [_on_row(n, _shipment, r, tz) for n, r in acc["shipments"].values()],
     }
     return doc
+
+
+def _line(r: dict[str, str]) -> dict[str, Any]:
+    return {
+        "line_no": _int(r.get("line_no"), "line_no"), "sku": r.get("sku", ""), "name": r.get("name", ""),
+        "category": r.get("category", ""), "qty": _int(r.get("qty"), "qty"), "unit_price": r.get("unit_price", ""),
+        "discount": r.get("line_discount") or "0", "bundle": r.get("bundle") or None,
+        "tags": _list(r.get("tags")), "warranty_months": _int(r.get("warranty_months") or "0", "warranty_months"),
+        "serials": _list(r.get("serials")),
+    }
+
+
+def _shipment(r: dict[str, str], tz: ZoneInfo) -> dict[str, Any]:
+    return {"carrier": r.get("carrier", ""), "tracking_no": r["tracking_no"],
+            "shipped_at": _time(r.get("shipped_at", ""), tz), "delivered_at": _time(r.get("delivered_at", ""), tz),
+            "signed_at": _time(r.get("signed_at", ""), tz)}
 
 
 def _time(value: str, tz: ZoneInfo) -> str | None:

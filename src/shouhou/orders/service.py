@@ -38,15 +38,19 @@ def push_order(ctx: Ctx, body: OrderIn) -> tuple[Order, bool]:
     if existing is not None:
         return _same_or_conflict(existing, digest), False
     allocation = validate(body)
-    try:
-        with ctx.session.begin_nested():
-            order = _insert(ctx, store, body, digest, allocation)
-    except IntegrityError:  # the same order pushed concurrently: compare with the winner
-        existing = repo.order_by_no(ctx.session, store.id, body.order_no)
-        if existing is None:
-            raise
-        return _same_or_conflict(existing, digest), False
-    return order, True
+    for attempt in range(3):
+        try:
+            with ctx.session.begin_nested():
+                return _insert(ctx, store, body, digest, allocation), True
+        except IntegrityError:
+            # A concurrent push committed this order first (compare with it), or the same new
+            # customer or product (visible now: insert again, finding them).
+            existing = repo.order_by_no(ctx.session, store.id, body.order_no)
+            if existing is not None:
+                return _same_or_conflict(existing, digest), False
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _same_or_conflict(existing: Order, digest: str) -> Order:

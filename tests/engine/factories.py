@@ -1,0 +1,141 @@
+"""Cases in any state, for tests generated from the workflow declarations.
+
+Every case type registers here:
+
+* a **factory** `CASE_FACTORIES[type](world, status) -> Case` that opens a case through the
+  type's real service and then puts it in `status` directly in the database (with the
+  timers the engine would have armed on entering that state);
+* a **sample payload** for every action of the type (`SAMPLES[type][action]`), valid for
+  the action's payload schema. A `Sample` may carry `prepare(session, case)`, which sets up
+  the facts an `offered` predicate looks for (a pending refund, an unsettled price
+  difference, …), so that the allowed path of such an action is exercised too.
+
+A new case type (or a new action) without an entry here makes `tests/engine/test_generated.py`
+fail by name — it is never skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from shouhou.cases import service as cases
+from shouhou.engine.registry import workflow_for
+from shouhou.models import Case, CaseShipment, Refund, ReturnDetail, Timer
+from tests.builders import World
+
+SIGNED = datetime.fromisoformat("2026-11-20T15:00:00+08:00")  # three days before the frozen clock
+
+
+@dataclass(frozen=True)
+class Sample:
+    payload: dict[str, Any]
+    prepare: Callable[[Session, Case], None] | None = None
+
+
+CASE_FACTORIES: dict[str, Callable[[World, str], Case]] = {}
+SAMPLES: dict[str, dict[str, Sample]] = {}
+
+
+def register(*case_types: str, samples: dict[str, dict[str, Any] | Sample]):  # noqa: ANN201
+    """Decorator: `factory(world, case_type, status) -> Case` serves these types with these samples."""
+    def wrap(factory: Callable[[World, str, str], Case]) -> Callable[[World, str, str], Case]:
+        for t in case_types:
+            CASE_FACTORIES[t] = lambda world, status, _t=t: factory(world, _t, status)
+            SAMPLES[t] = {a: s if isinstance(s, Sample) else Sample(s) for a, s in samples.items()}
+        return factory
+    return wrap
+
+
+def put_in_state(world: World, case_id: int, status: str) -> Case:
+    """Set the status in the database as the engine would leave it: own timers armed, others cancelled."""
+    with world.db.session() as s:
+        case = s.get_one(Case, case_id)
+        state = workflow_for(case.type).state(status)
+        now = world.clock.now()
+        s.execute(update(Timer).where(Timer.case_id == case_id, Timer.state == "pending")
+                  .values(state="cancelled", fired_at=now))
+        case.status = status
+        case.closed_at = now if state.terminal else None
+        for spec in state.timers:
+            after = spec.after if isinstance(spec.after, timedelta) else timedelta(days=1)
+            s.add(Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
+                        due_at=now + after, state="pending", created_at=now, payload=dict(spec.payload or {})))
+        s.flush()
+        s.expunge(case)
+        return case
+
+
+# -- consultation -----------------------------------------------------------------------------
+
+@register("consultation", samples={
+    "assign": {}, "transfer": {}, "reply": {"message": "请提供型号"}, "note": {"message": "内部: 已查知识库"},
+    "wait_on_customer": {}, "customer_reply": {"message": "型号是 XQG100"}, "resolve": {"resolution": "已解答"},
+    "close": {}, "reopen": {"message": "还是不行"},
+})
+def consultation(world: World, case_type: str, status: str) -> Case:
+    with world.ctx(world.actor("agent-S1")) as ctx:
+        case = cases.create(ctx, {"type": "consultation", "store": "S1", "customer": "u1001",
+                                  "subject": "滤网怎么洗", "channel": "hotline"})
+    return put_in_state(world, case.id, status)
+
+
+# -- refund_only / return_refund / exchange ---------------------------------------------------
+
+def _detail(**values: Any) -> Callable[[Session, Case], None]:
+    def prepare(session: Session, case: Case) -> None:
+        session.execute(update(ReturnDetail).where(ReturnDetail.case_id == case.id).values(**values))
+    return prepare
+
+
+def _pending_refund(session: Session, case: Case) -> None:
+    session.add(Refund(store_id=case.store_id, case_id=case.id, order_id=case.order_id, seq=1, kind="refund",
+                       channel="alipay", amount_fen=100, status="pending", gateway="async", gateway_ref="R1",
+                       requested_at=case.created_at))
+
+
+def _urgent_return_on_its_way(session: Session, case: Case) -> None:
+    _detail(urgent=True)(session, case)
+    session.add(CaseShipment(store_id=case.store_id, case_id=case.id, direction="return", carrier="SF",
+                             tracking_no="SFRET", payer="buyer", shipped_at=case.created_at))
+
+
+RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
+    "approve": {}, "reject": {"reason": "商品已使用"}, "modify": {"description": "补充说明"},
+    "cancel": {}, "escalate": {"reason": "不同意拒绝"}, "arbitrate": {"decision": "buyer"}, "close": {},
+    "note": {"note": "内部备注"}, "ship_return": {"carrier": "SF", "tracking_no": "SF999"},
+    "receive": Sample({"result": "accepted"}, _detail(urgent=True)),
+    "approve_refund": {}, "send_back": {"note": "金额有误"},
+    "confirm_refund": Sample({"gateway_ref": "R1"}, _pending_refund),
+    "fail_refund": Sample({"gateway_ref": "R1", "failure": "账户异常"}, _pending_refund),
+    "record_insurance_payout": Sample({"amount": "10.00"}, _detail(insurance_status="pending")),
+    "settle_difference": Sample({"amount": "50.00"}, _detail(price_difference_fen=5000,
+                                                              price_difference_settled=False)),
+    "reship": Sample({"carrier": "SF", "tracking_no": "SFNEW"}, _urgent_return_on_its_way),
+    "confirm_receipt": {},
+}
+_orders = itertools.count(1)
+RETURN_REASONS = {"refund_only": "missing_parts", "return_refund": "no_longer_wanted", "exchange": "size_fit"}
+
+
+@register("refund_only", "return_refund", "exchange", samples=RETURN_SAMPLES)
+def returns(world: World, case_type: str, status: str) -> Case:
+    order_no = f"R-{case_type}-{status}-{next(_orders)}"
+    world.order(order_no, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+    body: dict[str, Any] = {"type": case_type, "order_no": order_no, "lines": [{"line_no": 1, "qty": 1}],
+                            "reason": RETURN_REASONS[case_type]}
+    if case_type == "exchange":
+        body["exchange_sku"] = "TSHIRT-L"
+    with world.ctx(world.actor("buyer")) as ctx:
+        case = cases.create(ctx, body)
+    return put_in_state(world, case.id, status)
+
+
+def timers_of(session: Session, case_id: int) -> list[Timer]:
+    return list(session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.id)))
