@@ -73,6 +73,9 @@ def db(_database: Database) -> Iterator[Database]:
 
 
 def wipe(database: Database) -> None:
+    from shouhou.policies.service import forget_calendars
+
+    forget_calendars()
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with database.engine.begin() as conn:
         if database.is_sqlite:

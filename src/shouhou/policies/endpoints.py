@@ -117,7 +117,7 @@ class CalendarDayIn(BaseModel):
 @router.get("/calendar/{year}", summary="Working and rest days entered by admins for a year")
 def get_calendar(year: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     cal = service.holiday_calendar(ctx)
-    return {"year": year, "built_in": cal.covers(year),
+    return {"year": year, "built_in": cal.builtin_covers(year), "covered": cal.covers(year),
             "days": [{"day": d.day.isoformat(), "workday": d.workday, "note": d.note}
                      for d in service.calendar_days(ctx, year)]}
 

@@ -83,17 +83,24 @@ def versions(ctx: Ctx, store_code: str) -> list[StorePolicyVersion]:
                                     .order_by(StorePolicyVersion.version.desc())))
 
 
-_CALENDAR: dict[str, Any] = {"at": 0.0, "calendar": None}
+_CALENDARS: dict[str, tuple[float, HolidayCalendar]] = {}  # per database
 CALENDAR_TTL_SECONDS = 60.0  # admin edits reach other processes within this
 
 
 def holiday_calendar(ctx: Ctx) -> HolidayCalendar:
     """Holidays change a few times a year; each process re-reads them once a minute."""
+    key = str(ctx.session.get_bind().url)
     now = time.monotonic()
-    if _CALENDAR["calendar"] is None or now - _CALENDAR["at"] > CALENDAR_TTL_SECONDS:
+    cached = _CALENDARS.get(key)
+    if cached is None or now - cached[0] > CALENDAR_TTL_SECONDS:
         overrides = {d.day: d.workday for d in ctx.session.scalars(select(CalendarDay))}
-        _CALENDAR.update(at=now, calendar=HolidayCalendar(overrides))
-    return _CALENDAR["calendar"]
+        cached = _CALENDARS[key] = (now, HolidayCalendar(overrides))
+    return cached[1]
+
+
+def forget_calendars() -> None:
+    """Drop cached calendars (a database was replaced, e.g. between tests)."""
+    _CALENDARS.clear()
 
 
 def set_calendar_days(ctx: Ctx, days: list[tuple[Any, bool, str]]) -> None:
@@ -106,7 +113,7 @@ def set_calendar_days(ctx: Ctx, days: list[tuple[Any, bool, str]]) -> None:
         else:
             row.workday, row.note = workday, note
     ctx.session.flush()
-    _CALENDAR["calendar"] = None
+    _CALENDARS.pop(str(ctx.session.get_bind().url), None)
 
 
 def calendar_days(ctx: Ctx, year: int) -> list[CalendarDay]:

@@ -64,6 +64,7 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
             claimed: Claimed, *, as_of: datetime, exclude_case_id: int | None = None,
             policy_row: StorePolicyVersion | None | bool = False) -> Prepared:
     session = ctx.session
+    repo.lock_order(session, order.id)  # before reading what other cases hold
     reason = reasons.pick(ctx, store, case_type, reason_code)
     by_no = {ln.line_no: ln for ln in orders_repo.lines_of(session, order.id)}
     numbers = [w.line_no for w in wanted]

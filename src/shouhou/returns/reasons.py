@@ -150,7 +150,9 @@ def reorder(ctx: Ctx, store_code: str, codes: list[str]) -> list[ReasonView]:
     missing = [c for c in codes if c not in rows]
     if missing:
         raise not_found("reason", ",".join(missing))
-    for i, c in enumerate(codes, start=1):
+    # The listed reasons first, in that order; the others after them, keeping their order.
+    rest = [r.code for r in sorted(rows.values(), key=lambda r: (r.position, r.id)) if r.code not in codes]
+    for i, c in enumerate([*codes, *rest], start=1):
         rows[c].position = i * 10
     ctx.session.flush()
     return catalogue(ctx, store, include_hidden=True)

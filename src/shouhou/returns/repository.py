@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from shouhou.db.lookup import hold, memo
 
-from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
+from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, StockMovement
 from shouhou.returns.amounts import LineBook
 
 REFUND_TYPES = ("refund_only", "return_refund")
@@ -36,6 +36,16 @@ def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: 
         session.flush()
     session.add_all(rows)
     memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
+
+
+def lock_order(session: Session, order_id: int) -> None:
+    """Serialise applications on one order until commit, so two cannot both take its last unit.
+
+    FOR NO KEY UPDATE conflicts only with itself: refunds' foreign-key checks on the order
+    (KEY SHARE) are not held up. SQLite serialises writers anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Order.id).where(Order.id == order_id).with_for_update(key_share=True))
 
 
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:

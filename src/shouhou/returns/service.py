@@ -183,6 +183,8 @@ def stock_movements(ctx: Ctx, *, store_code: str | None = None, kind: str | None
         require(ctx.actor, "stock.read", None)
     else:
         ids = {i for i in ids if may(ctx.actor, "stock.read", i)}
+        if not ids:
+            require(ctx.actor, "stock.read", None)  # refuses: no store where the caller may read stock
     rows = repo.stock_movements(ctx.session, ids, kind=kind, sku=sku, since=since, until=until, limit=limit)
     stores = {s.id: s for s in ctx.session.scalars(select(Store).where(Store.id.in_({r.store_id for r in rows})))}
     cases = dict(ctx.session.execute(select(Case.id, Case.no).where(Case.id.in_({r.case_id for r in rows}))).all())
