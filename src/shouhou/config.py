@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 2.0
     timer_batch_size: int = 2000
     refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
+    idempotency_retention_hours: int = 48  # a retry after this is treated as a new request
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
     smtp_host: str = ""

@@ -150,3 +150,30 @@ class TestTimersRun:
     def test_it_refuses_an_instant_without_a_zone(self, db, as_of):
         result = run_cli(db.url, "timers", "run", "--as-of", as_of)
         assert result.exit_code == 2 and "invalid_time" in result.output
+
+
+class TestPurge:
+    def test_it_forgets_stored_responses_older_than_the_retention(self, world, client, db, monkeypatch):
+        from datetime import UTC, datetime, timedelta
+
+        from typer.testing import CliRunner
+
+        from shouhou.cli.main import app
+        from shouhou.config import get_settings
+        from shouhou.models import IdempotencyRecord
+
+        with db.session() as s:
+            now = datetime.now(UTC)
+            s.add_all([IdempotencyRecord(scope="a", key="old", request_hash="h", status_code=200, body=b"{}",
+                                         created_at=now - timedelta(hours=49)),
+                       IdempotencyRecord(scope="a", key="new", request_hash="h", status_code=200, body=b"{}",
+                                         created_at=now - timedelta(hours=1))])
+        monkeypatch.setenv("SHOUHOU_DATABASE_URL", db.url)
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(app, ["purge"])
+        finally:
+            get_settings.cache_clear()
+        assert result.exit_code == 0 and "forgot 1" in result.output
+        with db.session() as s:
+            assert [r.key for r in s.query(IdempotencyRecord).all()] == ["new"]

@@ -58,6 +58,9 @@ def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
 @app.command()
 def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None:
     """Fire due timers and deliver webhooks, continuously, with the real clock."""
+    from datetime import timedelta
+
+    from shouhou.api.idempotency import purge as purge_idempotency
     from shouhou.clock import SystemClock
     from shouhou.db import Database
     from shouhou.engine.sweep import run_due
@@ -75,10 +78,15 @@ def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     typer.echo("worker started")
+    purged_at = 0.0
     while not stop:
         swept = run_due(db, settings, clock.now())
         dispatch_outbox(db, settings, clock)
         deliver_due(db, settings, clock)
+        if time.monotonic() - purged_at > 3600:  # hourly housekeeping
+            with db.session() as session:
+                purge_idempotency(session, clock.now() - timedelta(hours=settings.idempotency_retention_hours))
+            purged_at = time.monotonic()
         if once:
             typer.echo(f"fired {swept.fired}, skipped {swept.skipped}, failed {swept.failed}")
             break
@@ -197,6 +205,24 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     typer.echo("demo loaded. logins (user / password / role / store):")
     for row in logins:
         typer.echo("  " + " / ".join(row))
+
+
+@app.command()
+def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours; default the setting")) -> None:
+    """Forget stored Idempotency-Key responses older than the retention period."""
+    from datetime import timedelta
+
+    from shouhou.api.idempotency import purge as purge_idempotency
+    from shouhou.clock import SystemClock
+    from shouhou.db import Database
+
+    settings = get_settings()
+    keep = hours if hours is not None else settings.idempotency_retention_hours
+    db = Database(settings.database_url)
+    with db.session() as session:
+        n = purge_idempotency(session, SystemClock().now() - timedelta(hours=keep))
+    db.dispose()
+    typer.echo(f"forgot {n} stored response(s) older than {keep} h")
 
 
 @app.command()

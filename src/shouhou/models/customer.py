@@ -13,7 +13,7 @@ class Customer(IdPk, StoreScoped, Created, Base):
     __tablename__ = "customer"
     __table_args__ = (UniqueConstraint("store_id", "external_id"),)
 
-    external_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    external_id: Mapped[str] = mapped_column(String(100), nullable=False, index=True)  # case list filter
     name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     email: Mapped[str] = mapped_column(String(200), nullable=False, default="")

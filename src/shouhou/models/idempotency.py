@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shouhou.db import Base
-from shouhou.models._mixins import Created, IdPk
+from shouhou.db.types import UTCDateTime
+from shouhou.models._mixins import IdPk
 
 
-class IdempotencyRecord(IdPk, Created, Base):
+class IdempotencyRecord(IdPk, Base):
     """The first response to (caller, Idempotency-Key), replayed for retries of the same request."""
 
     __tablename__ = "idempotency_record"
@@ -19,3 +22,4 @@ class IdempotencyRecord(IdPk, Created, Base):
     status_code: Mapped[int] = mapped_column(Integer, nullable=False)
     content_type: Mapped[str] = mapped_column(String(100), nullable=False, default="application/json")
     body: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)  # for the purge

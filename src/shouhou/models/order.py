@@ -20,7 +20,7 @@ class Order(IdPk, StoreScoped, Created, Base):
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("store_id", "order_no"),)
 
-    order_no: Mapped[str] = mapped_column(String(64), nullable=False)
+    order_no: Mapped[str] = mapped_column(String(64), nullable=False, index=True)  # looked up without a store
     customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customer.id"), index=True, nullable=False)
     channel: Mapped[str] = mapped_column(String(10), nullable=False)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

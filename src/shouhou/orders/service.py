@@ -34,10 +34,10 @@ def push_order(ctx: Ctx, body: OrderIn) -> tuple[Order, bool]:
     store = get_store(ctx.session, body.store)
     require(ctx.actor, "order.write", store.id)
     digest = body_hash(body)
+    allocation = validate(body)  # a wrong document is refused as such, even for a known order
     existing = repo.order_by_no(ctx.session, store.id, body.order_no)
     if existing is not None:
         return _same_or_conflict(existing, digest), False
-    allocation = validate(body)
     for attempt in range(3):
         try:
             with ctx.session.begin_nested():
