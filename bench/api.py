@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from shouhou.accounts import service as accounts
 from shouhou.clock import SystemClock
@@ -19,8 +19,10 @@ from shouhou.config import Settings
 from shouhou.db import Database
 from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
+from shouhou.models import OrderLine
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
+from bench.clients import timed
 from tests.builders import order_doc
 from tests.pg import free_port
 
@@ -44,10 +46,6 @@ def seed(url: str, n_orders: int, var_dir: Path) -> dict[str, Any]:
                 order_doc(f"B{i:07d}", signed_at=signed, shipped_at=signed - timedelta(days=1))))
             targets.append({"order_no": order.order_no, "order_id": order.id, "customer_id": order.customer_id,
                             "store_id": order.store_id})
-        from sqlalchemy import select
-
-        from shouhou.models import OrderLine
-
         lines = dict(session.execute(select(OrderLine.order_id, OrderLine.id)).all())
         for t in targets:
             t["order_line_id"] = lines[t["order_id"]]
@@ -98,13 +96,7 @@ def load(base: str, token: str, requests: list[tuple[str, dict[str, Any]]], clie
                     return
                 out[i] = r.json()
 
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = timed([lambda k=k: work(k) for k in range(clients)])
     if errors:
         raise RuntimeError(f"{len(errors)} request(s) failed, e.g. {errors[0]}")
     return len(requests) / elapsed, out

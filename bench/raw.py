@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
+
+from bench.clients import timed
 
 NUMBER = {True: "SELECT nextval('case_no_seq')",  # as the engine does (engine/numbers.py)
           False: "UPDATE case_number SET last = last + 1 WHERE day = 'case' RETURNING last"}
@@ -109,13 +109,7 @@ def rate(url: str, statements: list[tuple[str, str | None]], param_sets: list[di
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(c, ch)) for c, ch in zip(conns, chunks, strict=True)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = timed([lambda c=c, ch=ch: work(c, ch) for c, ch in zip(conns, chunks, strict=True)])
     for c in conns:
         c.conn.close()
     if errors:

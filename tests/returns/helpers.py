@@ -46,6 +46,18 @@ def act(client, token: str, no: str, action: str, version: int | None = None, *,
     return r.json()
 
 
+RETURNED = (("reviewer", "approve", {}), ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "SF-RET"}),
+            ("warehouse", "receive", {"result": "accepted"}))
+
+
+def walk(client, tokens: dict[str, str], no: str, steps=RETURNED) -> dict[str, Any]:  # noqa: ANN001
+    """Take (role, action, fields) steps in turn; by default approve, ship the return and receive it."""
+    case: dict[str, Any] = {}
+    for who, action, fields in steps:
+        case = act(client, tokens[who], no, action, **fields)
+    return case
+
+
 def get(client, token: str, no: str) -> dict[str, Any]:  # noqa: ANN001
     r = client.get(f"/api/v1/cases/{no}", headers=auth(token))
     assert r.status_code == 200, r.text

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from tests.builders import auth
-from tests.returns.helpers import act, apply, delivered, get, setup
+from tests.returns.helpers import RETURNED, act, apply, delivered, get, setup, walk
 
 
 class TestReasonCatalogue:
@@ -64,9 +64,7 @@ class TestStockMovements:
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"])["no"]
-        for who, action, fields in (("reviewer", "approve", {}), ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "1"}),
-                                    ("warehouse", "receive", {"result": "accepted", "note": "入A3货架"})):
-            act(client, t[who], no, action, **fields)
+        walk(client, t, no, (*RETURNED[:2], ("warehouse", "receive", {"result": "accepted", "note": "入A3货架"})))
         h = auth(t["warehouse"])
         rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/stock-movements", params={"format": "csv"},
                                                           headers=auth(t["warehouse"], "zh")).content.decode("utf-8-sig"))))
@@ -123,15 +121,12 @@ class TestTheCaseDocument:
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"], reason="quality_issue")["no"]
-        act(client, t["reviewer"], no, "approve")
-        act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="SF5")
-        act(client, t["warehouse"], no, "receive", result="accepted")
-        doc = act(client, t["finance"], no, "approve_refund")
+        doc = walk(client, t, no, (*RETURNED, ("finance", "approve_refund", {})))
         for key in ("no", "type", "status", "version", "next_deadline", "available_actions", "lines", "reason",
                     "refund_amount", "refunded_amount", "refunds", "return_shipment", "reship_shipment"):
             assert key in doc, key
         assert doc["lines"][0]["line_no"] == 1 and doc["lines"][0]["qty"] == 1 and doc["lines"][0]["amount"] == "99.00"
         refund = doc["refunds"][0]
         assert {"channel", "amount", "time", "expected_arrival"} <= set(refund)
-        assert doc["return_shipment"]["carrier"] == "SF" and doc["reship_shipment"] is None
+        assert doc["return_shipment"]["tracking_no"] == "SF-RET" and doc["reship_shipment"] is None
         assert doc["reason"] == "quality_issue" and doc["refund_amount"] == doc["refunded_amount"] == "99.00"

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from shouhou.models import Case, CaseEvent, Refund
 from tests.builders import auth
-from tests.returns.helpers import act, apply, delivered, setup
+from tests.returns.helpers import apply, delivered, setup, walk
 
 
 def at_once(app: Any, calls: list[Callable[[TestClient], Any]]) -> list[Any]:
@@ -74,10 +74,7 @@ class TestRetriedRefund:
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"])["no"]
-        act(client, t["reviewer"], no, "approve")
-        act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="SF1")
-        case = act(client, t["warehouse"], no, "receive", result="accepted")
-        return t, no, case["version"]
+        return t, no, walk(client, t, no)["version"]
 
     def test_it_refunds_once_when_approve_refund_is_retried_with_the_same_key(self, world, client):
         t, no, version = self._ready(world, client)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from shouhou.api.app import create_app
 from starlette.testclient import TestClient
 from tests.builders import auth
-from tests.returns.helpers import SIGNED, act, apply, delivered, events, get, setup
+from tests.returns.helpers import RETURNED, SIGNED, act, apply, delivered, events, get, setup, walk
 
 
 class TestRefundOnlyBeforeShipment:
@@ -99,9 +99,7 @@ class TestReturnAndRefund:
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"])["no"]
-        for who, action, fields in (("reviewer", "approve", {}), ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "S"}),
-                                    ("warehouse", "receive", {"result": "accepted"})):
-            act(client, t[who], no, action, **fields)
+        walk(client, t, no)
         case = act(client, t["finance"], no, "send_back", note="金额需复核")
         assert case["status"] == "pending_review"
         case = act(client, t["reviewer"], no, "approve", refund_amount="80.00", adjustment_reason="复核扣运费")
@@ -181,9 +179,7 @@ class TestExchange:
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"], type="exchange", reason="size_fit", exchange_sku="TSHIRT-S")["no"]
-        act(client, t["reviewer"], no, "approve", price_difference="-15.00")
-        act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="X2")
-        act(client, t["warehouse"], no, "receive", result="accepted")
+        walk(client, t, no, (("reviewer", "approve", {"price_difference": "-15.00"}), *RETURNED[1:]))
         case = act(client, t["warehouse"], no, "reship", carrier="SF", tracking_no="R2")
         assert [(r["kind"], r["amount"], r["status"]) for r in case["refunds"]] == [
             ("price_difference", "15.00", "succeeded")]
@@ -242,9 +238,7 @@ class TestShippingInsurance:
         t = setup(world)
         delivered(world, shipping_insurance=True)
         no = apply(client, t["buyer"])["no"]
-        for who, action, fields in (("reviewer", "approve", {}), ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "I"}),
-                                    ("warehouse", "receive", {"result": "accepted"}), ("finance", "approve_refund", {})):
-            case = act(client, t[who], no, action, **fields)
+        case = walk(client, t, no, (*RETURNED, ("finance", "approve_refund", {})))
         assert case["shipping_insurance"] == {"status": "pending", "due_at": "2026-11-26T10:00:00+08:00", "paid": None}
         case = act(client, t["finance"], no, "record_insurance_payout", amount="12.00")
         assert case["shipping_insurance"]["status"] == "paid" and case["shipping_insurance"]["paid"] == "12.00"
