@@ -269,3 +269,19 @@ class TestFinanceAndWarehouse:
         assert r.status_code == 200 and f"{no}: 已完成" in r.text
         with world.ctx() as ctx:
             assert cases.get(ctx, no).status == "completed"
+
+
+class TestRefusedUploads:
+    def test_it_keeps_no_photo_of_a_refused_application(self, world, client, clock, settings):
+        _staff(world, "agent")
+        world.order("T9", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        world.user("buyer", "customer", "S1", customer="u1001", password=PW)
+        clock.advance(days=30)
+        login_form(client, "buyer")
+        page = client.get("/portal/orders/T9").text
+        r = client.post("/portal/orders/T9/apply", data={"_csrf": csrf_of(page), "type": "return_refund",
+                                                          "reason": "no_longer_wanted", "qty_1": "1"},
+                        files=[("photos", ("a.png", b"\x89PNG", "image/png"))])
+        assert r.status_code == 422
+        uploads = settings.var_dir / "uploads"
+        assert not uploads.exists() or list(uploads.iterdir()) == []

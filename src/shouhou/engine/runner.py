@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
@@ -134,8 +135,6 @@ def _claim(ctx: Ctx, case: Case, version: int) -> None:
     if result.rowcount != 1:
         raise version_conflict(case, version)
     # Keep the ORM copy in step without emitting another UPDATE for these columns.
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(case, "version", version + 1)
     set_committed_value(case, "updated_at", ctx.clock.now())
 

@@ -69,6 +69,7 @@ async def portal_apply(order_no: str, request: Request) -> Response:
         case = cases.create(ctx, body)
     except ShouhouError as exc:
         ctx.session.rollback()
+        _forget_photos(ctx.settings.var_dir, body.get("photos", []))  # nothing of a refused application stays
         return _order_page(request, ctx, order_no, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422),
                            form=body)
     return RedirectResponse(f"/portal/cases/{case.no}", status_code=303)
@@ -91,6 +92,11 @@ async def _save_photos(request: Request, var_dir: Path) -> list[str]:
         (folder / name).write_bytes(data)
         saved.append(f"/media/{name}")
     return saved
+
+
+def _forget_photos(var_dir: Path, urls: list[str]) -> None:
+    for url in urls:
+        (Path(var_dir) / "uploads" / url.rsplit("/", 1)[-1]).unlink(missing_ok=True)
 
 
 @router.get("/media/{name}")
