@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from shouhou.models import ApiToken, Customer, RoleGrant, Store, User, UserPreference
@@ -30,10 +30,20 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
 
 
-def token_and_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
-    row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                          .where(ApiToken.token_hash == token_hash)).first()
-    return (row[0], row[1]) if row else None
+# Every API request authenticates: one prepared statement, plain columns, no ORM objects.
+_TOKEN_GRANTS = (
+    select(ApiToken.revoked_at, User.id, User.username, User.display_name, User.is_active, User.customer_id,
+           RoleGrant.role, RoleGrant.store_id)
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .order_by(RoleGrant.id)
+)
+
+
+def token_grants(session: Session, token_hash: str) -> list[Row]:
+    """The token's user with one row per role grant (a single row with no role if none)."""
+    return list(session.execute(_TOKEN_GRANTS, {"token_hash": token_hash}))
 
 
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:

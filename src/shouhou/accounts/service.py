@@ -125,13 +125,15 @@ def actor_for(session: Session, user: User) -> Actor:
 
 
 def authenticate_token(session: Session, token: str, clock: Clock) -> Actor:
-    found = repo.token_and_user(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else None
-    if found is None or found[0].revoked_at is not None:
+    rows = repo.token_grants(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else []
+    if not rows or rows[0].revoked_at is not None:
         raise Unauthorized("invalid_token", en="The API token is unknown or revoked", zh="API 令牌无效或已吊销")
-    user = found[1]
-    if not user.is_active:
+    first = rows[0]
+    if not first.is_active:
         raise Unauthorized("user_inactive", en="The user is disabled", zh="用户已停用")
-    return actor_for(session, user)
+    grants = tuple((r.role, r.store_id) for r in rows if r.role is not None)
+    return Actor(user_id=first.id, name=first.username, grants=grants, customer_id=first.customer_id,
+                 display_name=first.display_name)
 
 
 def authenticate_password(session: Session, username: str, password: str) -> Actor:

@@ -63,18 +63,18 @@ class UnitOfWork:
         scope.setdefault("state", {})["session"] = session
         response = _Buffered()
         try:
-            try:
-                await self.app(scope, _replay(body), response.send)
-            except Exception:
-                # A bug, not a failed commit: say so (500), and leave a trace for the operator.
-                log.exception("unhandled error")
-                await anyio.to_thread.run_sync(session.rollback)
-                response = _error(scope, 500, "internal_error", "Internal error; nothing was changed",
-                                  "服务器内部错误, 未做任何更改")
-            else:
-                await _finish(scope, session, response, record)
-        finally:
-            await anyio.to_thread.run_sync(_close, session)
+            await self.app(scope, _replay(body), response.send)
+        except Exception:
+            # A bug, not a failed commit: say so (500), and leave a trace for the operator.
+            log.exception("unhandled error")
+            await anyio.to_thread.run_sync(_close, session)  # closing rolls back
+            response = _error(scope, 500, "internal_error", "Internal error; nothing was changed",
+                              "服务器内部错误, 未做任何更改")
+        except BaseException:  # cancelled: roll back, without waiting on a thread
+            session.close()
+            raise
+        else:
+            await _finish(scope, session, response, record)
         await response.replay(send)
 
     async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict, send: Any) -> None:
@@ -113,20 +113,20 @@ class UnitOfWork:
 
 async def _finish(scope: dict, session: Session, response: _Buffered,
                   record: tuple[Session, IdempotencyRecord] | None) -> None:
-    """Commit a successful write (with its idempotency record), roll back a refused one."""
+    """Commit a successful write (with its idempotency record), roll back a refused one;
+    either way the session is closed, in the same trip to the worker thread."""
+    if response.status >= 400:
+        await anyio.to_thread.run_sync(_close, session)
+        return
+    if record is not None:
+        rec = record[1]
+        rec.status_code = response.status
+        rec.content_type = response.header(b"content-type") or "application/json"
+        rec.body = response.body
     try:
-        if response.status < 400:
-            if record is not None:
-                rec = record[1]
-                rec.status_code = response.status
-                rec.content_type = response.header(b"content-type") or "application/json"
-                rec.body = response.body
-            await anyio.to_thread.run_sync(session.commit)
-        else:
-            await anyio.to_thread.run_sync(session.rollback)
+        await anyio.to_thread.run_sync(_commit_and_close, session)
     except Exception:
         log.exception("commit failed")
-        await anyio.to_thread.run_sync(session.rollback)
         failed = _error(scope, 503, "commit_failed",
                         "The change could not be saved; nothing was changed", "保存失败, 未做任何更改")
         response.status, response.headers, response.chunks = failed.status, failed.headers, failed.chunks
@@ -134,6 +134,13 @@ async def _finish(scope: dict, session: Session, response: _Buffered,
 
 def _close(session: Session) -> None:
     session.close()
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()  # after a failed commit this rolls back
 
 
 def _lookup(session: Session, caller: str, key: str) -> IdempotencyRecord | None:

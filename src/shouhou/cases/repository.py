@@ -28,7 +28,11 @@ class CaseFilter:
 
 
 def case_by_no(session: Session, no: str) -> Case | None:
-    return session.scalars(select(Case).where(Case.no == no)).first()
+    """The case, with its store, customer and order loaded (and identity-mapped) in the same query."""
+    row = session.execute(select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
+                          .outerjoin(Customer, Customer.id == Case.customer_id)
+                          .outerjoin(Order, Order.id == Case.order_id).where(Case.no == no)).first()
+    return row[0] if row else None
 
 
 def filtered(f: CaseFilter) -> Select[tuple[Case]]:

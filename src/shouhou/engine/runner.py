@@ -82,6 +82,7 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
     case.status = action.targets[0] or workflow.states[0].name
     ctx.session.add(case)
     ctx.session.flush()
+    timers.known_pending(ctx)[case.id] = []  # a new case has none yet
     step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}))
     if prepare:
         prepare(step)

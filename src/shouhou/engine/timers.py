@@ -7,15 +7,25 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
 from shouhou.engine.workflow import TimerSpec, Workflow
 from shouhou.models import Case, Timer
+
+
+def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
+    """Pending timers of the cases this unit of work created, kept as they are armed and
+    cancelled, so that describing a new case needs no query."""
+    return memo(ctx.session, "pending_timers")
 
 
 def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
     timer = Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
                   due_at=due_at, state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
     ctx.session.add(timer)
+    known = known_pending(ctx).get(case.id)
+    if known is not None:
+        known.append(timer)
     return timer
 
 
@@ -25,6 +35,9 @@ def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None = None) -> int:
             .values(state="cancelled", fired_at=ctx.clock.now()))
     if kinds is not None:
         stmt = stmt.where(Timer.kind.in_(kinds))
+    known = known_pending(ctx)
+    if case.id in known:
+        known[case.id] = [t for t in known[case.id] if kinds is not None and t.kind not in kinds]
     return ctx.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
 
 
@@ -50,9 +63,13 @@ class Deadline:
 
 
 def next_deadline(ctx: Ctx, workflow: Workflow, case: Case) -> Deadline | None:
-    timer = ctx.session.scalars(
-        select(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
-        .order_by(Timer.due_at, Timer.id).limit(1)).first()
+    known = known_pending(ctx).get(case.id)
+    if known is not None:
+        timer = min(known, key=lambda t: (t.due_at, t.id or 0), default=None)
+    else:
+        timer = ctx.session.scalars(
+            select(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
+            .order_by(Timer.due_at, Timer.id).limit(1)).first()
     if timer is None:
         return None
     spec = spec_for(workflow, timer.kind)

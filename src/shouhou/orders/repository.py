@@ -5,18 +5,34 @@ from sqlalchemy.orm import Session
 
 from shouhou.db.lookup import hold
 
-from shouhou.models import Order, OrderLine, Product, Shipment, Store
+from shouhou.models import Customer, Order, OrderLine, Product, Shipment, Store
 
 
 def order_by_no(session: Session, store_id: int, order_no: str) -> Order | None:
     return session.scalars(select(Order).where(Order.store_id == store_id, Order.order_no == order_no)).first()
 
 
-def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None) -> list[Order]:
-    stmt = select(Order).where(Order.order_no == order_no)
+def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *, lock: bool = False) -> list[Order]:
+    """Orders by number, with their store and customer loaded in the same query.
+
+    `lock` takes FOR NO KEY UPDATE on the order row (PostgreSQL; SQLite serialises writers
+    anyway), which conflicts only with itself: foreign-key checks (KEY SHARE) pass.
+    """
+    stmt = (select(Order, Store, Customer).join(Store, Store.id == Order.store_id)
+            .join(Customer, Customer.id == Order.customer_id).where(Order.order_no == order_no))
     if store_ids is not None:
         stmt = stmt.where(Order.store_id.in_(store_ids))
-    return list(session.scalars(stmt))
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(key_share=True, of=Order)
+    orders = [row[0] for row in session.execute(stmt)]
+    if lock:
+        locked_orders(session).update(o.id for o in orders)
+    return orders
+
+
+def locked_orders(session: Session) -> set[int]:
+    """Orders this unit of work has locked already (a second lock would be a wasted round trip)."""
+    return session.info.setdefault("shouhou.locked_orders", set())
 
 
 def lines_of(session: Session, order_id: int) -> list[OrderLine]:

@@ -156,14 +156,16 @@ def _upsert_product(ctx: Ctx, store: Store, line: Any) -> Product:
     return product
 
 
-def find_order(ctx: Ctx, order_no: str, store_code: str | None = None) -> Order:
-    """The caller's order by number; `store_code` disambiguates when several stores use it."""
+def find_order(ctx: Ctx, order_no: str, store_code: str | None = None, *, lock: bool = False) -> Order:
+    """The caller's order by number; `store_code` disambiguates when several stores use it.
+
+    `lock`: the order row is locked until commit (see repository.orders_by_no)."""
     actor = ctx.actor
     if store_code:
         store = get_store(ctx.session, store_code)
-        candidates = [o for o in [repo.order_by_no(ctx.session, store.id, order_no)] if o]
+        candidates = repo.orders_by_no(ctx.session, order_no, {store.id}, lock=lock)
     else:
-        candidates = repo.orders_by_no(ctx.session, order_no, actor.store_ids())
+        candidates = repo.orders_by_no(ctx.session, order_no, actor.store_ids(), lock=lock)
     if actor.customer_id is not None and not (actor.roles - {"customer"}):
         candidates = [o for o in candidates if o.customer_id == actor.customer_id]
     else:
@@ -239,14 +241,16 @@ def order_status(order: Order, shipments: list[Shipment]) -> str:
 
 
 def resolve_parties(ctx: Ctx, *, store_code: str | None, order_no: str | None,
-                    customer_external_id: str | None) -> tuple[Store, Order | None, Customer | None]:
+                    customer_external_id: str | None,
+                    lock_order: bool = False) -> tuple[Store, Order | None, Customer | None]:
     """Work out store, order and customer for a new case from what the caller gave.
 
-    The order decides the store and customer; a buyer is always themself.
+    The order decides the store and customer; a buyer is always themself. `lock_order`
+    locks the order row until commit, for cases that take units of it.
     """
     session = ctx.session
     actor = ctx.actor
-    order = find_order(ctx, order_no, store_code) if order_no else None
+    order = find_order(ctx, order_no, store_code, lock=lock_order) if order_no else None
     store = hold(session, session.get_one(Store, order.store_id) if order is not None
                  else store_for_caller(ctx, store_code))
     hold(session, order)

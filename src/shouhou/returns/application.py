@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shouhou.db.lookup import hold
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid, not_found
@@ -142,10 +141,9 @@ def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed
         policy_version_id=prepared.policy_row.id if prepared.policy_row else None, eligibility=prepared.snapshot,
         refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
         price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
-    ctx.session.add(hold(ctx.session, d))
+    repo.new_detail(ctx.session, d)  # later lookups in this unit of work cost no query
     _fill(d, prepared)
     _write_lines(step, prepared)
-    ctx.session.flush()  # identity-mapped from here: later lookups cost no query
 
 
 def _fill(d: ReturnDetail, prepared: Prepared) -> None:

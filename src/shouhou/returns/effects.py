@@ -153,8 +153,9 @@ def _ship(step: Step, direction: str, payer: str) -> None:
     existing = repo.shipments(ctx.session, case.id).get(direction)
     now = ctx.clock.now()
     if existing is None:
-        ctx.session.add(CaseShipment(store_id=case.store_id, case_id=case.id, direction=direction,
-                                     carrier=p.carrier, tracking_no=p.tracking_no, payer=payer, shipped_at=now))
+        repo.add_shipment(ctx.session, CaseShipment(store_id=case.store_id, case_id=case.id, direction=direction,
+                                                    carrier=p.carrier, tracking_no=p.tracking_no, payer=payer,
+                                                    shipped_at=now))
     else:
         existing.carrier, existing.tracking_no, existing.payer = p.carrier, p.tracking_no, payer
         existing.shipped_at, existing.received_at = now, None

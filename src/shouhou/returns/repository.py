@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from shouhou.db.lookup import hold, memo
 
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, StockMovement
+from shouhou.orders.repository import locked_orders
 from shouhou.returns.amounts import LineBook
 
 REFUND_TYPES = ("refund_only", "return_refund")
@@ -17,7 +18,10 @@ RELEASED = ("cancelled", "closed")  # these no longer hold any units
 
 
 def detail(session: Session, case_id: int) -> ReturnDetail:
-    return hold(session, session.get_one(ReturnDetail, case_id))
+    known = memo(session, "return_detail")
+    if case_id not in known:
+        known[case_id] = hold(session, session.get_one(ReturnDetail, case_id))
+    return known[case_id]
 
 
 def lines(session: Session, case_id: int) -> list[CaseLine]:
@@ -44,8 +48,10 @@ def lock_order(session: Session, order_id: int) -> None:
     FOR NO KEY UPDATE conflicts only with itself: refunds' foreign-key checks on the order
     (KEY SHARE) are not held up. SQLite serialises writers anyway.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    locked = locked_orders(session)
+    if order_id not in locked and session.get_bind().dialect.name == "postgresql":
         session.execute(select(Order.id).where(Order.id == order_id).with_for_update(key_share=True))
+    locked.add(order_id)
 
 
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
@@ -101,7 +107,29 @@ def refunded_on_order(session: Session, order_id: int) -> int:
 
 
 def shipments(session: Session, case_id: int) -> dict[str, CaseShipment]:
-    return {s.direction: s for s in session.scalars(select(CaseShipment).where(CaseShipment.case_id == case_id))}
+    """A case's parcels by direction, read once per unit of work; `add_shipment` adds new ones."""
+    known = memo(session, "case_shipments")
+    if case_id not in known:
+        known[case_id] = {s.direction: s for s in
+                          session.scalars(select(CaseShipment).where(CaseShipment.case_id == case_id))}
+    return known[case_id]
+
+
+def add_shipment(session: Session, shipment: CaseShipment) -> None:
+    session.add(shipment)
+    shipments(session, shipment.case_id)[shipment.direction] = shipment
+
+
+def new_case(session: Session, case_id: int) -> None:
+    """A case created in this unit of work has no refunds or parcels yet: nothing to read."""
+    memo(session, "refunds")[case_id] = []
+    memo(session, "case_shipments")[case_id] = {}
+
+
+def new_detail(session: Session, d: ReturnDetail) -> None:
+    session.add(d)
+    memo(session, "return_detail")[d.case_id] = d
+    new_case(session, d.case_id)
 
 
 def case_by_tracking_or_no(session: Session, query: str, store_ids: set[int] | None) -> list[Case]:

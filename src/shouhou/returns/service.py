@@ -27,7 +27,7 @@ from shouhou.returns.workflow import WORKFLOWS
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
     body = parse(ApplyIn, raw)
     store, order, customer = resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
-                                             customer_external_id=None)
+                                             customer_external_id=None, lock_order=True)
     assert order is not None and customer is not None
     workflow = WORKFLOWS[body.type]
     if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
