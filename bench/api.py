@@ -29,6 +29,7 @@ from bench.clients import timed
 from tests.builders import order_doc
 from tests.pg import free_port
 
+RECONNECT_EVERY = int(os.environ.get("BENCH_RECONNECT", "20"))
 OPERATOR = Actor(user_id=None, name="bench", grants=(("admin", None),))
 
 
@@ -99,7 +100,12 @@ def load(base: str, token: str, requests: list[tuple[str, dict[str, Any]]], clie
     def work(k: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=60)
         try:
-            for i in range(k, len(requests), clients):
+            for n, i in enumerate(range(k, len(requests), clients)):
+                if n and n % RECONNECT_EVERY == 0:
+                    # A new connection now and then, as from many callers: with several
+                    # workers, long-lived connections would leave the split to chance.
+                    conn.close()
+                    conn = http.client.HTTPConnection(host, port, timeout=60)
                 path, body = requests[i]
                 conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
                 r = conn.getresponse()

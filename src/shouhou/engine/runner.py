@@ -167,7 +167,7 @@ def _finish(step: Step, *, new_version: int) -> None:
         timers.arm(ctx, case, spec, now + spec.duration(step))
     payload = {**_dump(step.payload), **step.record}
     actor = ctx.actor
-    ctx.session.add(CaseEvent(
+    ctx.session.execute(_EVENT, dict(
         store_id=case.store_id, case_id=case.id, seq=new_version, action=action.name,
         from_status=step.from_status, to_status=case.status, actor_id=actor.user_id,
         actor_name=actor.name, actor_role=actor.primary_role(case.store_id), at=now,
@@ -177,6 +177,9 @@ def _finish(step: Step, *, new_version: int) -> None:
         "to": case.status, "version": new_version, "at": now.isoformat(), "actor": actor.name,
     }, store_id=case.store_id, case=case)
     ctx.session.flush()
+
+
+_EVENT = CaseEvent.__table__.insert()  # a plain INSERT: the ORM's flush costs several times more
 
 
 def available_actions(ctx: Ctx, case: Case) -> list[Action]:

@@ -20,13 +20,19 @@ def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
 
 
 def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
-    timer = Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
-                  due_at=due_at, state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
-    ctx.session.add(timer)
+    values = {"store_id": case.store_id, "case_id": case.id, "kind": spec.kind, "action": spec.action,
+              "due_at": due_at, "state": "pending", "created_at": ctx.clock.now(),
+              "payload": dict(spec.payload or {}), "fired_at": None, "result": None}
+    # A plain INSERT, now: a later cancel in the same action sees it, as it would after a flush.
+    ctx.session.execute(_INSERT, values)
+    timer = Timer(**values)  # not added to the session: a description of the row just written
     known = known_pending(ctx).get(case.id)
     if known is not None:
         known.append(timer)
     return timer
+
+
+_INSERT = Timer.__table__.insert()
 
 
 def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None = None) -> int:
@@ -65,7 +71,7 @@ class Deadline:
 def next_deadline(ctx: Ctx, workflow: Workflow, case: Case) -> Deadline | None:
     known = known_pending(ctx).get(case.id)
     if known is not None:
-        timer = min(known, key=lambda t: (t.due_at, t.id or 0), default=None)
+        timer = min(known, key=lambda t: t.due_at, default=None)
     else:
         timer = ctx.session.scalars(
             select(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
