@@ -19,6 +19,10 @@ KINDS: dict[str, ModuleType] = {
 }
 
 
+# One-to-one detail tables (keyed by case_id) that a case is read with, whatever its type.
+COMPANIONS: tuple[type, ...] = tuple(dict.fromkeys(m for k in KINDS.values() for m in getattr(k, "COMPANIONS", ())))
+
+
 def kind_of(case_type: str) -> ModuleType:
     workflow_for(case_type)  # refuses an unknown type with `unknown_case_type`
     return KINDS[case_type]

@@ -27,11 +27,14 @@ class CaseFilter:
     store_code: str | None = None
 
 
-def case_by_no(session: Session, no: str) -> Case | None:
-    """The case, with its store, customer and order loaded (and identity-mapped) in the same query."""
-    row = session.execute(select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
-                          .outerjoin(Customer, Customer.id == Case.customer_id)
-                          .outerjoin(Order, Order.id == Case.order_id).where(Case.no == no)).first()
+def case_by_no(session: Session, no: str, companions: Iterable[type] = ()) -> Case | None:
+    """The case, with its store, customer and order loaded (and identity-mapped) in the same query;
+    `companions` are one-to-one detail tables keyed by case_id, loaded along too."""
+    stmt = (select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
+            .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
+    for model in companions:
+        stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
+    row = session.execute(stmt.where(Case.no == no)).first()
     return row[0] if row else None
 
 

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from shouhou.cases import repository as repo
-from shouhou.cases.kinds import kind_of
+from shouhou.cases.kinds import COMPANIONS, kind_of
 from shouhou.cases.repository import CaseFilter
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
@@ -36,7 +36,7 @@ def may_see(ctx: Ctx, case: Case) -> bool:
 
 
 def get(ctx: Ctx, no: str) -> Case:
-    case = repo.case_by_no(ctx.session, no)
+    case = repo.case_by_no(ctx.session, no, COMPANIONS)
     if case is None or not may_see(ctx, case):
         # A case the caller may not see is reported as missing, not forbidden.
         raise not_found("case", no)

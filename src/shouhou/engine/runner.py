@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shouhou.engine import timers
@@ -129,10 +128,10 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
 
 def _claim(ctx: Ctx, case: Case, version: int) -> None:
     """Compare-and-swap on the version: of two concurrent actions only one gets the row."""
+    table = Case.__table__
     result = ctx.session.execute(
-        update(Case).where(Case.id == case.id, Case.version == version)
-        .values(version=version + 1, updated_at=ctx.clock.now()),
-        execution_options={"synchronize_session": False})
+        table.update().where(table.c.id == case.id, table.c.version == version)
+        .values(version=version + 1, updated_at=ctx.clock.now()))
     if result.rowcount != 1:
         raise version_conflict(case, version)
     # Keep the ORM copy in step without emitting another UPDATE for these columns.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
@@ -37,14 +37,16 @@ _INSERT = Timer.__table__.insert()
 
 def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None = None) -> int:
     """Cancel pending timers of a case: all of them, or only the given kinds."""
-    stmt = (update(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
+    table = Timer.__table__
+    # Plain UPDATE: Timer rows are never held as ORM objects in a unit of work that cancels.
+    stmt = (table.update().where(table.c.case_id == case.id, table.c.state == "pending")
             .values(state="cancelled", fired_at=ctx.clock.now()))
     if kinds is not None:
-        stmt = stmt.where(Timer.kind.in_(kinds))
+        stmt = stmt.where(table.c.kind.in_(kinds))
     known = known_pending(ctx)
     if case.id in known:
         known[case.id] = [t for t in known[case.id] if kinds is not None and t.kind not in kinds]
-    return ctx.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
+    return ctx.session.execute(stmt).rowcount
 
 
 def spec_for(workflow: Workflow, kind: str) -> TimerSpec | None:

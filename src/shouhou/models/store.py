@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,3 +24,7 @@ class Store(IdPk, Created, Base):
     return_phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     return_address: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     settings: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False, default=dict)
+    # A new random value whenever the policy or the reason catalogue changes: the key of
+    # their process-wide cache (accounts/store_config.py).
+    config_tag: Mapped[str] = mapped_column(String(32), nullable=False, default=lambda: uuid4().hex,
+                                            server_default="")

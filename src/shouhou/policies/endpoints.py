@@ -84,7 +84,7 @@ def eligibility(order_no: str, body: EligibilityIn, store: str | None = None,
                   parts_unavailable=body.parts_unavailable, mileage_km=body.mileage_km, fault=body.fault,
                   received=received)
     as_of = body.as_of or ctx.clock.now()
-    _, policy = service.current_policy(ctx, st)
+    _, policy = service.policy_in_force(ctx, st)
     result = service.evaluate(ctx, st, order, lines[line_no], shipments, claim, as_of, policy)
     return eligibility_document(ctx, order_no, line_no, result, st)
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from shouhou.accounts import store_config
 from shouhou.accounts.service import get_store
 from shouhou.calendar import HolidayCalendar
 from shouhou.engine.context import Ctx
@@ -37,6 +38,16 @@ def current_policy(ctx: Ctx, store: Store) -> tuple[StorePolicyVersion | None, S
     return row, (convert.from_data(row.data) if row else StorePolicy())
 
 
+def policy_in_force(ctx: Ctx, store: Store) -> tuple[int | None, StorePolicy]:
+    """The id of the store's current policy version (None: never saved) and the policy; cached
+    per store configuration, as every application and eligibility check reads it."""
+    def load() -> tuple[int | None, StorePolicy]:
+        row, policy = current_policy(ctx, store)
+        return (row.id if row else None), policy
+
+    return store_config.cached(store, "policy", load)
+
+
 def policy_of_version(ctx: Ctx, store_id: int, version_id: int | None, *, category: str | None = None) -> StorePolicy:
     """The policy a case was decided under (defaults when the store never saved one)."""
     cache: dict[int | None, StorePolicy] = ctx.session.info.setdefault(_CACHE, {})
@@ -59,6 +70,7 @@ def put_policy(ctx: Ctx, store_code: str, body: dict[str, Any], note: str = "") 
     new = StorePolicyVersion(store_id=store.id, version=version, data=convert.to_data(policy),
                              created_by=ctx.actor.name, created_by_id=ctx.actor.user_id, created_at=ctx.clock.now())
     ctx.session.add(new)
+    store_config.changed(store)
     ctx.session.flush()
     return new
 
@@ -164,7 +176,7 @@ def order_entitlements(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
     store = ctx.session.get_one(Store, order.store_id)
     shipments = orders_repo.shipments_of(ctx.session, order.id)
     received = any(s.signed_at or s.delivered_at for s in shipments)
-    _, policy = current_policy(ctx, store)
+    _, policy = policy_in_force(ctx, store)
     now = ctx.clock.now()
     out = []
     for line in orders_repo.lines_of(ctx.session, order.id):

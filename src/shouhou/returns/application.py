@@ -14,7 +14,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid, not_found
 from shouhou.fields import local_iso
-from shouhou.models import CaseLine, Order, OrderLine, ReturnDetail, Shipment, Store, StorePolicyVersion
+from shouhou.models import CaseLine, Order, OrderLine, ReturnDetail, Shipment, Store
 from shouhou.orders import repository as orders_repo
 from shouhou.policies import service as policies
 from shouhou.policy import Claim, RemedyDecision
@@ -38,7 +38,7 @@ class Claimed:
 class Prepared:
     reason: reasons.ReasonView
     shares: list[tuple[OrderLine, LineShare]]
-    policy_row: StorePolicyVersion | None
+    policy_version_id: int | None  # None: the store's defaults (no policy ever saved)
     decisions: dict[int, RemedyDecision]
     shipping_fen: int = 0
     refund_shipping: bool = False
@@ -61,7 +61,9 @@ def shipped(shipments: list[Shipment], as_of: datetime) -> bool:
 
 def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[LineQty], reason_code: str,
             claimed: Claimed, *, as_of: datetime, exclude_case_id: int | None = None,
-            policy_row: StorePolicyVersion | None | bool = False) -> Prepared:
+            policy_version_id: int | None | bool = False) -> Prepared:
+    """`policy_version_id`: the version to decide under (a modified application keeps its own);
+    False means the one in force now."""
     session = ctx.session
     repo.lock_order(session, order.id)  # before reading what other cases hold
     reason = reasons.pick(ctx, store, case_type, reason_code)
@@ -74,10 +76,10 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
         if n not in by_no:
             raise not_found("order_line", f"{order.order_no}#{n}")
     shipments = orders_repo.shipments_of(session, order.id)
-    if policy_row is False:
-        policy_row, policy = policies.current_policy(ctx, store)
+    if policy_version_id is False:
+        policy_version_id, policy = policies.policy_in_force(ctx, store)
     else:
-        policy = policies.policy_of_version(ctx, store.id, policy_row.id if policy_row else None)
+        policy = policies.policy_of_version(ctx, store.id, policy_version_id)
     was_shipped = shipped(shipments, as_of)
     received = claimed.received if claimed.received is not None else any(
         s.signed_at or s.delivered_at for s in shipments)
@@ -94,7 +96,7 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
     book = repo.books(session, list(by_no.values()), order.id, exclude_case_id)
     refunds = case_type != "exchange"
     shares = [(by_no[w.line_no], amounts.share(book[by_no[w.line_no].id], w.qty, refunds=refunds)) for w in wanted]
-    prepared = Prepared(reason=reason, shares=shares, policy_row=policy_row, decisions=decisions)
+    prepared = Prepared(reason=reason, shares=shares, policy_version_id=policy_version_id, decisions=decisions)
     first = decisions[wanted[0].line_no]
     prepared.return_payer, prepared.outbound_payer = first.shipping.return_, first.shipping.outbound
     if case_type == "refund_only" and not was_shipped and order.shipping_fee_fen:
@@ -138,7 +140,7 @@ def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed
     d = ReturnDetail(
         store_id=case.store_id, case_id=case.id, reason_code=prepared.reason.code, ground=prepared.reason.ground,
         quality=prepared.reason.quality, photos=photos, applied_at=ctx.clock.now(),
-        policy_version_id=prepared.policy_row.id if prepared.policy_row else None, eligibility=prepared.snapshot,
+        policy_version_id=prepared.policy_version_id, eligibility=prepared.snapshot,
         refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
         price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
     repo.new_detail(ctx.session, d)  # later lookups in this unit of work cost no query
@@ -172,10 +174,9 @@ def reapply(step: Step) -> None:
     order = session.get_one(Order, case.order_id)
     current = repo.lines(session, case.id)
     wanted = p.lines or [LineQty(line_no=cl.line_no, qty=cl.qty) for cl in current]
-    policy_row = session.get(StorePolicyVersion, d.policy_version_id) if d.policy_version_id else None
     prepared = prepare(ctx, store, order, case.type, wanted, p.reason or d.reason_code,
                        Claimed(refused_delivery=d.refused_delivery), as_of=d.applied_at, exclude_case_id=case.id,
-                       policy_row=policy_row)
+                       policy_version_id=d.policy_version_id)
     _fill(d, prepared)
     _write_lines(step, prepared, replace=True)
     if p.description is not None:

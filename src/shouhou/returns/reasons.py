@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from shouhou.accounts import store_config
 from shouhou.accounts.service import get_store
 from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
@@ -68,10 +69,14 @@ def _rows(ctx: Ctx, store: Store) -> list[Reason]:
 
 
 def catalogue(ctx: Ctx, store: Store, *, include_hidden: bool = False) -> list[ReasonView]:
+    views = store_config.cached(store, "reasons", lambda: _views(ctx, store))
+    return list(views) if include_hidden else [v for v in views if v.visible]
+
+
+def _views(ctx: Ctx, store: Store) -> tuple[ReasonView, ...]:
     rows = _rows(ctx, store)
     views = [_view(r) for r in rows if not r.deleted] if rows else list(DEFAULTS)
-    views.sort(key=lambda v: (v.position, v.code))
-    return views if include_hidden else [v for v in views if v.visible]
+    return tuple(sorted(views, key=lambda v: (v.position, v.code)))
 
 
 def for_type(ctx: Ctx, store: Store, case_type: str, *, include_hidden: bool = False) -> list[ReasonView]:
@@ -89,6 +94,7 @@ def pick(ctx: Ctx, store: Store, case_type: str, code: str) -> ReasonView:
 
 def _materialise(ctx: Ctx, store: Store) -> list[Reason]:
     memo(ctx.session, "reasons").pop(store.id, None)  # about to change: read afresh
+    store_config.changed(store)
     rows = _rows(ctx, store)
     if rows:
         return rows

@@ -27,8 +27,10 @@ def detail(session: Session, case_id: int) -> ReturnDetail:
 def lines(session: Session, case_id: int) -> list[CaseLine]:
     known = memo(session, "case_lines")
     if case_id not in known:
-        known[case_id] = list(session.scalars(select(CaseLine).where(CaseLine.case_id == case_id)
-                                              .order_by(CaseLine.line_no)))
+        # Their order lines come in the same query (identity-mapped: later lookups are free).
+        rows = session.execute(select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
+                               .where(CaseLine.case_id == case_id).order_by(CaseLine.line_no))
+        known[case_id] = [row[0] for row in rows]
     return known[case_id]
 
 

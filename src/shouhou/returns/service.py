@@ -13,7 +13,7 @@ from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
-from shouhou.models import Case, Order, OrderLine, Refund, Store
+from shouhou.models import Case, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import repository as orders_repo
 from shouhou.orders.service import resolve_parties
 from shouhou.returns import application, reasons
@@ -22,6 +22,9 @@ from shouhou.returns.application import Claimed
 from shouhou.returns.gateway import arrival_window
 from shouhou.returns.schemas import ApplyIn
 from shouhou.returns.workflow import WORKFLOWS
+
+
+COMPANIONS = (ReturnDetail,)  # read along with the case (cases.kinds)
 
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
