@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     log_json: bool = True
     case_number_prefix: str = "AS"
     worker_poll_seconds: float = 2.0
+    # Test each pooled PostgreSQL connection before use (a round trip per request). Off: after
+    # a database restart, the request that finds a dead connection fails (nothing is saved)
+    # and the pool is renewed.
+    database_pre_ping: bool = False
     timer_batch_size: int = 2000
     refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
     idempotency_retention_hours: int = 48  # a retry after this is treated as a new request

@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, pre_ping=settings.database_pre_ping)
     clock = clock or SystemClock()
     app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", default_response_class=Document,

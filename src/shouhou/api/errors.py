@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shouhou.api.lang import request_lang
@@ -48,6 +49,17 @@ def install(app: FastAPI) -> None:
                   for e in exc.errors()]
         msg = "The request has invalid fields" if lang == "en" else "请求中有字段不合法"
         return JSONResponse(error_body("validation_failed", msg, {"errors": errors}), status_code=422)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if not exc.connection_invalidated:
+            return await _unexpected(request, exc)
+        # The connection died (the database restarted): the pool is renewed; a retry works.
+        log.warning("database connection lost: %s", exc.orig)
+        lang = request_lang(request)
+        msg = ("The database connection was lost; nothing was changed. Retry the request" if lang == "en"
+               else "数据库连接中断, 未做任何更改, 请重试")
+        return JSONResponse(error_body("database_unavailable", msg), status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -25,7 +25,7 @@ def lang_of(settings: Settings) -> str:
 @contextmanager
 def cli_ctx(actor: Actor = OPERATOR, clock: Clock | None = None) -> Iterator[Ctx]:
     settings = get_settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     try:
         with db.session() as session:
             yield Ctx(session=session, actor=actor, clock=clock or SystemClock(), settings=settings,

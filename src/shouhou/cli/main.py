@@ -46,13 +46,14 @@ def init() -> None:
 
 @app.command()
 def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
-          port: int = typer.Option(None, help="default 8000")) -> None:
+          port: int = typer.Option(None, help="default 8000"),
+          workers: int = typer.Option(1, min=1, help="server processes (about one per core)")) -> None:
     """Serve the API and the web console."""
     import uvicorn
 
     settings = get_settings()
     uvicorn.run("shouhou.api.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, log_config=None, proxy_headers=True)
+                port=port or settings.port, log_config=None, proxy_headers=True, workers=workers)
 
 
 @app.command()
@@ -67,7 +68,7 @@ def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None
     from shouhou.webhooks.delivery import deliver_due, dispatch_outbox
 
     settings = get_settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     clock = SystemClock()
     stop = False
 
@@ -104,7 +105,7 @@ def timers_run(as_of: str = typer.Option(None, "--as-of", help="ISO 8601 instant
 
     settings = get_settings()
     when = SystemClock().now() if not as_of else _instant(as_of)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     result = run_due(db, settings, when)
     db.dispose()
     typer.echo(f"fired {result.fired}, skipped {result.skipped}, failed {result.failed} (as of {when.isoformat()})")
@@ -218,7 +219,7 @@ def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours;
 
     settings = get_settings()
     keep = hours if hours is not None else settings.idempotency_retention_hours
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     with db.session() as session:
         n = purge_idempotency(session, SystemClock().now() - timedelta(hours=keep))
     db.dispose()

@@ -10,10 +10,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL") -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
+                pre_ping: bool = False) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo, synchronous=sqlite_synchronous)
-    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    # A disconnect error invalidates the whole pool, so without pre-ping one request per
+    # process fails after a database restart; recycling avoids idle connections cut by firewalls.
+    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping,
+                         pool_recycle=1800)
 
 
 def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
@@ -48,11 +52,12 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
 class Database:
     """Owns the engine; hands out sessions. Commit happens only at the boundary."""
 
-    def __init__(self, url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL") -> None:
+    def __init__(self, url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL",
+                 pre_ping: bool = False) -> None:
         if sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
         self.url = url
-        self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous.upper())
+        self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous.upper(), pre_ping=pre_ping)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
