@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shouhou.db.insert import insert_now
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.numbers import next_case_no
@@ -79,8 +80,7 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
     case.created_at = case.updated_at = now
     case.created_by_id = ctx.actor.user_id
     case.status = action.targets[0] or workflow.states[0].name
-    ctx.session.add(case)
-    ctx.session.flush()
+    insert_now(ctx.session, case)
     timers.known_pending(ctx)[case.id] = []  # a new case has none yet
     step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}))
     if prepare:

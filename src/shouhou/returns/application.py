@@ -143,8 +143,8 @@ def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed
         policy_version_id=prepared.policy_version_id, eligibility=prepared.snapshot,
         refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
         price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
-    repo.new_detail(ctx.session, d)  # later lookups in this unit of work cost no query
     _fill(d, prepared)
+    repo.new_detail(ctx.session, d)  # later lookups in this unit of work cost no query
     _write_lines(step, prepared)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from shouhou.db.insert import insert_now
 from shouhou.db.lookup import hold, memo
 
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, StockMovement
@@ -40,7 +41,8 @@ def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: 
         for old in lines(session, case_id):
             session.delete(old)
         session.flush()
-    session.add_all(rows)
+    for row in rows:
+        insert_now(session, row)
     memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
 
 
@@ -129,7 +131,7 @@ def new_case(session: Session, case_id: int) -> None:
 
 
 def new_detail(session: Session, d: ReturnDetail) -> None:
-    session.add(d)
+    insert_now(session, d)
     memo(session, "return_detail")[d.case_id] = d
     new_case(session, d.case_id)
 
