@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.lookup import by_ids
@@ -30,12 +31,17 @@ class CaseFilter:
 def case_by_no(session: Session, no: str, companions: Iterable[type] = ()) -> Case | None:
     """The case, with its store, customer and order loaded (and identity-mapped) in the same query;
     `companions` are one-to-one detail tables keyed by case_id, loaded along too."""
+    row = session.execute(_case_by_no(tuple(companions)), {"no": no}).first()
+    return row[0] if row else None
+
+
+@cache
+def _case_by_no(companions: tuple[type, ...]) -> Select:
     stmt = (select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
     for model in companions:
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
-    row = session.execute(stmt.where(Case.no == no)).first()
-    return row[0] if row else None
+    return stmt.where(Case.no == bindparam("no"))
 
 
 def filtered(f: CaseFilter) -> Select[tuple[Case]]:

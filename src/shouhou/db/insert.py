@@ -7,14 +7,22 @@ attached to the session as persistent, so later changes to it are ordinary UPDAT
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect
+from sqlalchemy import Column, Insert, Table, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from shouhou.db.lookup import hold
 
 T = TypeVar("T")
+
+
+@cache
+def _statement(table: Table, returning: Column | None) -> Insert:
+    """One statement per table, values as parameters: compiled once, not rebuilt per row."""
+    stmt = table.insert()
+    return stmt.returning(returning) if returning is not None else stmt
 
 
 def insert_now(session: Session, obj: T) -> T:
@@ -41,12 +49,11 @@ def insert_now(session: Session, obj: T) -> T:
             raise TypeError(f"{table.name}.{column.name}: a SQL default cannot be known without a read")
         setattr(obj, prop.key, value)
         values[column.name] = value
-    stmt = table.insert().values(values)
     if generated is not None:
         key, column = generated
-        setattr(obj, key, session.execute(stmt.returning(column)).scalar_one())
+        setattr(obj, key, session.execute(_statement(table, column), values).scalar_one())
     else:
-        session.execute(stmt)
+        session.execute(_statement(table, None), values)
     make_transient_to_detached(obj)
     session.add(obj)
     return hold(session, obj)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shouhou.db.insert import insert_now
@@ -128,10 +129,8 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
 
 def _claim(ctx: Ctx, case: Case, version: int) -> None:
     """Compare-and-swap on the version: of two concurrent actions only one gets the row."""
-    table = Case.__table__
-    result = ctx.session.execute(
-        table.update().where(table.c.id == case.id, table.c.version == version)
-        .values(version=version + 1, updated_at=ctx.clock.now()))
+    result = ctx.session.execute(_CLAIM, {"b_case": case.id, "seen": version, "next": version + 1,
+                                          "now": ctx.clock.now()})
     if result.rowcount != 1:
         raise version_conflict(case, version)
     # Keep the ORM copy in step without emitting another UPDATE for these columns.
@@ -178,7 +177,10 @@ def _finish(step: Step, *, new_version: int) -> None:
     ctx.session.flush()
 
 
-_EVENT = CaseEvent.__table__.insert()  # a plain INSERT: the ORM's flush costs several times more
+_EVENT = CaseEvent.__table__.insert()
+_CASES = Case.__table__
+_CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
+          .values(version=bindparam("next"), updated_at=bindparam("now")))  # a plain INSERT: the ORM's flush costs several times more
 
 
 def available_actions(ctx: Ctx, case: Case) -> list[Action]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
@@ -33,20 +33,24 @@ def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
 
 
 _INSERT = Timer.__table__.insert()
+# Plain UPDATEs: Timer rows are never held as ORM objects in a unit of work that cancels.
+_T = Timer.__table__
+_CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), _T.c.state == "pending")
+               .values(state="cancelled", fired_at=bindparam("now")))
+_NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), Timer.state == "pending")
+         .order_by(Timer.due_at, Timer.id).limit(1))
+_CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
 
 
 def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None = None) -> int:
     """Cancel pending timers of a case: all of them, or only the given kinds."""
-    table = Timer.__table__
-    # Plain UPDATE: Timer rows are never held as ORM objects in a unit of work that cancels.
-    stmt = (table.update().where(table.c.case_id == case.id, table.c.state == "pending")
-            .values(state="cancelled", fired_at=ctx.clock.now()))
-    if kinds is not None:
-        stmt = stmt.where(table.c.kind.in_(kinds))
     known = known_pending(ctx)
     if case.id in known:
         known[case.id] = [t for t in known[case.id] if kinds is not None and t.kind not in kinds]
-    return ctx.session.execute(stmt).rowcount
+    params = {"b_case": case.id, "now": ctx.clock.now()}
+    if kinds is None:
+        return ctx.session.execute(_CANCEL_ALL, params).rowcount
+    return ctx.session.execute(_CANCEL_KINDS, {**params, "kinds": list(kinds)}).rowcount
 
 
 def spec_for(workflow: Workflow, kind: str) -> TimerSpec | None:
@@ -75,9 +79,7 @@ def next_deadline(ctx: Ctx, workflow: Workflow, case: Case) -> Deadline | None:
     if known is not None:
         timer = min(known, key=lambda t: t.due_at, default=None)
     else:
-        timer = ctx.session.scalars(
-            select(Timer).where(Timer.case_id == case.id, Timer.state == "pending")
-            .order_by(Timer.due_at, Timer.id).limit(1)).first()
+        timer = ctx.session.scalars(_NEXT, {"b_case": case.id}).first()
     if timer is None:
         return None
     spec = spec_for(workflow, timer.kind)

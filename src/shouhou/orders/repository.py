@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.lookup import hold
@@ -18,16 +20,22 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
     `lock` takes FOR NO KEY UPDATE on the order row (PostgreSQL; SQLite serialises writers
     anyway), which conflicts only with itself: foreign-key checks (KEY SHARE) pass.
     """
-    stmt = (select(Order, Store, Customer).join(Store, Store.id == Order.store_id)
-            .join(Customer, Customer.id == Order.customer_id).where(Order.order_no == order_no))
-    if store_ids is not None:
-        stmt = stmt.where(Order.store_id.in_(store_ids))
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(key_share=True, of=Order)
-    orders = [row[0] for row in session.execute(stmt)]
+    stmt = _orders_by_no(store_ids is not None, lock and session.get_bind().dialect.name == "postgresql")
+    params = {"order_no": order_no} | ({"store_ids": list(store_ids)} if store_ids is not None else {})
+    orders = [row[0] for row in session.execute(stmt, params)]
     if lock:
         locked_orders(session).update(o.id for o in orders)
     return orders
+
+
+@cache
+def _orders_by_no(by_store: bool, lock: bool) -> Select:
+    # Built once per shape: an application reads its order on every request.
+    stmt = (select(Order, Store, Customer).join(Store, Store.id == Order.store_id)
+            .join(Customer, Customer.id == Order.customer_id).where(Order.order_no == bindparam("order_no")))
+    if by_store:
+        stmt = stmt.where(Order.store_id.in_(bindparam("store_ids", expanding=True)))
+    return stmt.with_for_update(key_share=True, of=Order) if lock else stmt
 
 
 def locked_orders(session: Session) -> set[int]:
@@ -35,15 +43,19 @@ def locked_orders(session: Session) -> set[int]:
     return session.info.setdefault("shouhou.locked_orders", set())
 
 
+_LINES = select(OrderLine).where(OrderLine.order_id == bindparam("order_id")).order_by(OrderLine.line_no)
+_SHIPMENTS = select(Shipment).where(Shipment.order_id == bindparam("order_id")).order_by(Shipment.seq)
+
+
 def lines_of(session: Session, order_id: int) -> list[OrderLine]:
-    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no)))
+    lines = list(session.scalars(_LINES, {"order_id": order_id}))
     for line in lines:
         hold(session, line)
     return lines
 
 
 def shipments_of(session: Session, order_id: int) -> list[Shipment]:
-    return list(session.scalars(select(Shipment).where(Shipment.order_id == order_id).order_by(Shipment.seq)))
+    return list(session.scalars(_SHIPMENTS, {"order_id": order_id}))
 
 
 def orders_of_customer(session: Session, customer_id: int, limit: int = 100) -> list[Order]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.insert import insert_now
@@ -18,6 +18,16 @@ RETURN_TYPES = ("refund_only", "return_refund", "exchange")
 RELEASED = ("cancelled", "closed")  # these no longer hold any units
 
 
+# Statements read on every application or transition: built once.
+_LINES = (select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
+          .where(CaseLine.case_id == bindparam("case_id")).order_by(CaseLine.line_no))
+_BOOKS = (select(CaseLine, Case.type, Case.status).join(Case, Case.id == CaseLine.case_id)
+          .where(Case.order_id == bindparam("order_id"), Case.type.in_(RETURN_TYPES), Case.status.not_in(RELEASED),
+                 Case.id != bindparam("exclude")))  # 0 excludes nothing
+_REFUNDS = select(Refund).where(Refund.case_id == bindparam("case_id")).order_by(Refund.seq)
+_PARCELS = select(CaseShipment).where(CaseShipment.case_id == bindparam("case_id"))
+
+
 def detail(session: Session, case_id: int) -> ReturnDetail:
     known = memo(session, "return_detail")
     if case_id not in known:
@@ -29,8 +39,7 @@ def lines(session: Session, case_id: int) -> list[CaseLine]:
     known = memo(session, "case_lines")
     if case_id not in known:
         # Their order lines come in the same query (identity-mapped: later lookups are free).
-        rows = session.execute(select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
-                               .where(CaseLine.case_id == case_id).order_by(CaseLine.line_no))
+        rows = session.execute(_LINES, {"case_id": case_id})
         known[case_id] = [row[0] for row in rows]
     return known[case_id]
 
@@ -60,12 +69,8 @@ def lock_order(session: Session, order_id: int) -> None:
 
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
     """Per order line: what other live cases already hold, in units and in money."""
-    stmt = (select(CaseLine, Case.type, Case.status).join(Case, Case.id == CaseLine.case_id)
-            .where(Case.order_id == order_id, Case.type.in_(RETURN_TYPES), Case.status.not_in(RELEASED)))
-    if exclude_case_id is not None:
-        stmt = stmt.where(Case.id != exclude_case_id)
     held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for cl, case_type, status in session.execute(stmt):
+    for cl, case_type, status in session.execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0}):
         h = held[cl.order_line_id]
         if case_type == "exchange" and status == "completed":
             continue  # the replacement unit can come back again
@@ -94,7 +99,7 @@ def refunds(session: Session, case_id: int) -> list[Refund]:
     """A case's refunds, read once per unit of work; `remember` adds new ones."""
     known = memo(session, "refunds")
     if case_id not in known:
-        known[case_id] = list(session.scalars(select(Refund).where(Refund.case_id == case_id).order_by(Refund.seq)))
+        known[case_id] = list(session.scalars(_REFUNDS, {"case_id": case_id}))
     return known[case_id]
 
 
@@ -114,8 +119,7 @@ def shipments(session: Session, case_id: int) -> dict[str, CaseShipment]:
     """A case's parcels by direction, read once per unit of work; `add_shipment` adds new ones."""
     known = memo(session, "case_shipments")
     if case_id not in known:
-        known[case_id] = {s.direction: s for s in
-                          session.scalars(select(CaseShipment).where(CaseShipment.case_id == case_id))}
+        known[case_id] = {s.direction: s for s in session.scalars(_PARCELS, {"case_id": case_id})}
     return known[case_id]
 
 
