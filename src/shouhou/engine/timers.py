@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 
 from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
+from shouhou.engine.logrows import LogRows
 from shouhou.engine.workflow import TimerSpec, Workflow
 from shouhou.models import Case, Timer
 
@@ -19,13 +20,13 @@ def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
     return memo(ctx.session, "pending_timers")
 
 
-def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
+def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) -> Timer:
     values = {"store_id": case.store_id, "case_id": case.id, "kind": spec.kind, "action": spec.action,
               "due_at": due_at, "state": "pending", "created_at": ctx.clock.now(),
               "payload": dict(spec.payload or {}), "fired_at": None, "result": None}
-    # A plain INSERT, now: a later cancel in the same action sees it, as it would after a flush.
-    ctx.session.execute(_INSERT, values)
-    timer = Timer(**values)  # not added to the session: a description of the row just written
+    # Written in order with the action's other rows: a later cancel in it sees this one.
+    rows.add(_INSERT, _PG_INSERT, values, jsonb=("payload",))
+    timer = Timer(**values)  # not added to the session: a description of the row being written
     known = known_pending(ctx).get(case.id)
     if known is not None:
         known.append(timer)
@@ -33,6 +34,12 @@ def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime) -> Timer:
 
 
 _INSERT = Timer.__table__.insert()
+_PG_INSERT = ("INSERT INTO timer (store_id, case_id, kind, action, due_at, state, created_at, payload, fired_at, result) "
+              "VALUES (%(store_id)s, %(case_id)s, %(kind)s, %(action)s, %(due_at)s, %(state)s, %(created_at)s, "
+              "%(payload)s, %(fired_at)s, %(result)s)")
+_PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
+                  "WHERE case_id = %(b_case)s AND state = 'pending'")
+_PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
 # Plain UPDATEs: Timer rows are never held as ORM objects in a unit of work that cancels.
 _T = Timer.__table__
 _CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), _T.c.state == "pending")
@@ -42,15 +49,16 @@ _NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), Timer.state =
 _CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
 
 
-def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None = None) -> int:
-    """Cancel pending timers of a case: all of them, or only the given kinds."""
+def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None, rows: LogRows) -> None:
+    """Cancel pending timers of a case: all of them (kinds None), or only the given kinds."""
     known = known_pending(ctx)
     if case.id in known:
         known[case.id] = [t for t in known[case.id] if kinds is not None and t.kind not in kinds]
     params = {"b_case": case.id, "now": ctx.clock.now()}
     if kinds is None:
-        return ctx.session.execute(_CANCEL_ALL, params).rowcount
-    return ctx.session.execute(_CANCEL_KINDS, {**params, "kinds": list(kinds)}).rowcount
+        rows.add(_CANCEL_ALL, _PG_CANCEL_ALL, params)
+    else:
+        rows.add(_CANCEL_KINDS, _PG_CANCEL_KINDS, {**params, "kinds": list(kinds)})
 
 
 def spec_for(workflow: Workflow, kind: str) -> TimerSpec | None:

@@ -1,0 +1,47 @@
+"""The rows an action writes beside the case (timers armed or cancelled, its event, its
+outbox message), sent in the order they were made, all at once.
+
+On PostgreSQL they go through the driver in one pipeline: one round trip, and none of
+SQLAlchemy's per-statement work for rows nothing in the request reads back. Elsewhere
+each is a plain statement through SQLAlchemy, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from psycopg.types.json import Json, Jsonb
+from sqlalchemy import Executable
+
+from shouhou.engine.context import Ctx
+
+
+class LogRows:
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.ops: list[tuple[Executable, str, dict[str, Any], Iterable[str], Iterable[str]]] = []
+
+    def add(self, stmt: Executable, pg_sql: str, params: dict[str, Any], *, json: Iterable[str] = (),
+            jsonb: Iterable[str] = ()) -> None:
+        """`stmt` and `pg_sql` say the same; `json`/`jsonb` name the parameters holding documents."""
+        self.ops.append((stmt, pg_sql, params, json, jsonb))
+
+    def write(self) -> None:
+        ops, self.ops = self.ops, []
+        if not ops:
+            return
+        session = self.ctx.session
+        if session.get_bind().dialect.name != "postgresql":
+            for stmt, _, params, _, _ in ops:
+                session.execute(stmt, params)
+            return
+        conn = session.connection().connection.driver_connection
+        with conn.pipeline(), conn.cursor() as cur:
+            for _, sql, params, json, jsonb in ops:
+                values = dict(params)
+                for k in json:
+                    values[k] = Json(values[k])
+                for k in jsonb:
+                    values[k] = Jsonb(values[k])
+                cur.execute(sql, values)
