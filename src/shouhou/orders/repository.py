@@ -5,7 +5,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.lookup import hold
+from shouhou.db.lookup import memo
 
 from shouhou.models import Customer, Order, OrderLine, Product, Shipment, Store
 
@@ -15,14 +15,21 @@ def order_by_no(session: Session, store_id: int, order_no: str) -> Order | None:
 
 
 def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *, lock: bool = False) -> list[Order]:
-    """Orders by number, with their store and customer loaded in the same query.
+    """Orders by number, with their store, customer and lines loaded in the same query.
 
     `lock` takes FOR NO KEY UPDATE on the order row (PostgreSQL; SQLite serialises writers
     anyway), which conflicts only with itself: foreign-key checks (KEY SHARE) pass.
     """
     stmt = _orders_by_no(store_ids is not None, lock and session.get_bind().dialect.name == "postgresql")
     params = {"order_no": order_no} | ({"store_ids": list(store_ids)} if store_ids is not None else {})
-    orders = [row[0] for row in session.execute(stmt, params)]
+    orders: dict[int, Order] = {}
+    lines = memo(session, "order_lines")
+    for order, _, _, line in session.execute(stmt, params):
+        if order.id not in orders:
+            orders[order.id] = order
+            lines[order.id] = []
+        lines[order.id].append(line)
+    orders = list(orders.values())
     if lock:
         locked_orders(session).update(o.id for o in orders)
     return orders
@@ -31,8 +38,9 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
 @cache
 def _orders_by_no(by_store: bool, lock: bool) -> Select:
     # Built once per shape: an application reads its order on every request.
-    stmt = (select(Order, Store, Customer).join(Store, Store.id == Order.store_id)
-            .join(Customer, Customer.id == Order.customer_id).where(Order.order_no == bindparam("order_no")))
+    stmt = (select(Order, Store, Customer, OrderLine).join(Store, Store.id == Order.store_id)
+            .join(Customer, Customer.id == Order.customer_id).join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.order_no == bindparam("order_no")).order_by(Order.id, OrderLine.line_no))
     if by_store:
         stmt = stmt.where(Order.store_id.in_(bindparam("store_ids", expanding=True)))
     return stmt.with_for_update(key_share=True, of=Order) if lock else stmt
@@ -48,10 +56,11 @@ _SHIPMENTS = select(Shipment).where(Shipment.order_id == bindparam("order_id")).
 
 
 def lines_of(session: Session, order_id: int) -> list[OrderLine]:
-    lines = list(session.scalars(_LINES, {"order_id": order_id}))
-    for line in lines:
-        hold(session, line)
-    return lines
+    """An order's lines, read once per unit of work (orders_by_no reads them along)."""
+    known = memo(session, "order_lines")
+    if order_id not in known:
+        known[order_id] = list(session.scalars(_LINES, {"order_id": order_id}))
+    return known[order_id]
 
 
 def shipments_of(session: Session, order_id: int) -> list[Shipment]:
