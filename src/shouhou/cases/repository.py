@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from shouhou.db.lookup import by_ids
 
-from shouhou.models import Case, CaseEvent, Customer, Order, Store, User
+from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer, User
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,14 @@ class CaseFilter:
     store_code: str | None = None
 
 
-def case_by_no(session: Session, no: str, companions: Iterable[type] = ()) -> Case | None:
-    """The case, with its store, customer and order loaded (and identity-mapped) in the same query;
-    `companions` are one-to-one detail tables keyed by case_id, loaded along too."""
-    row = session.execute(_case_by_no(tuple(companions)), {"no": no}).first()
-    return row[0] if row else None
+def case_by_no(session: Session, no: str, companions: Iterable[type] = ()) -> tuple[Case | None, list[Timer]]:
+    """The case and its pending timers (soonest first), with its store, customer and order
+    loaded (and identity-mapped) in the same query; `companions` are one-to-one detail
+    tables keyed by case_id, loaded along too."""
+    rows = session.execute(_case_by_no(tuple(companions)), {"no": no}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [row[-1] for row in rows if row[-1] is not None]
 
 
 @cache
@@ -41,7 +44,9 @@ def _case_by_no(companions: tuple[type, ...]) -> Select:
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
     for model in companions:
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
-    return stmt.where(Case.no == bindparam("no"))
+    # One row per pending timer (a case has a few at most), or one row with none.
+    stmt = stmt.add_columns(Timer).outerjoin(Timer, (Timer.case_id == Case.id) & (Timer.state == "pending"))
+    return stmt.where(Case.no == bindparam("no")).order_by(Timer.due_at, Timer.id)
 
 
 def filtered(f: CaseFilter) -> Select[tuple[Case]]:

@@ -36,10 +36,11 @@ def may_see(ctx: Ctx, case: Case) -> bool:
 
 
 def get(ctx: Ctx, no: str) -> Case:
-    case = repo.case_by_no(ctx.session, no, COMPANIONS)
+    case, pending = repo.case_by_no(ctx.session, no, COMPANIONS)
     if case is None or not may_see(ctx, case):
         # A case the caller may not see is reported as missing, not forbidden.
         raise not_found("case", no)
+    timers.known_pending(ctx)[case.id] = pending  # kept up to date as actions arm and cancel
     return case
 
 

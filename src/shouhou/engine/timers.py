@@ -15,8 +15,8 @@ from shouhou.models import Case, Timer
 
 
 def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
-    """Pending timers of the cases this unit of work created, kept as they are armed and
-    cancelled, so that describing a new case needs no query."""
+    """Pending timers of the cases this unit of work created or read with their timers, kept
+    as actions arm and cancel them, so that describing the case afterwards needs no query."""
     return memo(ctx.session, "pending_timers")
 
 
