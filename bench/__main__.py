@@ -23,8 +23,11 @@ def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench")
     p.add_argument("--db", default="sqlite,postgresql")
     p.add_argument("--applications", type=int, default=2000)
-    p.add_argument("--clients", type=int, default=4)
-    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (one per core)")
+    p.add_argument("--rounds", type=int, default=4,
+                   help="API and raw runs alternate in this many rounds, so that a change in the machine's "
+                        "speed during the run touches both alike")
     p.add_argument("--timers", type=int, default=1_000_000, help="pending timers")
     p.add_argument("--fire", type=int, default=100_000, help="how many of them are due (per measurement)")
     p.add_argument("--batch", type=int, default=2000, help="timers per sweep transaction")
@@ -51,24 +54,41 @@ def run_api(backend: str, args: argparse.Namespace) -> dict:
         print(f"[{backend}] seeding {n} orders …", flush=True)
         seeded = api.seed(url, 2 * n, Path(var))
         targets = seeded["targets"]
+        day = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
+        raw_params = raw.apply_params(n, targets[n:], day)
         server = api.Server(url, Path(var), args.workers)
+        times = {"api_apply": 0.0, "raw_apply": 0.0, "api_approve": 0.0, "raw_approve": 0.0}
         try:
-            print(f"[{backend}] {n} applications through the API …", flush=True)
-            apply_rate, cases = api.load(server.base, seeded["tokens"]["shop"], api.applications(targets[:n]),
-                                         args.clients)
-            print(f"[{backend}] {n} approvals through the API …", flush=True)
-            approve_rate, _ = api.load(server.base, seeded["tokens"]["rev"], api.approvals(cases), args.clients)
+            cases: list = []
+            print(f"[{backend}] {n} applications through the API and through the bare driver, "
+                  f"in {args.rounds} alternating rounds …", flush=True)
+            for part, raw_part in zip(_rounds(api.applications(targets[:n]), args.rounds),
+                                      _rounds(raw_params, args.rounds), strict=True):
+                rate, out = api.load(server.base, seeded["tokens"]["shop"], part, args.clients)
+                times["api_apply"] += len(part) / rate
+                cases += out
+                times["raw_apply"] += len(raw_part) / raw.rate(url, raw.APPLY, raw_part, args.clients)
+            print(f"[{backend}] {n} approvals, the same way …", flush=True)
+            made = raw.approve_params(_raw_cases(url, n))
+            for part, raw_part in zip(_rounds(api.approvals(cases), args.rounds), _rounds(made, args.rounds),
+                                      strict=True):
+                times["api_approve"] += len(part) / api.load(server.base, seeded["tokens"]["rev"], part,
+                                                             args.clients)[0]
+                times["raw_approve"] += len(raw_part) / raw.rate(url, raw.APPROVE, raw_part, args.clients)
         finally:
             server.stop()
-        day = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
-        print(f"[{backend}] the same rows through the bare driver …", flush=True)
-        raw_apply = raw.rate(url, raw.APPLY, raw.apply_params(n, targets[n:], day), args.clients)
-        made = _raw_cases(url, n)
-        raw_approve = raw.rate(url, raw.APPROVE, raw.approve_params(made), args.clients)
+        apply_rate, raw_apply = n / times["api_apply"], n / times["raw_apply"]
+        approve_rate, raw_approve = n / times["api_approve"], n / times["raw_approve"]
     return {"applications_per_s": apply_rate, "raw_applications_per_s": raw_apply,
             "applications_ratio": apply_rate / raw_apply,
             "transitions_per_s": approve_rate, "raw_transitions_per_s": raw_approve,
-            "transitions_ratio": approve_rate / raw_approve, "clients": args.clients, "workers": args.workers}
+            "transitions_ratio": approve_rate / raw_approve, "clients": args.clients, "workers": args.workers,
+            "rounds": args.rounds}
+
+
+def _rounds(items: list, k: int) -> list[list]:
+    size = -(-len(items) // k)
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _raw_cases(url: str, n: int) -> list[dict]:
