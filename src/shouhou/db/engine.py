@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -39,12 +40,25 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.close()
 
+    # This process's writers queue on a lock of their own, in turn, rather than in SQLite's
+    # busy handler, which polls with sleeps of up to 100 ms. Released when the connection
+    # goes back to the pool (after its commit or rollback); a waiter gives up queueing
+    # after 30 s and leaves it to SQLite's busy timeout.
+    writers = engine.info_writers = threading.Lock()  # type: ignore[attr-defined]
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         # Writers take the write lock up front: a deferred transaction that read first
         # could otherwise fail to upgrade under WAL instead of waiting its turn.
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        if immediate and writers.acquire(timeout=30):
+            conn.info["shouhou.writer"] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
+        if record.info.pop("shouhou.writer", False):
+            writers.release()
 
     return engine
 
