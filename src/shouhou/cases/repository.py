@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -28,25 +29,40 @@ class CaseFilter:
     store_code: str | None = None
 
 
-def case_by_no(session: Session, no: str, companions: Iterable[type] = ()) -> tuple[Case | None, list[Timer]]:
-    """The case and its pending timers (soonest first), with its store, customer and order
-    loaded (and identity-mapped) in the same query; `companions` are one-to-one detail
-    tables keyed by case_id, loaded along too."""
-    rows = session.execute(_case_by_no(tuple(companions)), {"no": no}).all()
+def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
+               collections: Iterable[type] = ()) -> tuple[Case | None, dict[type, list[Any]]]:
+    """The case with everything a request about it reads, in one query.
+
+    Its store, customer and order, and `companions` (one-to-one detail tables keyed by
+    case_id) are loaded and identity-mapped. Its pending timers (soonest first) and the rows
+    of `collections` (small per-case tables keyed by case_id: parcels, refunds) come back
+    by model: one row per combination, a handful at most for one case.
+    """
+    companions, collections = tuple(companions), tuple(collections)
+    rows = session.execute(_case_by_no(companions, collections), {"no": no}).all()
     if not rows:
-        return None, []
-    return rows[0][0], [row[-1] for row in rows if row[-1] is not None]
+        return None, {}
+    along: dict[type, dict[int, Any]] = {model: {} for model in (Timer, *collections)}
+    start = 4 + len(companions)
+    for row in rows:
+        for model, obj in zip((Timer, *collections), row[start:], strict=True):
+            if obj is not None:
+                along[model].setdefault(obj.id, obj)
+    found = {model: list(objs.values()) for model, objs in along.items()}
+    found[Timer].sort(key=lambda t: (t.due_at, t.id))
+    return rows[0][0], found
 
 
 @cache
-def _case_by_no(companions: tuple[type, ...]) -> Select:
+def _case_by_no(companions: tuple[type, ...], collections: tuple[type, ...]) -> Select:
     stmt = (select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
     for model in companions:
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
-    # One row per pending timer (a case has a few at most), or one row with none.
     stmt = stmt.add_columns(Timer).outerjoin(Timer, (Timer.case_id == Case.id) & (Timer.state == "pending"))
-    return stmt.where(Case.no == bindparam("no")).order_by(Timer.due_at, Timer.id)
+    for model in collections:
+        stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
+    return stmt.where(Case.no == bindparam("no"))
 
 
 def filtered(f: CaseFilter) -> Select[tuple[Case]]:

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from shouhou.cases import repository as repo
-from shouhou.cases.kinds import COMPANIONS, kind_of
+from shouhou.cases.kinds import COLLECTIONS, COMPANIONS, kind_of
 from shouhou.cases.repository import CaseFilter
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
@@ -18,7 +18,7 @@ from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import available_actions, run_action
 from shouhou.errors import Invalid, forbidden, not_found
 from shouhou.fields import local_iso
-from shouhou.models import Case, CaseEvent, Customer, Order, Store
+from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer
 
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
@@ -36,11 +36,14 @@ def may_see(ctx: Ctx, case: Case) -> bool:
 
 
 def get(ctx: Ctx, no: str) -> Case:
-    case, pending = repo.case_by_no(ctx.session, no, COMPANIONS)
+    case, found = repo.case_by_no(ctx.session, no, COMPANIONS, COLLECTIONS)
     if case is None or not may_see(ctx, case):
         # A case the caller may not see is reported as missing, not forbidden.
         raise not_found("case", no)
-    timers.known_pending(ctx)[case.id] = pending  # kept up to date as actions arm and cancel
+    timers.known_pending(ctx)[case.id] = found[Timer]  # kept up to date as actions arm and cancel
+    preload = getattr(kind_of(case.type), "preload", None)
+    if preload:
+        preload(ctx.session, case.id, found)
     return case
 
 

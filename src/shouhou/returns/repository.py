@@ -134,6 +134,11 @@ def new_case(session: Session, case_id: int) -> None:
     memo(session, "case_shipments")[case_id] = {}
 
 
+def preloaded(session: Session, case_id: int, *, shipments: list[CaseShipment], refunds: list[Refund]) -> None:
+    memo(session, "case_shipments")[case_id] = {s.direction: s for s in shipments}
+    memo(session, "refunds")[case_id] = sorted(refunds, key=lambda r: r.seq)
+
+
 def new_detail(session: Session, d: ReturnDetail) -> None:
     insert_now(session, d)
     memo(session, "return_detail")[d.case_id] = d

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from shouhou.accounts.service import get_store
 from shouhou.db.lookup import by_ids
@@ -13,7 +14,7 @@ from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
-from shouhou.models import Case, Order, OrderLine, Refund, ReturnDetail, Store
+from shouhou.models import Case, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import repository as orders_repo
 from shouhou.orders.service import resolve_parties
 from shouhou.returns import application, reasons
@@ -25,6 +26,12 @@ from shouhou.returns.workflow import WORKFLOWS
 
 
 COMPANIONS = (ReturnDetail,)  # read along with the case (cases.kinds)
+COLLECTIONS = (CaseShipment, Refund)
+
+
+def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
+    """Keep the parcels and refunds read along with the case for this unit of work."""
+    repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund])
 
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
