@@ -11,23 +11,19 @@ from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, Insert, Table, inspect
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.types import JSON
 
 from shouhou.db.lookup import hold
 
 T = TypeVar("T")
 
 
-@cache
-def _statement(table: Table, returning: Column | None) -> Insert:
-    """One statement per table, values as parameters: compiled once, not rebuilt per row."""
-    stmt = table.insert()
-    return stmt.returning(returning) if returning is not None else stmt
-
-
-def insert_now(session: Session, obj: T) -> T:
+def row_values(obj: Any) -> tuple[dict[str, Any], Column | None]:
+    """The object's column values, Python-side defaults filled in (and set on the object, as
+    a flush would), and the auto-generated primary key column if its value is still to come."""
     mapper = inspect(obj).mapper
-    table = mapper.local_table
     values: dict[str, Any] = {}
     generated = None
     for prop in mapper.column_attrs:
@@ -36,7 +32,7 @@ def insert_now(session: Session, obj: T) -> T:
             values[column.name] = obj.__dict__[prop.key]
             continue
         if column.primary_key and column.autoincrement is not False and generated is None:
-            generated = (prop.key, column)
+            generated = column
             continue
         default = column.default
         if default is None:
@@ -46,14 +42,51 @@ def insert_now(session: Session, obj: T) -> T:
         elif default.is_callable:
             value = default.arg(None)  # SQLAlchemy wraps zero-argument callables to take a context
         else:
-            raise TypeError(f"{table.name}.{column.name}: a SQL default cannot be known without a read")
+            raise TypeError(f"{mapper.local_table.name}.{column.name}: a SQL default cannot be known without a read")
         setattr(obj, prop.key, value)
         values[column.name] = value
-    if generated is not None:
-        key, column = generated
-        setattr(obj, key, session.execute(_statement(table, column), values).scalar_one())
-    else:
-        session.execute(_statement(table, None), values)
+    return values, generated
+
+
+def attach(session: Session, obj: T) -> T:
+    """An object whose row is written (or queued, in order, before anything touches it again)
+    becomes persistent without a flush."""
     make_transient_to_detached(obj)
     session.add(obj)
     return hold(session, obj)
+
+
+@cache
+def _statement(table: Table, returning: Column | None) -> Insert:
+    """One statement per table, values as parameters: compiled once, not rebuilt per row."""
+    stmt = table.insert()
+    return stmt.returning(returning) if returning is not None else stmt
+
+
+def insert_statement(table: Table) -> Insert:
+    return _statement(table, None)
+
+
+@cache
+def pg_insert_sql(table: Table) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The driver's SQL for one row of `table` on PostgreSQL, and which columns hold JSON / JSONB."""
+    dialect = postgresql.dialect()
+    names = [c.name for c in table.columns if not (c.primary_key and c.autoincrement is True)]
+    json = tuple(c.name for c in table.columns
+                 if isinstance(c.type.dialect_impl(dialect), JSON) and not isinstance(c.type.dialect_impl(dialect),
+                                                                                    postgresql.JSONB))
+    jsonb = tuple(c.name for c in table.columns if isinstance(c.type.dialect_impl(dialect), postgresql.JSONB))
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+           f"VALUES ({', '.join(f'%({n})s' for n in names)})")
+    return sql, json, jsonb
+
+
+def insert_now(session: Session, obj: T) -> T:
+    values, generated = row_values(obj)
+    table = inspect(obj).mapper.local_table
+    if generated is not None:
+        key = inspect(obj).mapper.get_property_by_column(generated).key
+        setattr(obj, key, session.execute(_statement(table, generated), values).scalar_one())
+    else:
+        session.execute(_statement(table, None), values)
+    return attach(session, obj)

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from psycopg.types.json import Json, Jsonb
-from sqlalchemy import Executable
+from sqlalchemy import Executable, inspect
 
+from shouhou.db.insert import attach, insert_statement, pg_insert_sql, row_values
 from shouhou.engine.context import Ctx
 
 
@@ -26,6 +27,19 @@ class LogRows:
             jsonb: Iterable[str] = ()) -> None:
         """`stmt` and `pg_sql` say the same; `json`/`jsonb` name the parameters holding documents."""
         self.ops.append((stmt, pg_sql, params, json, jsonb))
+
+    def insert(self, obj: Any, *, persistent: bool) -> None:
+        """A new ORM object's row, in turn with the others. `persistent`: attach the object to
+        the session now (its primary key must be known), so later changes are UPDATEs; nothing
+        may change it before `write`. Otherwise it stays a description of its row."""
+        values, generated = row_values(obj)
+        if generated is not None and persistent:
+            raise ValueError("an object with a generated key cannot be attached before its row is written")
+        table = inspect(obj).mapper.local_table
+        sql, json, jsonb = pg_insert_sql(table)
+        self.add(insert_statement(table), sql, values, json=json, jsonb=jsonb)
+        if persistent:
+            attach(self.ctx.session, obj)
 
     def write(self) -> None:
         ops, self.ops = self.ops, []
@@ -41,7 +55,9 @@ class LogRows:
             for _, sql, params, json, jsonb in ops:
                 values = dict(params)
                 for k in json:
-                    values[k] = Json(values[k])
+                    if values[k] is not None:
+                        values[k] = Json(values[k])
                 for k in jsonb:
-                    values[k] = Jsonb(values[k])
+                    if values[k] is not None:
+                        values[k] = Jsonb(values[k])
                 cur.execute(sql, values)

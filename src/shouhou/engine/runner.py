@@ -44,6 +44,8 @@ class Step:
     # Extra facts recorded in the event (beyond the payload), e.g. the computed amount.
     record: dict[str, Any] = field(default_factory=dict)
     visibility: str = "public"
+    # Rows written with the action's event, in order, when it finishes (see logrows.py).
+    rows: LogRows | None = None
 
 
 def parse_payload(action: Action, raw: dict[str, Any] | BaseModel | None) -> BaseModel | None:
@@ -84,7 +86,7 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
     case.status = action.targets[0] or workflow.states[0].name
     insert_now(ctx.session, case)
     timers.known_pending(ctx)[case.id] = []  # a new case has none yet
-    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}))
+    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=LogRows(ctx))
     if prepare:
         prepare(step)
     if action.guard:
@@ -150,7 +152,7 @@ def _finish(step: Step, *, new_version: int) -> None:
     now = ctx.clock.now()
     moved = step.from_status != case.status
     state = workflow.state(case.status)
-    rows = LogRows(ctx)
+    rows = step.rows or LogRows(ctx)
     if moved:
         if step.from_status is not None:
             timers.cancel(ctx, case, tuple(t.kind for t in workflow.state(step.from_status).timers), rows)

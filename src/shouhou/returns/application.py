@@ -144,7 +144,7 @@ def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed
         refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
         price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
     _fill(d, prepared)
-    repo.new_detail(ctx.session, d)  # later lookups in this unit of work cost no query
+    repo.new_detail(ctx.session, d, step.rows)  # later lookups in this unit of work cost no query
     _write_lines(step, prepared)
 
 
@@ -159,7 +159,7 @@ def _fill(d: ReturnDetail, prepared: Prepared) -> None:
 
 
 def _write_lines(step: Step, prepared: Prepared, *, replace: bool = False) -> None:
-    repo.set_lines(step.ctx.session, step.case.id, [
+    repo.set_lines(step.ctx.session, step.case.id, None if replace else step.rows, [
         CaseLine(store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id, line_no=line.line_no,
                  sku=line.sku, qty=s.qty, amount_fen=s.amount_fen, voucher_fen=s.voucher_fen)
         for line, s in prepared.shares], replace=replace)

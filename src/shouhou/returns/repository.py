@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from shouhou.db.insert import insert_now
 from shouhou.db.lookup import hold, memo
+from shouhou.engine.logrows import LogRows
 
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, StockMovement
 from shouhou.orders.repository import locked_orders
@@ -44,14 +45,20 @@ def lines(session: Session, case_id: int) -> list[CaseLine]:
     return known[case_id]
 
 
-def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: bool) -> None:
-    """Write a case's lines (replacing the old ones on modify) and remember them for this unit of work."""
+def set_lines(session: Session, case_id: int, log: LogRows | None, rows: list[CaseLine], *, replace: bool) -> None:
+    """Write a case's lines (replacing the old ones on modify) and remember them for this unit of work.
+
+    With `log` (a new case), they are written with the application's event and stay plain
+    descriptions of their rows here: nothing in the same request changes them."""
     if replace:
         for old in lines(session, case_id):
             session.delete(old)
         session.flush()
     for row in rows:
-        insert_now(session, row)
+        if log is not None:
+            log.insert(row, persistent=False)
+        else:
+            insert_now(session, row)
     memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
 
 
@@ -139,8 +146,11 @@ def preloaded(session: Session, case_id: int, *, shipments: list[CaseShipment], 
     memo(session, "refunds")[case_id] = sorted(refunds, key=lambda r: r.seq)
 
 
-def new_detail(session: Session, d: ReturnDetail) -> None:
-    insert_now(session, d)
+def new_detail(session: Session, d: ReturnDetail, rows: LogRows | None) -> None:
+    if rows is not None:
+        rows.insert(d, persistent=True)  # written with the application's event
+    else:
+        insert_now(session, d)
     memo(session, "return_detail")[d.case_id] = d
     new_case(session, d.case_id)
 
