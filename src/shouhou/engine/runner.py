@@ -169,11 +169,11 @@ def _finish(step: Step, *, new_version: int) -> None:
         timers.arm(ctx, case, spec, now + spec.duration(step), rows)
     payload = {**_dump(step.payload), **step.record}
     actor = ctx.actor
-    rows.add(_EVENT, _PG_EVENT, dict(
+    rows.insert(CaseEvent(
         store_id=case.store_id, case_id=case.id, seq=new_version, action=action.name,
         from_status=step.from_status, to_status=case.status, actor_id=actor.user_id,
         actor_name=actor.name, actor_role=actor.primary_role(case.store_id), at=now,
-        visibility=step.visibility, payload=payload), json=("payload",))
+        visibility=step.visibility, payload=payload), persistent=False)
     emit(ctx, "case.created" if step.from_status is None else "case.transitioned", {
         "case": case.no, "type": case.type, "action": action.name, "from": step.from_status,
         "to": case.status, "version": new_version, "at": now.isoformat(), "actor": actor.name,
@@ -182,12 +182,6 @@ def _finish(step: Step, *, new_version: int) -> None:
     ctx.session.flush()
 
 
-# Plain statements: the ORM's flush machinery costs several times more per row.
-_EVENT = CaseEvent.__table__.insert()
-_PG_EVENT = ("INSERT INTO case_event (store_id, case_id, seq, action, from_status, to_status, actor_id, actor_name, "
-             "actor_role, at, visibility, payload) VALUES (%(store_id)s, %(case_id)s, %(seq)s, %(action)s, "
-             "%(from_status)s, %(to_status)s, %(actor_id)s, %(actor_name)s, %(actor_role)s, %(at)s, %(visibility)s, "
-             "%(payload)s)")
 _CASES = Case.__table__
 _CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
           .values(version=bindparam("next"), updated_at=bindparam("now")))

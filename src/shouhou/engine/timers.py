@@ -21,22 +21,17 @@ def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
 
 
 def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) -> Timer:
-    values = {"store_id": case.store_id, "case_id": case.id, "kind": spec.kind, "action": spec.action,
-              "due_at": due_at, "state": "pending", "created_at": ctx.clock.now(),
-              "payload": dict(spec.payload or {}), "fired_at": None, "result": None}
-    # Written in order with the action's other rows: a later cancel in it sees this one.
-    rows.add(_INSERT, _PG_INSERT, values, jsonb=("payload",))
-    timer = Timer(**values)  # not added to the session: a description of the row being written
+    timer = Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action, due_at=due_at,
+                  state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
+    # Written in order with the action's other rows (a later cancel in it sees this one);
+    # the object stays a description of the row, outside the session.
+    rows.insert(timer, persistent=False)
     known = known_pending(ctx).get(case.id)
     if known is not None:
         known.append(timer)
     return timer
 
 
-_INSERT = Timer.__table__.insert()
-_PG_INSERT = ("INSERT INTO timer (store_id, case_id, kind, action, due_at, state, created_at, payload, fired_at, result) "
-              "VALUES (%(store_id)s, %(case_id)s, %(kind)s, %(action)s, %(due_at)s, %(state)s, %(created_at)s, "
-              "%(payload)s, %(fired_at)s, %(result)s)")
 _PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
                   "WHERE case_id = %(b_case)s AND state = 'pending'")
 _PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
