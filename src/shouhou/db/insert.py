@@ -68,14 +68,15 @@ def insert_statement(table: Table) -> Insert:
 
 
 @cache
-def pg_insert_sql(table: Table) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """The driver's SQL for one row of `table` on PostgreSQL, and which columns hold JSON / JSONB."""
+def pg_insert_sql(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The driver's SQL for one row of `table` on PostgreSQL with these columns, and which
+    of them hold JSON / JSONB."""
     dialect = postgresql.dialect()
-    names = [c.name for c in table.columns if not (c.primary_key and c.autoincrement is True)]
-    json = tuple(c.name for c in table.columns
+    columns = [table.columns[n] for n in names]
+    json = tuple(c.name for c in columns
                  if isinstance(c.type.dialect_impl(dialect), JSON) and not isinstance(c.type.dialect_impl(dialect),
                                                                                     postgresql.JSONB))
-    jsonb = tuple(c.name for c in table.columns if isinstance(c.type.dialect_impl(dialect), postgresql.JSONB))
+    jsonb = tuple(c.name for c in columns if isinstance(c.type.dialect_impl(dialect), postgresql.JSONB))
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
            f"VALUES ({', '.join(f'%({n})s' for n in names)})")
     return sql, json, jsonb

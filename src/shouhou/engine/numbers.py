@@ -19,8 +19,25 @@ COUNTER = "case"
 
 
 def next_case_no(ctx: Ctx) -> str:
+    return _format(ctx, _next(ctx))
+
+
+def allocate(ctx: Ctx) -> tuple[str, int | None]:
+    """A new case's number and, on PostgreSQL, its id too, both from sequences in one
+    statement: with its id known, the case row can be sent with the action's other rows.
+    Elsewhere the id comes from the INSERT (None here)."""
+    if ctx.session.get_bind().dialect.name != "postgresql":
+        return next_case_no(ctx), None
+    number, case_id = ctx.session.execute(_BOTH).one()
+    return _format(ctx, number), case_id
+
+
+_BOTH = text("SELECT nextval('case_no_seq'), nextval('cases_id_seq')")
+
+
+def _format(ctx: Ctx, number: int) -> str:
     day = ctx.clock.now().astimezone(ZoneInfo(ctx.settings.timezone)).strftime("%Y%m%d")
-    return f"{ctx.settings.case_number_prefix}{day}{_next(ctx):05d}"
+    return f"{ctx.settings.case_number_prefix}{day}{number:05d}"
 
 
 def _next(ctx: Ctx) -> int:

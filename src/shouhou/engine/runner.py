@@ -20,7 +20,7 @@ from shouhou.db.insert import insert_now
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
-from shouhou.engine.numbers import next_case_no
+from shouhou.engine.numbers import allocate
 from shouhou.engine.outbox import emit
 from shouhou.engine.permissions import may_act
 from shouhou.engine.registry import workflow_for
@@ -79,23 +79,30 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
         raise forbidden(f"{workflow.type}.{action.name}", store_id=case.store_id)
     now = ctx.clock.now()
     case.type = workflow.type
-    case.no = next_case_no(ctx)
+    case.no, case_id = allocate(ctx)
     case.version = 1
     case.created_at = case.updated_at = now
     case.created_by_id = ctx.actor.user_id
     case.status = action.targets[0] or workflow.states[0].name
-    insert_now(ctx.session, case)
+    rows = LogRows(ctx)
+    if case_id is not None:  # PostgreSQL: the case row goes first among the action's rows
+        case.id = case_id
+        rows.insert(case, persistent=True)
+    else:
+        insert_now(ctx.session, case)
     timers.known_pending(ctx)[case.id] = []  # a new case has none yet
-    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=LogRows(ctx))
-    if prepare:
-        prepare(step)
-    if action.guard:
-        action.guard(step)
-    if action.effect:
-        chosen = action.effect(step)
-        if chosen:
-            case.status = _checked_target(action, chosen)
-    _finish(step, new_version=1)
+    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=rows)
+    # Until _finish writes the queued rows, no query may flush a change to the case first.
+    with ctx.session.no_autoflush:
+        if prepare:
+            prepare(step)
+        if action.guard:
+            action.guard(step)
+        if action.effect:
+            chosen = action.effect(step)
+            if chosen:
+                case.status = _checked_target(action, chosen)
+        _finish(step, new_version=1)
     return step
 
 
