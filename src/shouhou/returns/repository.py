@@ -40,7 +40,8 @@ def lines(session: Session, case_id: int) -> list[CaseLine]:
     known = memo(session, "case_lines")
     if case_id not in known:
         # Their order lines come in the same query (identity-mapped: later lookups are free).
-        rows = session.execute(_LINES, {"case_id": case_id})
+        with session.no_autoflush:  # pending changes cannot alter what this reads: they wait for the flush
+            rows = session.execute(_LINES, {"case_id": case_id}).all()
         known[case_id] = [row[0] for row in rows]
     return known[case_id]
 
