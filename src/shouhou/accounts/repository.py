@@ -43,7 +43,8 @@ _TOKEN_GRANTS = (
 
 def token_grants(session: Session, token_hash: str) -> list[Row]:
     """The token's user with one row per role grant (a single row with no role if none)."""
-    return list(session.execute(_TOKEN_GRANTS, {"token_hash": token_hash}))
+    # Plain columns: executed on the connection, without the ORM's per-statement work.
+    return list(session.connection().execute(_TOKEN_GRANTS, {"token_hash": token_hash}))
 
 
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:
