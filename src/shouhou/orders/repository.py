@@ -15,7 +15,8 @@ def order_by_no(session: Session, store_id: int, order_no: str) -> Order | None:
 
 
 def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *, lock: bool = False) -> list[Order]:
-    """Orders by number, with their store, customer and lines loaded in the same query.
+    """Orders by number, with their store, customer, lines and shipments loaded in the same
+    query (one row per line and shipment: an order has a few of each).
 
     `lock` takes FOR NO KEY UPDATE on the order row (PostgreSQL; SQLite serialises writers
     anyway), which conflicts only with itself: foreign-key checks (KEY SHARE) pass.
@@ -23,12 +24,16 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
     stmt = _orders_by_no(store_ids is not None, lock and session.get_bind().dialect.name == "postgresql")
     params = {"order_no": order_no} | ({"store_ids": list(store_ids)} if store_ids is not None else {})
     orders: dict[int, Order] = {}
-    lines = memo(session, "order_lines")
-    for order, _, _, line in session.execute(stmt, params):
-        if order.id not in orders:
-            orders[order.id] = order
-            lines[order.id] = []
-        lines[order.id].append(line)
+    lines: dict[int, dict[int, OrderLine]] = {}
+    parcels: dict[int, dict[int, Shipment]] = {}
+    for order, _, _, line, parcel in session.execute(stmt, params):
+        orders.setdefault(order.id, order)
+        lines.setdefault(order.id, {}).setdefault(line.id, line)
+        if parcel is not None:
+            parcels.setdefault(order.id, {}).setdefault(parcel.id, parcel)
+    for order_id in orders:
+        memo(session, "order_lines")[order_id] = sorted(lines[order_id].values(), key=lambda ln: ln.line_no)
+        memo(session, "order_shipments")[order_id] = sorted(parcels.get(order_id, {}).values(), key=lambda s: s.seq)
     orders = list(orders.values())
     if lock:
         locked_orders(session).update(o.id for o in orders)
@@ -38,9 +43,10 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
 @cache
 def _orders_by_no(by_store: bool, lock: bool) -> Select:
     # Built once per shape: an application reads its order on every request.
-    stmt = (select(Order, Store, Customer, OrderLine).join(Store, Store.id == Order.store_id)
+    stmt = (select(Order, Store, Customer, OrderLine, Shipment).join(Store, Store.id == Order.store_id)
             .join(Customer, Customer.id == Order.customer_id).join(OrderLine, OrderLine.order_id == Order.id)
-            .where(Order.order_no == bindparam("order_no")).order_by(Order.id, OrderLine.line_no))
+            .outerjoin(Shipment, Shipment.order_id == Order.id)
+            .where(Order.order_no == bindparam("order_no")))
     if by_store:
         stmt = stmt.where(Order.store_id.in_(bindparam("store_ids", expanding=True)))
     return stmt.with_for_update(key_share=True, of=Order) if lock else stmt
@@ -64,7 +70,11 @@ def lines_of(session: Session, order_id: int) -> list[OrderLine]:
 
 
 def shipments_of(session: Session, order_id: int) -> list[Shipment]:
-    return list(session.scalars(_SHIPMENTS, {"order_id": order_id}))
+    """An order's shipments, read once per unit of work (orders_by_no reads them along)."""
+    known = memo(session, "order_shipments")
+    if order_id not in known:
+        known[order_id] = list(session.scalars(_SHIPMENTS, {"order_id": order_id}))
+    return known[order_id]
 
 
 def orders_of_customer(session: Session, customer_id: int, limit: int = 100) -> list[Order]:
