@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from uuid import uuid4
 
 from shouhou.models import Store
+from shouhou.models.store import new_config_tag
 
 T = TypeVar("T")
 _CACHE: dict[tuple[str, int, str], Any] = {}
 _LIMIT = 10_000
-
-
-def new_tag() -> str:
-    return uuid4().hex
 
 
 def cached(store: Store, name: str, load: Callable[[], T]) -> T:
@@ -36,4 +32,4 @@ def cached(store: Store, name: str, load: Callable[[], T]) -> T:
 
 def changed(store: Store) -> None:
     """The store's policy or reasons changed (in this transaction): later reads miss the cache."""
-    store.config_tag = new_tag()
+    store.config_tag = new_config_tag()

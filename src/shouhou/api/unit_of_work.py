@@ -102,8 +102,7 @@ class UnitOfWork:
             try:
                 await anyio.to_thread.run_sync(_claim, session, record)
             except IntegrityError:  # a concurrent duplicate won: wait for it and replay its answer
-                await anyio.to_thread.run_sync(session.rollback)
-                await anyio.to_thread.run_sync(_close, session)
+                await anyio.to_thread.run_sync(_close, session)  # closing rolls back
                 continue
             await self._write(scope, body, send, (session, record), session=session)
             return

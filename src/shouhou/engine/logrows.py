@@ -1,5 +1,6 @@
-"""The rows an action writes beside the case (timers armed or cancelled, its event, its
-outbox message), sent in the order they were made, all at once.
+"""The rows an action writes beside its claim on the case (a new case's own row and detail
+rows, a transition's new status, timers armed or cancelled, its event, its outbox message),
+sent in the order they were made, all at once.
 
 On PostgreSQL they go through the driver in one pipeline: one round trip, and none of
 SQLAlchemy's per-statement work for rows nothing in the request reads back. Elsewhere

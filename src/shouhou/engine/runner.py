@@ -159,7 +159,7 @@ def _finish(step: Step, *, new_version: int) -> None:
     now = ctx.clock.now()
     moved = step.from_status != case.status
     state = workflow.state(case.status)
-    rows = step.rows or LogRows(ctx)
+    rows = step.rows if step.rows is not None else LogRows(ctx)
     if moved:
         if step.from_status is not None:
             timers.cancel(ctx, case, tuple(t.kind for t in workflow.state(step.from_status).timers), rows)

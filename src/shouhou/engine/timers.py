@@ -32,16 +32,17 @@ def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) 
     return timer
 
 
-_PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
-                  "WHERE case_id = %(b_case)s AND state = 'pending'")
-_PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
 # Plain UPDATEs: Timer rows are never held as ORM objects in a unit of work that cancels.
+# Each as SQLAlchemy runs it and as the driver's pipeline sends it (PostgreSQL).
 _T = Timer.__table__
 _CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), _T.c.state == "pending")
                .values(state="cancelled", fired_at=bindparam("now")))
+_CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
+_PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
+                  "WHERE case_id = %(b_case)s AND state = 'pending'")
+_PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
 _NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), Timer.state == "pending")
          .order_by(Timer.due_at, Timer.id).limit(1))
-_CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
 
 
 def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None, rows: LogRows) -> None:

@@ -11,6 +11,10 @@ from shouhou.db.types import PortableJSON
 from shouhou.models._mixins import Created, IdPk
 
 
+def new_config_tag() -> str:
+    return uuid4().hex
+
+
 class Store(IdPk, Created, Base):
     """A shop/merchant (店铺/商户): the tenant every business row belongs to."""
 
@@ -26,5 +30,5 @@ class Store(IdPk, Created, Base):
     settings: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False, default=dict)
     # A new random value whenever the policy or the reason catalogue changes: the key of
     # their process-wide cache (accounts/store_config.py).
-    config_tag: Mapped[str] = mapped_column(String(32), nullable=False, default=lambda: uuid4().hex,
+    config_tag: Mapped[str] = mapped_column(String(32), nullable=False, default=new_config_tag,
                                             server_default="")

@@ -136,13 +136,8 @@ def add_shipment(session: Session, shipment: CaseShipment) -> None:
     shipments(session, shipment.case_id)[shipment.direction] = shipment
 
 
-def new_case(session: Session, case_id: int) -> None:
-    """A case created in this unit of work has no refunds or parcels yet: nothing to read."""
-    memo(session, "refunds")[case_id] = []
-    memo(session, "case_shipments")[case_id] = {}
-
-
 def preloaded(session: Session, case_id: int, *, shipments: list[CaseShipment], refunds: list[Refund]) -> None:
+    """A case's parcels and refunds, known without a read (read along with it, or none yet)."""
     memo(session, "case_shipments")[case_id] = {s.direction: s for s in shipments}
     memo(session, "refunds")[case_id] = sorted(refunds, key=lambda r: r.seq)
 
@@ -153,7 +148,7 @@ def new_detail(session: Session, d: ReturnDetail, rows: LogRows | None) -> None:
     else:
         insert_now(session, d)
     memo(session, "return_detail")[d.case_id] = d
-    new_case(session, d.case_id)
+    preloaded(session, d.case_id, shipments=[], refunds=[])  # a new case has none yet
 
 
 def case_by_tracking_or_no(session: Session, query: str, store_ids: set[int] | None) -> list[Case]:
