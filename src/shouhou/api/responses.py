@@ -6,9 +6,9 @@ building the document.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 
@@ -16,4 +16,4 @@ class Document(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)

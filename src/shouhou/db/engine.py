@@ -10,6 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from shouhou.db.pgcursor import Cursor
+from shouhou.db.types import json_dumps, json_loads
+
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
                 pre_ping: bool = False) -> Engine:
@@ -18,14 +21,16 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_syn
     # A disconnect error invalidates the whole pool, so without pre-ping one request per
     # process fails after a database restart; recycling avoids idle connections cut by firewalls.
     return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping,
-                         pool_recycle=1800)
+                         pool_recycle=1800, json_serializer=json_dumps, json_deserializer=json_loads,
+                         connect_args={"cursor_factory": Cursor})
 
 
 def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
+                           json_serializer=json_dumps, json_deserializer=json_loads)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
@@ -39,3 +40,11 @@ PortableJSON = JSON().with_variant(JSONB(), "postgresql")
 # Plain JSON for append-only logs (events, outbox): written often, never queried inside,
 # so PostgreSQL need not parse it into JSONB.
 LogJSON = JSON()
+
+
+def json_dumps(value: object) -> str:
+    """How JSON columns are written (both databases): compact UTF-8 text, integer keys as strings."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+json_loads = orjson.loads

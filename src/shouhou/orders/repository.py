@@ -21,8 +21,13 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
     `lock` takes FOR NO KEY UPDATE on the order row (PostgreSQL; SQLite serialises writers
     anyway), which conflicts only with itself: foreign-key checks (KEY SHARE) pass.
     """
-    stmt = _orders_by_no(store_ids is not None, lock and session.get_bind().dialect.name == "postgresql")
-    params = {"order_no": order_no} | ({"store_ids": list(store_ids)} if store_ids is not None else {})
+    shape = None if store_ids is None else "one" if len(store_ids) == 1 else "any"
+    stmt = _orders_by_no(shape, lock and session.get_bind().dialect.name == "postgresql")
+    params: dict = {"order_no": order_no}
+    if shape == "one":
+        params["store_id"] = next(iter(store_ids))  # type: ignore[arg-type]
+    elif shape == "any":
+        params["store_ids"] = list(store_ids)  # type: ignore[arg-type]
     orders: dict[int, Order] = {}
     lines: dict[int, dict[int, OrderLine]] = {}
     parcels: dict[int, dict[int, Shipment]] = {}
@@ -41,13 +46,16 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
 
 
 @cache
-def _orders_by_no(by_store: bool, lock: bool) -> Select:
-    # Built once per shape: an application reads its order on every request.
+def _orders_by_no(stores: str | None, lock: bool) -> Select:
+    # Built once per shape: an application reads its order on every request. Most callers
+    # see one store: an equality keeps the cached SQL, an IN list is re-rendered each time.
     stmt = (select(Order, Store, Customer, OrderLine, Shipment).join(Store, Store.id == Order.store_id)
             .join(Customer, Customer.id == Order.customer_id).join(OrderLine, OrderLine.order_id == Order.id)
             .outerjoin(Shipment, Shipment.order_id == Order.id)
             .where(Order.order_no == bindparam("order_no")))
-    if by_store:
+    if stores == "one":
+        stmt = stmt.where(Order.store_id == bindparam("store_id"))
+    elif stores == "any":
         stmt = stmt.where(Order.store_id.in_(bindparam("store_ids", expanding=True)))
     return stmt.with_for_update(key_share=True, of=Order) if lock else stmt
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from shouhou.db.filters import none_of, one_of
 from shouhou.db.insert import insert_now
 from shouhou.db.lookup import hold, memo
 from shouhou.engine.logrows import LogRows
@@ -23,7 +24,7 @@ RELEASED = ("cancelled", "closed")  # these no longer hold any units
 _LINES = (select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
           .where(CaseLine.case_id == bindparam("case_id")).order_by(CaseLine.line_no))
 _BOOKS = (select(CaseLine, Case.type, Case.status).join(Case, Case.id == CaseLine.case_id)
-          .where(Case.order_id == bindparam("order_id"), Case.type.in_(RETURN_TYPES), Case.status.not_in(RELEASED),
+          .where(Case.order_id == bindparam("order_id"), one_of(Case.type, RETURN_TYPES), none_of(Case.status, RELEASED),
                  Case.id != bindparam("exclude")))  # 0 excludes nothing
 _REFUNDS = select(Refund).where(Refund.case_id == bindparam("case_id")).order_by(Refund.seq)
 _PARCELS = select(CaseShipment).where(CaseShipment.case_id == bindparam("case_id"))
