@@ -2,14 +2,17 @@
 rows, a transition's new status, timers armed or cancelled, its event, its outbox message),
 sent in the order they were made, all at once.
 
-On PostgreSQL they go through the driver in one pipeline: one round trip, and none of
-SQLAlchemy's per-statement work for rows nothing in the request reads back. Elsewhere
-each is a plain statement through SQLAlchemy, in the same order.
+On PostgreSQL they go through the driver, none of SQLAlchemy's per-statement work for rows
+nothing in the request reads back, joined as data-modifying WITH clauses of as few
+statements as their order allows (see `batches`), in one pipeline: one round trip.
+Elsewhere each is a plain statement through SQLAlchemy, in the same order.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from psycopg.types.json import Json, Jsonb
@@ -53,12 +56,63 @@ class LogRows:
             return
         conn = session.connection().connection.driver_connection
         with conn.pipeline(), conn.cursor() as cur:
-            for _, sql, params, json, jsonb in ops:
-                values = dict(params)
-                for k in json:
-                    if values[k] is not None:
-                        values[k] = Json(values[k])
-                for k in jsonb:
-                    if values[k] is not None:
-                        values[k] = Jsonb(values[k])
-                cur.execute(sql, values)
+            for batch in batches([(op[1], len(op[2])) for op in ops]):
+                values: dict[str, Any] = {}
+                for i in batch:
+                    _, _, params, json, jsonb = ops[i]
+                    suffix = f"_{i}"
+                    for k, v in params.items():
+                        if v is not None and (k in json or k in jsonb):
+                            v = Json(v) if k in json else Jsonb(v)
+                        values[k + suffix] = v
+                cur.execute(joined_sql(tuple(ops[i][1] for i in batch), tuple(batch)), values)
+
+
+# psycopg parses a statement's placeholders once and keeps it only within these bounds
+# (psycopg._queries.MAX_CACHED_STATEMENT_PARAMS / _LENGTH); longer ones are parsed per call.
+MAX_PARAMS, MAX_LENGTH = 50, 4000
+_TARGET = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
+_PARAM = re.compile(r"%\((\w+)\)s")
+
+
+@lru_cache(maxsize=256)
+def _target(sql: str) -> tuple[bool, str]:
+    """(is an INSERT, table) of one statement."""
+    m = _TARGET.match(sql)
+    if m is None:
+        raise ValueError(f"not an INSERT, UPDATE or DELETE: {sql[:60]}")
+    return m.group(1).upper().startswith("INSERT"), m.group(2).lower()
+
+
+def batches(statements: list[tuple[str, int]]) -> list[list[int]]:
+    """The positions of (SQL, parameter count) pairs, in order, cut into runs that may be
+    one statement.
+
+    Sub-statements of one statement all see the database as it was before it, so an UPDATE
+    or DELETE of a table written earlier in the run starts a new run: a timer cancelled
+    right after it was armed must see it (and no row may be changed twice in one statement).
+    A run also stays within what psycopg keeps parsed between calls.
+    """
+    out: list[list[int]] = []
+    written: set[str] = set()
+    size = length = 0
+    for i, (sql, n) in enumerate(statements):
+        insert, table = _target(sql)
+        if (not out or (not insert and table in written) or size + n > MAX_PARAMS
+                or length + len(sql) > MAX_LENGTH):
+            out.append([])
+            written, size, length = set(), 0, 0
+        out[-1].append(i)
+        written.add(table)
+        size, length = size + n, length + len(sql) + 16
+    return out
+
+
+@lru_cache(maxsize=256)
+def joined_sql(sqls: tuple[str, ...], positions: tuple[int, ...]) -> str:
+    """One statement doing `sqls` in turn; each one's parameters renamed with its position."""
+    parts = [_PARAM.sub(lambda m, i=i: f"%({m.group(1)}_{i})s", sql) for sql, i in zip(sqls, positions, strict=True)]
+    if len(parts) == 1:
+        return parts[0]
+    clauses = ", ".join(f"w{k} AS ({part})" for k, part in enumerate(parts[:-1]))
+    return f"WITH {clauses} {parts[-1]}"
