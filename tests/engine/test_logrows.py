@@ -76,3 +76,34 @@ class TestWrite:
             event = s.scalars(select(CaseEvent).where(CaseEvent.action == "probe")).one()
             assert (event.seq, event.payload) == (99, {"k": "中文"})
             assert s.scalars(select(OutboxMessage.payload).where(OutboxMessage.topic == "probe")).one() == {"n": 1}
+
+    def test_a_loaded_objects_changed_columns_go_as_one_update_and_leave_it_clean(self, world):
+        # given a loaded case
+        world.store()
+        world.user("agent1", "agent")
+        no = world.consultation("agent1")
+        with world.ctx() as ctx:
+            case = ctx.session.scalars(select(Case).where(Case.no == no)).one()
+            # when an effect changes a plain column and a JSON one, and the action writes its rows
+            case.priority = "urgent"
+            case.data = {"缘由": "投诉升级", "n": 2}
+            rows = LogRows(ctx)
+            assert rows.update(case) is True
+            # then the object reads as clean, with nothing left for a flush
+            assert case not in ctx.session.dirty
+            assert case.priority == "urgent"
+            rows.write()
+            ctx.session.commit()
+        with world.db.session() as s:
+            stored = s.scalars(select(Case).where(Case.no == no)).one()
+            assert (stored.priority, stored.data) == ("urgent", {"缘由": "投诉升级", "n": 2})
+
+    def test_an_unchanged_object_queues_nothing(self, world):
+        world.store()
+        world.user("agent1", "agent")
+        no = world.consultation("agent1")
+        with world.ctx() as ctx:
+            case = ctx.session.scalars(select(Case).where(Case.no == no)).one()
+            rows = LogRows(ctx)
+            assert rows.update(case) is False
+            assert rows.ops == []

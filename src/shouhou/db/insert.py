@@ -71,15 +71,22 @@ def insert_statement(table: Table) -> Insert:
 def pg_insert_sql(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The driver's SQL for one row of `table` on PostgreSQL with these columns, and which
     of them hold JSON / JSONB."""
+    json, jsonb = json_columns(table, names)
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+           f"VALUES ({', '.join(f'%({n})s' for n in names)})")
+    return sql, json, jsonb
+
+
+@cache
+def json_columns(table: Table, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which of these columns hold JSON and which JSONB on PostgreSQL (the driver needs telling)."""
     dialect = postgresql.dialect()
     columns = [table.columns[n] for n in names]
     json = tuple(c.name for c in columns
                  if isinstance(c.type.dialect_impl(dialect), JSON) and not isinstance(c.type.dialect_impl(dialect),
                                                                                     postgresql.JSONB))
     jsonb = tuple(c.name for c in columns if isinstance(c.type.dialect_impl(dialect), postgresql.JSONB))
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({', '.join(f'%({n})s' for n in names)})")
-    return sql, json, jsonb
+    return json, jsonb
 
 
 def insert_now(session: Session, obj: T) -> T:

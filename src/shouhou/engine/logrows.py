@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import Any
 
 from psycopg.types.json import Json, Jsonb
-from sqlalchemy import Executable, inspect
+from sqlalchemy import Executable, Table, inspect
 
-from shouhou.db.insert import attach, insert_statement, pg_insert_sql, row_values
+from shouhou.db.insert import attach, insert_statement, json_columns, pg_insert_sql, row_values
+from shouhou.db.update import changes, mark_clean, pg_update_sql, update_statement
 from shouhou.engine.context import Ctx
 
 
@@ -44,6 +45,26 @@ class LogRows:
         self.add(insert_statement(table), sql, values, json=json, jsonb=jsonb)
         if persistent:
             attach(self.ctx.session, obj)
+
+    def insert_row(self, table: Table, values: dict[str, Any]) -> None:
+        """A new row given by its column values (every column but a generated key): for log
+        rows nothing in the unit of work reads back, so no ORM object need be built."""
+        sql, json, jsonb = pg_insert_sql(table, tuple(values))
+        self.add(insert_statement(table), sql, values, json=json, jsonb=jsonb)
+
+    def update(self, obj: Any) -> bool:
+        """A loaded object's changed columns, as an UPDATE in turn with the others; the object
+        is clean afterwards. False (nothing queued) if it changed in a way only a flush writes."""
+        found = changes(obj)
+        if found is None:
+            return False
+        table, values, keys = found
+        names, key_names = tuple(values), tuple(keys)
+        json, jsonb = json_columns(table, names)
+        self.add(update_statement(table, names, key_names), pg_update_sql(table, names, key_names),
+                 values | {f"k_{k}": v for k, v in keys.items()}, json=json, jsonb=jsonb)
+        mark_clean(self.ctx.session, obj)
+        return True
 
     def write(self) -> None:
         ops, self.ops = self.ops, []

@@ -176,11 +176,11 @@ def _finish(step: Step, *, new_version: int) -> None:
         timers.arm(ctx, case, spec, now + spec.duration(step), rows)
     payload = {**_dump(step.payload), **step.record}
     actor = ctx.actor
-    rows.insert(CaseEvent(
-        store_id=case.store_id, case_id=case.id, seq=new_version, action=action.name,
-        from_status=step.from_status, to_status=case.status, actor_id=actor.user_id,
-        actor_name=actor.name, actor_role=actor.primary_role(case.store_id), at=now,
-        visibility=step.visibility, payload=payload), persistent=False)
+    rows.insert_row(_EVENTS, {
+        "store_id": case.store_id, "case_id": case.id, "seq": new_version, "action": action.name,
+        "from_status": step.from_status, "to_status": case.status, "actor_id": actor.user_id,
+        "actor_name": actor.name, "actor_role": actor.primary_role(case.store_id), "at": now,
+        "visibility": step.visibility, "payload": payload})
     emit(ctx, "case.created" if step.from_status is None else "case.transitioned", {
         "case": case.no, "type": case.type, "action": action.name, "from": step.from_status,
         "to": case.status, "version": new_version, "at": now.isoformat(), "actor": actor.name,
@@ -190,11 +190,15 @@ def _finish(step: Step, *, new_version: int) -> None:
         rows.add(_MOVE, _PG_MOVE, {"b_case": case.id, "status": case.status, "closed_at": case.closed_at})
         set_committed_value(case, "status", case.status)
         set_committed_value(case, "closed_at", case.closed_at)
+    # Rows the effect changed (a return's review fields, …) go with the rest, not by a flush.
+    for obj in list(ctx.session.dirty):
+        rows.update(obj)
     rows.write()
     ctx.session.flush()
 
 
 _CASES = Case.__table__
+_EVENTS = CaseEvent.__table__
 _MOVE = (_CASES.update().where(_CASES.c.id == bindparam("b_case"))
          .values(status=bindparam("status"), closed_at=bindparam("closed_at")))
 _PG_MOVE = "UPDATE cases SET status = %(status)s, closed_at = %(closed_at)s WHERE id = %(b_case)s"
