@@ -46,14 +46,22 @@ class TestJoinedSql:
         assert joined_sql((INSERT_EVENT,), (0,)) == "INSERT INTO case_event (case_id) VALUES (%(case_id_0)s)"
 
 
+def a_consultation(world) -> str:  # noqa: ANN001
+    world.store()
+    world.user("agent1", "agent")
+    return world.consultation("agent1")
+
+
+def by_no(ctx, no: str) -> Case:  # noqa: ANN001
+    return ctx.session.scalars(select(Case).where(Case.no == no)).one()
+
+
 class TestWrite:
     def test_a_timer_armed_and_cancelled_in_one_action_ends_cancelled_beside_the_other_rows(self, world):
         # given a case
-        world.store()
-        world.user("agent1", "agent")
-        no = world.consultation("agent1")
+        no = a_consultation(world)
         with world.ctx() as ctx:
-            case = ctx.session.scalars(select(Case).where(Case.no == no)).one()
+            case = by_no(ctx, no)
             before = ctx.session.scalar(select(Timer.id).order_by(Timer.id.desc()).limit(1)) or 0
             rows = LogRows(ctx)
             spec = TimerSpec(kind="probe", action="close", after=timedelta(days=1), zh="探测", en="probe")
@@ -79,11 +87,9 @@ class TestWrite:
 
     def test_a_loaded_objects_changed_columns_go_as_one_update_and_leave_it_clean(self, world):
         # given a loaded case
-        world.store()
-        world.user("agent1", "agent")
-        no = world.consultation("agent1")
+        no = a_consultation(world)
         with world.ctx() as ctx:
-            case = ctx.session.scalars(select(Case).where(Case.no == no)).one()
+            case = by_no(ctx, no)
             # when an effect changes a plain column and a JSON one, and the action writes its rows
             case.priority = "urgent"
             case.data = {"缘由": "投诉升级", "n": 2}
@@ -95,15 +101,13 @@ class TestWrite:
             rows.write()
             ctx.session.commit()
         with world.db.session() as s:
-            stored = s.scalars(select(Case).where(Case.no == no)).one()
+            stored = s.scalars(select(Case).where(Case.no == no)).one()  # a fresh session
             assert (stored.priority, stored.data) == ("urgent", {"缘由": "投诉升级", "n": 2})
 
     def test_an_unchanged_object_queues_nothing(self, world):
-        world.store()
-        world.user("agent1", "agent")
-        no = world.consultation("agent1")
+        no = a_consultation(world)
         with world.ctx() as ctx:
-            case = ctx.session.scalars(select(Case).where(Case.no == no)).one()
+            case = by_no(ctx, no)
             rows = LogRows(ctx)
             assert rows.update(case) is False
             assert rows.ops == []
