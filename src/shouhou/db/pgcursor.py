@@ -45,9 +45,6 @@ class Columns(Sequence[Column]):
     def __iter__(self) -> Iterator[Column]:
         return iter(self._columns())
 
-    def __eq__(self, other: object) -> bool:
-        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
-
     def __repr__(self) -> str:
         return repr(self._columns())
 

@@ -40,9 +40,7 @@ class LogRows:
         values, generated = row_values(obj)
         if generated is not None and persistent:
             raise ValueError("an object with a generated key cannot be attached before its row is written")
-        table = inspect(obj).mapper.local_table
-        sql, json, jsonb = pg_insert_sql(table, tuple(values))
-        self.add(insert_statement(table), sql, values, json=json, jsonb=jsonb)
+        self.insert_row(inspect(obj).mapper.local_table, values)
         if persistent:
             attach(self.ctx.session, obj)
 

@@ -185,12 +185,8 @@ def _finish(step: Step, *, new_version: int) -> None:
         "case": case.no, "type": case.type, "action": action.name, "from": step.from_status,
         "to": case.status, "version": new_version, "at": now.isoformat(), "actor": actor.name,
     }, store_id=case.store_id, case=case, rows=rows)
-    if moved and step.from_status is not None:
-        # The new status goes with the action's other rows; the ORM need not write it again.
-        rows.add(_MOVE, _PG_MOVE, {"b_case": case.id, "status": case.status, "closed_at": case.closed_at})
-        set_committed_value(case, "status", case.status)
-        set_committed_value(case, "closed_at", case.closed_at)
-    # Rows the effect changed (a return's review fields, …) go with the rest, not by a flush.
+    # Rows the action changed (the case's new status, a return's review fields, …) go with
+    # the rest, not by a flush.
     for obj in list(ctx.session.dirty):
         rows.update(obj)
     rows.write()
@@ -199,9 +195,6 @@ def _finish(step: Step, *, new_version: int) -> None:
 
 _CASES = Case.__table__
 _EVENTS = CaseEvent.__table__
-_MOVE = (_CASES.update().where(_CASES.c.id == bindparam("b_case"))
-         .values(status=bindparam("status"), closed_at=bindparam("closed_at")))
-_PG_MOVE = "UPDATE cases SET status = %(status)s, closed_at = %(closed_at)s WHERE id = %(b_case)s"
 _CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
           .values(version=bindparam("next"), updated_at=bindparam("now")))
 
