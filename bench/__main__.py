@@ -29,7 +29,8 @@ def main() -> None:
                    help="API and raw runs alternate in this many rounds, so that a change in the machine's "
                         "speed during the run touches both alike")
     p.add_argument("--timers", type=int, default=1_000_000, help="pending timers")
-    p.add_argument("--fire", type=int, default=100_000, help="how many of them are due (per measurement)")
+    p.add_argument("--fire", type=int, default=100_000,
+                   help="how many of them fall due for each of the engine and the bare driver")
     p.add_argument("--batch", type=int, default=2000, help="timers per sweep transaction")
     p.add_argument("--sweepers", type=int, default=2, help="timer worker processes sharing the due timers")
     p.add_argument("--skip", default="", help="comma-separated: api,timers")
@@ -103,16 +104,25 @@ def run_timers(backend: str, args: argparse.Namespace) -> dict:
     with database(backend) as url, tempfile.TemporaryDirectory() as var:
         api.seed(url, 0, Path(var))
         print(f"[{backend}] seeding {args.timers:,} pending timers …", flush=True)
-        t1, t2 = timers.seed(url, args.timers, args.fire)
-        print(f"[{backend}] sweeping {args.fire:,} due timers with the engine …", flush=True)
+        slots = timers.seed(url, args.timers, args.fire, args.rounds)
         sweepers = args.sweepers if backend == "postgresql" else 1  # SQLite has one writer
-        engine_rate, fired = timers.rate(timers.engine_worker, url, t1, args.batch, sweepers)
-        print(f"[{backend}] the same rows through the bare driver …", flush=True)
-        raw_rate, raw_fired = timers.rate(timers.raw_worker, url, t2, args.batch, sweepers)
-        exactly_once = _closes(url) == fired + raw_fired
-    return {"pending": args.timers, "fired": fired, "fired_per_s": engine_rate, "raw_fired": raw_fired,
-            "raw_fired_per_s": raw_rate, "ratio": engine_rate / raw_rate, "batch": args.batch, "sweepers": sweepers,
-            "one_event_per_timer": exactly_once}
+        print(f"[{backend}] sweeping 2 × {args.fire:,} due timers, the engine and the bare driver taking turns "
+              f"in {args.rounds} rounds …", flush=True)
+        fired = {"engine": 0, "raw": 0}
+        spent = {"engine": 0.0, "raw": 0.0}
+        with timers.sweepers(sweepers) as pool:
+            for r in range(args.rounds):
+                turns = ("engine", "raw") if r % 2 == 0 else ("raw", "engine")  # neither always goes first
+                for name, as_of in zip(turns, slots[2 * r:2 * r + 2], strict=True):
+                    worker = timers.engine_worker if name == "engine" else timers.raw_worker
+                    per_s, n = timers.rate(pool, worker, url, as_of, args.batch, sweepers)
+                    fired[name] += n
+                    spent[name] += n / per_s if n else 0.0
+        exactly_once = _closes(url) == fired["engine"] + fired["raw"]
+        engine_rate, raw_rate = fired["engine"] / spent["engine"], fired["raw"] / spent["raw"]
+    return {"pending": args.timers, "fired": fired["engine"], "fired_per_s": engine_rate,
+            "raw_fired": fired["raw"], "raw_fired_per_s": raw_rate, "ratio": engine_rate / raw_rate,
+            "batch": args.batch, "sweepers": sweepers, "rounds": args.rounds, "one_event_per_timer": exactly_once}
 
 
 def _closes(url: str) -> int:

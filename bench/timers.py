@@ -14,19 +14,19 @@ from shouhou.engine.sweep import run_due
 from bench.raw import Raw
 
 
-def seed(url: str, pending: int, due_each: int) -> tuple[datetime, datetime]:
-    """`pending` resolved consultations, each with an auto_close timer: `due_each` due by t1 (engine run),
-    `due_each` more due by t2 (raw run), the rest far in the future."""
+def seed(url: str, pending: int, due_each: int, rounds: int) -> list[datetime]:
+    """`pending` resolved consultations, each with an auto_close timer. 2 × `due_each` of them fall
+    due in 2 × `rounds` successive slots (the engine and the bare driver take turns, a slot each);
+    the rest are far in the future. Returns each slot's as-of time."""
     raw = Raw(url)
     now = datetime.now(UTC).replace(microsecond=0)
-    t1, t2 = now, now + timedelta(hours=2)
+    base = now - timedelta(hours=1)
+    slot = -(-due_each // rounds)
     store_id = _store(raw)
 
     def due(i: int) -> datetime:
-        if i < due_each:
-            return t1 - timedelta(minutes=30)
         if i < 2 * due_each:
-            return t1 + timedelta(hours=1)
+            return base + timedelta(minutes=i // slot)
         return now + timedelta(days=7)
 
     rows_cases = ((i + 1, f"TM{i + 1:09d}", store_id, now) for i in range(pending))
@@ -60,7 +60,7 @@ def seed(url: str, pending: int, due_each: int) -> tuple[datetime, datetime]:
         raw.conn.execute("COMMIT")
         raw.conn.execute("ANALYZE")
     raw.conn.close()
-    return t1, t2
+    return [base + timedelta(minutes=k, seconds=30) for k in range(-(-2 * due_each // slot))]
 
 
 def _store(raw: Raw) -> int:
@@ -76,16 +76,21 @@ def _start_together(at: float) -> None:
         time.sleep(0.001)
 
 
+_DATABASES: dict[str, Database] = {}
+
+
 def engine_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float]:
+    # One Database per sweeper process, kept across rounds as a running worker keeps it
+    # (its statement cache warm).
     settings = Settings(database_url=url, timer_batch_size=batch, log_level="WARNING")
-    db = Database(url)
+    db = _DATABASES.get(url)
+    if db is None:
+        db = _DATABASES[url] = Database(url)
     db.engine.connect().close()
     _start_together(at)
     start = time.perf_counter()
     result = run_due(db, settings, as_of)
-    elapsed = time.perf_counter() - start
-    db.dispose()
-    return result.fired, elapsed
+    return result.fired, time.perf_counter() - start
 
 
 def raw_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float]:
@@ -104,7 +109,7 @@ def raw_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, f
             break
         cases = _lock_cases(raw, sorted({r[1] for r in rows}))
         mine = _mark_fired(raw, [r for r in rows if r[1] in cases], now)
-        _write(raw, mine, cases, now)
+        _write(raw, mine, now)
         raw.conn.commit() if raw.pg else raw.conn.execute("COMMIT")
         fired += len(mine)
     elapsed = time.perf_counter() - start
@@ -143,49 +148,53 @@ def _mark_fired(raw: Raw, rows: list[tuple], now: datetime) -> list[tuple]:
     return [r for r in rows if r[0] in done]
 
 
-def _write(raw: Raw, rows: list, cases: dict[int, Any], now: datetime) -> None:
-    """One set-based UPDATE of the cases, the event and outbox rows (COPY on PostgreSQL), one cancel."""
+# The engine's statements (bulk._move) for a batch of consultations closing, as SQL text.
+_MOVED = ("UPDATE cases SET status = 'closed', version = version + 1, updated_at = {p}, closed_at = {p} "
+          "WHERE id {ids} AND status = 'resolved'")
+_EVENTS = ("INSERT INTO case_event (store_id, case_id, seq, action, from_status, to_status, actor_id, actor_name, "
+           "actor_role, at, visibility, payload) SELECT store_id, id, version, 'close', 'resolved', 'closed', NULL, "
+           "'system', 'system', {p}, 'public', '{{}}' FROM {moved}")
+_OUTBOX = ("INSERT INTO outbox (store_id, topic, case_id, payload, created_at) SELECT store_id, 'case.transitioned', "
+           "id, {obj}('case', no, 'type', type, 'action', 'close', 'from', 'resolved', 'to', 'closed', 'version', "
+           "version, 'at', {p}, 'actor', 'system'), {p} FROM {moved}")
+_CANCEL = "UPDATE timer SET state = 'cancelled', fired_at = {p} WHERE id {pending}"
+_PENDING = "SELECT id FROM timer WHERE case_id {ids} AND state = 'pending'"
+_PG_WRITE = (f"WITH moved AS ({_MOVED} RETURNING id, store_id, no, type, version), "
+             f"w0 AS ({_EVENTS}), w1 AS ({_OUTBOX}) {_CANCEL}").format(
+    p="%(now)s", ids="= ANY(%(ids)s)", moved="moved", obj="json_build_object",
+    pending=f"= ANY(ARRAY({_PENDING} FOR UPDATE SKIP LOCKED))".format(ids="= ANY(%(ids)s)")).replace(
+    "'at', %(now)s", "'at', %(stamp)s::text")
+
+
+def _write(raw: Raw, rows: list, now: datetime) -> None:
+    """The moved cases feed their event and outbox rows inside the database: one statement with
+    data-modifying WITH clauses on PostgreSQL, the same parts in turn on SQLite."""
     if not rows:
         return
-    v = raw.value
     ids = [cid for _, cid, _ in rows]
-    events = [(sid, cid, cases[cid][2] + 1, "close", "resolved", "closed", None, "system", "system", v(now),
-               "public", "{}") for _, cid, sid in rows]
-    outbox = [(sid, "case.transitioned", cid, v({
-        "case": cases[cid][1], "type": "consultation", "action": "close", "from": "resolved", "to": "closed",
-        "version": cases[cid][2] + 1, "at": now.isoformat(), "actor": "system"}), v(now)) for _, cid, sid in rows]
-    event_cols = ("store_id, case_id, seq, action, from_status, to_status, actor_id, actor_name, actor_role, at, "
-                  "visibility, payload")
-    outbox_cols = "store_id, topic, case_id, payload, created_at"
     if raw.pg:
-        cur = raw.conn.cursor()
-        cur.execute("UPDATE cases SET status = 'closed', version = version + 1, updated_at = %s, closed_at = %s "
-                    "WHERE id = ANY(%s) AND status = 'resolved'", (now, now, ids))
-        with cur.copy(f"COPY case_event ({event_cols}) FROM STDIN") as cp:
-            for row in events:
-                cp.write_row(row)
-        with cur.copy(f"COPY outbox ({outbox_cols}) FROM STDIN") as cp:
-            for row in outbox:
-                cp.write_row(row)
-        cur.execute("UPDATE timer SET state = 'cancelled', fired_at = %s WHERE id = ANY(ARRAY(SELECT id FROM timer "
-                    "WHERE case_id = ANY(%s) AND state = 'pending' FOR UPDATE SKIP LOCKED))", (now, ids))
+        raw.conn.execute(_PG_WRITE, {"now": now, "ids": ids, "stamp": now.isoformat()})
         return
-    marks = ",".join("?" * len(ids))
-    raw.conn.execute(f"UPDATE cases SET status = 'closed', version = version + 1, updated_at = ?, closed_at = ? "
-                     f"WHERE id IN ({marks}) AND status = 'resolved'", [v(now), v(now), *ids])
-    raw.conn.executemany(f"INSERT INTO case_event ({event_cols}) VALUES ({','.join('?' * 12)})", events)
-    raw.conn.executemany(f"INSERT INTO outbox ({outbox_cols}) VALUES (?, ?, ?, ?, ?)", outbox)
-    raw.conn.execute(f"UPDATE timer SET state = 'cancelled', fired_at = ? WHERE id IN (SELECT id FROM timer "
-                     f"WHERE case_id IN ({marks}) AND state = 'pending')", [v(now), *ids])
+    among = f"IN ({','.join('?' * len(ids))})"
+    moved = f"(SELECT id, store_id, no, type, version FROM cases WHERE id {among})"
+    at, stamp = raw.value(now), now.isoformat()
+    raw.conn.execute(_MOVED.format(p="?", ids=among), [at, at, *ids])
+    raw.conn.execute(_EVENTS.format(p="?", moved=moved), [at, *ids])
+    raw.conn.execute(_OUTBOX.format(p="?", moved=moved, obj="json_object"), [stamp, at, *ids])
+    raw.conn.execute(_CANCEL.format(p="?", pending=f"IN ({_PENDING.format(ids=among)})"), [at, *ids])
 
 
-def rate(worker: Any, url: str, as_of: datetime, batch: int, processes: int) -> tuple[float, int]:
-    """Fired per second with `processes` sweepers sharing the due timers, timed from a common start."""
+def rate(pool: Any, worker: Any, url: str, as_of: datetime, batch: int, processes: int) -> tuple[float, int]:
+    """Fired per second with `processes` sweepers of `pool` sharing the due timers, timed from a common start."""
+    at = time.time() + 2.0
+    results = list(pool.map(worker, *zip(*[(url, as_of, batch, at)] * processes, strict=True)))
+    fired = sum(f for f, _ in results)
+    return fired / max(e for _, e in results), fired
+
+
+def sweepers(processes: int) -> Any:
+    """The sweeper processes, started once for every round."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    at = time.time() + 3.0
-    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
-        results = list(pool.map(worker, *zip(*[(url, as_of, batch, at)] * processes, strict=True)))
-    fired = sum(f for f, _ in results)
-    return fired / max(e for _, e in results), fired
+    return ProcessPoolExecutor(processes, mp_context=get_context("spawn"))

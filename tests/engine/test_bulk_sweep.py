@@ -32,7 +32,8 @@ def _state(world, no: str) -> tuple[Case, list[CaseEvent], list[Timer], int]:
         case = s.scalars(select(Case).where(Case.no == no)).one()
         events = list(s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)))
         timers = list(s.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.id)))
-        outbox = s.scalar(select(text("count(*)")).select_from(OutboxMessage).where(OutboxMessage.case_id == case.id))
+        outbox = list(s.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id)
+                                .order_by(OutboxMessage.id)))
         return case, events, timers, outbox
 
 
@@ -51,7 +52,10 @@ class TestBulkSweep:
             assert (close.from_status, close.to_status, close.seq, close.actor_name, close.actor_role) == (
                 "resolved", "closed", 4, "system", "system")
             assert [t.state for t in timers] == ["fired"]
-            assert outbox == 4
+            assert len(outbox) == 4
+            assert outbox[-1].topic == "case.transitioned" and outbox[-1].payload == {
+                "case": no, "type": "consultation", "action": "close", "from": "resolved", "to": "closed",
+                "version": 4, "at": clock.now().isoformat(), "actor": "system"}
         again = run_due(world.db, settings, clock.now() + timedelta(days=30))
         assert again.total == 0
 
@@ -75,7 +79,11 @@ class TestBulkSweep:
         assert [tuple(getattr(e, f) for f in fields) for e in a_events[-1:]] == [
             tuple(getattr(e, f) for f in fields) for e in b_events[-1:]]
         assert [t.state for t in a_timers] == ["fired"] and [t.state for t in b_timers] == ["cancelled"]
-        assert a_out == b_out
+        # the same message, but for the case number
+        assert len(a_out) == len(b_out)
+        assert (a_out[-1].topic, {**a_out[-1].payload, "case": None}) == (
+            b_out[-1].topic, {**b_out[-1].payload, "case": None})
+        assert a_out[-1].payload["case"] == bulk_no
 
     def test_it_skips_a_timer_whose_action_no_longer_applies(self, world, settings, clock):
         (no,) = _resolved_consultations(world, 1)
@@ -113,3 +121,59 @@ class TestBulkSweep:
         assert _state(world, no)[2][0].state == "pending"
         assert run_due(world.db, settings, clock.now()).fired == 1
         assert _state(world, no)[0].status == "closed"
+
+
+@pytest.fixture
+def closed_is_not_terminal(monkeypatch):  # noqa: ANN001, ANN201
+    """A variant of the consultation workflow in which `close` (fired by a timer) enters a state
+    that is not terminal and arms a deadline of its own, and `resolved` holds a second timer kind:
+    the set-based path must then cancel the left state's timers and arm the entered state's."""
+    from dataclasses import replace
+
+    from shouhou.consultations.workflow import WORKFLOW
+    from shouhou.engine import bulk, registry
+    from shouhou.engine.workflow import TimerSpec
+
+    def variant(state):  # noqa: ANN001, ANN202
+        if state.name == "resolved":
+            return replace(state, timers=(*state.timers, TimerSpec("remind", "close", timedelta(days=30), "提醒",
+                                                                   "reminds")))
+        if state.name == "closed":
+            return replace(state, terminal=False, timers=(
+                TimerSpec("reopen_window", "reopen", timedelta(days=3), "可重开", "may reopen"),))
+        return state
+
+    monkeypatch.setitem(registry._WORKFLOWS, "consultation",
+                        replace(WORKFLOW, states=tuple(variant(s) for s in WORKFLOW.states)))
+    caches = (bulk._plan, bulk._state, bulk._route)
+    for cached in caches:
+        cached.cache_clear()
+    yield
+    for cached in caches:
+        cached.cache_clear()
+
+
+@pytest.mark.parametrize("path", ["set-based", "engine"])
+def test_it_cancels_the_left_states_timers_and_arms_the_entered_states(world, settings, clock, monkeypatch,
+                                                                      closed_is_not_terminal, path):
+    from shouhou.engine import bulk
+
+    if path == "engine":
+        plan = bulk._plan
+        monkeypatch.setattr(bulk, "_plan", lambda case_type, action: (*plan(case_type, action)[:2], False))
+    (no,) = _resolved_consultations(world, 1)
+    with world.db.session() as s:  # a timer of another kind, which leaving `resolved` must not touch
+        case = s.scalars(select(Case).where(Case.no == no)).one()
+        s.add(Timer(store_id=case.store_id, case_id=case.id, kind="survey", action="note", state="pending",
+                    due_at=clock.now() + timedelta(days=60), created_at=clock.now(), payload={}))
+    clock.advance(days=7, seconds=1)
+    result = run_due(world.db, settings, clock.now())
+    assert (result.fired, result.skipped, result.failed) == (1, 0, 0)
+    case, events, timers, outbox = _state(world, no)
+    assert (case.status, case.version, case.closed_at) == ("closed", 4, None)
+    assert (events[-1].action, events[-1].from_status, events[-1].to_status) == ("close", "resolved", "closed")
+    assert {(t.kind, t.state) for t in timers} == {
+        ("auto_close", "fired"), ("remind", "cancelled"), ("survey", "pending"), ("reopen_window", "pending")}
+    armed = next(t for t in timers if t.kind == "reopen_window")
+    assert (armed.action, armed.due_at, armed.store_id) == ("reopen", clock.now() + timedelta(days=3), case.store_id)
+    assert outbox[-1].payload["to"] == "closed" and len(outbox) == 4

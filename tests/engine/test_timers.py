@@ -95,14 +95,13 @@ CRASHING_SWEEP = textwrap.dedent('''
     url, as_of, path = sys.argv[1:4]
     calls = []
     if path == "set-based":
-        insert = bulk._insert
-        def crash_after_second_batch_events(ctx, model, rows):
-            insert(ctx, model, rows)
-            if model.__tablename__ == "case_event":
-                calls.append(1)
-                if len(calls) == 2:
-                    os._exit(1)  # events of the second batch written, outbox and commit not yet
-        bulk._insert = crash_after_second_batch_events
+        move = bulk._move
+        def crash_after_second_batch_moves(ctx, route, ids):
+            move(ctx, route, ids)
+            calls.append(1)
+            if len(calls) == 2:
+                os._exit(1)  # the second batch's cases moved, events written, not committed
+        bulk._move = crash_after_second_batch_moves
     else:
         plan, fire = bulk._plan, sweep.fire_claimed
         bulk._plan = lambda t, a: (*plan(t, a)[:2], False)

@@ -11,18 +11,18 @@ commit together, so each fires exactly once.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, any_, func, literal, select, update
+from sqlalchemy import ARRAY, BigInteger, String, any_, func, insert, literal, null, select, update
 
+from shouhou.db.types import UTCDateTime
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
-from shouhou.engine.workflow import Action, State, Workflow
+from shouhou.engine.workflow import Action, State, TimerSpec, Workflow
 from shouhou.models import Case, CaseEvent, OutboxMessage, Timer
 
 
@@ -73,7 +73,7 @@ def claim(ctx: Ctx, as_of: datetime, limit: int) -> list[Claimed]:
            .where(Timer.state == "pending", Timer.due_at <= as_of).order_by(Timer.due_at, Timer.id).limit(limit))
     if _is_pg(ctx):
         due = due.with_for_update(skip_locked=True)
-    return [Claimed(*r) for r in ctx.session.execute(due)]
+    return [Claimed(*r) for r in ctx.session.connection().execute(due)]
 
 
 def _is_pg(ctx: Ctx) -> bool:
@@ -87,114 +87,144 @@ def _among(ctx: Ctx, column: Any, ids: list[int]) -> Any:
     return column.in_(ids)
 
 
+@dataclass(frozen=True, eq=False)  # cached per key, so compared by identity
+class Route:
+    """How one pure action moves a case out of one status: the same for every case of a group."""
+
+    action: Action
+    source: str
+    target: str
+    closing: bool | None  # closed_at: set on entering a terminal state, cleared on leaving one, else kept
+    cancel: tuple[str, ...] | None | bool  # False: keep; None: every pending timer; else these kinds
+    arms: tuple[TimerSpec, ...]
+
+
+@cache
+def _route(case_type: str, status: str, action_name: str) -> Route | None:
+    """None: the action does not apply in this status (the timer is skipped)."""
+    _, action, _ = _plan(case_type, action_name)
+    if action is None or status not in action.sources:
+        return None
+    target = action.targets[0] or status
+    entered, left = _state(case_type, target), _state(case_type, status)
+    closing = True if entered.terminal else (False if left.terminal else None)
+    cancel: tuple[str, ...] | None | bool = False
+    arms: tuple[TimerSpec, ...] = ()
+    if target != status:
+        if entered.terminal:
+            cancel = None
+        elif left.timers:
+            cancel = tuple(sorted(t.kind for t in left.timers))
+        arms = entered.timers
+    return Route(action, status, target, closing, cancel, arms)
+
+
 def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
     result = BatchResult(claimed=len(timers))
     if not timers:
         return result
-    session = ctx.session
+    # Core on the connection: these rows are plain data, the ORM's per-statement work buys nothing.
+    conn = ctx.session.connection()
     case_ids = sorted({t.case_id for t in timers})
-    stmt = select(Case.id, Case.no, Case.type, Case.status, Case.version, Case.closed_at).where(
-        _among(ctx, Case.id, case_ids)).order_by(Case.id)
+    stmt = select(Case.id, Case.type, Case.status).where(_among(ctx, Case.id, case_ids)).order_by(Case.id)
     if _is_pg(ctx):
         # Never wait for a case a request is changing: leave its timers for the next sweep.
         stmt = stmt.with_for_update(skip_locked=True)
-    cases = {r.id: r for r in session.execute(stmt)}
+    cases = {r[0]: r for r in conn.execute(stmt)}
     mine = [t.id for t in timers if t.case_id in cases]
     result.released = len(timers) - len(mine)
     if mine:
-        fired = set(session.scalars(
+        fired = set(conn.execute(
             update(Timer).where(_among(ctx, Timer.id, mine), Timer.state == "pending")
-            .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id),
-            execution_options={"synchronize_session": False}))
+            .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id)).scalars())
         timers = [t for t in timers if t.id in fired]
-    now = ctx.clock.now()
-    stamp = now.isoformat()
     seen: set[int] = set()
-    # Cases moving the same way share one set-based UPDATE (rows are locked: no CAS needed).
-    moves: dict[tuple[str, str, bool | None], list[int]] = defaultdict(list)
-    events, outbox, skipped = [], [], []
-    cancel_all: list[int] = []
-    cancel_kinds: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    arm: list[dict[str, Any]] = []
+    # Cases moving the same way share one set of statements (rows are locked: no CAS needed).
+    moves: dict[Route, list[int]] = defaultdict(list)
+    skipped: list[int] = []
     for t in timers:
         case = cases.get(t.case_id)
         if case is None:
             continue
-        _, action, pure = _plan(case.type, t.action)
-        if action is None or case.status not in action.sources:
+        route = _route(case[1], case[2], t.action)
+        if route is None:
             skipped.append(t.id)
             continue
-        if t.case_id in seen or t.payload or not pure:
+        if t.case_id in seen or t.payload or not _plan(case[1], t.action)[2]:
             result.deferred.append(t)  # a second timer of one case, or code to run
             continue
         seen.add(t.case_id)
-        target = action.targets[0] or case.status
-        version = case.version + 1
-        entered = _state(case.type, target)
-        left = _state(case.type, case.status)
-        # closed_at: set on entering a terminal state, cleared on leaving one, else kept.
-        closing = True if entered.terminal else (False if left.terminal else None)
-        moves[(case.status, target, closing)].append(case.id)
-        events.append({"store_id": t.store_id, "case_id": case.id, "seq": version, "action": action.name,
-                       "from_status": case.status, "to_status": target, "actor_id": None, "actor_name": "system",
-                       "actor_role": "system", "at": now, "visibility": action.visibility, "payload": EMPTY})
-        outbox.append({"store_id": t.store_id, "topic": "case.transitioned", "case_id": case.id,
-                       "created_at": now, "dispatched_at": None, "payload": Json({
-                           "case": case.no, "type": case.type, "action": action.name, "from": case.status,
-                           "to": target, "version": version, "at": stamp, "actor": "system"})})
-        if target != case.status:
-            if entered.terminal:
-                cancel_all.append(case.id)
-            elif left.timers:
-                cancel_kinds[tuple(sorted(x.kind for x in left.timers))].append(case.id)
-            for spec in entered.timers:
-                arm.append({"store_id": t.store_id, "case_id": case.id, "kind": spec.kind, "action": spec.action,
-                            "due_at": now + spec.after, "state": "pending", "created_at": now, "fired_at": None,
-                            "result": None, "payload": EMPTY})
-    _apply(ctx, moves, events, outbox, skipped, cancel_all, cancel_kinds, arm)
-    result.fired, result.skipped = len(events), len(skipped)
+        moves[route].append(t.case_id)
+    for route, ids in moves.items():
+        _move(ctx, route, ids)
+    if skipped:
+        conn.execute(update(Timer).where(_among(ctx, Timer.id, skipped))
+                     .values(state="skipped", result="not applicable"))
+    result.fired = sum(len(ids) for ids in moves.values())
+    result.skipped = len(skipped)
     return result
 
 
-def _apply(ctx: Ctx, moves: dict[tuple[str, str, bool | None], list[int]], events: list, outbox: list,
-           skipped: list[int], cancel_all: list[int], cancel_kinds: dict[tuple[str, ...], list[int]],
-           arm: list) -> None:
-    session, now = ctx.session, ctx.clock.now()
-    no_sync = {"synchronize_session": False}
-    cases = Case.__table__
-    for (source, target, closing), ids in moves.items():
-        values: dict[str, Any] = {"status": target, "version": cases.c.version + 1, "updated_at": now}
-        if closing is not None:
-            values["closed_at"] = now if closing else None
-        session.execute(cases.update().where(_among(ctx, cases.c.id, ids), cases.c.status == source).values(**values))
-    if events:
-        _insert(ctx, CaseEvent, events)
-        _insert(ctx, OutboxMessage, outbox)
-    if skipped:
-        session.execute(update(Timer).where(_among(ctx, Timer.id, skipped))
-                        .values(state="skipped", result="not applicable"),
-                        execution_options=no_sync)
-    if cancel_all:
-        _cancel(ctx, select(Timer.id).where(_among(ctx, Timer.case_id, cancel_all), Timer.state == "pending"))
-    for kinds, ids in cancel_kinds.items():
-        _cancel(ctx, select(Timer.id).where(_among(ctx, Timer.case_id, ids), Timer.state == "pending",
-                                            Timer.kind.in_(kinds)))
-    if arm:
-        _insert(ctx, Timer, arm)
+def _text(value: str) -> Any:
+    # Typed (psycopg binds it as ::VARCHAR), so that json_build_object, which takes "any", knows what it got.
+    return literal(value, String())
 
 
-class Json(dict):
-    """A JSON column value serialised once, however it is written."""
+def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
+    """Move the cases and write their events, outbox messages and timers, all built by the
+    database from the moved rows: no row travels from Python. On PostgreSQL it is one statement
+    (the UPDATE … RETURNING feeds the INSERTs as data-modifying WITH clauses); SQLite runs the
+    same parts in turn, the inserts reading the updated rows back."""
+    now, stamp = ctx.clock.now(), ctx.clock.now().isoformat()
+    conn = ctx.session.connection()
+    cases, pg, action = Case.__table__, _is_pg(ctx), route.action
+    values: dict[str, Any] = {"status": route.target, "version": cases.c.version + 1, "updated_at": now}
+    if route.closing is not None:
+        values["closed_at"] = now if route.closing else None
+    moving = cases.update().where(_among(ctx, cases.c.id, ids), cases.c.status == route.source).values(**values)
+    columns = (cases.c.id, cases.c.store_id, cases.c.no, cases.c.type, cases.c.version)
+    if pg:
+        moved: Any = moving.returning(*columns).cte("moved")
+    else:
+        conn.execute(moving)
+        moved = select(*columns).where(cases.c.id.in_(ids)).subquery("moved")
+    stamp_at = literal(now, UTCDateTime())
+    obj = func.json_build_object if pg else func.json_object
+    parts = [
+        insert(CaseEvent.__table__).from_select(
+            ["store_id", "case_id", "seq", "action", "from_status", "to_status", "actor_id", "actor_name",
+             "actor_role", "at", "visibility", "payload"],
+            select(moved.c.store_id, moved.c.id, moved.c.version, _text(action.name), _text(route.source),
+                   _text(route.target), null(), _text("system"), _text("system"), stamp_at,
+                   _text(action.visibility), literal({}, CaseEvent.__table__.c.payload.type))),
+        insert(OutboxMessage.__table__).from_select(
+            ["store_id", "topic", "case_id", "payload", "created_at"],
+            select(moved.c.store_id, _text("case.transitioned"), moved.c.id, obj(
+                _text("case"), moved.c.no, _text("type"), moved.c.type, _text("action"), _text(action.name),
+                _text("from"), _text(route.source), _text("to"), _text(route.target), _text("version"),
+                moved.c.version, _text("at"), _text(stamp), _text("actor"), _text("system")), stamp_at)),
+    ]
+    if route.cancel is not False:
+        pending = select(Timer.id).where(_among(ctx, Timer.case_id, ids), Timer.state == "pending")
+        if route.cancel is not None:
+            pending = pending.where(Timer.kind.in_(route.cancel))
+        parts.append(_cancel(ctx, pending))
+    for spec in route.arms:  # after the cancel: a new deadline of the same kind stays pending
+        parts.append(insert(Timer.__table__).from_select(
+            ["store_id", "case_id", "kind", "action", "due_at", "state", "created_at", "payload"],
+            select(moved.c.store_id, moved.c.id, _text(spec.kind), _text(spec.action),
+                   literal(now + spec.after, UTCDateTime()), _text("pending"), stamp_at,
+                   literal(spec.payload or {}, Timer.__table__.c.payload.type))))
+    if pg:
+        # The clauses share one snapshot: the cancel cannot see the timers armed beside it.
+        last = parts.pop()
+        conn.execute(last.add_cte(*(p.cte(f"w{i}") for i, p in enumerate(parts))))
+        return
+    for part in parts:
+        conn.execute(part)
 
-    @property
-    def text(self) -> str:
-        return json.dumps(self, ensure_ascii=False)
 
-
-EMPTY = Json()
-
-
-def _cancel(ctx: Ctx, pending: Any) -> None:
+def _cancel(ctx: Ctx, pending: Any) -> Any:
     """Cancel the other pending timers of fired cases; one another worker holds is left alone
     (it is skipped when it fires, since its case has moved on)."""
     if _is_pg(ctx):
@@ -202,22 +232,4 @@ def _cancel(ctx: Ctx, pending: Any) -> None:
         chosen = Timer.id == any_(func.array(pending.with_for_update(skip_locked=True).scalar_subquery()))
     else:
         chosen = Timer.id.in_(pending.scalar_subquery())
-    ctx.session.execute(update(Timer).where(chosen)
-                        .values(state="cancelled", fired_at=ctx.clock.now()),
-                        execution_options={"synchronize_session": False})
-
-
-def _insert(ctx: Ctx, model: type, rows: list[dict[str, Any]]) -> None:
-    """Many rows at once: COPY on PostgreSQL (no statement to parse per row), executemany elsewhere."""
-    if not _is_pg(ctx):
-        ctx.session.execute(model.__table__.insert(), rows)
-        return
-    columns = list(rows[0])
-    json_at = {i for i, c in enumerate(columns) if isinstance(rows[0][c], Json)}
-    cursor = ctx.session.connection().connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            values = list(row.values())
-            for i in json_at:
-                values[i] = values[i].text
-            copy.write_row(values)
+    return update(Timer).where(chosen).values(state="cancelled", fired_at=ctx.clock.now())
