@@ -38,6 +38,9 @@ class HolidayCalendar:
             self._overrides[_as_date(day)] = bool(working)
         self._use_builtin = use_builtin
         self._override_years = frozenset(d.year for d in self._overrides)
+        # A calendar never changes once built (a process keeps one for a minute): remember
+        # each last day's extension, which every application asks for a few times.
+        self._extended: dict[date, tuple[date, tuple[int, ...]]] = {}
 
     # -- coverage -------------------------------------------------------------------
 
@@ -74,6 +77,16 @@ class HolidayCalendar:
             if self.is_workday(candidate):
                 return candidate
         raise ValueError(f"no working day within {_MAX_REST_RUN} days after {d}: check the holiday overrides")
+
+    def extend(self, last_day: date) -> tuple[date, tuple[int, ...]]:
+        """民法典 Art. 203: the last day, moved to the next working day if it is a rest day, and
+        the years among the days examined that had no holiday data."""
+        known = self._extended.get(last_day)
+        if known is None:
+            last = last_day if self.is_workday(last_day) else self.next_workday(last_day)
+            examined = [last_day + timedelta(days=i) for i in range((last - last_day).days + 1)]
+            known = self._extended[last_day] = (last, self.missing_years(examined))
+        return known
 
     def overrides(self) -> dict[date, bool]:
         return dict(self._overrides)

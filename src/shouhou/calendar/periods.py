@@ -57,7 +57,7 @@ def period_last_day_months(start: datetime, months: int, tz: ZoneInfo) -> date:
 
 def extend_to_workday(last_day: date, calendar: HolidayCalendar) -> date:
     """民法典 Art. 203: a last day that is a 法定休假日 ends on the next working day."""
-    return last_day if calendar.is_workday(last_day) else calendar.next_workday(last_day)
+    return calendar.extend(last_day)[0]
 
 
 def end_of_local_day(d: date, tz: ZoneInfo) -> datetime:
@@ -107,6 +107,5 @@ def make_period(start: datetime, tz: ZoneInfo, calendar: HolidayCalendar | None,
     nominal = add_months(start_day, months) + timedelta(days=days + extra_days)
     if calendar is None:
         return Period(start_day, nominal, nominal)
-    last = extend_to_workday(nominal, calendar)
-    examined = [nominal + timedelta(days=i) for i in range((last - nominal).days + 1)]
-    return Period(start_day, nominal, last, calendar.missing_years(examined))
+    last, missing = calendar.extend(nominal)
+    return Period(start_day, nominal, last, missing)

@@ -28,7 +28,7 @@ def allocate(ctx: Ctx) -> tuple[str, int | None]:
     Elsewhere the id comes from the INSERT (None here)."""
     if ctx.session.get_bind().dialect.name != "postgresql":
         return next_case_no(ctx), None
-    number, case_id = ctx.session.execute(_BOTH).one()
+    number, case_id = ctx.session.connection().execute(_BOTH).one()  # plain values: no ORM step
     return _format(ctx, number), case_id
 
 
