@@ -23,7 +23,10 @@ RELEASED = ("cancelled", "closed")  # these no longer hold any units
 # Statements read on every application or transition: built once.
 _LINES = (select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
           .where(CaseLine.case_id == bindparam("case_id")).order_by(CaseLine.line_no))
-_BOOKS = (select(CaseLine, Case.type, Case.status).join(Case, Case.id == CaseLine.case_id)
+# Plain columns, run on the connection: no ORM objects for other cases' lines (the case's
+# own lines, which its unit of work may be changing, are excluded).
+_BOOKS = (select(CaseLine.order_line_id, CaseLine.qty, CaseLine.amount_fen, CaseLine.voucher_fen, Case.type,
+                 Case.status).join(Case, Case.id == CaseLine.case_id)
           .where(Case.order_id == bindparam("order_id"), one_of(Case.type, RETURN_TYPES), none_of(Case.status, RELEASED),
                  Case.id != bindparam("exclude")))  # 0 excludes nothing
 _REFUNDS = select(Refund).where(Refund.case_id == bindparam("case_id")).order_by(Refund.seq)
@@ -79,15 +82,16 @@ def lock_order(session: Session, order_id: int) -> None:
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
     """Per order line: what other live cases already hold, in units and in money."""
     held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for cl, case_type, status in session.execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0}):
-        h = held[cl.order_line_id]
+    rows = session.connection().execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0})
+    for line_id, qty, amount_fen, voucher_fen, case_type, status in rows:
+        h = held[line_id]
         if case_type == "exchange" and status == "completed":
             continue  # the replacement unit can come back again
-        h[0] += cl.qty
+        h[0] += qty
         if case_type in REFUND_TYPES:
-            h[1] += cl.qty
-            h[2] += cl.amount_fen
-            h[3] += cl.voucher_fen
+            h[1] += qty
+            h[2] += amount_fen
+            h[3] += voucher_fen
     return {ln.id: LineBook(line_no=ln.line_no, qty=ln.qty, paid_fen=ln.paid_fen, voucher_fen=ln.voucher_fen,
                             held_qty=held[ln.id][0], refund_qty=held[ln.id][1], refund_fen=held[ln.id][2],
                             refund_voucher_fen=held[ln.id][3])
