@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import inspect, select
 
-from shouhou.db.insert import insert_now
+import pytest
+
+from shouhou.db.insert import insert_now, new_row
 from shouhou.models import Store
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
@@ -25,6 +27,24 @@ def test_it_writes_the_row_fills_defaults_and_keeps_the_object_persistent(db):
         row = s.scalars(select(Store).where(Store.code == "X1")).one()
         assert (row.name, row.timezone, row.created_at) == ("新名", "Asia/Shanghai", T0)
         assert row.config_tag == store.config_tag
+
+
+def test_new_row_gives_the_same_object_a_constructor_would(db):
+    with db.session() as s:
+        store = insert_now(s, new_row(Store, code="X1", name="店", created_at=T0))
+        assert inspect(store).persistent and s.get(Store, store.id) is store
+        assert (store.code, store.timezone, store.settings) == ("X1", "Asia/Shanghai", {})
+        assert not inspect(store).modified  # nothing left for a flush to write
+        store.name = "新名"
+        assert inspect(store).modified
+    with db.session() as s:
+        row = s.scalars(select(Store).where(Store.code == "X1")).one()
+        assert (row.name, row.timezone, row.created_at) == ("新名", "Asia/Shanghai", T0)
+
+
+def test_new_row_refuses_a_name_that_is_not_a_column():
+    with pytest.raises(TypeError, match="nmae"):
+        new_row(Store, code="X1", nmae="店")
 
 
 def test_a_refused_insert_writes_nothing(db):

@@ -20,32 +20,70 @@ from shouhou.db.lookup import hold
 T = TypeVar("T")
 
 
+def new_row(model: type[T], **values: Any) -> T:
+    """A new ORM object for a row about to be written by `insert_now` or `LogRows.insert`.
+
+    The values go straight into the instance: a constructor would fire an attribute event per
+    value to record history that the attach right after throws away."""
+    unknown = set(values) - _keys(model)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column(s) {sorted(unknown)}")
+    obj = inspect(model).class_manager.new_instance()
+    obj.__dict__.update(values)
+    return obj
+
+
+@cache
+def _keys(model: type) -> frozenset[str]:
+    return frozenset(key for key, *_ in _columns(model))
+
+
 def row_values(obj: Any) -> tuple[dict[str, Any], Column | None]:
     """The object's column values, Python-side defaults filled in (and set on the object, as
     a flush would), and the auto-generated primary key column if its value is still to come."""
-    mapper = inspect(obj).mapper
+    held = obj.__dict__
     values: dict[str, Any] = {}
     generated = None
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if prop.key in obj.__dict__:
-            values[column.name] = obj.__dict__[prop.key]
+    for key, name, column, auto_key, default in _columns(type(obj)):
+        if key in held:
+            values[name] = held[key]
             continue
-        if column.primary_key and column.autoincrement is not False and generated is None:
+        if auto_key and generated is None:
             generated = column
             continue
+        value = default(None) if callable(default) else default  # SQLAlchemy's callables take a context
+        # Straight into the instance dict: the object is attached (its state committed) or
+        # left as a plain description right after, so there is no history to record.
+        held[key] = value
+        values[name] = value
+    return values, generated
+
+
+@cache
+def _columns(model: type) -> tuple[tuple[str, str, Column, bool, Any], ...]:
+    """Per mapped column: attribute key, column name, column, whether the database generates
+    it as the primary key, and its Python-side default (a value, or a callable)."""
+    out = []
+    for prop in inspect(model).column_attrs:
+        column = prop.columns[0]
         default = column.default
         if default is None:
             value = None
         elif default.is_scalar:
             value = default.arg
         elif default.is_callable:
-            value = default.arg(None)  # SQLAlchemy wraps zero-argument callables to take a context
+            value = default.arg
         else:
-            raise TypeError(f"{mapper.local_table.name}.{column.name}: a SQL default cannot be known without a read")
-        setattr(obj, prop.key, value)
-        values[column.name] = value
-    return values, generated
+            value = _unknowable(model, column)
+        out.append((prop.key, column.name, column, bool(column.primary_key and column.autoincrement is not False),
+                    value))
+    return tuple(out)
+
+
+def _unknowable(model: type, column: Column) -> Any:
+    def fail(_: Any) -> Any:
+        raise TypeError(f"{model.__tablename__}.{column.name}: a SQL default cannot be known without a read")
+    return fail
 
 
 def attach(session: Session, obj: T) -> T:

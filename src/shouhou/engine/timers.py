@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from shouhou.db.insert import new_row
 from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
@@ -21,8 +22,8 @@ def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
 
 
 def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) -> Timer:
-    timer = Timer(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action, due_at=due_at,
-                  state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
+    timer = new_row(Timer, store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
+                    due_at=due_at, state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
     # Written in order with the action's other rows (a later cancel in it sees this one);
     # the object stays a description of the row, outside the session.
     rows.insert(timer, persistent=False)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from shouhou.db.insert import new_row
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid, not_found
@@ -137,31 +138,36 @@ def snapshot(decisions: dict[int, RemedyDecision], store: Store) -> dict[str, An
 def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed, urgent: bool,
           exchange_sku: str | None) -> None:
     ctx, case = step.ctx, step.case
-    d = ReturnDetail(
-        store_id=case.store_id, case_id=case.id, reason_code=prepared.reason.code, ground=prepared.reason.ground,
-        quality=prepared.reason.quality, photos=photos, applied_at=ctx.clock.now(),
-        policy_version_id=prepared.policy_version_id, eligibility=prepared.snapshot,
-        refused_delivery=claimed.refused_delivery, urgent=urgent, exchange_sku=exchange_sku,
-        price_difference_fen=0, price_difference_settled=True, refunded_fen=0)
-    _fill(d, prepared)
+    d = new_row(ReturnDetail,
+        store_id=case.store_id, case_id=case.id, photos=photos, applied_at=ctx.clock.now(),
+        policy_version_id=prepared.policy_version_id, refused_delivery=claimed.refused_delivery, urgent=urgent,
+        exchange_sku=exchange_sku, price_difference_fen=0, price_difference_settled=True, refunded_fen=0,
+        **_filled(prepared, refund_vouchers=None))
     repo.new_detail(ctx.session, d, step.rows)  # later lookups in this unit of work cost no query
     _write_lines(step, prepared)
 
 
 def _fill(d: ReturnDetail, prepared: Prepared) -> None:
-    d.reason_code, d.ground, d.quality = prepared.reason.code, prepared.reason.ground, prepared.reason.quality
-    d.goods_fen, d.voucher_fen = prepared.goods_fen, prepared.voucher_fen
-    d.shipping_fen, d.refund_shipping = prepared.shipping_fen, prepared.refund_shipping
-    d.return_payer, d.outbound_payer = prepared.return_payer, prepared.outbound_payer
-    d.refund_fen = amounts.maximum(d.goods_fen, d.voucher_fen, d.shipping_fen, vouchers=d.refund_vouchers or False,
-                                   shipping=d.refund_shipping)
-    d.eligibility = prepared.snapshot
+    for key, value in _filled(prepared, refund_vouchers=d.refund_vouchers).items():
+        setattr(d, key, value)
+
+
+def _filled(prepared: Prepared, *, refund_vouchers: bool | None) -> dict[str, object]:
+    """The detail's fields that follow from the application (its reason, amounts, who pays the parcels)."""
+    return {
+        "reason_code": prepared.reason.code, "ground": prepared.reason.ground, "quality": prepared.reason.quality,
+        "goods_fen": prepared.goods_fen, "voucher_fen": prepared.voucher_fen, "shipping_fen": prepared.shipping_fen,
+        "refund_shipping": prepared.refund_shipping, "return_payer": prepared.return_payer,
+        "outbound_payer": prepared.outbound_payer, "eligibility": prepared.snapshot,
+        "refund_fen": amounts.maximum(prepared.goods_fen, prepared.voucher_fen, prepared.shipping_fen,
+                                      vouchers=refund_vouchers or False, shipping=prepared.refund_shipping),
+    }
 
 
 def _write_lines(step: Step, prepared: Prepared, *, replace: bool = False) -> None:
     repo.set_lines(step.ctx.session, step.case.id, None if replace else step.rows, [
-        CaseLine(store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id, line_no=line.line_no,
-                 sku=line.sku, qty=s.qty, amount_fen=s.amount_fen, voucher_fen=s.voucher_fen)
+        new_row(CaseLine, store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id,
+                line_no=line.line_no, sku=line.sku, qty=s.qty, amount_fen=s.amount_fen, voucher_fen=s.voucher_fen)
         for line, s in prepared.shares], replace=replace)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shouhou.accounts.service import get_store
+from shouhou.db.insert import new_row
 from shouhou.db.lookup import by_ids
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, may_act, require
@@ -47,9 +48,9 @@ def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
     now = ctx.clock.now()
     prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now)
     channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
-    case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
-                priority="high" if body.urgent else "normal", description=body.description, data={},
-                subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
+    case = new_row(Case, store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
+                   priority="high" if body.urgent else "normal", description=body.description, data={},
+                   subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
     create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.goods_fen + prepared.shipping_fen)},
                 prepare=lambda step: application.write(step, prepared, photos=body.photos, claimed=claimed,
                                                        urgent=body.urgent, exchange_sku=body.exchange_sku))
