@@ -24,6 +24,9 @@ def main() -> None:
     p.add_argument("--db", default="sqlite,postgresql")
     p.add_argument("--applications", type=int, default=2000)
     p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--warmup", type=int, default=200,
+                   help="applications and approvals sent through the API before the measured rounds, as a "
+                        "server that has been running a while has its caches filled")
     p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (one per core)")
     p.add_argument("--rounds", type=int, default=4,
                    help="API and raw runs alternate in this many rounds, so that a change in the machine's "
@@ -52,15 +55,19 @@ def main() -> None:
 def run_api(backend: str, args: argparse.Namespace) -> dict:
     n = args.applications
     with database(backend) as url, tempfile.TemporaryDirectory() as var:
-        print(f"[{backend}] seeding {n} orders …", flush=True)
-        seeded = api.seed(url, 2 * n, Path(var))
-        targets = seeded["targets"]
+        print(f"[{backend}] seeding {2 * n + args.warmup} orders …", flush=True)
+        seeded = api.seed(url, 2 * n + args.warmup, Path(var))
+        targets, warm = seeded["targets"][:2 * n], seeded["targets"][2 * n:]
         day = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
         raw_params = raw.apply_params(n, targets[n:], day)
         workers = args.workers if backend == "postgresql" else 1  # SQLite has one writer: one process
         server = api.Server(url, Path(var), workers)
         times = {"api_apply": 0.0, "raw_apply": 0.0, "api_approve": 0.0, "raw_approve": 0.0}
         try:
+            if warm:
+                print(f"[{backend}] warming up the server with {len(warm)} applications and approvals …", flush=True)
+                _, made_warm = api.load(server.base, seeded["tokens"]["shop"], api.applications(warm), args.clients)
+                api.load(server.base, seeded["tokens"]["rev"], api.approvals(made_warm), args.clients)
             cases: list = []
             print(f"[{backend}] {n} applications through the API and through the bare driver, "
                   f"in {args.rounds} alternating rounds …", flush=True)
