@@ -37,6 +37,7 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=2000, help="timers per sweep transaction")
     p.add_argument("--sweepers", type=int, default=2, help="timer worker processes sharing the due timers")
     p.add_argument("--skip", default="", help="comma-separated: api,timers")
+    p.add_argument("--out", default="bench/results/latest.json", help="where the results go (JSON)")
     args = p.parse_args()
     results = {"when": datetime.now(UTC).isoformat(), "machine": platform.platform(), "args": vars(args),
                "runs": {}}
@@ -47,9 +48,9 @@ def main() -> None:
         if "timers" not in args.skip:
             out["timers"] = run_timers(backend, args)
     report(results)
-    path = Path("bench/results")
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
 def run_api(backend: str, args: argparse.Namespace) -> dict:
