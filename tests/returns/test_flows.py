@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shouhou.api.app import create_app
 from starlette.testclient import TestClient
@@ -242,3 +242,67 @@ class TestShippingInsurance:
         assert case["shipping_insurance"] == {"status": "pending", "due_at": "2026-11-26T10:00:00+08:00", "paid": None}
         case = act(client, t["finance"], no, "record_insurance_payout", amount="12.00")
         assert case["shipping_insurance"]["status"] == "paid" and case["shipping_insurance"]["paid"] == "12.00"
+
+
+class TestReceiptExtension:
+    """延长收货 [003]: while an exchange is worked out, the original order's automatic receipt
+    confirmation is held off on the sales platform (SPEC §4.7)."""
+
+    @staticmethod
+    def _messages(world, topic: str) -> list[dict]:  # noqa: ANN001
+        from sqlalchemy import select
+
+        from shouhou.models import OutboxMessage
+
+        with world.db.session() as s:
+            return [m.payload for m in s.scalars(select(OutboxMessage).where(OutboxMessage.topic == topic)
+                                                 .order_by(OutboxMessage.id))]
+
+    def test_staff_extend_it_by_the_policy_default_and_the_integration_is_told(self, world, client):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], type="exchange", reason="size_fit", exchange_sku="TSHIRT-L")["no"]
+        assert get(client, t["buyer"], no)["receipt_extension"] is None
+        case = act(client, t["agent"], no, "extend_receipt", note="换货时间已延迟, 您不需要网上操作")
+        assert case["status"] == "pending_review"  # it holds the order; the case stays where it is
+        ext = case["receipt_extension"]
+        assert ext["days"] == 7 and [(r["days"], r["by"]) for r in ext["requests"]] == [(7, "agent")]
+        # the buyer sees it in the timeline, with the note
+        last = events(client, t["buyer"], no)[-1]
+        assert (last["action"], last["payload"]["days"], last["payload"]["note"]) == (
+            "extend_receipt", 7, "换货时间已延迟, 您不需要网上操作")
+        (message,) = self._messages(world, "order.receipt_extension")
+        assert datetime.fromisoformat(message.pop("at")) == datetime.fromisoformat(ext["requests"][0]["at"])
+        assert message == {"case": no, "order_no": "T1", "store": "S1", "days": 7, "total_days": 7}
+
+    def test_it_adds_up_to_thirty_days_at_most_and_a_refusal_changes_nothing(self, world, client):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], type="exchange", reason="size_fit", exchange_sku="TSHIRT-L")["no"]
+        act(client, t["reviewer"], no, "approve")
+        act(client, t["reviewer"], no, "extend_receipt", days=5)
+        case = act(client, t["agent"], no, "extend_receipt", days=20)
+        assert case["receipt_extension"]["days"] == 25 and case["status"] == "awaiting_return"
+        refused = act(client, t["agent"], no, "extend_receipt", days=6, expect=422)
+        assert refused["error"]["code"] == "receipt_extension_limit"
+        after = get(client, t["agent"], no)
+        assert (after["version"], after["receipt_extension"]["days"]) == (case["version"], 25)
+        assert len(self._messages(world, "order.receipt_extension")) == 2
+        assert act(client, t["agent"], no, "extend_receipt", days=0, expect=422)["error"]["code"] == "invalid_fields"
+
+    def test_the_store_policy_sets_the_default_and_it_ends_when_the_replacement_ships(self, world, client):
+        t = setup(world)
+        delivered(world)
+        r = client.put("/api/v1/stores/S1/policy", json={"receipt_extension_days": 5}, headers=auth(t["admin"]))
+        assert r.status_code == 200, r.text
+        bad = client.put("/api/v1/stores/S1/policy", json={"receipt_extension_days": 0}, headers=auth(t["admin"]))
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_policy"
+        no = apply(client, t["buyer"], type="exchange", reason="size_fit", exchange_sku="TSHIRT-L")["no"]
+        assert act(client, t["agent"], no, "extend_receipt")["receipt_extension"]["days"] == 5
+        walk(client, t, no)
+        act(client, t["warehouse"], no, "reship", carrier="SF", tracking_no="R9")
+        assert "extend_receipt" not in [a["name"] for a in get(client, t["agent"], no)["available_actions"]]
+        assert act(client, t["agent"], no, "extend_receipt", expect=409)["error"]["code"] == "invalid_transition"
+        # a buyer cannot do it, nor can a return case have it
+        other = apply(client, t["buyer"], type="return_refund", reason="size_fit")["no"]
+        assert "extend_receipt" not in [a["name"] for a in get(client, t["agent"], other)["available_actions"]]

@@ -30,6 +30,8 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("receipt_confirm_days", "商家确认收货期限(天)", "Merchant confirms receipt within (days)", "int"),
     ("refund_due_days", "收到退货后退款期限(天)", "Refund within (days of receiving the return)", "int"),
     ("exchange_confirm_days", "换货自动确认(天)", "Exchange auto-confirms after (days)", "int"),
+    ("receipt_extension_days", "换货协商时延长收货(天)", "Extend the order's receipt confirmation during an exchange by (days)",
+     "int"),
     ("buyer_modify_days", "拒绝后买家修改期限(天)", "Buyer may modify a rejection within (days)", "int"),
     ("free_return_shipping", "商家承担退货运费", "Merchant pays return shipping", "bool"),
     ("refund_coupons_as_cash", "优惠券/红包/积分以现金退还", "Refund vouchers as cash", "bool"),

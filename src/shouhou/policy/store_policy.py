@@ -26,6 +26,9 @@ class StorePolicy:
     buyer_ship_days: int = 7
     receipt_confirm_days: int = 10
     exchange_confirm_days: int = 10
+    # 延长收货: how long the original order's receipt confirmation is held off while an
+    # exchange is worked out (typically 5–7 days) [003]
+    receipt_extension_days: int = 7
     buyer_modify_days: int = 7  # after a rejection: modify or escalate, else the case closes
     refund_due_days: int = 7  # refund within N days of receiving the return
     free_return_shipping: bool = False  # the merchant pays the customer's return parcel
@@ -75,7 +78,7 @@ STATUTORY_FLOORS: tuple[Floor, ...] = (
 _NON_NEGATIVE = ("exchange_days", "buyer_ship_days", "receipt_confirm_days", "exchange_confirm_days",
                  "buyer_modify_days",
                  "fast_refund_max_fen", "in_store_return_days", "refund_due_days")
-_POSITIVE = ("review_timeout_hours",)
+_POSITIVE = ("review_timeout_hours", "receipt_extension_days")
 
 
 def validate_store_policy(policy: StorePolicy, floors: tuple[Floor, ...] = ()) -> None:

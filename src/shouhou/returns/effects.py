@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shouhou.db.lookup import memo
+from shouhou.engine.outbox import emit
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
 from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
@@ -248,6 +249,37 @@ def refund_pending(step: Step) -> bool:
 
 def insurance_pending(step: Step) -> bool:
     return detail(step).insurance_status == "pending"
+
+
+RECEIPT_EXTENSION_MAX_DAYS = 30  # in all, per case: a hold, not a way to keep the order open
+
+
+def receipt_extensions(case) -> list[dict]:  # noqa: ANN001
+    return list((case.data or {}).get("receipt_extensions", ()))
+
+
+def extend_receipt(step: Step) -> None:
+    """延长收货 [003]: the original order's automatic receipt confirmation on the sales platform
+    is held off while the exchange is worked out, so the buyer need not apply again online.
+    The integration applies it there, on the `order.receipt_extension` webhook."""
+    ctx, case = step.ctx, step.case
+    days = step.payload.days or case_policy(step).receipt_extension_days
+    earlier = receipt_extensions(case)
+    total = sum(e["days"] for e in earlier) + days
+    if total > RECEIPT_EXTENSION_MAX_DAYS:
+        raise Invalid("receipt_extension_limit",
+                      en="Receipt confirmation may be extended by {max} days in all; {done} already",
+                      zh="延长收货合计不超过 {max} 天, 已延长 {done} 天",
+                      max=RECEIPT_EXTENSION_MAX_DAYS, done=total - days, days=days)
+    order = ctx.session.get_one(Order, case.order_id)
+    at = ctx.clock.now()
+    case.data = {**(case.data or {}), "receipt_extensions": [
+        *earlier, {"days": days, "at": at.isoformat(), "by": ctx.actor.name, "note": step.payload.note}]}
+    step.record.update({"days": days, "total_days": total, "order_no": order.order_no})
+    assert step.rows is not None
+    emit(ctx, "order.receipt_extension", {
+        "case": case.no, "order_no": order.order_no, "store": ctx.session.get_one(Store, case.store_id).code,
+        "days": days, "total_days": total, "at": at.isoformat()}, store_id=case.store_id, rows=step.rows, case=case)
 
 
 def insurance_paid(step: Step) -> None:

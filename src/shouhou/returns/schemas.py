@@ -106,6 +106,11 @@ class ArbitrateIn(Strict):
     note: str | None = Field(default=None, max_length=5000)
 
 
+class ExtendReceiptIn(Strict):
+    days: int | None = Field(default=None, ge=1, le=30)  # the store policy's receipt_extension_days otherwise
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class SettleIn(Strict):
     amount: Fen
     channel: str = Field(default="alipay", max_length=20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from shouhou.models import Case, CaseShipment, Order, OrderLine, Refund, ReturnD
 from shouhou.orders import repository as orders_repo
 from shouhou.orders.service import resolve_parties
 from shouhou.returns import application, reasons
+from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
 from shouhou.returns.application import Claimed
 from shouhou.returns.gateway import arrival_window
@@ -103,6 +105,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "urgent": d.urgent, "exchange_sku": d.exchange_sku,
         "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
+        "receipt_extension": _receipt_extension(case, tz) if case.type == "exchange" else None,
         "arbitration": d.arbitration,
         "shipping_insurance": None if not d.insurance_status else {
             "status": d.insurance_status, "due_at": local_iso(d.insurance_due_at, tz),
@@ -110,6 +113,16 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "eligibility": d.eligibility,
         "policy_version_id": d.policy_version_id,
     }
+
+
+def _receipt_extension(case: Case, tz: str) -> dict[str, Any] | None:
+    """延长收货 asked for so far: the days in all and each request."""
+    done = fx.receipt_extensions(case)
+    if not done:
+        return None
+    return {"days": sum(e["days"] for e in done), "requests": [
+        {"days": e["days"], "at": local_iso(datetime.fromisoformat(e["at"]), tz), "by": e["by"], "note": e["note"]}
+        for e in done]}
 
 
 def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:

@@ -138,6 +138,11 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                    _only(st, "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
                    roles("finance", "reviewer", "supervisor"), s.SettleIn, effect=fx.settle_difference,
                    offered=fx.difference_open),
+            # 延长收货 [003]: while the exchange is worked out, the original order must not be
+            # confirmed as received automatically on the sales platform.
+            Action("extend_receipt", "延长收货时间", "Extend receipt confirmation",
+                   _only(st, "pending_review", "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
+                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect=fx.extend_receipt),
             Action("reship", "发出换货", "Ship the replacement", _only(st, "pending_reship", "awaiting_receipt"),
                    ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ShipIn, guard=fx.may_reship,
                    effect=fx.reship, offered=fx.reship_offered),

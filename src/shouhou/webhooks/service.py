@@ -10,7 +10,8 @@ from shouhou.engine.permissions import require
 from shouhou.errors import Invalid, not_found
 from shouhou.models import WebhookDelivery, WebhookEndpoint
 
-TOPICS = ("case.created", "case.transitioned")
+# order.receipt_extension: hold off the order's automatic receipt confirmation (an exchange, SPEC §4.7)
+TOPICS = ("case.created", "case.transitioned", "order.receipt_extension")
 
 
 def add_endpoint(ctx: Ctx, store_code: str, url: str, topics: list[str]) -> tuple[WebhookEndpoint, str]:
