@@ -118,7 +118,7 @@ RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
     "settle_difference": Sample({"amount": "50.00"}, _detail(price_difference_fen=5000,
                                                               price_difference_settled=False)),
     "reship": Sample({"carrier": "SF", "tracking_no": "SFNEW"}, _urgent_return_on_its_way),
-    "confirm_receipt": {},
+    "confirm_receipt": {}, "extend_receipt": {"days": 5},
 }
 _orders = itertools.count(1)
 RETURN_REASONS = {"refund_only": "missing_parts", "return_refund": "no_longer_wanted", "exchange": "size_fit"}

@@ -266,7 +266,7 @@ class TestReceiptExtension:
         case = act(client, t["agent"], no, "extend_receipt", note="换货时间已延迟, 您不需要网上操作")
         assert case["status"] == "pending_review"  # it holds the order; the case stays where it is
         ext = case["receipt_extension"]
-        assert ext["days"] == 7 and [(r["days"], r["by"]) for r in ext["requests"]] == [(7, "agent")]
+        assert ext["days"] == 7 and [(r["days"], r["by"]) for r in ext["requests"]] == [(7, "agent-S1")]
         # the buyer sees it in the timeline, with the note
         last = events(client, t["buyer"], no)[-1]
         assert (last["action"], last["payload"]["days"], last["payload"]["note"]) == (
@@ -288,7 +288,7 @@ class TestReceiptExtension:
         after = get(client, t["agent"], no)
         assert (after["version"], after["receipt_extension"]["days"]) == (case["version"], 25)
         assert len(self._messages(world, "order.receipt_extension")) == 2
-        assert act(client, t["agent"], no, "extend_receipt", days=0, expect=422)["error"]["code"] == "invalid_fields"
+        assert act(client, t["agent"], no, "extend_receipt", days=0, expect=422)["error"]["code"] == "validation_failed"
 
     def test_the_store_policy_sets_the_default_and_it_ends_when_the_replacement_ships(self, world, client):
         t = setup(world)

@@ -119,7 +119,8 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
         raise version_conflict(case, version)
     if case.status not in action.sources:
         raise invalid_transition(workflow, case, action)
-    step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility)
+    # Effects queue their own rows (e.g. an outbox message) in turn with the action's others.
+    step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility, rows=LogRows(ctx))
     # Refusals come before the claim: a refused action writes nothing, whoever the caller is.
     if action.offered and not action.offered(step):
         raise invalid_transition(workflow, case, action)

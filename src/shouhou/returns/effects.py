@@ -276,7 +276,7 @@ def extend_receipt(step: Step) -> None:
     case.data = {**(case.data or {}), "receipt_extensions": [
         *earlier, {"days": days, "at": at.isoformat(), "by": ctx.actor.name, "note": step.payload.note}]}
     step.record.update({"days": days, "total_days": total, "order_no": order.order_no})
-    assert step.rows is not None
+    assert step.rows is not None  # set by the engine for every action
     emit(ctx, "order.receipt_extension", {
         "case": case.no, "order_no": order.order_no, "store": ctx.session.get_one(Store, case.store_id).code,
         "days": days, "total_days": total, "at": at.isoformat()}, store_id=case.store_id, rows=step.rows, case=case)
