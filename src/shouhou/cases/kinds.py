@@ -22,7 +22,7 @@ KINDS: dict[str, ModuleType] = {
 # One-to-one detail tables (keyed by case_id) that a case is read with, whatever its type.
 COMPANIONS: tuple[type, ...] = tuple(dict.fromkeys(m for k in KINDS.values() for m in getattr(k, "COMPANIONS", ())))
 # Small per-case tables read along too; the kind's `preload(session, case_id, found)` keeps them.
-COLLECTIONS: tuple[type, ...] = tuple(dict.fromkeys(m for k in KINDS.values() for m in getattr(k, "COLLECTIONS", ())))
+COLLECTIONS: tuple[type | tuple[type, ...], ...] = tuple(dict.fromkeys(m for k in KINDS.values() for m in getattr(k, "COLLECTIONS", ())))
 
 
 def kind_of(case_type: str) -> ModuleType:

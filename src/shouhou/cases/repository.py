@@ -30,22 +30,25 @@ class CaseFilter:
 
 
 def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
-               collections: Iterable[type] = ()) -> tuple[Case | None, dict[type, list[Any]]]:
+               collections: Iterable[type | tuple[type, ...]] = ()) -> tuple[Case | None, dict[type, list[Any]]]:
     """The case with everything a request about it reads, in one query.
 
     Its store, customer and order, and `companions` (one-to-one detail tables keyed by
     case_id) are loaded and identity-mapped. Its pending timers (soonest first) and the rows
-    of `collections` (small per-case tables keyed by case_id: parcels, refunds) come back
-    by model: one row per combination, a handful at most for one case.
+    of `collections` (small per-case tables keyed by case_id: parcels, refunds, lines) come
+    back by model: one row per combination, a handful at most for one case. A collection
+    given as `(model, parent)` brings each row's parent too, joined on `<parent table>_id`
+    (a case line's order line), identity-mapped.
     """
     companions, collections = tuple(companions), tuple(collections)
     rows = session.execute(_case_by_no(companions, collections), {"no": no}).all()
     if not rows:
         return None, {}
-    along: dict[type, dict[int, Any]] = {model: {} for model in (Timer, *collections)}
+    models = (Timer, *(m for entry in collections for m in _entities(entry)))
+    along: dict[type, dict[int, Any]] = {model: {} for model in models}
     start = 4 + len(companions)
     for row in rows:
-        for model, obj in zip((Timer, *collections), row[start:], strict=True):
+        for model, obj in zip(models, row[start:], strict=True):
             if obj is not None:
                 along[model].setdefault(obj.id, obj)
     found = {model: list(objs.values()) for model, objs in along.items()}
@@ -54,15 +57,22 @@ def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
 
 
 @cache
-def _case_by_no(companions: tuple[type, ...], collections: tuple[type, ...]) -> Select:
+def _case_by_no(companions: tuple[type, ...], collections: tuple[type | tuple[type, ...], ...]) -> Select:
     stmt = (select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
     for model in companions:
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
     stmt = stmt.add_columns(Timer).outerjoin(Timer, (Timer.case_id == Case.id) & (Timer.state == "pending"))
-    for model in collections:
+    for entry in collections:
+        model, *parents = _entities(entry)
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
+        for parent in parents:
+            stmt = stmt.add_columns(parent).outerjoin(parent, parent.id == getattr(model, f"{parent.__tablename__}_id"))
     return stmt.where(Case.no == bindparam("no"))
+
+
+def _entities(entry: type | tuple[type, ...]) -> tuple[type, ...]:
+    return entry if isinstance(entry, tuple) else (entry,)
 
 
 def filtered(f: CaseFilter) -> Select[tuple[Case]]:

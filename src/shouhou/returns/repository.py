@@ -50,6 +50,11 @@ def lines(session: Session, case_id: int) -> list[CaseLine]:
     return known[case_id]
 
 
+def known_lines(session: Session, case_id: int, rows: list[CaseLine]) -> None:
+    """A case's lines read along with it (their order lines identity-mapped): `lines` needs no query."""
+    memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
+
+
 def set_lines(session: Session, case_id: int, log: LogRows | None, rows: list[CaseLine], *, replace: bool) -> None:
     """Write a case's lines (replacing the old ones on modify) and remember them for this unit of work.
 

@@ -16,7 +16,7 @@ from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
-from shouhou.models import Case, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
+from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import repository as orders_repo
 from shouhou.orders.service import resolve_parties
 from shouhou.returns import application, reasons
@@ -29,12 +29,13 @@ from shouhou.returns.workflow import WORKFLOWS
 
 
 COMPANIONS = (ReturnDetail,)  # read along with the case (cases.kinds)
-COLLECTIONS = (CaseShipment, Refund)
+COLLECTIONS = (CaseShipment, Refund, (CaseLine, OrderLine))  # a line with its order line
 
 
 def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
     """Keep the parcels and refunds read along with the case for this unit of work."""
     repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund])
+    repo.known_lines(session, case_id, found[CaseLine])
 
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
