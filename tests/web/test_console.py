@@ -151,6 +151,24 @@ class TestCaseDetail:
             assert fact in page, fact
 
 
+    def test_it_extends_an_exchange_orders_receipt_confirmation_from_its_form(self, world, client):
+        _staff(world, "agent")
+        world.order("X1", customer="u1001", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        world.user("shop", "integration", "S1")
+        with world.ctx(world.actor("shop")) as ctx:
+            no = cases.create(ctx, {"type": "exchange", "order_no": "X1", "lines": [{"line_no": 1, "qty": 1}],
+                                    "reason": "size_fit", "exchange_sku": "TSHIRT-L"}).no
+        login_form(client, "agent")
+        page = client.get(f"/console/cases/{no}").text
+        assert 'data-action="extend_receipt"' in page and "延长天数" in page and "已延长收货" not in page
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": csrf_of(page), "_action": "extend_receipt",
+                                                           "_version": "1", "days": "5", "note": "已为您延长收货"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        page = client.get(f"/console/cases/{no}").text
+        assert "已延长收货" in page and "+5 天" in page and "延长收货时间" in page  # the detail and the event
+
+
 class TestPortal:
     def test_it_shows_a_buyer_only_their_own_cases(self, world, client):
         _staff(world, "agent")
