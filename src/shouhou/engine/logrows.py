@@ -70,8 +70,10 @@ class LogRows:
             return
         session = self.ctx.session
         if session.get_bind().dialect.name != "postgresql":
+            # Core statements on the connection, in order (the ORM's per-statement work buys nothing here).
+            conn = session.connection()
             for stmt, _, params, _, _ in ops:
-                session.execute(stmt, params)
+                conn.execute(stmt, params)
             return
         conn = session.connection().connection.driver_connection
         with conn.pipeline(), conn.cursor() as cur:
