@@ -156,14 +156,13 @@ _EVENTS = ("INSERT INTO case_event (store_id, case_id, seq, action, from_status,
            "'system', 'system', {p}, 'public', '{{}}' FROM {moved}")
 _OUTBOX = ("INSERT INTO outbox (store_id, topic, case_id, payload, created_at) SELECT store_id, 'case.transitioned', "
            "id, {obj}('case', no, 'type', type, 'action', 'close', 'from', 'resolved', 'to', 'closed', 'version', "
-           "version, 'at', {p}, 'actor', 'system'), {p} FROM {moved}")
+           "version, 'at', {stamp}, 'actor', 'system'), {p} FROM {moved}")
 _CANCEL = "UPDATE timer SET state = 'cancelled', fired_at = {p} WHERE id {pending}"
 _PENDING = "SELECT id FROM timer WHERE case_id {ids} AND state = 'pending'"
 _PG_WRITE = (f"WITH moved AS ({_MOVED} RETURNING id, store_id, no, type, version), "
              f"w0 AS ({_EVENTS}), w1 AS ({_OUTBOX}) {_CANCEL}").format(
-    p="%(now)s", ids="= ANY(%(ids)s)", moved="moved", obj="json_build_object",
-    pending=f"= ANY(ARRAY({_PENDING} FOR UPDATE SKIP LOCKED))".format(ids="= ANY(%(ids)s)")).replace(
-    "'at', %(now)s", "'at', %(stamp)s::text")
+    p="%(now)s", stamp="%(stamp)s::text", ids="= ANY(%(ids)s)", moved="moved", obj="json_build_object",
+    pending=f"= ANY(ARRAY({_PENDING} FOR UPDATE SKIP LOCKED))".format(ids="= ANY(%(ids)s)"))
 
 
 def _write(raw: Raw, rows: list, now: datetime) -> None:
@@ -180,7 +179,7 @@ def _write(raw: Raw, rows: list, now: datetime) -> None:
     at, stamp = raw.value(now), now.isoformat()
     raw.conn.execute(_MOVED.format(p="?", ids=among), [at, at, *ids])
     raw.conn.execute(_EVENTS.format(p="?", moved=moved), [at, *ids])
-    raw.conn.execute(_OUTBOX.format(p="?", moved=moved, obj="json_object"), [stamp, at, *ids])
+    raw.conn.execute(_OUTBOX.format(p="?", stamp="?", moved=moved, obj="json_object"), [stamp, at, *ids])
     raw.conn.execute(_CANCEL.format(p="?", pending=f"IN ({_PENDING.format(ids=among)})"), [at, *ids])
 
 

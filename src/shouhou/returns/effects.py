@@ -11,6 +11,7 @@ from shouhou.money import format_fen
 from shouhou.policies.service import policy_of_version
 from shouhou.returns import amounts, refunding
 from shouhou.returns import repository as repo
+from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
 
 def detail(step: Step) -> ReturnDetail:
@@ -249,9 +250,6 @@ def refund_pending(step: Step) -> bool:
 
 def insurance_pending(step: Step) -> bool:
     return detail(step).insurance_status == "pending"
-
-
-RECEIPT_EXTENSION_MAX_DAYS = 30  # in all, per case: a hold, not a way to keep the order open
 
 
 def receipt_extensions(case) -> list[dict]:  # noqa: ANN001

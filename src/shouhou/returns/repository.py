@@ -69,7 +69,7 @@ def set_lines(session: Session, case_id: int, log: LogRows | None, rows: list[Ca
             log.insert(row, persistent=False)
         else:
             insert_now(session, row)
-    memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
+    known_lines(session, case_id, rows)
 
 
 def lock_order(session: Session, order_id: int) -> None:

@@ -106,8 +106,11 @@ class ArbitrateIn(Strict):
     note: str | None = Field(default=None, max_length=5000)
 
 
+RECEIPT_EXTENSION_MAX_DAYS = 30  # in all, per case: a hold, not a way to keep the order open
+
+
 class ExtendReceiptIn(Strict):
-    days: int | None = Field(default=None, ge=1, le=30)  # the store policy's receipt_extension_days otherwise
+    days: int | None = Field(default=None, ge=1, le=RECEIPT_EXTENSION_MAX_DAYS)  # the store policy's receipt_extension_days otherwise
     note: str | None = Field(default=None, max_length=2000)
 
 

@@ -33,7 +33,7 @@ COLLECTIONS = (CaseShipment, Refund, (CaseLine, OrderLine))  # a line with its o
 
 
 def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
-    """Keep the parcels and refunds read along with the case for this unit of work."""
+    """Keep the parcels, refunds and lines read along with the case for this unit of work."""
     repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund])
     repo.known_lines(session, case_id, found[CaseLine])
 
