@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import ARRAY, BigInteger, String, any_, func, insert, literal, null, select, update
 
+from shouhou.db.filters import is_constant
 from shouhou.db.types import UTCDateTime
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
@@ -70,7 +71,7 @@ def is_pure(workflow: Workflow, action: Action) -> bool:
 def claim(ctx: Ctx, as_of: datetime, limit: int) -> list[Claimed]:
     """Due timers, locked (SKIP LOCKED: another worker's are left to it) but not yet written."""
     due = (select(Timer.id, Timer.case_id, Timer.store_id, Timer.kind, Timer.action, Timer.payload)
-           .where(Timer.state == "pending", Timer.due_at <= as_of).order_by(Timer.due_at, Timer.id).limit(limit))
+           .where(is_constant(Timer.state, "pending"), Timer.due_at <= as_of).order_by(Timer.due_at, Timer.id).limit(limit))
     if _is_pg(ctx):
         due = due.with_for_update(skip_locked=True)
     return [Claimed(*r) for r in ctx.session.connection().execute(due)]
@@ -135,7 +136,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
     result.released = len(timers) - len(mine)
     if mine:
         fired = set(conn.execute(
-            update(Timer).where(_among(ctx, Timer.id, mine), Timer.state == "pending")
+            update(Timer).where(_among(ctx, Timer.id, mine), is_constant(Timer.state, "pending"))
             .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id)).scalars())
         timers = [t for t in timers if t.id in fired]
     seen: set[int] = set()
@@ -205,7 +206,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
                 moved.c.version, _text("at"), _text(stamp), _text("actor"), _text("system")), stamp_at)),
     ]
     if route.cancel is not False:
-        pending = select(Timer.id).where(_among(ctx, Timer.case_id, ids), Timer.state == "pending")
+        pending = select(Timer.id).where(_among(ctx, Timer.case_id, ids), is_constant(Timer.state, "pending"))
         if route.cancel is not None:
             pending = pending.where(Timer.kind.in_(route.cancel))
         parts.append(_cancel(ctx, pending))

@@ -40,18 +40,21 @@ def _format(ctx: Ctx, number: int) -> str:
     return f"{ctx.settings.case_number_prefix}{day}{number:05d}"
 
 
+# Built once and run on the connection: a plain counter needs none of the ORM's UPDATE work.
+_BUMP = (update(CaseNumber.__table__).where(CaseNumber.__table__.c.day == COUNTER)
+         .values(last=CaseNumber.__table__.c.last + 1).returning(CaseNumber.__table__.c.last))
+
+
 def _next(ctx: Ctx) -> int:
     session = ctx.session
     if session.get_bind().dialect.name == "postgresql":
         return int(session.execute(text("SELECT nextval('case_no_seq')")).scalar_one())
-    bump = (update(CaseNumber).where(CaseNumber.day == COUNTER)
-            .values(last=CaseNumber.last + 1).returning(CaseNumber.last))
-    last = session.execute(bump).scalar_one_or_none()
+    last = session.connection().execute(_BUMP).scalar_one_or_none()
     if last is None:
         try:
             with session.begin_nested():
                 session.add(CaseNumber(day=COUNTER, last=1))
             last = 1
         except IntegrityError:  # another writer created the counter first
-            last = session.execute(bump).scalar_one()
+            last = session.connection().execute(_BUMP).scalar_one()
     return last

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from shouhou.clock import Clock
 from shouhou.config import Settings
 from shouhou.db import Database
+from shouhou.db.filters import is_constant
 from shouhou.metrics import WEBHOOKS
 from shouhou.models import OutboxMessage, Store, WebhookDelivery, WebhookEndpoint
 from shouhou.webhooks.signing import sign
@@ -51,7 +52,7 @@ def deliver_due(db: Database, settings: Settings, clock: Clock, batch: int = 100
     now = clock.now()
     with db.session() as session:
         due = list(session.scalars(_locked(select(WebhookDelivery).where(
-            WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now)
+            is_constant(WebhookDelivery.state, "pending"), WebhookDelivery.next_attempt_at <= now)
             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(batch), db)))
         jobs = []
         for d in due:
