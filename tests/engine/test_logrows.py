@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from shouhou.engine import timers
 from shouhou.engine.logrows import MAX_PARAMS, LogRows, batches, joined_sql
@@ -103,6 +104,23 @@ class TestWrite:
         with world.db.session() as s:
             stored = s.scalars(select(Case).where(Case.no == no)).one()  # a fresh session
             assert (stored.priority, stored.data) == ("urgent", {"缘由": "投诉升级", "n": 2})
+
+    def test_a_refused_row_raises_sqlalchemys_error_and_the_action_writes_nothing(self, world):
+        # given a case; when an action's rows include one breaking a foreign key
+        no = a_consultation(world)
+        with world.ctx() as ctx:
+            case = by_no(ctx, no)
+            rows = LogRows(ctx)
+            rows.insert(OutboxMessage(store_id=case.store_id, topic="probe", case_id=case.id, payload={},
+                                      created_at=ctx.clock.now()), persistent=False)
+            rows.insert(OutboxMessage(store_id=case.store_id, topic="probe", case_id=case.id + 1000, payload={},
+                                      created_at=ctx.clock.now()), persistent=False)
+            # then the driver's error arrives as SQLAlchemy's, as from any other statement
+            with pytest.raises(IntegrityError):
+                rows.write()
+            ctx.session.rollback()
+        with world.db.session() as s:
+            assert s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "probe")).all() == []
 
     def test_an_unchanged_object_queues_nothing(self, world):
         no = a_consultation(world)

@@ -2,10 +2,10 @@
 rows, a transition's new status, timers armed or cancelled, its event, its outbox message),
 sent in the order they were made, all at once.
 
-On PostgreSQL they go through the driver, none of SQLAlchemy's per-statement work for rows
-nothing in the request reads back, joined as data-modifying WITH clauses of as few
-statements as their order allows (see `batches`), in one pipeline: one round trip.
-Elsewhere each is a plain statement through SQLAlchemy, in the same order.
+They go through the driver, none of SQLAlchemy's per-statement work for rows nothing in
+the request reads back. On PostgreSQL they are joined as data-modifying WITH clauses of as
+few statements as their order allows (see `batches`), in one pipeline: one round trip.
+Elsewhere each is its own statement, compiled by SQLAlchemy, in the same order.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import Executable, Table, inspect
 
+from shouhou.db.driver import execute_all, wrapped
 from shouhou.db.insert import attach, insert_statement, json_columns, pg_insert_sql, row_values
 from shouhou.db.update import changes, mark_clean, pg_update_sql, update_statement
 from shouhou.engine.context import Ctx
@@ -68,25 +70,28 @@ class LogRows:
         ops, self.ops = self.ops, []
         if not ops:
             return
-        session = self.ctx.session
-        if session.get_bind().dialect.name != "postgresql":
-            # Core statements on the connection, in order (the ORM's per-statement work buys nothing here).
-            conn = session.connection()
-            for stmt, _, params, _, _ in ops:
-                conn.execute(stmt, params)
+        connection = self.ctx.session.connection()
+        if connection.dialect.name != "postgresql":
+            # The statements in order, through the driver (db/driver.py).
+            execute_all(connection, ((stmt, params) for stmt, _, params, _, _ in ops))
             return
-        conn = session.connection().connection.driver_connection
-        with conn.pipeline(), conn.cursor() as cur:
-            for batch in batches([(op[1], len(op[2])) for op in ops]):
-                values: dict[str, Any] = {}
-                for i in batch:
-                    _, _, params, json, jsonb = ops[i]
-                    suffix = f"_{i}"
-                    for k, v in params.items():
-                        if v is not None and (k in json or k in jsonb):
-                            v = Json(v) if k in json else Jsonb(v)
-                        values[k + suffix] = v
-                cur.execute(joined_sql(tuple(ops[i][1] for i in batch), tuple(batch)), values)
+        conn = connection.connection.driver_connection
+        sql, values = "", {}
+        try:
+            with conn.pipeline(), conn.cursor() as cur:
+                for batch in batches([(op[1], len(op[2])) for op in ops]):
+                    values = {}
+                    for i in batch:
+                        _, _, params, json, jsonb = ops[i]
+                        suffix = f"_{i}"
+                        for k, v in params.items():
+                            if v is not None and (k in json or k in jsonb):
+                                v = Json(v) if k in json else Jsonb(v)
+                            values[k + suffix] = v
+                    sql = joined_sql(tuple(ops[i][1] for i in batch), tuple(batch))
+                    cur.execute(sql, values)
+        except psycopg.Error as exc:
+            raise wrapped(connection, exc, sql, values) from exc
 
 
 # psycopg parses a statement's placeholders once and keeps it only within these bounds
