@@ -59,27 +59,42 @@ def prepared(stmt: Executable, keys: tuple[str, ...], dialect: Dialect) -> Prepa
 
 def execute_all(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]]]) -> None:
     """Run each (statement, parameters) in turn on the connection's DBAPI cursor."""
+    _run(conn, statements, fetch=False)
+
+
+def fetch_one(conn: Connection, stmt: Executable, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Run one statement and return its first row as the driver gives it (no result
+    processing: for plain values such as a generated key)."""
+    return _run(conn, [(stmt, params)], fetch=True)
+
+
+def _run(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]]], *, fetch: bool) -> Any:
     dialect = conn.dialect
     cur = conn.connection.driver_connection.cursor()
     sql, values = "", ()
     try:
         for stmt, params in statements:
-            p = prepared(stmt, tuple(params), dialect)
-            if p.plain is not None:
-                sql = p.compiled.string
-                named = [(k, _value(params, k, f, v)) for k, f, v in p.plain]
-            else:
-                state = p.compiled.construct_expanded_state(params)
-                procs = p.processors | dict(state.processors)
-                sql = state.statement
-                names = state.positiontup if p.compiled.positional else state.parameters
-                named = [(k, procs[k](state.parameters[k]) if k in procs else state.parameters[k]) for k in names]
-            values = tuple(v for _, v in named) if p.compiled.positional else dict(named)
+            sql, values = _bound(prepared(stmt, tuple(params), dialect), params)
             cur.execute(sql, values)
+        return cur.fetchone() if fetch else None
     except dialect.loaded_dbapi.Error as exc:
         raise wrapped(conn, exc, sql, values) from exc
     finally:
         cur.close()
+
+
+def _bound(p: Prepared, params: dict[str, Any]) -> tuple[str, Any]:
+    """The SQL and the driver's parameters for one execution."""
+    if p.plain is not None:
+        sql = p.compiled.string
+        named = [(k, _value(params, k, f, v)) for k, f, v in p.plain]
+    else:
+        state = p.compiled.construct_expanded_state(params)
+        procs = p.processors | dict(state.processors)
+        sql = state.statement
+        names = state.positiontup if p.compiled.positional else state.parameters
+        named = [(k, procs[k](state.parameters[k]) if k in procs else state.parameters[k]) for k in names]
+    return sql, (tuple(v for _, v in named) if p.compiled.positional else dict(named))
 
 
 def _value(params: dict[str, Any], name: str, processor: Processor | None, held: Any) -> Any:

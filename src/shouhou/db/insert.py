@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.types import JSON
 
+from shouhou.db.driver import execute_all, fetch_one
 from shouhou.db.lookup import hold
 
 T = TypeVar("T")
@@ -130,9 +131,12 @@ def json_columns(table: Table, names: tuple[str, ...]) -> tuple[tuple[str, ...],
 def insert_now(session: Session, obj: T) -> T:
     values, generated = row_values(obj)
     table = inspect(obj).mapper.local_table
+    conn = session.connection()
     if generated is not None:
         key = inspect(obj).mapper.get_property_by_column(generated).key
-        setattr(obj, key, session.execute(_statement(table, generated), values).scalar_one())
+        row = fetch_one(conn, _statement(table, generated), values)
+        assert row is not None, "INSERT … RETURNING gave no row"
+        setattr(obj, key, row[0])
     else:
-        session.execute(_statement(table, None), values)
+        execute_all(conn, [(_statement(table, None), values)])
     return attach(session, obj)
