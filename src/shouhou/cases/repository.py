@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.filters import is_constant
+from shouhou.db.filters import is_state
 from shouhou.db.lookup import by_ids
 
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer, User
@@ -63,7 +63,7 @@ def _case_by_no(companions: tuple[type, ...], collections: tuple[type | tuple[ty
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
     for model in companions:
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)
-    stmt = stmt.add_columns(Timer).outerjoin(Timer, (Timer.case_id == Case.id) & is_constant(Timer.state, "pending"))
+    stmt = stmt.add_columns(Timer).outerjoin(Timer, (Timer.case_id == Case.id) & is_state(Timer.state, "pending"))
     for entry in collections:
         model, *parents = _entities(entry)
         stmt = stmt.add_columns(model).outerjoin(model, model.case_id == Case.id)

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ARRAY, BigInteger, String, any_, func, insert, literal, null, select, update
 
-from shouhou.db.filters import is_constant
+from shouhou.db.filters import is_constant, is_state
 from shouhou.db.types import UTCDateTime
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
@@ -136,7 +136,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
     result.released = len(timers) - len(mine)
     if mine:
         fired = set(conn.execute(
-            update(Timer).where(_among(ctx, Timer.id, mine), is_constant(Timer.state, "pending"))
+            update(Timer).where(_among(ctx, Timer.id, mine), is_state(Timer.state, "pending"))
             .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id)).scalars())
         timers = [t for t in timers if t.id in fired]
     seen: set[int] = set()
@@ -206,7 +206,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
                 moved.c.version, _text("at"), _text(stamp), _text("actor"), _text("system")), stamp_at)),
     ]
     if route.cancel is not False:
-        pending = select(Timer.id).where(_among(ctx, Timer.case_id, ids), is_constant(Timer.state, "pending"))
+        pending = select(Timer.id).where(_among(ctx, Timer.case_id, ids), is_state(Timer.state, "pending"))
         if route.cancel is not None:
             pending = pending.where(Timer.kind.in_(route.cancel))
         parts.append(_cancel(ctx, pending))

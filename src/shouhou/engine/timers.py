@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from shouhou.db.filters import is_constant
+from shouhou.db.filters import is_state
 from shouhou.db.insert import new_row
 from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
@@ -37,13 +37,13 @@ def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) 
 # Plain UPDATEs: Timer rows are never held as ORM objects in a unit of work that cancels.
 # Each as SQLAlchemy runs it and as the driver's pipeline sends it (PostgreSQL).
 _T = Timer.__table__
-_CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), is_constant(_T.c.state, "pending"))
+_CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), is_state(_T.c.state, "pending"))
                .values(state="cancelled", fired_at=bindparam("now")))
 _CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
 _PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
                   "WHERE case_id = %(b_case)s AND state = 'pending'")
 _PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
-_NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), is_constant(Timer.state, "pending"))
+_NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), is_state(Timer.state, "pending"))
          .order_by(Timer.due_at, Timer.id).limit(1))
 
 
