@@ -71,7 +71,8 @@ def is_pure(workflow: Workflow, action: Action) -> bool:
 def claim(ctx: Ctx, as_of: datetime, limit: int) -> list[Claimed]:
     """Due timers, locked (SKIP LOCKED: another worker's are left to it) but not yet written."""
     due = (select(Timer.id, Timer.case_id, Timer.store_id, Timer.kind, Timer.action, Timer.payload)
-           .where(is_constant(Timer.state, "pending"), Timer.due_at <= as_of).order_by(Timer.due_at, Timer.id).limit(limit))
+           .where(is_constant(Timer.state, "pending"), Timer.due_at <= as_of)
+           .order_by(Timer.due_at, Timer.id).limit(limit))
     if _is_pg(ctx):
         due = due.with_for_update(skip_locked=True)
     return [Claimed(*r) for r in ctx.session.connection().execute(due)]
