@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 
 from shouhou.db.driver import execute_all
@@ -81,3 +81,21 @@ def test_a_driver_error_is_sqlalchemys_and_the_transaction_writes_nothing(db):
     # then neither row was kept
     with db.session() as s:
         assert s.scalars(select(OutboxMessage.topic)).all() == []
+
+
+def test_statement_listeners_see_what_the_driver_sends(db):
+    # A test that checks what a refused action wrote listens for statements this way.
+    with db.session() as s:
+        store_id, _ = a_case(s)
+    seen: list[str] = []
+
+    def listen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        with db.session() as s:
+            execute_all(s.connection(), [(RENAME, {"b_id": store_id, "name": "新"})])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert [q for q in seen if q.lstrip().upper().startswith("UPDATE STORE")], seen

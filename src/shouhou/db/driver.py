@@ -3,8 +3,9 @@
 SQLAlchemy's execution of a statement (cache key, execution context, result set-up) costs
 several times what SQLite takes to run a small INSERT. Here SQLAlchemy still compiles each
 statement, once per shape, and its parameters still pass through the same bind processors;
-only the per-execution machinery is skipped. A driver error is raised as SQLAlchemy's
-exception, as `Connection.execute` would raise it, and a lost connection is invalidated.
+only the per-execution machinery is skipped. `before_cursor_execute` listeners still see
+each statement; a driver error is raised as SQLAlchemy's exception, as `Connection.execute`
+would raise it, and a lost connection is invalidated.
 """
 
 from __future__ import annotations
@@ -75,12 +76,20 @@ def _run(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]
     try:
         for stmt, params in statements:
             sql, values = _bound(prepared(stmt, tuple(params), dialect), params)
+            announce(conn, cur, sql, values)
             cur.execute(sql, values)
         return cur.fetchone() if fetch else None
     except dialect.loaded_dbapi.Error as exc:
         raise wrapped(conn, exc, sql, values) from exc
     finally:
         cur.close()
+
+
+def announce(conn: Connection, cursor: Any, sql: str, params: Any) -> None:
+    """Listeners of `before_cursor_execute` see these statements too, with no execution
+    context (what they return is not used). Nothing to do when none listen."""
+    for listener in conn.dispatch.before_cursor_execute:
+        listener(conn, cursor, sql, params, None, False)
 
 
 def _bound(p: Prepared, params: dict[str, Any]) -> tuple[str, Any]:

@@ -19,7 +19,7 @@ import psycopg
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import Executable, Table, inspect
 
-from shouhou.db.driver import execute_all, wrapped
+from shouhou.db.driver import announce, execute_all, wrapped
 from shouhou.db.insert import attach, insert_statement, json_columns, pg_insert_sql, row_values
 from shouhou.db.update import changes, mark_clean, pg_update_sql, update_statement
 from shouhou.engine.context import Ctx
@@ -89,6 +89,7 @@ class LogRows:
                                 v = Json(v) if k in json else Jsonb(v)
                             values[k + suffix] = v
                     sql = joined_sql(tuple(ops[i][1] for i in batch), tuple(batch))
+                    announce(connection, cur, sql, values)
                     cur.execute(sql, values)
         except psycopg.Error as exc:
             raise wrapped(connection, exc, sql, values) from exc
