@@ -17,7 +17,7 @@ from functools import cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, String, any_, func, insert, literal, null, select, update
+from sqlalchemy import ARRAY, BigInteger, BindParameter, String, any_, func, insert, literal, null, select, update
 
 from shouhou.db.filters import is_constant, is_state
 from shouhou.db.types import UTCDateTime
@@ -75,18 +75,24 @@ def claim(ctx: Ctx, as_of: datetime, limit: int) -> list[Claimed]:
            .order_by(Timer.due_at, Timer.id).limit(limit))
     if _is_pg(ctx):
         due = due.with_for_update(skip_locked=True)
-    return [Claimed(*r) for r in ctx.session.connection().execute(due)]
+    # .all(): one fetch of the whole batch; iterating a result fetches row by row.
+    return [Claimed(*r) for r in ctx.session.connection().execute(due).all()]
 
 
 def _is_pg(ctx: Ctx) -> bool:
     return ctx.session.get_bind().dialect.name == "postgresql"
 
 
-def _among(ctx: Ctx, column: Any, ids: list[int]) -> Any:
-    """column IN ids — one array parameter on PostgreSQL instead of thousands of placeholders."""
+def _among(ctx: Ctx, column: Any, ids: list[int] | BindParameter) -> Any:
+    """column IN ids — one array parameter on PostgreSQL instead of thousands of placeholders
+    (pass the same `_array` to two conditions of one statement and it is sent once)."""
     if _is_pg(ctx):
-        return column == any_(literal(list(ids), ARRAY(BigInteger)))
+        return column == any_(ids if isinstance(ids, BindParameter) else _array(ids))
     return column.in_(ids)
+
+
+def _array(ids: list[int]) -> BindParameter:
+    return literal(list(ids), ARRAY(BigInteger))
 
 
 @dataclass(frozen=True, eq=False)  # cached per key, so compared by identity
@@ -132,13 +138,13 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
     if _is_pg(ctx):
         # Never wait for a case a request is changing: leave its timers for the next sweep.
         stmt = stmt.with_for_update(skip_locked=True)
-    cases = {r[0]: r for r in conn.execute(stmt)}
+    cases = {r[0]: r for r in conn.execute(stmt).all()}
     mine = [t.id for t in timers if t.case_id in cases]
     result.released = len(timers) - len(mine)
     if mine:
         fired = set(conn.execute(
             update(Timer).where(_among(ctx, Timer.id, mine), is_state(Timer.state, "pending"))
-            .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id)).scalars())
+            .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id)).scalars().all())
         timers = [t for t in timers if t.id in fired]
     seen: set[int] = set()
     # Cases moving the same way share one set of statements (rows are locked: no CAS needed).
@@ -183,7 +189,8 @@ def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
     values: dict[str, Any] = {"status": route.target, "version": cases.c.version + 1, "updated_at": now}
     if route.closing is not None:
         values["closed_at"] = now if route.closing else None
-    moving = cases.update().where(_among(ctx, cases.c.id, ids), cases.c.status == route.source).values(**values)
+    among = _array(ids) if pg else ids  # the moved cases, and whose timers to cancel
+    moving = cases.update().where(_among(ctx, cases.c.id, among), cases.c.status == route.source).values(**values)
     columns = (cases.c.id, cases.c.store_id, cases.c.no, cases.c.type, cases.c.version)
     if pg:
         moved: Any = moving.returning(*columns).cte("moved")
@@ -207,7 +214,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
                 moved.c.version, _text("at"), _text(stamp), _text("actor"), _text("system")), stamp_at)),
     ]
     if route.cancel is not False:
-        pending = select(Timer.id).where(_among(ctx, Timer.case_id, ids), is_state(Timer.state, "pending"))
+        pending = select(Timer.id).where(_among(ctx, Timer.case_id, among), is_state(Timer.state, "pending"))
         if route.cancel is not None:
             pending = pending.where(Timer.kind.in_(route.cancel))
         parts.append(_cancel(ctx, pending))
