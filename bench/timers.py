@@ -139,8 +139,9 @@ def _mark_fired(raw: Raw, rows: list[tuple], now: datetime) -> list[tuple]:
     if not ids:
         return []
     if raw.pg:
+        # 'pending' bound, as the engine binds it on PostgreSQL (db/filters.is_state)
         done = {r[0] for r in raw.conn.execute("UPDATE timer SET state = 'fired', fired_at = %s WHERE id = ANY(%s) "
-                                               "AND state = 'pending' RETURNING id", (now, ids)).fetchall()}
+                                               "AND state = %s RETURNING id", (now, ids, "pending")).fetchall()}
     else:
         done = {r[0] for r in raw.conn.execute(
             f"UPDATE timer SET state = 'fired', fired_at = ? WHERE id IN ({','.join('?' * len(ids))}) "
@@ -158,11 +159,11 @@ _OUTBOX = ("INSERT INTO outbox (store_id, topic, case_id, payload, created_at) S
            "id, {obj}('case', no, 'type', type, 'action', 'close', 'from', 'resolved', 'to', 'closed', 'version', "
            "version, 'at', {stamp}, 'actor', 'system'), {p} FROM {moved}")
 _CANCEL = "UPDATE timer SET state = 'cancelled', fired_at = {p} WHERE id {pending}"
-_PENDING = "SELECT id FROM timer WHERE case_id {ids} AND state = 'pending'"
+_PENDING = "SELECT id FROM timer WHERE case_id {ids} AND state = {pending}"
 _PG_WRITE = (f"WITH moved AS ({_MOVED} RETURNING id, store_id, no, type, version), "
              f"w0 AS ({_EVENTS}), w1 AS ({_OUTBOX}) {_CANCEL}").format(
     p="%(now)s", stamp="%(stamp)s::text", ids="= ANY(%(ids)s)", moved="moved", obj="json_build_object",
-    pending=f"= ANY(ARRAY({_PENDING} FOR UPDATE SKIP LOCKED))".format(ids="= ANY(%(ids)s)"))
+    pending=f"= ANY(ARRAY({_PENDING} FOR UPDATE SKIP LOCKED))".format(ids="= ANY(%(ids)s)", pending="%(pending)s"))
 
 
 def _write(raw: Raw, rows: list, now: datetime) -> None:
@@ -172,7 +173,7 @@ def _write(raw: Raw, rows: list, now: datetime) -> None:
         return
     ids = [cid for _, cid, _ in rows]
     if raw.pg:
-        raw.conn.execute(_PG_WRITE, {"now": now, "ids": ids, "stamp": now.isoformat()})
+        raw.conn.execute(_PG_WRITE, {"now": now, "ids": ids, "stamp": now.isoformat(), "pending": "pending"})
         return
     among = f"IN ({','.join('?' * len(ids))})"
     moved = f"(SELECT id, store_id, no, type, version FROM cases WHERE id {among})"
@@ -180,7 +181,8 @@ def _write(raw: Raw, rows: list, now: datetime) -> None:
     raw.conn.execute(_MOVED.format(p="?", ids=among), [at, at, *ids])
     raw.conn.execute(_EVENTS.format(p="?", moved=moved), [at, *ids])
     raw.conn.execute(_OUTBOX.format(p="?", stamp="?", moved=moved, obj="json_object"), [stamp, at, *ids])
-    raw.conn.execute(_CANCEL.format(p="?", pending=f"IN ({_PENDING.format(ids=among)})"), [at, *ids])
+    pending = _PENDING.format(ids=among, pending="'pending'")  # written in, as the engine does on SQLite
+    raw.conn.execute(_CANCEL.format(p="?", pending=f"IN ({pending})"), [at, *ids])
 
 
 def rate(pool: Any, worker: Any, url: str, as_of: datetime, batch: int, processes: int) -> tuple[float, int]:
