@@ -96,8 +96,8 @@ CRASHING_SWEEP = textwrap.dedent('''
     calls = []
     if path == "set-based":
         move = bulk._move
-        def crash_after_second_batch_moves(ctx, route, ids):
-            move(ctx, route, ids)
+        def crash_after_second_batch_moves(ctx, route, ids, now):
+            move(ctx, route, ids, now)
             calls.append(1)
             if len(calls) == 2:
                 os._exit(1)  # the second batch's cases moved, events written, not committed

@@ -133,6 +133,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
         return result
     # Core on the connection: these rows are plain data, the ORM's per-statement work buys nothing.
     conn = ctx.session.connection()
+    now = ctx.clock.now()  # one time for the whole batch: fired, moved, logged, cancelled
     case_ids = sorted({t.case_id for t in timers})
     stmt = select(Case.id, Case.type, Case.status).where(_among(ctx, Case.id, case_ids)).order_by(Case.id)
     if _is_pg(ctx):
@@ -144,7 +145,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
     if mine:
         fired = set(conn.execute(
             update(Timer).where(_among(ctx, Timer.id, mine), is_state(Timer.state, "pending"))
-            .values(state="fired", fired_at=ctx.clock.now()).returning(Timer.id)).scalars().all())
+            .values(state="fired", fired_at=now).returning(Timer.id)).scalars().all())
         timers = [t for t in timers if t.id in fired]
     seen: set[int] = set()
     # Cases moving the same way share one set of statements (rows are locked: no CAS needed).
@@ -164,7 +165,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
         seen.add(t.case_id)
         moves[route].append(t.case_id)
     for route, ids in moves.items():
-        _move(ctx, route, ids)
+        _move(ctx, route, ids, now)
     if skipped:
         conn.execute(update(Timer).where(_among(ctx, Timer.id, skipped))
                      .values(state="skipped", result="not applicable"))
@@ -178,12 +179,12 @@ def _text(value: str) -> Any:
     return literal(value, String())
 
 
-def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
+def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
     """Move the cases and write their events, outbox messages and timers, all built by the
     database from the moved rows: no row travels from Python. On PostgreSQL it is one statement
     (the UPDATE … RETURNING feeds the INSERTs as data-modifying WITH clauses); SQLite runs the
     same parts in turn, the inserts reading the updated rows back."""
-    now, stamp = ctx.clock.now(), ctx.clock.now().isoformat()
+    stamp = now.isoformat()
     conn = ctx.session.connection()
     cases, pg, action = Case.__table__, _is_pg(ctx), route.action
     values: dict[str, Any] = {"status": route.target, "version": cases.c.version + 1, "updated_at": now}
@@ -217,7 +218,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
         pending = select(Timer.id).where(_among(ctx, Timer.case_id, among), is_state(Timer.state, "pending"))
         if route.cancel is not None:
             pending = pending.where(Timer.kind.in_(route.cancel))
-        parts.append(_cancel(ctx, pending))
+        parts.append(_cancel(ctx, pending, now))
     for spec in route.arms:  # after the cancel: a new deadline of the same kind stays pending
         parts.append(insert(Timer.__table__).from_select(
             ["store_id", "case_id", "kind", "action", "due_at", "state", "created_at", "payload"],
@@ -233,7 +234,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int]) -> None:
         conn.execute(part)
 
 
-def _cancel(ctx: Ctx, pending: Any) -> Any:
+def _cancel(ctx: Ctx, pending: Any, now: datetime) -> Any:
     """Cancel the other pending timers of fired cases; one another worker holds is left alone
     (it is skipped when it fires, since its case has moved on)."""
     if _is_pg(ctx):
@@ -241,4 +242,4 @@ def _cancel(ctx: Ctx, pending: Any) -> Any:
         chosen = Timer.id == any_(func.array(pending.with_for_update(skip_locked=True).scalar_subquery()))
     else:
         chosen = Timer.id.in_(pending.scalar_subquery())
-    return update(Timer).where(chosen).values(state="cancelled", fired_at=ctx.clock.now())
+    return update(Timer).where(chosen).values(state="cancelled", fired_at=now)

@@ -256,6 +256,11 @@ def receipt_extensions(case) -> list[dict]:  # noqa: ANN001
     return list((case.data or {}).get("receipt_extensions", ()))
 
 
+def extended_days(extensions: list[dict]) -> int:
+    """The days of receipt extension asked for in all."""
+    return sum(e["days"] for e in extensions)
+
+
 def extend_receipt(step: Step) -> None:
     """延长收货 [003]: the original order's automatic receipt confirmation on the sales platform
     is held off while the exchange is worked out, so the buyer need not apply again online.
@@ -263,7 +268,7 @@ def extend_receipt(step: Step) -> None:
     ctx, case = step.ctx, step.case
     days = step.payload.days or case_policy(step).receipt_extension_days
     earlier = receipt_extensions(case)
-    total = sum(e["days"] for e in earlier) + days
+    total = extended_days(earlier) + days
     if total > RECEIPT_EXTENSION_MAX_DAYS:
         raise Invalid("receipt_extension_limit",
                       en="Receipt confirmation may be extended by {max} days in all; {done} already",

@@ -121,7 +121,7 @@ def _receipt_extension(case: Case, tz: str) -> dict[str, Any] | None:
     done = fx.receipt_extensions(case)
     if not done:
         return None
-    return {"days": sum(e["days"] for e in done), "requests": [
+    return {"days": fx.extended_days(done), "requests": [
         {"days": e["days"], "at": local_iso(datetime.fromisoformat(e["at"]), tz), "by": e["by"], "note": e["note"]}
         for e in done]}
 
