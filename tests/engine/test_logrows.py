@@ -106,14 +106,14 @@ class TestWrite:
             assert (stored.priority, stored.data) == ("urgent", {"缘由": "投诉升级", "n": 2})
 
     def test_a_refused_row_raises_sqlalchemys_error_and_the_action_writes_nothing(self, world):
-        # given a case; when an action's rows include one breaking a foreign key
+        # given a case; when an action's rows include one the database refuses (no topic)
         no = a_consultation(world)
         with world.ctx() as ctx:
             case = by_no(ctx, no)
             rows = LogRows(ctx)
             rows.insert(OutboxMessage(store_id=case.store_id, topic="probe", case_id=case.id, payload={},
                                       created_at=ctx.clock.now()), persistent=False)
-            rows.insert(OutboxMessage(store_id=case.store_id, topic="probe", case_id=case.id + 1000, payload={},
+            rows.insert(OutboxMessage(store_id=case.store_id, topic=None, case_id=case.id, payload={},
                                       created_at=ctx.clock.now()), persistent=False)
             # then the driver's error arrives as SQLAlchemy's, as from any other statement
             with pytest.raises(IntegrityError):

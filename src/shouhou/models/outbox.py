@@ -14,6 +14,9 @@ from shouhou.models._mixins import BigId, Created, IdPk, StoreCopied, StoreScope
 
 
 class OutboxMessage(IdPk, StoreCopied, Created, Base):
+    """A message to deliver. `case_id` has no foreign key, as on `case_event` (and for the
+    same reason): the message is written with its case's change, in the same transaction."""
+
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_pending", "id", sqlite_where=text("dispatched_at IS NULL"),
@@ -21,7 +24,7 @@ class OutboxMessage(IdPk, StoreCopied, Created, Base):
     )
 
     topic: Mapped[str] = mapped_column(String(60), nullable=False)
-    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
+    case_id: Mapped[int | None] = mapped_column(BigId)
     payload: Mapped[dict[str, Any]] = mapped_column(LogJSON, nullable=False)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
