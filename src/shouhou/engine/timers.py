@@ -40,8 +40,9 @@ _T = Timer.__table__
 _CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), is_state(_T.c.state, "pending"))
                .values(state="cancelled", fired_at=bindparam("now")))
 _CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
+# 'pending' bound here too, as is_state binds it on PostgreSQL.
 _PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
-                  "WHERE case_id = %(b_case)s AND state = 'pending'")
+                  "WHERE case_id = %(b_case)s AND state = %(pending)s")
 _PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
 _NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), is_state(Timer.state, "pending"))
          .order_by(Timer.due_at, Timer.id).limit(1))
@@ -52,7 +53,7 @@ def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None, rows: LogRows) -
     known = known_pending(ctx)
     if case.id in known:
         known[case.id] = [t for t in known[case.id] if kinds is not None and t.kind not in kinds]
-    params = {"b_case": case.id, "now": ctx.clock.now()}
+    params = {"b_case": case.id, "now": ctx.clock.now(), "pending": "pending"}
     if kinds is None:
         rows.add(_CANCEL_ALL, _PG_CANCEL_ALL, params)
     else:
