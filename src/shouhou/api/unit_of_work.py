@@ -8,9 +8,12 @@ duplicate waits on the key's unique index and then replays it too.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+import weakref
 from typing import Any
 
 import anyio
@@ -33,6 +36,11 @@ class UnitOfWork:
         self.app = app
         self.db = db
         self.clock = clock
+        # SQLite has one writer: its write requests queue here, on the event loop, rather than
+        # each holding a worker thread while it waits for the database's write lock. Per loop:
+        # an asyncio lock belongs to the loop it was first awaited on.
+        self._writer_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = (
+            weakref.WeakKeyDictionary() if db.is_sqlite else None)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"].startswith(("/static", "/healthz", "/metrics")):
@@ -44,10 +52,22 @@ class UnitOfWork:
         body = await _read_body(receive)
         headers = dict(scope.get("headers") or [])
         key = headers.get(b"idempotency-key", b"").decode().strip()
-        if key and scope["method"] == "POST":
-            await self._idempotent(scope, body, key, headers, send)
-        else:
-            await self._write(scope, body, send, None)
+        async with self._writer_turn():
+            if key and scope["method"] == "POST":
+                response = await self._idempotent(scope, body, key, headers)
+            else:
+                response = await self._write(scope, body, None)
+        # Sent after the turn ends: a slow client holds up nobody else's write.
+        await response.replay(send)
+
+    def _writer_turn(self) -> Any:
+        if self._writer_queues is None:
+            return contextlib.nullcontext()
+        loop = asyncio.get_running_loop()
+        queue = self._writer_queues.get(loop)
+        if queue is None:
+            queue = self._writer_queues[loop] = asyncio.Lock()
+        return queue
 
     async def _read(self, scope: dict, receive: Any, send: Any) -> None:
         session = self.db.new_session(write=False)
@@ -57,8 +77,8 @@ class UnitOfWork:
         finally:
             await anyio.to_thread.run_sync(_close, session)
 
-    async def _write(self, scope: dict, body: bytes, send: Any, record: tuple[Session, IdempotencyRecord] | None,
-                     session: Session | None = None) -> None:
+    async def _write(self, scope: dict, body: bytes, record: tuple[Session, IdempotencyRecord] | None,
+                     session: Session | None = None) -> _Buffered:
         session = session or self.db.new_session(write=True)
         scope.setdefault("state", {})["session"] = session
         response = _Buffered()
@@ -75,13 +95,12 @@ class UnitOfWork:
             raise
         else:
             await _finish(scope, session, response, record)
-        await response.replay(send)
+        return response
 
-    async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict, send: Any) -> None:
+    async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> _Buffered:
         if len(key) > 200:
-            await _error(scope, 422, "invalid_idempotency_key", "Idempotency-Key is longer than 200 characters",
-                         "Idempotency-Key 超过 200 个字符").replay(send)
-            return
+            return _error(scope, 422, "invalid_idempotency_key", "Idempotency-Key is longer than 200 characters",
+                          "Idempotency-Key 超过 200 个字符")
         caller = hashlib.sha256(headers.get(b"authorization", b"") + b"|" + headers.get(b"cookie", b"")).hexdigest()
         fingerprint = hashlib.sha256(b"%s %s?%s\n%s" % (scope["method"].encode(), scope["path"].encode(),
                                                         scope.get("query_string", b""), body)).hexdigest()
@@ -91,12 +110,10 @@ class UnitOfWork:
             if found is not None:
                 await anyio.to_thread.run_sync(_close, session)
                 if found.request_hash != fingerprint:
-                    await _error(scope, 422, "idempotency_key_reused",
-                                 "This Idempotency-Key was used for a different request",
-                                 "该 Idempotency-Key 已用于另一个请求").replay(send)
-                else:
-                    await _stored(found).replay(send)
-                return
+                    return _error(scope, 422, "idempotency_key_reused",
+                                  "This Idempotency-Key was used for a different request",
+                                  "该 Idempotency-Key 已用于另一个请求")
+                return _stored(found)
             record = IdempotencyRecord(scope=caller, key=key, request_hash=fingerprint, status_code=0,
                                        body=b"", created_at=self.clock.now())
             try:
@@ -104,10 +121,9 @@ class UnitOfWork:
             except IntegrityError:  # a concurrent duplicate won: wait for it and replay its answer
                 await anyio.to_thread.run_sync(_close, session)  # closing rolls back
                 continue
-            await self._write(scope, body, send, (session, record), session=session)
-            return
-        await _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
-                     "相同请求正在处理中").replay(send)
+            return await self._write(scope, body, (session, record), session=session)
+        return _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
+                      "相同请求正在处理中")
 
 
 async def _finish(scope: dict, session: Session, response: _Buffered,
