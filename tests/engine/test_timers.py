@@ -18,6 +18,7 @@ from shouhou.engine import bulk, sweep
 from shouhou.engine.sweep import run_due
 from shouhou.errors import Invalid
 from shouhou.models import Case, CaseEvent, Timer
+from tests.builders import impure_routes
 
 AUTO_CLOSE = timedelta(days=7)
 
@@ -26,8 +27,7 @@ AUTO_CLOSE = timedelta(days=7)
 def path(request, monkeypatch):  # noqa: ANN001, ANN201
     """The sweep applies plain transitions with set-based statements, the rest one by one through the engine."""
     if request.param == "engine":
-        plan = bulk._plan
-        monkeypatch.setattr(bulk, "_plan", lambda case_type, action: (*plan(case_type, action)[:2], False))
+        monkeypatch.setattr(bulk, "_route", impure_routes(bulk._route))
     return request.param
 
 
@@ -85,7 +85,7 @@ class TestTwoWorkers:
 
 
 CRASHING_SWEEP = textwrap.dedent('''
-    import os, sys
+    import dataclasses, os, sys
     from datetime import datetime
     import shouhou.cases.kinds
     from shouhou.config import Settings
@@ -103,8 +103,9 @@ CRASHING_SWEEP = textwrap.dedent('''
                 os._exit(1)  # the second batch's cases moved, events written, not committed
         bulk._move = crash_after_second_batch_moves
     else:
-        plan, fire = bulk._plan, sweep.fire_claimed
-        bulk._plan = lambda t, a: (*plan(t, a)[:2], False)
+        fire, route = sweep.fire_claimed, bulk._route
+        # every route through the engine (as tests.builders.impure_routes does)
+        bulk._route = lambda *key: None if (r := route(*key)) is None else dataclasses.replace(r, pure=False)
         def crash_on_fourth_timer(ctx, timer):
             outcome = fire(ctx, timer)
             calls.append(outcome)
@@ -169,8 +170,8 @@ class TestTimerOutcomes:
                                                                   failure):
         # given three due timers, the middle one's effect failing
         first, middle, last = resolved_consultations(world, 3)
-        plan, run_action = bulk._plan, sweep.run_action
-        monkeypatch.setattr(bulk, "_plan", lambda case_type, action: (*plan(case_type, action)[:2], False))
+        run_action = sweep.run_action
+        monkeypatch.setattr(bulk, "_route", impure_routes(bulk._route))
 
         def failing_for_middle(ctx, case, *args, **kwargs):  # noqa: ANN001, ANN202
             step = run_action(ctx, case, *args, **kwargs)

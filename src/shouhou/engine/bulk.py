@@ -105,12 +105,13 @@ class Route:
     closing: bool | None  # closed_at: set on entering a terminal state, cleared on leaving one, else kept
     cancel: tuple[str, ...] | None | bool  # False: keep; None: every pending timer; else these kinds
     arms: tuple[TimerSpec, ...]
+    pure: bool  # plain data, moved by set-based statements; otherwise the engine runs it case by case
 
 
 @cache
 def _route(case_type: str, status: str, action_name: str) -> Route | None:
     """None: the action does not apply in this status (the timer is skipped)."""
-    _, action, _ = _plan(case_type, action_name)
+    _, action, pure = _plan(case_type, action_name)
     if action is None or status not in action.sources:
         return None
     target = action.targets[0] or status
@@ -124,7 +125,7 @@ def _route(case_type: str, status: str, action_name: str) -> Route | None:
         elif left.timers:
             cancel = tuple(sorted(t.kind for t in left.timers))
         arms = entered.timers
-    return Route(action, status, target, closing, cancel, arms)
+    return Route(action, status, target, closing, cancel, arms, pure)
 
 
 def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
@@ -159,7 +160,7 @@ def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
         if route is None:
             skipped.append(t.id)
             continue
-        if t.case_id in seen or t.payload or not _plan(case[1], t.action)[2]:
+        if t.case_id in seen or t.payload or not route.pure:
             result.deferred.append(t)  # a second timer of one case, or code to run
             continue
         seen.add(t.case_id)
