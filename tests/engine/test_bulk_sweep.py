@@ -145,7 +145,7 @@ def closed_is_not_terminal(monkeypatch):  # noqa: ANN001, ANN201
 
     monkeypatch.setitem(registry._WORKFLOWS, "consultation",
                         replace(WORKFLOW, states=tuple(variant(s) for s in WORKFLOW.states)))
-    caches = (bulk._plan, bulk._state, bulk._route)
+    caches = (bulk._state, bulk._route)
     for cached in caches:
         cached.cache_clear()
     yield

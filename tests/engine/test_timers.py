@@ -9,6 +9,7 @@ import textwrap
 import threading
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from shouhou.models import Case, CaseEvent, Timer
 from tests.builders import impure_routes
 
 AUTO_CLOSE = timedelta(days=7)
+ROOT = Path(__file__).resolve().parents[2]  # the crashing sweep imports tests.builders from here
 
 
 @pytest.fixture(params=["set-based", "engine"])
@@ -85,7 +87,7 @@ class TestTwoWorkers:
 
 
 CRASHING_SWEEP = textwrap.dedent('''
-    import dataclasses, os, sys
+    import os, sys
     from datetime import datetime
     import shouhou.cases.kinds
     from shouhou.config import Settings
@@ -103,9 +105,9 @@ CRASHING_SWEEP = textwrap.dedent('''
                 os._exit(1)  # the second batch's cases moved, events written, not committed
         bulk._move = crash_after_second_batch_moves
     else:
-        fire, route = sweep.fire_claimed, bulk._route
-        # every route through the engine (as tests.builders.impure_routes does)
-        bulk._route = lambda *key: None if (r := route(*key)) is None else dataclasses.replace(r, pure=False)
+        from tests.builders import impure_routes
+        fire = sweep.fire_claimed
+        bulk._route = impure_routes(bulk._route)
         def crash_on_fourth_timer(ctx, timer):
             outcome = fire(ctx, timer)
             calls.append(outcome)
@@ -125,7 +127,7 @@ class TestCrashMidBatch:
         as_of = clock.now() + AUTO_CLOSE
         # when a worker process dies in the middle of its second batch of 3
         crashed = subprocess.run([sys.executable, "-c", CRASHING_SWEEP, world.db.url, as_of.isoformat(), path],
-                                 capture_output=True, text=True, timeout=60, env={**os.environ})
+                                 capture_output=True, text=True, timeout=60, env={**os.environ}, cwd=ROOT)
         assert crashed.returncode == 1, crashed.stderr
         # then the first batch stands, the second left no trace
         assert sum(closes_per_case(world).values()) == 3

@@ -47,14 +47,6 @@ class BatchResult:
 
 
 @cache
-def _plan(case_type: str, action_name: str) -> tuple[Workflow, Action | None, bool]:
-    """Per (type, action): the declaration and whether it can be applied as plain data."""
-    workflow = workflow_for(case_type)
-    action = workflow.action(action_name)
-    return workflow, action, action is not None and is_pure(workflow, action)
-
-
-@cache
 def _state(case_type: str, name: str) -> State:
     return workflow_for(case_type).state(name)
 
@@ -111,7 +103,8 @@ class Route:
 @cache
 def _route(case_type: str, status: str, action_name: str) -> Route | None:
     """None: the action does not apply in this status (the timer is skipped)."""
-    _, action, pure = _plan(case_type, action_name)
+    workflow = workflow_for(case_type)
+    action = workflow.action(action_name)
     if action is None or status not in action.sources:
         return None
     target = action.targets[0] or status
@@ -125,7 +118,7 @@ def _route(case_type: str, status: str, action_name: str) -> Route | None:
         elif left.timers:
             cancel = tuple(sorted(t.kind for t in left.timers))
         arms = entered.timers
-    return Route(action, status, target, closing, cancel, arms, pure)
+    return Route(action, status, target, closing, cancel, arms, is_pure(workflow, action))
 
 
 def fire_batch(ctx: Ctx, timers: list[Claimed]) -> BatchResult:
