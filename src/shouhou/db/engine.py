@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,11 +47,17 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.close()
 
-    # This process's writers queue on a lock of their own, in turn, rather than in SQLite's
-    # busy handler, which polls with sleeps of up to 100 ms. Released when the connection
-    # goes back to the pool (after its commit or rollback); a waiter gives up queueing
-    # after 30 s and leaves it to SQLite's busy timeout.
+    # Writers queue on locks of their own, in turn, rather than in SQLite's busy handler,
+    # which polls with sleeps of up to 100 ms (a writer that commits and begins again, as
+    # a timer sweep does batch after batch, would keep the lock from such a poller for as
+    # long as it has work). First this process's thread lock (a waiter gives up queueing
+    # after 30 s and leaves it to SQLite's busy timeout), then a lock file beside the
+    # database shared by every process, which the kernel gives to a waiter the moment it
+    # is released (and releases if its holder dies). Both are released when the
+    # connection goes back to the pool, after its commit or rollback.
     writers = engine.info_writers = threading.Lock()  # type: ignore[attr-defined]
+    lock_file = engine.info_lock_file = (  # type: ignore[attr-defined]
+        _LockFile(path + "-writer") if path and path != ":memory:" else None)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
@@ -58,14 +66,45 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
         if immediate and writers.acquire(timeout=30):
             conn.info["shouhou.writer"] = True
+            if lock_file is not None:
+                lock_file.acquire()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
         if record.info.pop("shouhou.writer", False):
+            if lock_file is not None:
+                lock_file.release()
             writers.release()
 
     return engine
+
+
+class _LockFile:
+    """An exclusive lock on a file (flock): held by one process at a time."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _descriptor(self) -> int:
+        # Opened per process: a forked child sharing its parent's descriptor would share its lock.
+        if self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd  # type: ignore[return-value]
+
+    def acquire(self) -> None:
+        fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd, self._pid = None, 0
 
 
 class Database:
@@ -100,3 +139,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        lock_file = getattr(self.engine, "info_lock_file", None)
+        if lock_file is not None:
+            lock_file.close()
