@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import threading
 from collections.abc import Iterator
@@ -14,6 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shouhou.db.pgcursor import Cursor
 from shouhou.db.types import json_dumps, json_loads
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; other processes' writers then wait in SQLite's busy handler
+    fcntl = None  # type: ignore[assignment]
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
@@ -57,7 +61,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
     # connection goes back to the pool, after its commit or rollback.
     writers = engine.info_writers = threading.Lock()  # type: ignore[attr-defined]
     lock_file = engine.info_lock_file = (  # type: ignore[attr-defined]
-        _LockFile(path + "-writer") if path and path != ":memory:" else None)
+        _LockFile(path + "-writer") if fcntl is not None and path and path != ":memory:" else None)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
