@@ -93,8 +93,11 @@ class _LockFile:
         self._pid = 0
 
     def _descriptor(self) -> int:
-        # Opened per process: a forked child sharing its parent's descriptor would share its lock.
+        # Opened per process: a forked child sharing its parent's descriptor would share its
+        # lock (and its copy would keep the lock held after the parent died).
         if self._pid != os.getpid():
+            if self._fd is not None:
+                os.close(self._fd)
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             self._pid = os.getpid()
         return self._fd  # type: ignore[return-value]
@@ -106,7 +109,7 @@ class _LockFile:
         fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
 
     def close(self) -> None:
-        if self._fd is not None and self._pid == os.getpid():
+        if self._fd is not None:
             os.close(self._fd)
         self._fd, self._pid = None, 0
 
