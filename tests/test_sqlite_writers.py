@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
+from shouhou.metrics import REGISTRY
 from shouhou.models import Case, Store, Timer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,32 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(db, backend):
         t.join(20)
     assert order == ["first", "second"]
     assert not db.engine.info_writers.locked()
+
+
+def test_the_wait_for_the_write_lock_is_measured(db, backend):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers do not queue")
+
+    def sample(name: str) -> float:
+        return REGISTRY.get_sample_value(f"shouhou_sqlite_writer_wait_seconds_{name}") or 0.0
+
+    count, total = sample("count"), sample("sum")
+    held = threading.Event()
+
+    def first() -> None:
+        with db.session() as s:
+            s.execute(text("SELECT 1"))
+            held.set()
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    held.wait(10)
+    with db.session() as s:  # waits for the first writer's commit
+        s.execute(text("SELECT 1"))
+    thread.join(10)
+    assert sample("count") == count + 2
+    assert sample("sum") - total >= 0.2
 
 
 SWEEP = textwrap.dedent("""

@@ -13,3 +13,6 @@ TRANSITIONS = Counter("shouhou_case_transitions_total", "Case actions taken", ["
                       registry=REGISTRY)
 TIMERS_FIRED = Counter("shouhou_timers_fired_total", "Timers fired", ["result"], registry=REGISTRY)
 WEBHOOKS = Counter("shouhou_webhook_deliveries_total", "Webhook delivery attempts", ["result"], registry=REGISTRY)
+SQLITE_WRITER_WAIT = Histogram(
+    "shouhou_sqlite_writer_wait_seconds", "How long a SQLite writer waited for its turn to write",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30), registry=REGISTRY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shouhou.db.pgcursor import Cursor
 from shouhou.db.types import json_dumps, json_loads
+from shouhou.metrics import SQLITE_WRITER_WAIT
 
 try:
     import fcntl
@@ -68,11 +70,16 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
         # Writers take the write lock up front: a deferred transaction that read first
         # could otherwise fail to upgrade under WAL instead of waiting its turn.
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        if immediate and writers.acquire(timeout=30):
+        if not immediate:
+            conn.exec_driver_sql("BEGIN")
+            return
+        start = time.perf_counter()
+        if writers.acquire(timeout=30):
             conn.info["shouhou.writer"] = True
             if lock_file is not None:
                 lock_file.acquire()
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        SQLITE_WRITER_WAIT.observe(time.perf_counter() - start)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
