@@ -3,21 +3,17 @@ in one process on a thread lock, across processes on a lock file beside the data
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
 from shouhou.metrics import REGISTRY
 from shouhou.models import Case, Store, Timer
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_writer_lock_is_held_for_the_transaction_and_released_after_commit_or_rollback(db, backend):
@@ -127,8 +123,8 @@ def test_a_writer_of_another_process_gets_its_turn_between_the_batches_of_a_long
     # given a backlog of 4,000 due timers, swept by another process in 100 batches of 40
     world.store()
     due_timers(db, clock, 4000)
-    sweep = subprocess.Popen([sys.executable, "-c", SWEEP, db.url, clock.now().isoformat()], cwd=ROOT,
-                             env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sweep = subprocess.Popen([sys.executable, "-c", SWEEP, db.url, clock.now().isoformat()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def fired() -> int:
         with db.session(write=False) as s:
