@@ -151,3 +151,83 @@ def test_a_writer_of_another_process_gets_its_turn_between_the_batches_of_a_long
     assert out.split() == ["4000", "100"]
     assert still_pending > 0, waits
     assert all(w <= 6 * 40 for w in waits), waits
+
+
+HOLD = textwrap.dedent("""
+    import fcntl, os, sys
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    print("held", flush=True)
+    sys.stdin.readline()  # holds the lock until told to let go
+""")
+
+
+class Holder:
+    """Another process holding the writers' lock file (as a long transaction would)."""
+
+    def __init__(self, path: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, path], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "held"
+
+    def let_go(self) -> None:
+        self.proc.communicate("\n", timeout=10)
+
+
+def free_for_another_process(path: str) -> bool:
+    probe = "import fcntl, os, sys; fcntl.flock(os.open(sys.argv[1], os.O_RDWR), fcntl.LOCK_EX | fcntl.LOCK_NB)"
+    return subprocess.run([sys.executable, "-c", probe, path], capture_output=True).returncode == 0
+
+
+def test_a_writer_queues_for_the_lock_file_within_a_time_limit_then_leaves_it_to_sqlite(db, backend, monkeypatch):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers do not queue")
+    monkeypatch.setattr("shouhou.db.engine.WRITER_QUEUE_SECONDS", 0.3)
+    lock_file = db.engine.info_lock_file
+    # given another process holding the lock file (but not SQLite's own lock)
+    holder = Holder(lock_file.path)
+    try:
+        # when this process writes
+        started = time.monotonic()
+        with db.session() as s:
+            s.execute(update(Store).values(name=Store.name))
+        waited = time.monotonic() - started
+        # then it queued for the time limit, and wrote (SQLite's lock was free) without the file
+        assert 0.25 <= waited < 5, waited
+        assert not free_for_another_process(lock_file.path)
+    finally:
+        holder.let_go()
+    # and the lock file, taken by this process's keeper after the holder let go with nobody
+    # waiting for it any more, is released for other processes
+    deadline = time.monotonic() + 5
+    while not free_for_another_process(lock_file.path) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert free_for_another_process(lock_file.path)
+    with db.session() as s:  # and this process takes it again, at once
+        s.execute(update(Store).values(name=Store.name))
+        assert not free_for_another_process(lock_file.path)
+    assert free_for_another_process(lock_file.path)
+
+
+def test_a_writer_that_gave_up_leaves_the_lock_file_to_the_next_writer_of_its_process(db, backend, monkeypatch):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers do not queue")
+    lock_file = db.engine.info_lock_file
+    holder = Holder(lock_file.path)
+    let_go_at = None
+    try:
+        # given a writer that gave up waiting while another process held the lock file
+        assert not lock_file.acquire(0.1)
+        # when the next writer of this process waits, and the holder lets go meanwhile
+        threading.Timer(0.3, holder.let_go).start()
+        let_go_at = time.monotonic()
+        got = lock_file.acquire(10)
+        waited = time.monotonic() - let_go_at
+    finally:
+        if let_go_at is None:
+            holder.let_go()
+    # then the lock is handed to it (by the keeper still waiting for the first) as soon as it is free
+    assert got and 0.25 <= waited < 5, waited
+    assert not free_for_another_process(lock_file.path)
+    lock_file.release()
+    assert free_for_another_process(lock_file.path)

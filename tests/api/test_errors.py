@@ -181,4 +181,51 @@ class TestUnexpectedFailures:
         monkeypatch.undo()
         # then the caller is told nothing was saved
         assert error_of(r, 503, "commit_failed")["message"] == "保存失败, 未做任何更改"
+        assert r.headers["retry-after"] == "1"
+        assert world.count(Case) == 1
+
+    def test_it_answers_a_database_held_by_another_writer_past_the_time_limits_with_503(
+            self, parties, world, db, backend, settings, clock, monkeypatch):
+        if backend != "sqlite":
+            pytest.skip("PostgreSQL writers lock rows, not the database")
+        import subprocess
+        import sys
+        import textwrap
+
+        from fastapi.testclient import TestClient
+
+        from shouhou.api.app import create_app
+        from shouhou.db import Database
+        from shouhou.models import Case
+
+        # given another process in a long write transaction, and writers that queue for 0.2 s
+        # and then let SQLite's busy handler wait 0.2 s more
+        hold = textwrap.dedent("""
+            import fcntl, os, sqlite3, sys
+            path = sys.argv[1]
+            fcntl.flock(os.open(path + "-writer", os.O_RDWR | os.O_CREAT, 0o600), fcntl.LOCK_EX)
+            conn = sqlite3.connect(path, isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+            print("held", flush=True)
+            sys.stdin.readline()
+            conn.execute("ROLLBACK")
+        """)
+        holder = subprocess.Popen([sys.executable, "-c", hold, db.url.split("///", 1)[1]], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        monkeypatch.setattr("shouhou.db.engine.WRITER_QUEUE_SECONDS", 0.2)
+        monkeypatch.setattr("shouhou.db.engine.BUSY_TIMEOUT_SECONDS", 0.2)
+        busy_db = Database(db.url)
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            with TestClient(create_app(settings, db=busy_db, clock=clock), raise_server_exceptions=False) as c:
+                # when a case is posted
+                r = c.post("/api/v1/cases", json={"type": "consultation", "store": "S1", "subject": "x"},
+                           headers={**auth(parties["agent"]), "Accept-Language": "en"})
+            assert not busy_db.engine.info_writers.locked()  # the failed writer left the queue
+        finally:
+            holder.communicate("\n", timeout=10)
+            busy_db.dispose()
+        # then the caller is told to retry, and nothing was saved
+        assert error_of(r, 503, "database_busy")["message"].startswith("The database is busy")
+        assert r.headers["retry-after"] == "1"
         assert world.count(Case) == 1

@@ -52,11 +52,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        lang = request_lang(request)
+        if "database is locked" in str(exc.orig):
+            # SQLite: another writer held the database past the writers' queue and busy timeout.
+            log.warning("database busy: %s", exc.orig)
+            msg = ("The database is busy with another change; nothing was changed. Retry the request"
+                   if lang == "en" else "数据库正忙于其他更改, 未做任何更改, 请重试")
+            return JSONResponse(error_body("database_busy", msg), status_code=503, headers={"Retry-After": "1"})
         if not exc.connection_invalidated:
             return await _unexpected(request, exc)
         # The connection died (the database restarted): the pool is renewed; a retry works.
         log.warning("database connection lost: %s", exc.orig)
-        lang = request_lang(request)
         msg = ("The database connection was lost; nothing was changed. Retry the request" if lang == "en"
                else "数据库连接中断, 未做任何更改, 请重试")
         return JSONResponse(error_body("database_unavailable", msg), status_code=503, headers={"Retry-After": "1"})

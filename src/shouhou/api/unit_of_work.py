@@ -229,6 +229,8 @@ def _error(scope: dict, status: int, code: str, en: str, zh: str) -> _Buffered:
     out.status = status
     out.chunks = [json.dumps(error_body(code, en if lang == "en" else zh), ensure_ascii=False).encode()]
     out.headers = [(b"content-type", b"application/json"), (b"content-length", str(len(out.chunks[0])).encode())]
+    if status == 503:  # nothing was saved: the caller may retry
+        out.headers.append((b"retry-after", b"1"))
     return out
 
 

@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -20,6 +20,9 @@ try:
     import fcntl
 except ImportError:  # Windows: no flock; other processes' writers then wait in SQLite's busy handler
     fcntl = None  # type: ignore[assignment]
+
+WRITER_QUEUE_SECONDS = 30.0  # then SQLite's busy timeout takes over
+BUSY_TIMEOUT_SECONDS = 30.0  # then "database is locked"
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
@@ -47,7 +50,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         # FULL: a commit is on disk before it is acknowledged (NORMAL may lose the last
         # commits on power loss in WAL mode).
         cur.execute(f"PRAGMA synchronous={synchronous}")
@@ -56,11 +59,12 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
     # Writers queue on locks of their own, in turn, rather than in SQLite's busy handler,
     # which polls with sleeps of up to 100 ms (a writer that commits and begins again, as
     # a timer sweep does batch after batch, would keep the lock from such a poller for as
-    # long as it has work). First this process's thread lock (a waiter gives up queueing
-    # after 30 s and leaves it to SQLite's busy timeout), then a lock file beside the
+    # long as it has work). First this process's thread lock, then a lock file beside the
     # database shared by every process, which the kernel gives to a waiter the moment it
-    # is released (and releases if its holder dies). Both are released when the
-    # connection goes back to the pool, after its commit or rollback.
+    # is released (and releases if its holder dies). A writer queues for 30 s at most on
+    # both together, then leaves it to SQLite's busy timeout (30 s more, then "database is
+    # locked"). Both are released when the connection goes back to the pool, after its
+    # commit or rollback.
     writers = engine.info_writers = threading.Lock()  # type: ignore[attr-defined]
     lock_file = engine.info_lock_file = (  # type: ignore[attr-defined]
         _LockFile(path + "-writer") if fcntl is not None and path and path != ":memory:" else None)
@@ -74,30 +78,42 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
             conn.exec_driver_sql("BEGIN")
             return
         start = time.perf_counter()
-        if writers.acquire(timeout=30):
+        deadline = time.monotonic() + WRITER_QUEUE_SECONDS
+        if writers.acquire(timeout=WRITER_QUEUE_SECONDS):
             conn.info["shouhou.writer"] = True
-            if lock_file is not None:
-                lock_file.acquire()
+            if lock_file is not None and lock_file.acquire(max(0.0, deadline - time.monotonic())):
+                conn.info["shouhou.writer_file"] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         SQLITE_WRITER_WAIT.observe(time.perf_counter() - start)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
+        if record.info.pop("shouhou.writer_file", False):
+            lock_file.release()  # type: ignore[union-attr]
         if record.info.pop("shouhou.writer", False):
-            if lock_file is not None:
-                lock_file.release()
             writers.release()
 
     return engine
 
 
 class _LockFile:
-    """An exclusive lock on a file (flock): held by one process at a time."""
+    """An exclusive lock on a file (flock), held by one process at a time, with a time limit.
+
+    flock itself waits without one, so a contended lock is waited for by a keeper thread
+    while the writer waits on an event with the time limit. When the keeper gets the lock,
+    it hands it to whichever writer of this process waits now, or releases it if none does.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._fd: int | None = None
         self._pid = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiter: threading.Event | None = None  # the writer waiting now
+        self._keeping = False  # a keeper thread is in flock (it may hold the lock already)
 
     def _descriptor(self) -> int:
         # Opened per process: a forked child sharing its parent's descriptor would share its
@@ -107,10 +123,45 @@ class _LockFile:
                 os.close(self._fd)
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             self._pid = os.getpid()
+            self._reset()  # a keeper thread does not survive a fork
         return self._fd  # type: ignore[return-value]
 
-    def acquire(self) -> None:
-        fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock within `timeout` seconds; False if it stayed taken."""
+        fd = self._descriptor()
+        got = threading.Event()
+        with self._mutex:
+            # Not while a keeper is in flock: on this same descriptor, a non-blocking flock
+            # would succeed on the lock the keeper is about to release.
+            if not self._keeping:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    self._keeping = True
+                    threading.Thread(target=self._keep, args=(fd,), name="shouhou-writer-lock", daemon=True).start()
+            self._waiter = got
+        if got.wait(timeout):
+            return True
+        with self._mutex:
+            if got.is_set():  # handed over as the wait ended
+                return True
+            self._waiter = None
+            return False
+
+    def _keep(self, fd: int) -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # the descriptor was closed (the database disposed): its waiter times out
+            return
+        with self._mutex:
+            self._keeping = False
+            waiter, self._waiter = self._waiter, None
+            if waiter is None:  # its writer gave up and nobody else waits
+                with suppress(OSError):  # closed meanwhile: closing released it
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            else:
+                waiter.set()
 
     def release(self) -> None:
         fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
