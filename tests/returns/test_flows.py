@@ -244,6 +244,46 @@ class TestShippingInsurance:
         assert case["shipping_insurance"]["status"] == "paid" and case["shipping_insurance"]["paid"] == "12.00"
 
 
+    def test_it_lists_the_claims_for_finance_awaiting_payout_first_and_marks_the_overdue(self, world, client, clock):
+        t = setup(world)
+
+        def refunded(order_no: str) -> str:
+            no = apply(client, t["buyer"], order_no)["no"]
+            walk(client, t, no, (("reviewer", "approve", {}),
+                                 ("buyer", "ship_return", {"carrier": "SF", "tracking_no": f"SF-{order_no}"}),
+                                 ("warehouse", "receive", {"result": "accepted"}), ("finance", "approve_refund", {})))
+            return no
+
+        # given a claim paid out, a claim refunded an hour later and still unpaid, and a
+        # return of an order without shipping insurance
+        for order_no, insured in (("T1", True), ("T2", True), ("T3", False)):
+            delivered(world, order_no, shipping_insurance=insured)
+        paid = refunded("T1")
+        act(client, t["finance"], paid, "record_insurance_payout", amount="12.00")
+        clock.advance(hours=1)
+        late = refunded("T2")
+        refunded("T3")
+
+        def claims(token: str, **params: str) -> list[tuple]:
+            r = client.get("/api/v1/finance/insurance-claims", params=params, headers=auth(token))
+            assert r.status_code == 200, r.text
+            return [(i["no"], i["order_no"], i["shipping_insurance"]) for i in r.json()["items"]]
+
+        # then finance sees the unpaid claim first, not yet overdue within the insurer's 72 h
+        assert claims(t["finance"]) == [
+            (late, "T2", {"status": "pending", "due_at": "2026-11-26T11:00:00+08:00", "paid": None, "overdue": False}),
+            (paid, "T1", {"status": "paid", "due_at": "2026-11-26T10:00:00+08:00", "paid": "12.00", "overdue": False})]
+        # and overdue once they have passed; filtered by status and store
+        clock.advance(hours=72, seconds=1)
+        assert claims(t["finance"], status="pending") == [
+            (late, "T2", {"status": "pending", "due_at": "2026-11-26T11:00:00+08:00", "paid": None, "overdue": True})]
+        assert [no for no, *_ in claims(t["finance"], status="paid", store="S1")] == [paid]
+        # a buyer is shown no claim; an unknown status is refused
+        assert claims(t["buyer"]) == []
+        r = client.get("/api/v1/finance/insurance-claims", params={"status": "late"}, headers=auth(t["finance"]))
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_status"
+
+
 class TestReceiptExtension:
     """延长收货 [003]: while an exchange is worked out, the original order's automatic receipt
     confirmation is held off on the sales platform (SPEC §4.7)."""

@@ -289,6 +289,32 @@ class TestFinanceAndWarehouse:
             assert cases.get(ctx, no).status == "completed"
 
 
+    def test_it_shows_finance_the_shipping_insurance_claims_awaiting_payout_with_the_overdue(self, world, client,
+                                                                                              clock):
+        _staff(world, "reviewer", "warehouse", "finance")
+        world.user("buyer", "customer", "S1", customer="u1001")
+        world.order("T1", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1), shipping_insurance=True)
+        world.user("shop", "integration", "S1")
+        steps = (("shop", "apply", None), ("reviewer", "approve", {}),
+                 ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "SF1"}),
+                 ("warehouse", "receive", {"result": "accepted"}), ("finance", "approve_refund", {}))
+        no = None
+        for version, (who, action, fields) in enumerate(steps):
+            with world.ctx(world.actor(who)) as ctx:
+                if action == "apply":
+                    no = cases.create(ctx, {"type": "return_refund", "order_no": "T1", "reason": "quality_issue",
+                                            "lines": [{"line_no": 1, "qty": 1}]}).no
+                else:
+                    cases.transition(ctx, no, action, version, fields)
+        login_form(client, "finance")
+        page = client.get("/console/finance").text
+        claims = page.split("待赔付的运费险理赔")[1]
+        assert no in claims and "2026-11-26 10:00" in claims and "已逾期" not in claims
+        clock.advance(days=4)
+        claims = client.get("/console/finance").text.split("待赔付的运费险理赔")[1]
+        assert no in claims and "已逾期" in claims
+
+
 class TestRefusedUploads:
     def test_it_keeps_no_photo_of_a_refused_application(self, world, client, clock, settings):
         _staff(world, "agent")

@@ -99,6 +99,20 @@ def finance_refunds(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> di
     return {"items": cases.summaries(ctx, rows)}
 
 
+@router.get("/finance/insurance-claims",
+            summary="Shipping-insurance claims (运费险理赔): awaiting payout first, earliest due first")
+def insurance_claims(store: str | None = None, status: str | None = Query(default=None, description="pending | paid"),
+                     ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": claim_rows(ctx, store, status)}
+
+
+def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str, Any]]:
+    """The case list's columns of each claim's case, with the claim as `shipping_insurance`."""
+    claims = returns.insurance_claims(ctx, store, status)
+    summaries = cases.summaries(ctx, [c for c, _ in claims])
+    return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]
+
+
 class BatchItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     no: str

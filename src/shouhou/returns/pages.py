@@ -11,7 +11,7 @@ from shouhou.cases import service as cases
 from shouhou.errors import ShouhouError
 from shouhou.returns import reasons
 from shouhou.returns import service
-from shouhou.returns.endpoints import STOCK_HEADERS
+from shouhou.returns.endpoints import STOCK_HEADERS, claim_rows
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
 from shouhou.returns.workflow import COMMON_STATES
 from shouhou.web import nav
@@ -31,7 +31,8 @@ nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
 def finance(request: Request, store: str | None = None) -> Response:
     ctx = ctx_of(request)
     rows = cases.summaries(ctx, service.finance_queue(ctx, store))
-    return render(request, "returns/finance.html", ctx, rows=rows, results=None)
+    return render(request, "returns/finance.html", ctx, rows=rows, results=None,
+                  claims=claim_rows(ctx, None, "pending"))
 
 
 @router.post("/console/finance/approve")
@@ -51,7 +52,9 @@ async def finance_approve(request: Request) -> Response:
             state = COMMON_STATES[r["status"]]
             r["status_label"] = ctx.label(state.zh, state.en)
     rows = cases.summaries(ctx, service.finance_queue(ctx, None))
-    return render(request, "returns/finance.html", ctx, rows=rows, results=results)
+    return render(request, "returns/finance.html", ctx, rows=rows, results=results,
+                  claims=claim_rows(ctx, None, "pending"))
+
 
 
 @router.get("/console/warehouse")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.filters import none_of, one_of
@@ -198,3 +198,15 @@ def pending_refund_cases(session: Session, store_ids: set[int] | None, limit: in
     if store_ids is not None:
         stmt = stmt.where(Case.store_id.in_(store_ids))
     return list(session.scalars(stmt.order_by(Case.updated_at, Case.id).limit(limit)))
+
+
+def insurance_claims(session: Session, store_ids: set[int] | None, status: str | None,
+                     limit: int = 500) -> list[tuple[Case, ReturnDetail]]:
+    """Cases with a shipping-insurance claim: those awaiting payout first, the earliest due first."""
+    d = ReturnDetail
+    stmt = select(Case, d).join(d, d.case_id == Case.id).where(
+        d.insurance_status.is_not(None) if status is None else d.insurance_status == status)
+    if store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(store_ids))
+    waiting_first = case((d.insurance_status == "pending", 0), else_=1)
+    return [(c, r) for c, r in session.execute(stmt.order_by(waiting_first, d.insurance_due_at, Case.id).limit(limit))]

@@ -108,12 +108,15 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
         "receipt_extension": _receipt_extension(case, tz) if case.type == "exchange" else None,
         "arbitration": d.arbitration,
-        "shipping_insurance": None if not d.insurance_status else {
-            "status": d.insurance_status, "due_at": local_iso(d.insurance_due_at, tz),
-            "paid": yuan(d.insurance_paid_fen) if d.insurance_paid_fen is not None else None},
+        "shipping_insurance": _insurance(d, tz) if d.insurance_status else None,
         "eligibility": d.eligibility,
         "policy_version_id": d.policy_version_id,
     }
+
+
+def _insurance(d: ReturnDetail, tz: str) -> dict[str, Any]:
+    return {"status": d.insurance_status, "due_at": local_iso(d.insurance_due_at, tz),
+            "paid": yuan(d.insurance_paid_fen) if d.insurance_paid_fen is not None else None}
 
 
 def _receipt_extension(case: Case, tz: str) -> dict[str, Any] | None:
@@ -174,6 +177,30 @@ def finance_queue(ctx: Ctx, store_code: str | None = None) -> list[Case]:
     cases = repo.pending_refund_cases(ctx.session, ids)
     return [c for c in cases if may_act(ctx.actor, WORKFLOWS[c.type].action("approve_refund").roles,
                                         c.store_id, c.customer_id)]
+
+
+CLAIM_STATUSES = ("pending", "paid")
+
+
+def insurance_claims(ctx: Ctx, store_code: str | None = None,
+                     status: str | None = None) -> list[tuple[Case, dict[str, Any]]]:
+    """运费险理赔: the shipping-insurance claims of refunded returns, for finance to follow
+    up; those awaiting payout first, the earliest due first, `overdue` once the insurer's
+    72 h have passed unpaid."""
+    if status is not None and status not in CLAIM_STATUSES:
+        raise Invalid("invalid_status", en="status is one of {allowed}", zh="status 须为 {allowed} 之一",
+                      allowed=", ".join(CLAIM_STATUSES))
+    ids = ctx.actor.store_ids()
+    if store_code:
+        store = _store(ctx, store_code)
+        ids = {store.id} if ids is None or store.id in ids else set()
+    rows = [(c, d) for c, d in repo.insurance_claims(ctx.session, ids, status)
+            if may_act(ctx.actor, WORKFLOWS[c.type].action("record_insurance_payout").roles, c.store_id,
+                       c.customer_id)]
+    stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
+    now = ctx.clock.now()
+    return [(c, {**_insurance(d, stores[c.store_id].timezone),
+                 "overdue": d.insurance_status == "pending" and d.insurance_due_at < now}) for c, d in rows]
 
 
 def batch_approve_refunds(ctx: Ctx, items: list[tuple[str, int]]) -> list[dict[str, Any]]:
