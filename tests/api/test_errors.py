@@ -184,8 +184,9 @@ class TestUnexpectedFailures:
         assert r.headers["retry-after"] == "1"
         assert world.count(Case) == 1
 
+    @pytest.mark.parametrize("idempotency", [{}, {"Idempotency-Key": "k-1"}], ids=["plain", "idempotent"])
     def test_it_answers_a_database_held_by_another_writer_past_the_time_limits_with_503(
-            self, parties, world, db, backend, settings, clock, monkeypatch):
+            self, parties, world, db, backend, settings, clock, monkeypatch, idempotency):
         if backend != "sqlite":
             pytest.skip("PostgreSQL writers lock rows, not the database")
         import subprocess
@@ -220,7 +221,7 @@ class TestUnexpectedFailures:
             with TestClient(create_app(settings, db=busy_db, clock=clock), raise_server_exceptions=False) as c:
                 # when a case is posted
                 r = c.post("/api/v1/cases", json={"type": "consultation", "store": "S1", "subject": "x"},
-                           headers={**auth(parties["agent"]), "Accept-Language": "en"})
+                           headers={**auth(parties["agent"]), "Accept-Language": "en", **idempotency})
             assert not busy_db.engine.info_writers.locked()  # the failed writer left the queue
         finally:
             holder.communicate("\n", timeout=10)

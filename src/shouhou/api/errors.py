@@ -19,6 +19,13 @@ from shouhou.errors import ShouhouError
 PLAIN_HTTP = {404: ("找不到该地址", "Not Found"), 405: ("不支持该请求方法", "Method Not Allowed")}
 STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409}
 log = logging.getLogger("shouhou.api")
+BUSY_EN = "The database is busy with another change; nothing was changed. Retry the request"
+BUSY_ZH = "数据库正忙于其他更改, 未做任何更改, 请重试"
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """SQLite: another writer held the database past the writers' queue and busy timeout."""
+    return "database is locked" in str(exc.orig)
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -53,11 +60,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
         lang = request_lang(request)
-        if "database is locked" in str(exc.orig):
-            # SQLite: another writer held the database past the writers' queue and busy timeout.
+        if is_busy(exc):
             log.warning("database busy: %s", exc.orig)
-            msg = ("The database is busy with another change; nothing was changed. Retry the request"
-                   if lang == "en" else "数据库正忙于其他更改, 未做任何更改, 请重试")
+            msg = BUSY_EN if lang == "en" else BUSY_ZH
             return JSONResponse(error_body("database_busy", msg), status_code=503, headers={"Retry-After": "1"})
         if not exc.connection_invalidated:
             return await _unexpected(request, exc)

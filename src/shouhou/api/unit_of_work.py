@@ -18,10 +18,10 @@ from typing import Any
 
 import anyio
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from shouhou.api.errors import error_body
+from shouhou.api.errors import BUSY_EN, BUSY_ZH, error_body, is_busy
 from shouhou.api.lang import negotiate
 from shouhou.clock import Clock
 from shouhou.db import Database
@@ -106,7 +106,13 @@ class UnitOfWork:
                                                         scope.get("query_string", b""), body)).hexdigest()
         for _ in range(3):
             session = self.db.new_session(write=True)
-            found = await anyio.to_thread.run_sync(_lookup, session, caller, key)
+            try:
+                found = await anyio.to_thread.run_sync(_lookup, session, caller, key)
+            except DBAPIError as exc:  # SQLite: another writer held the database past every time limit
+                await anyio.to_thread.run_sync(_close, session)
+                if not is_busy(exc):
+                    raise
+                return _error(scope, 503, "database_busy", BUSY_EN, BUSY_ZH)
             if found is not None:
                 await anyio.to_thread.run_sync(_close, session)
                 if found.request_hash != fingerprint:
