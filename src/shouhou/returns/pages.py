@@ -56,7 +56,6 @@ async def finance_approve(request: Request) -> Response:
                   claims=claim_rows(ctx, None, "pending"))
 
 
-
 @router.get("/console/warehouse")
 def warehouse(request: Request, q: str = "") -> Response:
     ctx = ctx_of(request)

@@ -170,13 +170,21 @@ def refund_callback(ctx: Ctx, refund_id: int, succeeded: bool, gateway_ref: str 
 
 def finance_queue(ctx: Ctx, store_code: str | None = None) -> list[Case]:
     """Only reviewer-approved cases reach finance: those waiting in pending_refund."""
+    cases = repo.pending_refund_cases(ctx.session, _finance_stores(ctx, store_code))
+    return [c for c in cases if _may_take(ctx, c, "approve_refund")]
+
+
+def _finance_stores(ctx: Ctx, store_code: str | None) -> set[int] | None:
+    """The caller's stores (None: all), narrowed to `store_code` if given."""
     ids = ctx.actor.store_ids()
     if store_code:
         store = _store(ctx, store_code)
         ids = {store.id} if ids is None or store.id in ids else set()
-    cases = repo.pending_refund_cases(ctx.session, ids)
-    return [c for c in cases if may_act(ctx.actor, WORKFLOWS[c.type].action("approve_refund").roles,
-                                        c.store_id, c.customer_id)]
+    return ids
+
+
+def _may_take(ctx: Ctx, case: Case, action: str) -> bool:
+    return may_act(ctx.actor, WORKFLOWS[case.type].action(action).roles, case.store_id, case.customer_id)
 
 
 CLAIM_STATUSES = ("pending", "paid")
@@ -190,13 +198,8 @@ def insurance_claims(ctx: Ctx, store_code: str | None = None,
     if status is not None and status not in CLAIM_STATUSES:
         raise Invalid("invalid_status", en="status is one of {allowed}", zh="status 须为 {allowed} 之一",
                       allowed=", ".join(CLAIM_STATUSES))
-    ids = ctx.actor.store_ids()
-    if store_code:
-        store = _store(ctx, store_code)
-        ids = {store.id} if ids is None or store.id in ids else set()
-    rows = [(c, d) for c, d in repo.insurance_claims(ctx.session, ids, status)
-            if may_act(ctx.actor, WORKFLOWS[c.type].action("record_insurance_payout").roles, c.store_id,
-                       c.customer_id)]
+    rows = [(c, d) for c, d in repo.insurance_claims(ctx.session, _finance_stores(ctx, store_code), status)
+            if _may_take(ctx, c, "record_insurance_payout")]
     stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
     now = ctx.clock.now()
     return [(c, {**_insurance(d, stores[c.store_id].timezone),
