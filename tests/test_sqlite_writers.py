@@ -231,3 +231,72 @@ def test_a_writer_that_gave_up_leaves_the_lock_file_to_the_next_writer_of_its_pr
     assert not free_for_another_process(lock_file.path)
     lock_file.release()
     assert free_for_another_process(lock_file.path)
+
+
+def test_begin_if_free_begins_at_once_or_not_at_all(db, backend, monkeypatch):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers do not queue")
+    lock, lock_file = db.engine.info_writers, db.engine.info_lock_file
+    monkeypatch.setattr("shouhou.db.engine.BUSY_TIMEOUT_SECONDS", 60.0)
+
+    def attempt() -> tuple[bool, float]:
+        session = db.new_session()
+        started = time.monotonic()
+        try:
+            begun = db.begin_if_free(session)
+            if begun:  # it holds both locks until its transaction ends
+                assert lock.locked() and not free_for_another_process(lock_file.path)
+                session.execute(update(Store).values(name=Store.name))
+                session.commit()
+            return begun, time.monotonic() - started
+        finally:
+            session.close()
+
+    # a free lock: begun, and released after the commit
+    assert attempt()[0]
+    assert not lock.locked() and free_for_another_process(lock_file.path)
+    # another writer of this process in its transaction: not begun, and its lock is untouched
+    held, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with db.session() as s:
+            s.execute(text("SELECT 1"))
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other)
+    t.start()
+    held.wait(10)
+    assert attempt()[0] is False
+    assert lock.locked()
+    release.set()
+    t.join(10)
+    # another process holding the lock file: not begun, the thread lock given back
+    holder = Holder(lock_file.path)
+    try:
+        assert attempt()[0] is False
+        assert not lock.locked()
+    finally:
+        holder.let_go()
+    # a process writing without the lock file (the sqlite3 shell) holding SQLite's own lock:
+    # not begun, without sitting out the 60 s busy timeout, and both locks given back
+    path = db.url.split("///", 1)[1]
+    shell = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sqlite3, sys
+        conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        print("held", flush=True)
+        sys.stdin.readline()
+        conn.execute("ROLLBACK")
+    """), path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert shell.stdout.readline().strip() == "held"
+        begun, waited = attempt()
+        assert begun is False and waited < 30, waited
+        assert not lock.locked() and free_for_another_process(lock_file.path)
+    finally:
+        shell.communicate("\n", timeout=10)
+    # and once everyone has let go, it begins again, with the busy timeout restored for others
+    assert attempt()[0]
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 60_000

@@ -165,7 +165,9 @@ class TestUnexpectedFailures:
         assert world.count(Case) == 1  # only the fixture's case
         assert any(rec.exc_info and "bug after the insert" in str(rec.exc_info[1]) for rec in caplog.records)
 
-    def test_it_answers_a_failed_commit_with_503(self, client, parties, world, monkeypatch):
+    @pytest.mark.parametrize("idempotency", [{}, {"Idempotency-Key": "k-1"}], ids=["plain", "idempotent"])
+    def test_it_answers_a_failed_commit_with_503(self, client, parties, world, db, backend, monkeypatch,
+                                                 idempotency):
         # given a database that refuses to commit
         from sqlalchemy.exc import OperationalError
         from sqlalchemy.orm import Session
@@ -176,13 +178,16 @@ class TestUnexpectedFailures:
             raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
         monkeypatch.setattr(Session, "commit", refuse)
+        # when a case is posted (plain: work and commit in one step; idempotent: committed with its answer)
         r = client.post("/api/v1/cases", json={"type": "consultation", "store": "S1", "subject": "x"},
-                        headers={**auth(parties["agent"]), "Accept-Language": "zh-CN"})
+                        headers={**auth(parties["agent"]), "Accept-Language": "zh-CN", **idempotency})
         monkeypatch.undo()
-        # then the caller is told nothing was saved
+        # then the caller is told nothing was saved, and the write lock is free again
         assert error_of(r, 503, "commit_failed")["message"] == "保存失败, 未做任何更改"
         assert r.headers["retry-after"] == "1"
         assert world.count(Case) == 1
+        if backend == "sqlite":
+            assert not db.engine.info_writers.locked()
 
     @pytest.mark.parametrize("idempotency", [{}, {"Idempotency-Key": "k-1"}], ids=["plain", "idempotent"])
     def test_it_answers_a_database_held_by_another_writer_past_the_time_limits_with_503(

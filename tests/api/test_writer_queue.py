@@ -1,5 +1,6 @@
 """SQLite write requests wait their turn on the event loop, holding no worker thread; reads
-and PostgreSQL writes do not wait."""
+and PostgreSQL writes do not wait. With SQLite's write lock free, the busiest writes (case
+applications and transitions) run on the event loop itself; otherwise in a worker thread."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import threading
 
 import anyio.to_thread
 import httpx
+from sqlalchemy import text
 
+from shouhou.api.app import create_app
 from shouhou.cases import service
 from shouhou.models import Case
 from tests.builders import auth
@@ -16,8 +19,10 @@ from tests.builders import auth
 BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "channel": "api"}
 
 
-def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_go_on(app, world, backend,
-                                                                                      monkeypatch):
+def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_go_on(settings, db, clock, world,
+                                                                                      backend, monkeypatch):
+    # writes in worker threads (as with SHOUHOU_SQLITE_WRITES_ON_LOOP=false), so one can be held
+    app = create_app(settings.model_copy(update={"sqlite_writes_on_loop": False}), db=db, clock=clock)
     world.store()
     token = world.user("agent1", "agent")
     entered, release = threading.Event(), threading.Event()
@@ -59,3 +64,69 @@ def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_g
     else:
         # PostgreSQL locks rows, not the database: the others finish while the first is held
         assert seen["done_while_held"] == 3
+
+
+def test_a_busy_write_runs_on_the_loop_when_the_sqlite_write_lock_is_free_and_in_a_thread_when_not(
+        app, db, world, backend, monkeypatch):
+    world.store()
+    token = world.user("agent1", "agent")
+    ran_in: list[int] = []
+    create = service.create
+
+    def noted_create(ctx, body):  # noqa: ANN001, ANN202
+        ran_in.append(threading.get_ident())
+        return create(ctx, body)
+
+    monkeypatch.setattr(service, "create", noted_create)
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:  # another writer of this process, in its transaction
+        with db.session() as s:
+            s.execute(text("SELECT 1"))
+            held.set()
+            release.wait(20)
+
+    async def scenario() -> dict:
+        loop_thread = threading.get_ident()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            seen = {"free": (await http.post("/api/v1/cases", json=BODY, headers=auth(token))).status_code}
+            holder = threading.Thread(target=other_writer)
+            holder.start()
+            while not held.is_set():
+                await asyncio.sleep(0.01)
+            waiting = asyncio.create_task(http.post("/api/v1/cases", json=BODY, headers=auth(token)))
+            await asyncio.sleep(0.3)
+            # the loop is not blocked by the waiting write: a read is served meanwhile
+            seen["read"] = (await http.get("/api/v1/cases", headers=auth(token))).status_code
+            seen["done_while_held"] = waiting.done()
+            release.set()
+            seen["after"] = (await waiting).status_code
+            holder.join(10)
+        seen["on_loop"] = [ident == loop_thread for ident in ran_in]
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert (seen["free"], seen["read"], seen["after"]) == (201, 200, 201)
+    assert world.count(Case) == 2
+    if backend == "sqlite":
+        assert not db.engine.info_writers.locked()
+        # on the loop while the lock was free; in a worker thread, waiting, while it was held
+        assert seen["on_loop"] == [True, False]
+        assert seen["done_while_held"] is False
+    else:
+        # PostgreSQL: always in a worker thread (its writes do not wait for one another)
+        assert seen["on_loop"] == [False, False]
+        assert seen["done_while_held"] is True
+
+
+def test_a_refused_write_on_the_loop_saves_nothing_and_frees_the_write_lock(client, db, world, backend):
+    world.store()
+    token = world.user("agent1", "agent")
+    r = client.post("/api/v1/cases", json={**BODY, "type": "no_such_type"}, headers=auth(token))
+    assert r.status_code == 422
+    assert world.count(Case) == 0
+    if backend == "sqlite":
+        assert not db.engine.info_writers.locked()
+    assert client.post("/api/v1/cases", json=BODY, headers=auth(token)).status_code == 201
+    assert world.count(Case) == 1

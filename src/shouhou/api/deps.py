@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
-from fastapi import Request
+from fastapi import APIRouter, Request
 
 from shouhou.accounts.service import authenticate_token
 from shouhou.api.lang import request_lang
+from shouhou.api.unit_of_work import one_step
 from shouhou.engine.context import Ctx
 from shouhou.errors import Unauthorized
 
@@ -30,9 +31,19 @@ def api_ctx(request: Request) -> Ctx:
                lang=request_lang(request))
 
 
-async def in_one_thread(request: Request, work: Callable[[Ctx], T]) -> T:
-    """Authenticate and do the work in one trip to a worker thread.
+def one_step_post(router: APIRouter, path: str, **kwargs: Any) -> Callable:
+    """`router.post` for an endpoint that does all its database work in `in_one_step`."""
+    one_step("POST", router.prefix + path)
+    return router.post(path, **kwargs)
 
-    For the busiest endpoints: as a dependency, `api_ctx` would take a trip of its own.
+
+async def in_one_step(request: Request, work: Callable[[Ctx], T]) -> T:
+    """Authenticate, do the work and (for a write) commit, in one step.
+
+    For the busiest endpoints: as a dependency, `api_ctx` would take a trip to a worker
+    thread of its own, and the commit another. See `UnitOfWork._settle` for where the step runs.
     """
-    return await anyio.to_thread.run_sync(lambda: work(api_ctx(request)))
+    settle = request.scope.get("state", {}).get("settle")
+    if settle is None:  # a read, or an idempotent POST (committed with its stored answer)
+        return await anyio.to_thread.run_sync(lambda: work(api_ctx(request)))
+    return await settle(lambda: work(api_ctx(request)))

@@ -21,6 +21,12 @@ STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 40
 log = logging.getLogger("shouhou.api")
 BUSY_EN = "The database is busy with another change; nothing was changed. Retry the request"
 BUSY_ZH = "数据库正忙于其他更改, 未做任何更改, 请重试"
+COMMIT_FAILED_EN = "The change could not be saved; nothing was changed"
+COMMIT_FAILED_ZH = "保存失败, 未做任何更改"
+
+
+class CommitFailed(Exception):
+    """The database refused a commit: nothing was saved (503 commit_failed)."""
 
 
 def is_busy(exc: DBAPIError) -> bool:
@@ -71,6 +77,11 @@ def install(app: FastAPI) -> None:
         msg = ("The database connection was lost; nothing was changed. Retry the request" if lang == "en"
                else "数据库连接中断, 未做任何更改, 请重试")
         return JSONResponse(error_body("database_unavailable", msg), status_code=503, headers={"Retry-After": "1"})
+
+    @app.exception_handler(CommitFailed)
+    async def _commit_failed(request: Request, exc: CommitFailed) -> JSONResponse:
+        msg = COMMIT_FAILED_EN if request_lang(request) == "en" else COMMIT_FAILED_ZH
+        return JSONResponse(error_body("commit_failed", msg), status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

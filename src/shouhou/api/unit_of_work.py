@@ -3,7 +3,8 @@
 Write requests are buffered so that a failed commit can still answer with an error (no
 acknowledged write is ever lost). POSTs with an `Idempotency-Key` store their first
 response in the same transaction as their effect; a retry replays it, and a concurrent
-duplicate waits on the key's unique index and then replays it too.
+duplicate waits on the key's unique index and then replays it too. The busiest writes
+(routes declared with `one_step`) do their work and commit in one step, `settle`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import weakref
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from starlette.routing import compile_path
 
-from shouhou.api.errors import BUSY_EN, BUSY_ZH, error_body, is_busy
+from shouhou.api.errors import BUSY_EN, BUSY_ZH, COMMIT_FAILED_EN, COMMIT_FAILED_ZH, CommitFailed, error_body, is_busy
 from shouhou.api.lang import negotiate
 from shouhou.clock import Clock
 from shouhou.db import Database
@@ -29,13 +34,25 @@ from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 log = logging.getLogger("shouhou.api")
+T = TypeVar("T")
+ONE_STEP: list[tuple[str, re.Pattern[str]]] = []  # (method, path) of routes that write in one step
+
+
+def one_step(method: str, path: str) -> None:
+    """Declare a route whose endpoint touches the database only inside `in_one_step`."""
+    ONE_STEP.append((method, compile_path(path)[0]))
+
+
+def _is_one_step(scope: dict) -> bool:
+    return any(method == scope["method"] and regex.match(scope["path"]) for method, regex in ONE_STEP)
 
 
 class UnitOfWork:
-    def __init__(self, app: Any, db: Database, clock: Clock) -> None:
+    def __init__(self, app: Any, db: Database, clock: Clock, writes_on_loop: bool = True) -> None:
         self.app = app
         self.db = db
         self.clock = clock
+        self.on_loop = db.is_sqlite and writes_on_loop
         # SQLite has one writer: its write requests queue here, on the event loop, rather than
         # each holding a worker thread while it waits for the database's write lock. Per loop:
         # an asyncio lock belongs to the loop it was first awaited on.
@@ -52,10 +69,14 @@ class UnitOfWork:
         body = await _read_body(receive)
         headers = dict(scope.get("headers") or [])
         key = headers.get(b"idempotency-key", b"").decode().strip()
-        async with self._writer_turn():
-            if key and scope["method"] == "POST":
+        if key and scope["method"] == "POST":
+            async with self._writer_turn():
                 response = await self._idempotent(scope, body, key, headers)
-            else:
+        elif _is_one_step(scope):  # it takes its turn in `settle`: parsing the request needs none
+            response = await self._write(scope, body, None)
+        else:
+            async with self._writer_turn():
+                scope.setdefault("state", {})["turn_held"] = True
                 response = await self._write(scope, body, None)
         # Sent after the turn ends: a slow client holds up nobody else's write.
         await response.replay(send)
@@ -80,7 +101,10 @@ class UnitOfWork:
     async def _write(self, scope: dict, body: bytes, record: tuple[Session, IdempotencyRecord] | None,
                      session: Session | None = None) -> _Buffered:
         session = session or self.db.new_session(write=True)
-        scope.setdefault("state", {})["session"] = session
+        state = scope.setdefault("state", {})
+        state["session"] = session
+        if record is None:  # an idempotent POST commits with its stored answer, in `_finish`
+            state["settle"] = partial(self._settle, scope, session)
         response = _Buffered()
         try:
             await self.app(scope, _replay(body), response.send)
@@ -131,11 +155,40 @@ class UnitOfWork:
         return _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
                       "相同请求正在处理中")
 
+    async def _settle(self, scope: dict, session: Session, work: Callable[[], T]) -> T:
+        """Do a write's work and commit it in one step, once it is the request's turn: on the
+        event loop itself when SQLite's write lock is free now (no hand-off to a worker thread
+        and back, no contention with the loop for Python's GIL), else in one trip to a thread."""
+        turn = contextlib.nullcontext() if scope["state"].get("turn_held") else self._writer_turn()
+        async with turn:
+            if self.on_loop and self.db.begin_if_free(session):
+                return _work_and_commit(scope, session, work)
+            return await anyio.to_thread.run_sync(_work_and_commit, scope, session, work)
+
+
+def _work_and_commit(scope: dict, session: Session, work: Callable[[], T]) -> T:
+    scope["state"]["settled"] = True  # the session is closed here, whatever happens
+    try:
+        result = work()
+    except BaseException:
+        session.close()  # rolls back
+        raise
+    try:
+        session.commit()
+    except Exception as exc:
+        log.exception("commit failed")
+        raise CommitFailed from exc
+    finally:
+        session.close()
+    return result
+
 
 async def _finish(scope: dict, session: Session, response: _Buffered,
                   record: tuple[Session, IdempotencyRecord] | None) -> None:
     """Commit a successful write (with its idempotency record), roll back a refused one;
     either way the session is closed, in the same trip to the worker thread."""
+    if scope["state"].get("settled"):
+        return
     if response.status >= 400:
         await anyio.to_thread.run_sync(_close, session)
         return
@@ -148,8 +201,7 @@ async def _finish(scope: dict, session: Session, response: _Buffered,
         await anyio.to_thread.run_sync(_commit_and_close, session)
     except Exception:
         log.exception("commit failed")
-        failed = _error(scope, 503, "commit_failed",
-                        "The change could not be saved; nothing was changed", "保存失败, 未做任何更改")
+        failed = _error(scope, 503, "commit_failed", COMMIT_FAILED_EN, COMMIT_FAILED_ZH)
         response.status, response.headers, response.chunks = failed.status, failed.headers, failed.chunks
 
 

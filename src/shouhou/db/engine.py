@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,13 @@ except ImportError:  # Windows: no flock; other processes' writers then wait in 
 
 WRITER_QUEUE_SECONDS = 30.0  # then SQLite's busy timeout takes over
 BUSY_TIMEOUT_SECONDS = 30.0  # then "database is locked"
+
+
+class WriterBusy(Exception):
+    """Another writer holds SQLite's write lock (raised only by `Database.begin_if_free`)."""
+
+
+_no_wait = threading.local()  # set while begin_if_free begins a transaction on this thread
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
@@ -77,6 +85,9 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
         if not immediate:
             conn.exec_driver_sql("BEGIN")
             return
+        if getattr(_no_wait, "on", False):
+            _begin_if_free(conn)
+            return
         start = time.perf_counter()
         deadline = time.monotonic() + WRITER_QUEUE_SECONDS
         if writers.acquire(timeout=WRITER_QUEUE_SECONDS):
@@ -85,6 +96,29 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
                 conn.info["shouhou.writer_file"] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         SQLITE_WRITER_WAIT.observe(time.perf_counter() - start)
+
+    def _begin_if_free(conn) -> None:  # noqa: ANN001
+        if not writers.acquire(blocking=False):
+            raise WriterBusy
+        if lock_file is not None and not lock_file.try_acquire():
+            writers.release()
+            raise WriterBusy
+        # A process that writes without the lock file (the sqlite3 shell) may hold SQLite's
+        # own lock: do not wait for it here either.
+        driver = conn.connection.driver_connection
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            if lock_file is not None:
+                lock_file.release()
+            writers.release()
+            raise WriterBusy from None
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        conn.info["shouhou.writer"] = True
+        conn.info["shouhou.writer_file"] = lock_file is not None
+        SQLITE_WRITER_WAIT.observe(0.0)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
@@ -149,6 +183,18 @@ class _LockFile:
             self._waiter = None
             return False
 
+    def try_acquire(self) -> bool:
+        """Take the lock only if no one holds it or waits for it in this process now."""
+        fd = self._descriptor()
+        with self._mutex:
+            if self._keeping:
+                return False
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
     def _keep(self, fd: int) -> None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -188,6 +234,19 @@ class Database:
 
     def new_session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()
+
+    def begin_if_free(self, session: Session) -> bool:
+        """SQLite: begin the write session's transaction if the write lock is free now, without
+        waiting; False, with the session closed and nothing begun, if another writer holds it."""
+        _no_wait.on = True
+        try:
+            session.connection()
+        except WriterBusy:
+            session.close()
+            return False
+        finally:
+            _no_wait.on = False
+        return True
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
