@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from shouhou.metrics import REGISTRY
 from shouhou.models import Case, Store, Timer
+from tests.writers import writer_holding
 
 
 def test_the_writer_lock_is_held_for_the_transaction_and_released_after_commit_or_rollback(db, backend):
@@ -256,21 +257,9 @@ def test_begin_if_free_begins_at_once_or_not_at_all(db, backend, monkeypatch):
     assert attempt()[0]
     assert not lock.locked() and free_for_another_process(lock_file.path)
     # another writer of this process in its transaction: not begun, and its lock is untouched
-    held, release = threading.Event(), threading.Event()
-
-    def other() -> None:
-        with db.session() as s:
-            s.execute(text("SELECT 1"))
-            held.set()
-            release.wait(10)
-
-    t = threading.Thread(target=other)
-    t.start()
-    held.wait(10)
-    assert attempt()[0] is False
-    assert lock.locked()
-    release.set()
-    t.join(10)
+    with writer_holding(db):
+        assert attempt()[0] is False
+        assert lock.locked()
     # another process holding the lock file: not begun, the thread lock given back
     holder = Holder(lock_file.path)
     try:

@@ -9,12 +9,11 @@ import threading
 
 import anyio.to_thread
 import httpx
-from sqlalchemy import text
-
 from shouhou.api.app import create_app
 from shouhou.cases import service
 from shouhou.models import Case
 from tests.builders import auth
+from tests.writers import writer_holding
 
 BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "channel": "api"}
 
@@ -78,31 +77,19 @@ def test_a_busy_write_runs_on_the_loop_when_the_sqlite_write_lock_is_free_and_in
         return create(ctx, body)
 
     monkeypatch.setattr(service, "create", noted_create)
-    held, release = threading.Event(), threading.Event()
-
-    def other_writer() -> None:  # another writer of this process, in its transaction
-        with db.session() as s:
-            s.execute(text("SELECT 1"))
-            held.set()
-            release.wait(20)
 
     async def scenario() -> dict:
         loop_thread = threading.get_ident()
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             seen = {"free": (await http.post("/api/v1/cases", json=BODY, headers=auth(token))).status_code}
-            holder = threading.Thread(target=other_writer)
-            holder.start()
-            while not held.is_set():
-                await asyncio.sleep(0.01)
-            waiting = asyncio.create_task(http.post("/api/v1/cases", json=BODY, headers=auth(token)))
-            await asyncio.sleep(0.3)
-            # the loop is not blocked by the waiting write: a read is served meanwhile
-            seen["read"] = (await http.get("/api/v1/cases", headers=auth(token))).status_code
-            seen["done_while_held"] = waiting.done()
-            release.set()
+            with writer_holding(db):  # another writer of this process, in its transaction
+                waiting = asyncio.create_task(http.post("/api/v1/cases", json=BODY, headers=auth(token)))
+                await asyncio.sleep(0.3)
+                # the loop is not blocked by the waiting write: a read is served meanwhile
+                seen["read"] = (await http.get("/api/v1/cases", headers=auth(token))).status_code
+                seen["done_while_held"] = waiting.done()
             seen["after"] = (await waiting).status_code
-            holder.join(10)
         seen["on_loop"] = [ident == loop_thread for ident in ran_in]
         return seen
 

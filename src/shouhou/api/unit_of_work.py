@@ -174,12 +174,10 @@ def _work_and_commit(scope: dict, session: Session, work: Callable[[], T]) -> T:
         session.close()  # rolls back
         raise
     try:
-        session.commit()
+        _commit_and_close(session)
     except Exception as exc:
         log.exception("commit failed")
         raise CommitFailed from exc
-    finally:
-        session.close()
     return result
 
 

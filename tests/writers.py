@@ -1,0 +1,32 @@
+"""A writer of this process in its transaction, held in a thread until the block ends."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+
+from shouhou.db import Database
+
+
+@contextmanager
+def writer_holding(db: Database) -> Iterator[None]:
+    """Yields once the thread's write transaction has begun (on SQLite: holding the write lock)."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.session() as s:
+            s.execute(text("SELECT 1"))
+            held.set()
+            release.wait(20)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert held.wait(10), "the holding writer did not begin"
+        yield
+    finally:
+        release.set()
+        thread.join(10)
