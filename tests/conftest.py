@@ -93,8 +93,9 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def settings(db: Database, tmp_path: Path) -> Settings:
+    # The collector stays as it is: frozen objects of one test's app would outlive it.
     return Settings(database_url=db.url, var_dir=tmp_path, secret_key="test-secret", log_json=False,
-                    log_level="WARNING")
+                    log_level="WARNING", tune_collector=False)
 
 
 @pytest.fixture

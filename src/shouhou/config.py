@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # when the write lock is free (a quarter less CPU per write); meanwhile the loop serves no
     # other request, for about a millisecond. Turn off on a disk whose fsync is slow.
     sqlite_writes_on_loop: bool = True
+    # At start-up, freeze what the app built and let the cycle collector pass less often
+    # (api/collector.py): requests leave no cycles, so its passes are only cost.
+    tune_collector: bool = True
     refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
     idempotency_retention_hours: int = 48  # a retry after this is treated as a new request
     webhook_timeout_seconds: float = 5.0

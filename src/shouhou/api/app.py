@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from shouhou import __version__
-from shouhou.api import docs_ui, errors, ops
+from shouhou.api import collector, docs_ui, errors, ops
 from shouhou.api.observability import RequestContext, configure_logging
 from shouhou.api.responses import Document
 from shouhou.api.unit_of_work import UnitOfWork
@@ -20,7 +23,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     configure_logging(settings.log_level, settings.log_json)
     db = db or Database(settings.database_url, pre_ping=settings.database_pre_ping)
     clock = clock or SystemClock()
-    app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None,
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.tune_collector:
+            collector.settle()
+        yield
+
+    app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/api/openapi.json", default_response_class=Document,
                   description="After-sales service platform. Money is a decimal string in yuan; times are "
                               "ISO 8601 with offset; errors are {\"error\": {code, message, details}}.")

@@ -119,6 +119,8 @@ class UnitOfWork:
             raise
         else:
             await _finish(scope, session, response, record)
+        finally:
+            state.pop("settle", None)  # it refers to the scope: no cycle left for the collector
         return response
 
     async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> _Buffered:
