@@ -12,13 +12,14 @@ from shouhou.db import Database
 
 
 @contextmanager
-def writer_holding(db: Database) -> Iterator[None]:
-    """Yields once the thread's write transaction has begun (on SQLite: holding the write lock)."""
+def writer_holding(db: Database, statement: str = "SELECT 1", **params: object) -> Iterator[None]:
+    """Yields once the thread's write transaction has begun (on SQLite: holding the write lock)
+    and run `statement` (on PostgreSQL, `... FOR UPDATE` holds rows)."""
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with db.session() as s:
-            s.execute(text("SELECT 1"))
+            s.execute(text(statement), params)
             held.set()
             release.wait(20)
 

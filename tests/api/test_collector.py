@@ -3,13 +3,13 @@ rarely (api/collector.py); and the app sets it so when it starts."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 from typing import Any
 
 from shouhou.api import collector
 from shouhou.api.app import create_app
+from tests.aio import run
 from tests.builders import auth
 from tests.returns.helpers import delivered, setup
 
@@ -61,7 +61,7 @@ def test_case_writes_and_reads_leave_no_cyclic_garbage(app, world):
         finally:
             gc.enable()
 
-    assert asyncio.run(scenario()) == 0
+    assert run(scenario()) == 0
 
 
 def test_the_app_settles_the_collector_when_it_starts(settings, db, clock):
@@ -73,7 +73,7 @@ def test_the_app_settles_the_collector_when_it_starts(settings, db, clock):
             return gc.get_threshold(), gc.get_freeze_count()
 
     try:
-        threshold, frozen_now = asyncio.run(start())
+        threshold, frozen_now = run(start())
         assert threshold == (collector.YOUNG_THRESHOLD, *before[1:])
         assert frozen_now > frozen
     finally:
@@ -89,4 +89,4 @@ def test_the_collector_is_left_alone_when_the_setting_is_off(settings, db, clock
         async with app.router.lifespan_context(app):
             return gc.get_threshold(), gc.get_freeze_count()
 
-    assert asyncio.run(start()) == (before, frozen)
+    assert run(start()) == (before, frozen)

@@ -1,6 +1,8 @@
 """SQLite write requests wait their turn on the event loop, holding no worker thread; reads
-and PostgreSQL writes do not wait. With SQLite's write lock free, the busiest writes (case
-applications and transitions) run on the event loop itself; otherwise in a worker thread."""
+and PostgreSQL writes do not wait. The busiest writes (case applications and transitions)
+run on the event loop itself when they need not wait: on SQLite when the write lock is free
+(else in a worker thread); on PostgreSQL until they wait on a row lock for more than a few
+ms (then they are done again in a worker thread)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,14 @@ import threading
 
 import anyio.to_thread
 import httpx
+import pytest
+from starlette.testclient import TestClient
 from shouhou.api.app import create_app
 from shouhou.cases import service
 from shouhou.models import Case
+from tests.aio import run
 from tests.builders import auth
+from tests.returns.helpers import apply, delivered, setup
 from tests.writers import writer_holding
 
 BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "channel": "api"}
@@ -53,7 +59,7 @@ def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_g
             seen["answers"] = [r.status_code for r in await asyncio.gather(first, *others)]
             return seen
 
-    seen = asyncio.run(scenario())
+    seen = run(scenario())
     assert seen["read"] == 200  # a read is served while a write holds the database
     assert seen["answers"] == [201] * 4
     assert world.count(Case) == 4
@@ -65,7 +71,7 @@ def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_g
         assert seen["done_while_held"] == 3
 
 
-def test_a_busy_write_runs_on_the_loop_when_the_sqlite_write_lock_is_free_and_in_a_thread_when_not(
+def test_a_busy_write_runs_on_the_loop_when_it_need_not_wait_and_in_a_thread_when_sqlite_is_held(
         app, db, world, backend, monkeypatch):
     world.store()
     token = world.user("agent1", "agent")
@@ -93,7 +99,7 @@ def test_a_busy_write_runs_on_the_loop_when_the_sqlite_write_lock_is_free_and_in
         seen["on_loop"] = [ident == loop_thread for ident in ran_in]
         return seen
 
-    seen = asyncio.run(scenario())
+    seen = run(scenario())
     assert (seen["free"], seen["read"], seen["after"]) == (201, 200, 201)
     assert world.count(Case) == 2
     if backend == "sqlite":
@@ -102,9 +108,80 @@ def test_a_busy_write_runs_on_the_loop_when_the_sqlite_write_lock_is_free_and_in
         assert seen["on_loop"] == [True, False]
         assert seen["done_while_held"] is False
     else:
-        # PostgreSQL: always in a worker thread (its writes do not wait for one another)
-        assert seen["on_loop"] == [False, False]
+        # PostgreSQL: on the loop both times (the other writer holds no row this one needs)
+        assert seen["on_loop"] == [True, True]
         assert seen["done_while_held"] is True
+
+
+def test_a_postgresql_write_on_the_loop_that_meets_a_locked_row_is_done_again_in_a_thread(
+        app, db, world, backend, monkeypatch):
+    if backend != "postgresql":
+        pytest.skip("SQLite writes wait for the write lock before they begin (the test above)")
+    tokens = setup(world)
+    delivered(world)
+    with TestClient(app) as client:
+        case = apply(client, tokens["buyer"])
+    ran_in: list[int] = []
+    transition = service.transition
+
+    def noted_transition(ctx, *args):  # noqa: ANN001, ANN202
+        ran_in.append(threading.get_ident())
+        return transition(ctx, *args)
+
+    monkeypatch.setattr(service, "transition", noted_transition)
+
+    async def scenario() -> dict:
+        loop_thread = threading.get_ident()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            # another transaction holds the case's row, as a timer sweep's batch would
+            with writer_holding(db, "SELECT id FROM cases WHERE no = :no FOR UPDATE", no=case["no"]):
+                waiting = asyncio.create_task(http.post(
+                    f"/api/v1/cases/{case['no']}/transitions", headers=auth(tokens["reviewer"]),
+                    json={"action": "approve", "version": case["version"]}))
+                await asyncio.sleep(0.5)
+                # the loop gave up waiting: a read is served while the write waits in a thread
+                seen = {"read": (await http.get(f"/api/v1/cases/{case['no']}",
+                                                headers=auth(tokens["buyer"]))).status_code,
+                        "done_while_held": waiting.done()}
+            answer = await waiting
+        seen["answer"] = (answer.status_code, answer.json()["status"], answer.json()["version"])
+        seen["on_loop"] = [ident == loop_thread for ident in ran_in]
+        return seen
+
+    seen = run(scenario())
+    assert seen == {"read": 200, "done_while_held": False, "answer": (200, "awaiting_return", 2),
+                    "on_loop": [True, False]}
+    assert [e.action for e in world.history(case["no"])] == ["apply", "approve"]  # approved once
+
+
+@pytest.mark.parametrize("backend_setting", ["sqlite_writes_on_loop", "postgresql_writes_on_loop"])
+def test_with_the_setting_off_busy_writes_run_in_a_worker_thread(settings, db, clock, world, backend,
+                                                                  backend_setting, monkeypatch):
+    if backend_setting.split("_")[0] != backend:
+        pytest.skip(f"{backend_setting} applies to the other database")
+    app = create_app(settings.model_copy(update={backend_setting: False}), db=db, clock=clock)
+    world.store()
+    token = world.user("agent1", "agent")
+    ran_in: list[int] = []
+    create = service.create
+
+    def noted_create(ctx, body):  # noqa: ANN001, ANN202
+        ran_in.append(threading.get_ident())
+        return create(ctx, body)
+
+    monkeypatch.setattr(service, "create", noted_create)
+
+    async def scenario() -> tuple[int, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return (await http.post("/api/v1/cases", json=BODY, headers=auth(token))).status_code, \
+                threading.get_ident()
+
+    status, loop_thread = run(scenario())
+    assert status == 201
+    assert ran_in and ran_in[0] != loop_thread
+    assert world.count(Case) == 1
 
 
 def test_a_refused_write_on_the_loop_saves_nothing_and_frees_the_write_lock(client, db, world, backend):

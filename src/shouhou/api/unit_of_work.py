@@ -30,6 +30,7 @@ from shouhou.api.errors import BUSY_EN, BUSY_ZH, COMMIT_FAILED_EN, COMMIT_FAILED
 from shouhou.api.lang import negotiate
 from shouhou.clock import Clock
 from shouhou.db import Database
+from shouhou.db.engine import lock_wait_too_long
 from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -52,7 +53,7 @@ class UnitOfWork:
         self.app = app
         self.db = db
         self.clock = clock
-        self.on_loop = db.is_sqlite and writes_on_loop
+        self.on_loop = writes_on_loop
         # SQLite has one writer: its write requests queue here, on the event loop, rather than
         # each holding a worker thread while it waits for the database's write lock. Per loop:
         # an asyncio lock belongs to the loop it was first awaited on.
@@ -159,12 +160,27 @@ class UnitOfWork:
 
     async def _settle(self, scope: dict, session: Session, work: Callable[[], T]) -> T:
         """Do a write's work and commit it in one step, once it is the request's turn: on the
-        event loop itself when SQLite's write lock is free now (no hand-off to a worker thread
-        and back, no contention with the loop for Python's GIL), else in one trip to a thread."""
+        event loop itself (no hand-off to a worker thread and back, no contention with the
+        loop for Python's GIL) when it need not wait, else in one trip to a thread.
+
+        SQLite: on the loop when the write lock is free now. PostgreSQL: on the loop, on a
+        connection that stops waiting for a row lock after a few ms; then, with nothing
+        saved, the step is done again in a thread, where it waits as long as it must."""
         turn = contextlib.nullcontext() if scope["state"].get("turn_held") else self._writer_turn()
         async with turn:
-            if self.on_loop and self.db.begin_if_free(session):
-                return _work_and_commit(scope, session, work)
+            if self.on_loop and self.db.is_sqlite:
+                if self.db.begin_if_free(session):
+                    return _work_and_commit(scope, session, work)
+            elif self.on_loop:
+                session.bind = self.db.loop_engine
+                try:
+                    return _work_and_commit(scope, session, work)
+                except DBAPIError as exc:
+                    if not lock_wait_too_long(exc):
+                        raise
+                    log.info("a write waited on a row lock: done again in a worker thread")
+                    session.bind = self.db.engine
+                    session.info.clear()  # what the first attempt noted (locked orders, loaded rows)
             return await anyio.to_thread.run_sync(_work_and_commit, scope, session, work)
 
 

@@ -24,6 +24,9 @@ except ImportError:  # Windows: no flock; other processes' writers then wait in 
 
 WRITER_QUEUE_SECONDS = 30.0  # then SQLite's busy timeout takes over
 BUSY_TIMEOUT_SECONDS = 30.0  # then "database is locked"
+# PostgreSQL writes on the event loop stop waiting for a row lock after this long (the
+# loop serves nothing else meanwhile); the write is then done again in a worker thread.
+LOOP_LOCK_TIMEOUT_MS = 50
 
 
 class WriterBusy(Exception):
@@ -34,14 +37,22 @@ _no_wait = threading.local()  # set while begin_if_free begins a transaction on 
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
-                pre_ping: bool = False) -> Engine:
+                pre_ping: bool = False, lock_timeout_ms: int | None = None) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo, synchronous=sqlite_synchronous)
+    connect_args: dict = {"cursor_factory": Cursor}
+    if lock_timeout_ms is not None:  # set at connection start-up: no statement per transaction
+        connect_args["options"] = f"-c lock_timeout={int(lock_timeout_ms)}"
     # A disconnect error invalidates the whole pool, so without pre-ping one request per
     # process fails after a database restart; recycling avoids idle connections cut by firewalls.
     return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping,
                          pool_recycle=1800, json_serializer=json_dumps, json_deserializer=json_loads,
-                         connect_args={"cursor_factory": Cursor})
+                         connect_args=connect_args)
+
+
+def lock_wait_too_long(exc: BaseException) -> bool:
+    """PostgreSQL gave up waiting for a lock (lock_timeout: SQLSTATE 55P03)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03"
 
 
 def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
@@ -226,11 +237,13 @@ class Database:
         if sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
         self.url = url
+        self._options = {"echo": echo, "pre_ping": pre_ping}
         self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous.upper(), pre_ping=pre_ping)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        self._loop_engine: Engine | None = None
 
     def new_session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()
@@ -261,7 +274,20 @@ class Database:
         finally:
             session.close()
 
+    @property
+    def loop_engine(self) -> Engine:
+        """PostgreSQL: connections for writes done on the event loop, which stop waiting for
+        a row lock after LOOP_LOCK_TIMEOUT_MS. Made on first use (the server's only)."""
+        if self.is_sqlite:
+            raise RuntimeError("SQLite writes on the event loop use the one engine (begin_if_free)")
+        if self._loop_engine is None:
+            self._loop_engine = make_engine(self.url, pool_size=2, lock_timeout_ms=LOOP_LOCK_TIMEOUT_MS,
+                                            **self._options)
+        return self._loop_engine
+
     def dispose(self) -> None:
+        if self._loop_engine is not None:
+            self._loop_engine.dispose()
         self.engine.dispose()
         lock_file = getattr(self.engine, "info_lock_file", None)
         if lock_file is not None:
