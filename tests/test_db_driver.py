@@ -1,4 +1,4 @@
-"""execute_all: Core statements straight through the DBAPI cursor, with SQLAlchemy's compiled
+"""execute_all, fetch_all, count: Core statements straight through the DBAPI cursor, with SQLAlchemy's compiled
 SQL, bind processing and exceptions, on both databases."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 
-from shouhou.db.driver import execute_all
+from shouhou.db.driver import count, execute_all, fetch_all
 from shouhou.db.insert import insert_statement
 from shouhou.models import Case, OutboxMessage, Store, Timer
 
@@ -99,3 +99,22 @@ def test_statement_listeners_see_what_the_driver_sends(db):
     finally:
         event.remove(db.engine, "before_cursor_execute", listen)
     assert [q for q in seen if q.lstrip().upper().startswith("UPDATE STORE")], seen
+
+
+def test_count_tells_how_many_rows_an_update_changed_and_fetch_all_returns_plain_rows(db):
+    # given three pending timers of a case
+    with db.session() as s:
+        store_id, case_id = a_case(s)
+        for kind in ("a", "b", "c"):
+            s.add(Timer(store_id=store_id, case_id=case_id, kind=kind, action="close", due_at=T0, state="pending",
+                        created_at=T0, payload={}))
+    with db.session() as s:
+        conn = s.connection()
+        # an update counts the rows it matched: two, then none for a kind that has no timer
+        assert count(conn, CANCEL, {"b_case": case_id, "kinds": ["a", "b"], "now": T0}) == 2
+        assert count(conn, CANCEL, {"b_case": case_id, "kinds": ["z"], "now": T0}) == 0
+        # and every row comes back as the driver gives it, in the statement's order
+        kinds = select(_T.c.kind, _T.c.state).where(_T.c.case_id == bindparam("b_case")).order_by(_T.c.kind)
+        assert [tuple(r) for r in fetch_all(conn, kinds, {"b_case": case_id})] == [
+            ("a", "cancelled"), ("b", "cancelled"), ("c", "pending")]
+        assert fetch_all(conn, kinds, {"b_case": case_id + 1}) == []

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import Row, bindparam, select
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+
+from shouhou.db.driver import fetch_all
 
 from shouhou.models import ApiToken, Customer, RoleGrant, Store, User, UserPreference
 
@@ -30,6 +34,17 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
 
 
+class TokenGrant(NamedTuple):
+    revoked: object  # the time it was revoked, as the driver gives it (None: in use)
+    id: int
+    username: str
+    display_name: str
+    is_active: bool
+    customer_id: int | None
+    role: str | None
+    store_id: int | None
+
+
 # Every API request authenticates: one prepared statement, plain columns, no ORM objects.
 _TOKEN_GRANTS = (
     select(ApiToken.revoked_at, User.id, User.username, User.display_name, User.is_active, User.customer_id,
@@ -41,10 +56,10 @@ _TOKEN_GRANTS = (
 )
 
 
-def token_grants(session: Session, token_hash: str) -> list[Row]:
+def token_grants(session: Session, token_hash: str) -> list[TokenGrant]:
     """The token's user with one row per role grant (a single row with no role if none)."""
-    # Plain columns: executed on the connection, without the ORM's per-statement work.
-    return list(session.connection().execute(_TOKEN_GRANTS, {"token_hash": token_hash}))
+    # Plain values, straight from the driver: no SQLAlchemy execution or result set-up.
+    return [TokenGrant(*row) for row in fetch_all(session.connection(), _TOKEN_GRANTS, {"token_hash": token_hash})]
 
 
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:

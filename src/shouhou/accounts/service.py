@@ -126,7 +126,7 @@ def actor_for(session: Session, user: User) -> Actor:
 
 def authenticate_token(session: Session, token: str, clock: Clock) -> Actor:
     rows = repo.token_grants(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else []
-    if not rows or rows[0].revoked_at is not None:
+    if not rows or rows[0].revoked is not None:
         raise Unauthorized("invalid_token", en="The API token is unknown or revoked", zh="API 令牌无效或已吊销")
     first = rows[0]
     if not first.is_active:

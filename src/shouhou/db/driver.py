@@ -60,16 +60,28 @@ def prepared(stmt: Executable, keys: tuple[str, ...], dialect: Dialect) -> Prepa
 
 def execute_all(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]]]) -> None:
     """Run each (statement, parameters) in turn on the connection's DBAPI cursor."""
-    _run(conn, statements, fetch=False)
+    _run(conn, statements, fetch=None)
 
 
 def fetch_one(conn: Connection, stmt: Executable, params: dict[str, Any]) -> tuple[Any, ...] | None:
     """Run one statement and return its first row as the driver gives it (no result
     processing: for plain values such as a generated key)."""
-    return _run(conn, [(stmt, params)], fetch=True)
+    return _run(conn, [(stmt, params)], fetch="one")
 
 
-def _run(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]]], *, fetch: bool) -> Any:
+def fetch_all(conn: Connection, stmt: Executable, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run one statement and return its rows as the driver gives them (plain values only:
+    a datetime comes back as SQLite stores it, text)."""
+    return _run(conn, [(stmt, params)], fetch="all")
+
+
+def count(conn: Connection, stmt: Executable, params: dict[str, Any]) -> int:
+    """Run one UPDATE or DELETE and return how many rows it changed."""
+    return _run(conn, [(stmt, params)], fetch="count")
+
+
+def _run(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]]], *,
+         fetch: str | None) -> Any:
     dialect = conn.dialect
     cur = conn.connection.driver_connection.cursor()
     sql, values = "", ()
@@ -78,7 +90,11 @@ def _run(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]
             sql, values = _bound(prepared(stmt, tuple(params), dialect), params)
             announce(conn, cur, sql, values)
             cur.execute(sql, values)
-        return cur.fetchone() if fetch else None
+        if fetch == "one":
+            return cur.fetchone()
+        if fetch == "all":
+            return cur.fetchall()
+        return cur.rowcount if fetch == "count" else None
     except dialect.loaded_dbapi.Error as exc:
         raise wrapped(conn, exc, sql, values) from exc
     finally:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shouhou.db.driver import count
 from shouhou.db.insert import insert_now
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
@@ -140,9 +141,9 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
 
 def _claim(ctx: Ctx, case: Case, version: int) -> None:
     """Compare-and-swap on the version: of two concurrent actions only one gets the row."""
-    result = ctx.session.execute(_CLAIM, {"b_case": case.id, "seen": version, "next": version + 1,
-                                          "now": ctx.clock.now()})
-    if result.rowcount != 1:
+    claimed = count(ctx.session.connection(), _CLAIM, {"b_case": case.id, "seen": version, "next": version + 1,
+                                                       "now": ctx.clock.now()})
+    if claimed != 1:
         raise version_conflict(case, version)
     # Keep the ORM copy in step without emitting another UPDATE for these columns.
     set_committed_value(case, "version", version + 1)
