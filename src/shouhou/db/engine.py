@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from shouhou.db.pgcursor import Cursor
@@ -42,7 +42,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_syn
         return _sqlite_engine(url, echo=echo, synchronous=sqlite_synchronous)
     connect_args: dict = {"cursor_factory": Cursor}
     if lock_timeout_ms is not None:  # set at connection start-up: no statement per transaction
-        connect_args["options"] = f"-c lock_timeout={int(lock_timeout_ms)}"
+        given = make_url(url).query.get("options")  # e.g. a search_path: kept
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = " ".join(filter(None, [given, f"-c lock_timeout={int(lock_timeout_ms)}"]))
     # A disconnect error invalidates the whole pool, so without pre-ping one request per
     # process fails after a database restart; recycling avoids idle connections cut by firewalls.
     return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping,
