@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import anyio
 from fastapi import APIRouter, Request
+from fastapi.routing import APIRoute
 
 from shouhou.accounts.service import authenticate_token
 from shouhou.api.lang import request_lang
@@ -32,9 +33,16 @@ def api_ctx(request: Request) -> Ctx:
 
 
 def one_step_post(router: APIRouter, path: str, **kwargs: Any) -> Callable:
-    """`router.post` for an endpoint that does all its database work in `in_one_step`."""
-    one_step("POST", router.prefix + path)
-    return router.post(path, **kwargs)
+    """`router.post` for an endpoint that does all its database work in `in_one_step`
+    (the unit of work serves it itself: api/direct.py)."""
+    def declare(endpoint: Callable) -> Callable:
+        declared = router.post(path, **kwargs)(endpoint)
+        route = router.routes[-1]
+        assert isinstance(route, APIRoute) and route.endpoint is endpoint
+        one_step("POST", route)
+        return declared
+
+    return declare
 
 
 async def in_one_step(request: Request, work: Callable[[Ctx], T]) -> T:

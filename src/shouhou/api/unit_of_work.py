@@ -4,7 +4,8 @@ Write requests are buffered so that a failed commit can still answer with an err
 acknowledged write is ever lost). POSTs with an `Idempotency-Key` store their first
 response in the same transaction as their effect; a retry replays it, and a concurrent
 duplicate waits on the key's unique index and then replays it too. The busiest writes
-(routes declared with `one_step`) do their work and commit in one step, `settle`.
+(routes declared with `one_step`) are served here directly (api/direct.py) and do their
+work and commit in one step, `settle`.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ import anyio
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
+from shouhou.api import direct
 from shouhou.api.errors import BUSY_EN, BUSY_ZH, COMMIT_FAILED_EN, COMMIT_FAILED_ZH, CommitFailed, error_body, is_busy
 from shouhou.api.lang import negotiate
 from shouhou.clock import Clock
@@ -36,16 +39,20 @@ from shouhou.models import IdempotencyRecord
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 log = logging.getLogger("shouhou.api")
 T = TypeVar("T")
-ONE_STEP: list[tuple[str, re.Pattern[str]]] = []  # (method, path) of routes that write in one step
+# (method, path, endpoint) of the routes that write in one step
+ONE_STEP: list[tuple[str, re.Pattern[str], direct.Endpoint]] = []
 
 
-def one_step(method: str, path: str) -> None:
+def one_step(method: str, route: APIRoute) -> None:
     """Declare a route whose endpoint touches the database only inside `in_one_step`."""
-    ONE_STEP.append((method, compile_path(path)[0]))
+    ONE_STEP.append((method, compile_path(route.path)[0], direct.endpoint_of(route)))
 
 
-def _is_one_step(scope: dict) -> bool:
-    return any(method == scope["method"] and regex.match(scope["path"]) for method, regex in ONE_STEP)
+def _one_step(scope: dict) -> direct.Endpoint | None:
+    for method, regex, endpoint in ONE_STEP:
+        if method == scope["method"] and regex.match(scope["path"]):
+            return endpoint
+    return None
 
 
 class UnitOfWork:
@@ -73,8 +80,8 @@ class UnitOfWork:
         if key and scope["method"] == "POST":
             async with self._writer_turn():
                 response = await self._idempotent(scope, body, key, headers)
-        elif _is_one_step(scope):  # it takes its turn in `settle`: parsing the request needs none
-            response = await self._write(scope, body, None)
+        elif (endpoint := _one_step(scope)) is not None:  # its turn comes in `settle`: parsing needs none
+            response = await self._write(scope, body, None, endpoint=endpoint)
         else:
             async with self._writer_turn():
                 scope.setdefault("state", {})["turn_held"] = True
@@ -100,7 +107,7 @@ class UnitOfWork:
             await anyio.to_thread.run_sync(_close, session)
 
     async def _write(self, scope: dict, body: bytes, record: tuple[Session, IdempotencyRecord] | None,
-                     session: Session | None = None) -> _Buffered:
+                     session: Session | None = None, endpoint: direct.Endpoint | None = None) -> _Buffered:
         session = session or self.db.new_session(write=True)
         state = scope.setdefault("state", {})
         state["session"] = session
@@ -108,7 +115,10 @@ class UnitOfWork:
             state["settle"] = partial(self._settle, scope, session)
         response = _Buffered()
         try:
-            await self.app(scope, _replay(body), response.send)
+            if endpoint is not None and direct.SERVE_DIRECTLY:
+                await direct.serve(endpoint, scope, _replay(body), response.send, body)
+            else:
+                await self.app(scope, _replay(body), response.send)
         except Exception:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
             log.exception("unhandled error")
