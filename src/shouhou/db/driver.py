@@ -104,8 +104,10 @@ def _run(conn: Connection, statements: Iterable[tuple[Executable, dict[str, Any]
 def announce(conn: Connection, cursor: Any, sql: str, params: Any) -> None:
     """Listeners of `before_cursor_execute` see these statements too, with no execution
     context (what they return is not used). Nothing to do when none listen."""
-    for listener in conn.dispatch.before_cursor_execute:
-        listener(conn, cursor, sql, params, None, False)
+    listeners = conn.dispatch.before_cursor_execute
+    if listeners:  # a test or a tracer; usually none, and asking is cheaper than iterating
+        for listener in listeners:
+            listener(conn, cursor, sql, params, None, False)
 
 
 def _bound(p: Prepared, params: dict[str, Any]) -> tuple[str, Any]:

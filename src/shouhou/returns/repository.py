@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from shouhou.db.driver import fetch_all
 from shouhou.db.filters import none_of, one_of
 from shouhou.db.insert import insert_now
 from shouhou.db.lookup import hold, memo
@@ -87,7 +88,7 @@ def lock_order(session: Session, order_id: int) -> None:
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
     """Per order line: what other live cases already hold, in units and in money."""
     held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    rows = session.connection().execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0})
+    rows = fetch_all(session.connection(), _BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0})
     for line_id, qty, amount_fen, voucher_fen, case_type, status in rows:
         h = held[line_id]
         if case_type == "exchange" and status == "completed":
