@@ -3,6 +3,7 @@ past FastAPI's routing: each answer, refusals above all, is exactly what FastAPI
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -111,3 +112,15 @@ def test_an_application_and_a_transition_answer_as_through_fastapi(client, world
                     json={"action": "cancel", "version": doc["version"]})
     assert seen[0] == seen[1]
     assert seen[0][0] == 201 and seen[0][4] == 200 and seen[0][6] == "rejected"
+
+
+def test_requests_served_directly_are_counted_under_their_route_template(client, parties):
+    no = parties["no"]
+    r = client.post(f"/api/v1/cases/{no}/transitions", json={"action": "approve", "version": 1},
+                    headers=auth(parties["reviewer"]))
+    assert r.status_code == 200
+    metrics = client.get("/metrics").text
+    assert re.search(r'shouhou_http_requests_total\{method="POST",route="/api/v1/cases/\{no\}/transitions",'
+                     r'status="200"\} [1-9]', metrics)
+    assert re.search(r'shouhou_http_requests_total\{method="POST",route="/api/v1/cases",status="201"\} [1-9]',
+                     metrics)  # the fixture's application

@@ -46,9 +46,10 @@ async def serve(target: Endpoint, scope: dict, receive: Any, send: Any, body: by
     scope["route"], scope["path_params"], scope["endpoint"] = route, params, route.endpoint  # as routing sets them
     request = Request(scope, receive)
     try:
+        arguments = dict(params)
         if target.body is not None:
-            params["body"] = _validated(target.body, _decoded(request, body))
-        response = await route.endpoint(request=request, **params)
+            arguments["body"] = _validated(target.body, _decoded(request, body))
+        response = await route.endpoint(request=request, **arguments)
     except Exception as exc:
         handler = _handler(scope["app"], exc)
         if handler is None:
