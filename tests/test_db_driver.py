@@ -31,6 +31,16 @@ def a_case(s) -> tuple[int, int]:  # noqa: ANN001
     return store.id, case.id
 
 
+def three_pending_timers(db) -> int:  # noqa: ANN001
+    """A case with pending timers of kinds a, b and c; its id."""
+    with db.session() as s:
+        store_id, case_id = a_case(s)
+        for kind in ("a", "b", "c"):
+            s.add(Timer(store_id=store_id, case_id=case_id, kind=kind, action="close", due_at=T0, state="pending",
+                        created_at=T0, payload={}))
+    return case_id
+
+
 def test_values_go_through_the_same_processing_as_sqlalchemys(db):
     # given a store, when an outbox row with a JSON document and an aware time is written by execute_all
     with db.session() as s:
@@ -45,12 +55,7 @@ def test_values_go_through_the_same_processing_as_sqlalchemys(db):
 
 
 def test_in_lists_and_values_the_statement_holds(db):
-    # given three pending timers of a case
-    with db.session() as s:
-        store_id, case_id = a_case(s)
-        for kind in ("a", "b", "c"):
-            s.add(Timer(store_id=store_id, case_id=case_id, kind=kind, action="close", due_at=T0, state="pending",
-                        created_at=T0, payload={}))
+    case_id = three_pending_timers(db)
     # when two kinds are cancelled (an expanding IN list; state is held by the statement itself)
     with db.session() as s:
         execute_all(s.connection(), [(CANCEL, {"b_case": case_id, "kinds": ["a", "c"], "now": T0})])
@@ -102,12 +107,7 @@ def test_statement_listeners_see_what_the_driver_sends(db):
 
 
 def test_count_tells_how_many_rows_an_update_changed_and_fetch_all_returns_plain_rows(db):
-    # given three pending timers of a case
-    with db.session() as s:
-        store_id, case_id = a_case(s)
-        for kind in ("a", "b", "c"):
-            s.add(Timer(store_id=store_id, case_id=case_id, kind=kind, action="close", due_at=T0, state="pending",
-                        created_at=T0, payload={}))
+    case_id = three_pending_timers(db)
     with db.session() as s:
         conn = s.connection()
         # an update counts the rows it matched: two, then none for a kind that has no timer

@@ -24,6 +24,19 @@ from tests.writers import writer_holding
 BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "channel": "api"}
 
 
+def threads_running(monkeypatch, name: str) -> list[int]:  # noqa: ANN001
+    """The threads that ran the case service's `name` (create, transition), in turn."""
+    ran_in: list[int] = []
+    original = getattr(service, name)
+
+    def noted(*args):  # noqa: ANN002, ANN202
+        ran_in.append(threading.get_ident())
+        return original(*args)
+
+    monkeypatch.setattr(service, name, noted)
+    return ran_in
+
+
 def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_go_on(settings, db, clock, world,
                                                                                       backend, monkeypatch):
     # writes in worker threads (as with SHOUHOU_SQLITE_WRITES_ON_LOOP=false), so one can be held
@@ -75,14 +88,7 @@ def test_a_busy_write_runs_on_the_loop_when_it_need_not_wait_and_in_a_thread_whe
         app, db, world, backend, monkeypatch):
     world.store()
     token = world.user("agent1", "agent")
-    ran_in: list[int] = []
-    create = service.create
-
-    def noted_create(ctx, body):  # noqa: ANN001, ANN202
-        ran_in.append(threading.get_ident())
-        return create(ctx, body)
-
-    monkeypatch.setattr(service, "create", noted_create)
+    ran_in = threads_running(monkeypatch, "create")
 
     async def scenario() -> dict:
         loop_thread = threading.get_ident()
@@ -121,14 +127,7 @@ def test_a_postgresql_write_on_the_loop_that_meets_a_locked_row_is_done_again_in
     delivered(world)
     with TestClient(app) as client:
         case = apply(client, tokens["buyer"])
-    ran_in: list[int] = []
-    transition = service.transition
-
-    def noted_transition(ctx, *args):  # noqa: ANN001, ANN202
-        ran_in.append(threading.get_ident())
-        return transition(ctx, *args)
-
-    monkeypatch.setattr(service, "transition", noted_transition)
+    ran_in = threads_running(monkeypatch, "transition")
 
     async def scenario() -> dict:
         loop_thread = threading.get_ident()
@@ -163,14 +162,7 @@ def test_with_the_setting_off_busy_writes_run_in_a_worker_thread(settings, db, c
     app = create_app(settings.model_copy(update={backend_setting: False}), db=db, clock=clock)
     world.store()
     token = world.user("agent1", "agent")
-    ran_in: list[int] = []
-    create = service.create
-
-    def noted_create(ctx, body):  # noqa: ANN001, ANN202
-        ran_in.append(threading.get_ident())
-        return create(ctx, body)
-
-    monkeypatch.setattr(service, "create", noted_create)
+    ran_in = threads_running(monkeypatch, "create")
 
     async def scenario() -> tuple[int, int]:
         transport = httpx.ASGITransport(app=app)
