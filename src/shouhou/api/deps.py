@@ -54,4 +54,4 @@ async def in_one_step(request: Request, work: Callable[[Ctx], T]) -> T:
     settle = request.scope.get("state", {}).get("settle")
     if settle is None:  # a read, or an idempotent POST (committed with its stored answer)
         return await anyio.to_thread.run_sync(lambda: work(api_ctx(request)))
-    return await settle(lambda: work(api_ctx(request)))
+    return await settle(request.scope, lambda: work(api_ctx(request)))

@@ -22,10 +22,10 @@ from functools import partial
 from typing import Any, TypeVar
 
 import anyio
+from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
-from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
 from shouhou.api import direct
@@ -112,7 +112,7 @@ class UnitOfWork:
         state = scope.setdefault("state", {})
         state["session"] = session
         if record is None:  # an idempotent POST commits with its stored answer, in `_finish`
-            state["settle"] = partial(self._settle, scope, session)
+            state["settle"] = partial(self._settle, session)  # not the scope: that would be a cycle
         response = _Buffered()
         try:
             if endpoint is not None and direct.SERVE_DIRECTLY:
@@ -130,8 +130,6 @@ class UnitOfWork:
             raise
         else:
             await _finish(scope, session, response, record)
-        finally:
-            state.pop("settle", None)  # it refers to the scope: no cycle left for the collector
         return response
 
     async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> _Buffered:
@@ -168,7 +166,7 @@ class UnitOfWork:
         return _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
                       "相同请求正在处理中")
 
-    async def _settle(self, scope: dict, session: Session, work: Callable[[], T]) -> T:
+    async def _settle(self, session: Session, scope: dict, work: Callable[[], T]) -> T:
         """Do a write's work and commit it in one step, once it is the request's turn: on the
         event loop itself (no hand-off to a worker thread and back, no contention with the
         loop for Python's GIL) when it need not wait, else in one trip to a thread.
