@@ -17,7 +17,7 @@ import psycopg
 from bench.clients import timed
 
 NUMBER = {True: "SELECT nextval('case_no_seq')",  # as the engine does (engine/numbers.py)
-          False: "UPDATE case_number SET last = last + 1 WHERE day = 'case' RETURNING last"}
+          False: "UPDATE case_number SET last = last + 1 WHERE name = 'case' RETURNING last"}
 
 APPLY = [
     ("{number}", "num"),

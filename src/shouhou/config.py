@@ -29,14 +29,6 @@ class Settings(BaseSettings):
     # and the pool is renewed.
     database_pre_ping: bool = False
     timer_batch_size: int = 2000
-    # SQLite: case applications and transitions do their work and commit on the event loop
-    # when the write lock is free (a quarter less CPU per write); meanwhile the loop serves no
-    # other request, for about a millisecond. Turn off on a disk whose fsync is slow.
-    sqlite_writes_on_loop: bool = True
-    # PostgreSQL: the same, on connections that stop waiting for a row lock after 50 ms (the
-    # write is then done in a worker thread). Each statement's round trip holds up the loop:
-    # turn off when the database is not on the same host or a near one.
-    postgresql_writes_on_loop: bool = True
     # At start-up, freeze what the app built and let the cycle collector pass less often
     # (api/collector.py): requests leave no cycles, so its passes are only cost.
     tune_collector: bool = True

@@ -23,15 +23,11 @@ def statements(db):  # noqa: ANN001
     def listen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
         seen.append(statement)
 
-    # on PostgreSQL, applications done on the event loop use connections of their own
-    engines = [db.engine] if db.is_sqlite else [db.engine, db.loop_engine]
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", listen)
+    event.listen(db.engine, "before_cursor_execute", listen)
     try:
         yield seen
     finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", listen)
+        event.remove(db.engine, "before_cursor_execute", listen)
 
 
 REASON = {"store": "S1", "code": "late", "label_zh": "迟到", "label_en": "Late", "case_types": ["return_refund"],

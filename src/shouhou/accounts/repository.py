@@ -5,8 +5,6 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.driver import fetch_all
-
 from shouhou.models import ApiToken, Customer, RoleGrant, Store, User, UserPreference
 
 
@@ -35,7 +33,7 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
 
 
 class TokenGrant(NamedTuple):
-    revoked: object  # the time it was revoked, as the driver gives it (None: in use)
+    revoked: object  # when it was revoked (None: in use)
     id: int
     username: str
     display_name: str
@@ -45,7 +43,7 @@ class TokenGrant(NamedTuple):
     store_id: int | None
 
 
-# Every API request authenticates: one prepared statement, plain columns, no ORM objects.
+# Every API request authenticates: one statement built once, plain columns, no ORM objects.
 _TOKEN_GRANTS = (
     select(ApiToken.revoked_at, User.id, User.username, User.display_name, User.is_active, User.customer_id,
            RoleGrant.role, RoleGrant.store_id)
@@ -58,8 +56,7 @@ _TOKEN_GRANTS = (
 
 def token_grants(session: Session, token_hash: str) -> list[TokenGrant]:
     """The token's user with one row per role grant (a single row with no role if none)."""
-    # Plain values, straight from the driver: no SQLAlchemy execution or result set-up.
-    return [TokenGrant(*row) for row in fetch_all(session.connection(), _TOKEN_GRANTS, {"token_hash": token_hash})]
+    return [TokenGrant(*row) for row in session.execute(_TOKEN_GRANTS, {"token_hash": token_hash})]
 
 
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
 from shouhou.accounts import repository as repo
+from shouhou.accounts import store_config
 from shouhou.accounts.passwords import hash_password, verify_password
 from shouhou.clock import Clock
-from shouhou.db.lookup import hold
+from shouhou.db.cache import cache_of
 from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
@@ -20,6 +22,7 @@ from shouhou.errors import Conflict, Invalid, Unauthorized, not_found
 from shouhou.models import ROLES, ApiToken, Customer, RoleGrant, Store, User, UserPreference
 
 TOKEN_PREFIX = "shh_"
+T = TypeVar("T")
 
 
 def create_store(ctx: Ctx, code: str, name: str, *, timezone: str = "Asia/Shanghai",
@@ -47,7 +50,7 @@ def get_store(session: Session, code: str) -> Store:
     store = repo.store_by_code(session, code)
     if store is None:
         raise not_found("store", code)
-    return hold(session, store)
+    return cache_of(session).keep(store)
 
 
 def get_user(session: Session, username: str) -> User:
@@ -201,3 +204,27 @@ def store_for_caller(ctx: Ctx, code: str | None) -> Store:
         return ctx.session.get_one(Store, next(iter(ids)))
     raise Invalid("store_required", en="Say which store: give store (or an order number)",
                   zh="请指定店铺(store)或订单号")
+
+
+def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:
+    return repo.customer_by_external(session, store_id, external_id)
+
+
+def store_cached(store: Store, name: str, load: Callable[[], T]) -> T:
+    """What the store configures rarely (reasons, policy), kept by the process until it changes."""
+    return store_config.cached(store, name, load)
+
+
+def store_config_changed(store: Store) -> None:
+    """The store's reasons or policy change in this transaction: every process reads them afresh."""
+    store_config.changed(store)
+
+
+class _Identities:
+    """How the API and the console learn who is calling (api.deps.Identities)."""
+
+    by_token = staticmethod(authenticate_token)
+    by_user_id = staticmethod(actor_by_id)
+
+
+IDENTITIES = _Identities()

@@ -37,13 +37,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.settings = settings
     app.state.db = db
     app.state.clock = clock
+    from shouhou.accounts.service import IDENTITIES
+
+    app.state.identities = IDENTITIES
     errors.install(app)
     docs_ui.install(app)
     for router in _routers():
         app.include_router(router)
     _install_web(app, settings)
-    app.add_middleware(UnitOfWork, db=db, clock=clock, writes_on_loop=settings.sqlite_writes_on_loop if db.is_sqlite
-                       else settings.postgresql_writes_on_loop)
+    app.add_middleware(UnitOfWork, db=db, clock=clock)
     app.add_middleware(RequestContext)
     return app
 

@@ -25,10 +25,6 @@ COMMIT_FAILED_EN = "The change could not be saved; nothing was changed"
 COMMIT_FAILED_ZH = "保存失败, 未做任何更改"
 
 
-class CommitFailed(Exception):
-    """The database refused a commit: nothing was saved (503 commit_failed)."""
-
-
 def is_busy(exc: DBAPIError) -> bool:
     """SQLite: another writer held the database past the writers' queue and busy timeout."""
     return "database is locked" in str(exc.orig)
@@ -77,11 +73,6 @@ def install(app: FastAPI) -> None:
         msg = ("The database connection was lost; nothing was changed. Retry the request" if lang == "en"
                else "数据库连接中断, 未做任何更改, 请重试")
         return JSONResponse(error_body("database_unavailable", msg), status_code=503, headers={"Retry-After": "1"})
-
-    @app.exception_handler(CommitFailed)
-    async def _commit_failed(request: Request, exc: CommitFailed) -> JSONResponse:
-        msg = COMMIT_FAILED_EN if request_lang(request) == "en" else COMMIT_FAILED_ZH
-        return JSONResponse(error_body("commit_failed", msg), status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

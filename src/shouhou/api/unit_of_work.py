@@ -3,9 +3,7 @@
 Write requests are buffered so that a failed commit can still answer with an error (no
 acknowledged write is ever lost). POSTs with an `Idempotency-Key` store their first
 response in the same transaction as their effect; a retry replays it, and a concurrent
-duplicate waits on the key's unique index and then replays it too. The busiest writes
-(routes declared with `one_step`) are served here directly (api/direct.py) and do their
-work and commit in one step, `settle`.
+duplicate waits on the key's unique index and then replays it too.
 """
 
 from __future__ import annotations
@@ -15,52 +13,29 @@ import contextlib
 import hashlib
 import json
 import logging
-import re
 import weakref
-from collections.abc import Callable
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio
-from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
-from starlette.routing import compile_path
 
-from shouhou.api import direct
-from shouhou.api.errors import BUSY_EN, BUSY_ZH, COMMIT_FAILED_EN, COMMIT_FAILED_ZH, CommitFailed, error_body, is_busy
+from shouhou.api.errors import BUSY_EN, BUSY_ZH, COMMIT_FAILED_EN, COMMIT_FAILED_ZH, error_body, is_busy
 from shouhou.api.lang import negotiate
 from shouhou.clock import Clock
 from shouhou.db import Database
-from shouhou.db.engine import lock_wait_too_long
 from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 log = logging.getLogger("shouhou.api")
-T = TypeVar("T")
-# (method, path, endpoint) of the routes that write in one step
-ONE_STEP: list[tuple[str, re.Pattern[str], direct.Endpoint]] = []
-
-
-def one_step(method: str, route: APIRoute) -> None:
-    """Declare a route whose endpoint touches the database only inside `in_one_step`."""
-    ONE_STEP.append((method, compile_path(route.path)[0], direct.endpoint_of(route)))
-
-
-def _one_step(scope: dict) -> direct.Endpoint | None:
-    for method, regex, endpoint in ONE_STEP:
-        if method == scope["method"] and regex.match(scope["path"]):
-            return endpoint
-    return None
 
 
 class UnitOfWork:
-    def __init__(self, app: Any, db: Database, clock: Clock, writes_on_loop: bool = True) -> None:
+    def __init__(self, app: Any, db: Database, clock: Clock) -> None:
         self.app = app
         self.db = db
         self.clock = clock
-        self.on_loop = writes_on_loop
         # SQLite has one writer: its write requests queue here, on the event loop, rather than
         # each holding a worker thread while it waits for the database's write lock. Per loop:
         # an asyncio lock belongs to the loop it was first awaited on.
@@ -77,14 +52,10 @@ class UnitOfWork:
         body = await _read_body(receive)
         headers = dict(scope.get("headers") or [])
         key = headers.get(b"idempotency-key", b"").decode().strip()
-        if key and scope["method"] == "POST":
-            async with self._writer_turn():
+        async with self._writer_turn():
+            if key and scope["method"] == "POST":
                 response = await self._idempotent(scope, body, key, headers)
-        elif (endpoint := _one_step(scope)) is not None:  # its turn comes in `settle`: parsing needs none
-            response = await self._write(scope, body, None, endpoint=endpoint)
-        else:
-            async with self._writer_turn():
-                scope.setdefault("state", {})["turn_held"] = True
+            else:
                 response = await self._write(scope, body, None)
         # Sent after the turn ends: a slow client holds up nobody else's write.
         await response.replay(send)
@@ -107,18 +78,12 @@ class UnitOfWork:
             await anyio.to_thread.run_sync(_close, session)
 
     async def _write(self, scope: dict, body: bytes, record: tuple[Session, IdempotencyRecord] | None,
-                     session: Session | None = None, endpoint: direct.Endpoint | None = None) -> _Buffered:
+                     session: Session | None = None) -> _Buffered:
         session = session or self.db.new_session(write=True)
-        state = scope.setdefault("state", {})
-        state["session"] = session
-        if record is None:  # an idempotent POST commits with its stored answer, in `_finish`
-            state["settle"] = partial(self._settle, session)  # not the scope: that would be a cycle
+        scope.setdefault("state", {})["session"] = session
         response = _Buffered()
         try:
-            if endpoint is not None and direct.SERVE_DIRECTLY:
-                await direct.serve(endpoint, scope, _replay(body), response.send, body)
-            else:
-                await self.app(scope, _replay(body), response.send)
+            await self.app(scope, _replay(body), response.send)
         except Exception:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
             log.exception("unhandled error")
@@ -166,53 +131,10 @@ class UnitOfWork:
         return _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
                       "相同请求正在处理中")
 
-    async def _settle(self, session: Session, scope: dict, work: Callable[[], T]) -> T:
-        """Do a write's work and commit it in one step, once it is the request's turn: on the
-        event loop itself (no hand-off to a worker thread and back, no contention with the
-        loop for Python's GIL) when it need not wait, else in one trip to a thread.
-
-        SQLite: on the loop when the write lock is free now. PostgreSQL: on the loop, on a
-        connection that stops waiting for a row lock after a few ms; then, with nothing
-        saved, the step is done again in a thread, where it waits as long as it must."""
-        turn = contextlib.nullcontext() if scope["state"].get("turn_held") else self._writer_turn()
-        async with turn:
-            if self.on_loop and self.db.is_sqlite:
-                if self.db.begin_if_free(session):
-                    return _work_and_commit(scope, session, work)
-            elif self.on_loop:
-                session.bind = self.db.loop_engine
-                try:
-                    return _work_and_commit(scope, session, work)
-                except DBAPIError as exc:
-                    if not lock_wait_too_long(exc):
-                        raise
-                    log.info("a write waited on a row lock: done again in a worker thread")
-                    session.bind = self.db.engine
-                    session.info.clear()  # what the first attempt noted (locked orders, loaded rows)
-            return await anyio.to_thread.run_sync(_work_and_commit, scope, session, work)
-
-
-def _work_and_commit(scope: dict, session: Session, work: Callable[[], T]) -> T:
-    scope["state"]["settled"] = True  # the session is closed here, whatever happens
-    try:
-        result = work()
-    except BaseException:
-        session.close()  # rolls back
-        raise
-    try:
-        _commit_and_close(session)
-    except Exception as exc:
-        log.exception("commit failed")
-        raise CommitFailed from exc
-    return result
-
-
 async def _finish(scope: dict, session: Session, response: _Buffered,
                   record: tuple[Session, IdempotencyRecord] | None) -> None:
     """Commit a successful write (with its idempotency record), roll back a refused one;
     either way the session is closed, in the same trip to the worker thread."""
-    if scope["state"].get("settled"):
-        return
     if response.status >= 400:
         await anyio.to_thread.run_sync(_close, session)
         return

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query
 
-from shouhou.api.deps import api_ctx, in_one_step, one_step_post
+from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document
 from shouhou.cases import service
 from shouhou.cases.schemas import TransitionIn
@@ -19,12 +19,10 @@ CREATE_EXAMPLES = {
 }
 
 
-@one_step_post(router, "/cases", status_code=201, summary="Open a case of any type")
-async def create_case(request: Request, body: dict[str, Any] = Body(..., openapi_examples=CREATE_EXAMPLES)) -> Document:
-    def work(ctx: Ctx) -> Document:
-        return Document(service.document(ctx, service.create(ctx, body)), status_code=201)
-
-    return await in_one_step(request, work)
+@router.post("/cases", status_code=201, summary="Open a case of any type")
+def create_case(body: dict[str, Any] = Body(..., openapi_examples=CREATE_EXAMPLES),
+                ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(service.document(ctx, service.create(ctx, body)), status_code=201)
 
 
 @router.get("/cases", summary="Cases, newest first, with a keyset cursor")
@@ -45,12 +43,9 @@ def get_case(no: str, ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(service.document(ctx, service.get(ctx, no)))
 
 
-@one_step_post(router, "/cases/{no}/transitions", summary="Take an action on a case at the version you saw")
-async def transition(request: Request, no: str, body: TransitionIn) -> Document:
-    def work(ctx: Ctx) -> Document:
-        return Document(service.document(ctx, service.transition(ctx, no, body.action, body.version, body.fields())))
-
-    return await in_one_step(request, work)
+@router.post("/cases/{no}/transitions", summary="Take an action on a case at the version you saw")
+def transition(no: str, body: TransitionIn, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(service.document(ctx, service.transition(ctx, no, body.action, body.version, body.fields())))
 
 
 @router.get("/cases/{no}/events", summary="The case timeline (immutable events)")

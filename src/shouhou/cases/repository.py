@@ -10,8 +10,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.filters import is_state
-from shouhou.db.lookup import by_ids
-
+from shouhou.db.cache import by_ids, cache_of
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer, User
 
 
@@ -45,13 +44,16 @@ def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
     rows = session.execute(_case_by_no(companions, collections), {"no": no}).all()
     if not rows:
         return None, {}
+    keep = cache_of(session).keep
+    for obj in rows[0][1:4 + len(companions)]:  # store, customer, order, companions: later gets are free
+        keep(obj)
     models = (Timer, *(m for entry in collections for m in _entities(entry)))
     along: dict[type, dict[int, Any]] = {model: {} for model in models}
     start = 4 + len(companions)
     for row in rows:
         for model, obj in zip(models, row[start:], strict=True):
             if obj is not None:
-                along[model].setdefault(obj.id, obj)
+                along[model].setdefault(obj.id, keep(obj))
     found = {model: list(objs.values()) for model, objs in along.items()}
     found[Timer].sort(key=lambda t: (t.due_at, t.id))
     return rows[0][0], found

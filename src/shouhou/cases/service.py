@@ -40,7 +40,7 @@ def get(ctx: Ctx, no: str) -> Case:
     if case is None or not may_see(ctx, case):
         # A case the caller may not see is reported as missing, not forbidden.
         raise not_found("case", no)
-    timers.known_pending(ctx)[case.id] = found[Timer]  # kept up to date as actions arm and cancel
+    timers.known_pending(ctx, case.id, found[Timer])  # kept up to date as actions arm and cancel
     preload = getattr(kind_of(case.type), "preload", None)
     if preload:
         preload(ctx.session, case.id, found)

@@ -1,4 +1,3 @@
-from shouhou.db import lookup  # noqa: F401  (registers the load hook)
 from shouhou.db.base import Base
 from shouhou.db.engine import Database, make_engine
 

@@ -17,11 +17,12 @@ from functools import cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, BindParameter, String, any_, func, insert, literal, null, select, update
+from sqlalchemy import ARRAY, ClauseElement, BigInteger, BindParameter, String, any_, func, insert, literal, null, select, update
 
 from shouhou.db.filters import is_constant, is_state
 from shouhou.db.types import UTCDateTime
 from shouhou.engine.context import Ctx
+from shouhou.engine.messages import TRANSITIONED, event_row, outbox_row, timer_row, transition_message
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.workflow import Action, State, TimerSpec, Workflow
 from shouhou.models import Case, CaseEvent, OutboxMessage, Timer
@@ -193,32 +194,29 @@ def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
         conn.execute(moving)
         moved = select(*columns).where(cases.c.id.in_(ids)).subquery("moved")
     stamp_at = literal(now, UTCDateTime())
+    event = event_row(
+        store_id=moved.c.store_id, case_id=moved.c.id, seq=moved.c.version, action=_text(action.name),
+        from_status=_text(route.source), to_status=_text(route.target), actor_id=null(), actor_name=_text("system"),
+        actor_role=_text("system"), at=stamp_at, visibility=_text(action.visibility),
+        payload=literal({}, CaseEvent.__table__.c.payload.type))
+    message = transition_message(
+        case_no=moved.c.no, case_type=moved.c.type, action=_text(action.name), from_status=_text(route.source),
+        to_status=_text(route.target), version=moved.c.version, at=_text(stamp), actor=_text("system"))
     obj = func.json_build_object if pg else func.json_object
-    parts = [
-        insert(CaseEvent.__table__).from_select(
-            ["store_id", "case_id", "seq", "action", "from_status", "to_status", "actor_id", "actor_name",
-             "actor_role", "at", "visibility", "payload"],
-            select(moved.c.store_id, moved.c.id, moved.c.version, _text(action.name), _text(route.source),
-                   _text(route.target), null(), _text("system"), _text("system"), stamp_at,
-                   _text(action.visibility), literal({}, CaseEvent.__table__.c.payload.type))),
-        insert(OutboxMessage.__table__).from_select(
-            ["store_id", "topic", "case_id", "payload", "created_at"],
-            select(moved.c.store_id, _text("case.transitioned"), moved.c.id, obj(
-                _text("case"), moved.c.no, _text("type"), moved.c.type, _text("action"), _text(action.name),
-                _text("from"), _text(route.source), _text("to"), _text(route.target), _text("version"),
-                moved.c.version, _text("at"), _text(stamp), _text("actor"), _text("system")), stamp_at)),
-    ]
+    outbox = outbox_row(store_id=moved.c.store_id, topic=_text(TRANSITIONED), case_id=moved.c.id,
+                        payload=obj(*(part for key, value in message.items() for part in (_text(key), value))),
+                        created_at=stamp_at)
+    parts = [_insert_from(CaseEvent.__table__, event), _insert_from(OutboxMessage.__table__, outbox)]
     if route.cancel is not False:
         pending = select(Timer.id).where(_among(ctx, Timer.case_id, among), is_state(Timer.state, "pending"))
         if route.cancel is not None:
             pending = pending.where(Timer.kind.in_(route.cancel))
         parts.append(_cancel(ctx, pending, now))
     for spec in route.arms:  # after the cancel: a new deadline of the same kind stays pending
-        parts.append(insert(Timer.__table__).from_select(
-            ["store_id", "case_id", "kind", "action", "due_at", "state", "created_at", "payload"],
-            select(moved.c.store_id, moved.c.id, _text(spec.kind), _text(spec.action),
-                   literal(now + spec.after, UTCDateTime()), _text("pending"), stamp_at,
-                   literal(spec.payload or {}, Timer.__table__.c.payload.type))))
+        parts.append(_insert_from(Timer.__table__, timer_row(
+            store_id=moved.c.store_id, case_id=moved.c.id, kind=_text(spec.kind), action=_text(spec.action),
+            due_at=literal(now + spec.after, UTCDateTime()), created_at=stamp_at,
+            payload=literal(spec.payload or {}, Timer.__table__.c.payload.type))))
     if pg:
         # The clauses share one snapshot: the cancel cannot see the timers armed beside it.
         last = parts.pop()
@@ -226,6 +224,13 @@ def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
         return
     for part in parts:
         conn.execute(part)
+
+
+def _insert_from(table: Any, row: dict[str, Any]) -> Any:
+    """INSERT … SELECT of one row per moved case, its columns as `row` gives them (None: NULL)."""
+    exprs = [null() if v is None else v if isinstance(v, ClauseElement) else literal(v, table.c[k].type)
+             for k, v in row.items()]
+    return insert(table).from_select(list(row), select(*exprs))
 
 
 def _cancel(ctx: Ctx, pending: Any, now: datetime) -> Any:

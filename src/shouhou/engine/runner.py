@@ -16,12 +16,11 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 
-from shouhou.db.driver import count
-from shouhou.db.insert import insert_now
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
-from shouhou.engine.numbers import allocate
+from shouhou.engine.messages import CREATED, TRANSITIONED, event_row, transition_message
+from shouhou.engine.numbers import next_case_no
 from shouhou.engine.outbox import emit
 from shouhou.engine.permissions import may_act
 from shouhou.engine.registry import workflow_for
@@ -80,30 +79,24 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
         raise forbidden(f"{workflow.type}.{action.name}", store_id=case.store_id)
     now = ctx.clock.now()
     case.type = workflow.type
-    case.no, case_id = allocate(ctx)
+    case.no = next_case_no(ctx)
     case.version = 1
     case.created_at = case.updated_at = now
     case.created_by_id = ctx.actor.user_id
     case.status = action.targets[0] or workflow.states[0].name
-    rows = LogRows(ctx)
-    if case_id is not None:  # PostgreSQL: the case row goes first among the action's rows
-        case.id = case_id
-        rows.insert(case, persistent=True)
-    else:
-        insert_now(ctx.session, case)
-    timers.known_pending(ctx)[case.id] = []  # a new case has none yet
-    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=rows)
-    # Until _finish writes the queued rows, no query may flush a change to the case first.
-    with ctx.session.no_autoflush:
-        if prepare:
-            prepare(step)
-        if action.guard:
-            action.guard(step)
-        if action.effect:
-            chosen = action.effect(step)
-            if chosen:
-                case.status = _checked_target(action, chosen)
-        _finish(step, new_version=1)
+    ctx.session.add(case)
+    ctx.session.flush()  # its id, for the type's detail rows
+    timers.known_pending(ctx, case.id, [])  # a new case has none yet
+    step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=LogRows(ctx.session))
+    if prepare:
+        prepare(step)
+    if action.guard:
+        action.guard(step)
+    if action.effect:
+        chosen = action.effect(step)
+        if chosen:
+            case.status = _checked_target(action, chosen)
+    _finish(step, new_version=1)
     return step
 
 
@@ -121,7 +114,8 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
     if case.status not in action.sources:
         raise invalid_transition(workflow, case, action)
     # Effects queue their own rows (e.g. an outbox message) in turn with the action's others.
-    step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility, rows=LogRows(ctx))
+    step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility,
+                rows=LogRows(ctx.session))
     # Refusals come before the claim: a refused action writes nothing, whoever the caller is.
     if action.offered and not action.offered(step):
         raise invalid_transition(workflow, case, action)
@@ -141,9 +135,9 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
 
 def _claim(ctx: Ctx, case: Case, version: int) -> None:
     """Compare-and-swap on the version: of two concurrent actions only one gets the row."""
-    claimed = count(ctx.session.connection(), _CLAIM, {"b_case": case.id, "seen": version, "next": version + 1,
-                                                       "now": ctx.clock.now()})
-    if claimed != 1:
+    claimed = ctx.session.connection().execute(_CLAIM, {"b_case": case.id, "seen": version, "next": version + 1,
+                                                        "now": ctx.clock.now()})
+    if claimed.rowcount != 1:
         raise version_conflict(case, version)
     # Keep the ORM copy in step without emitting another UPDATE for these columns.
     set_committed_value(case, "version", version + 1)
@@ -161,7 +155,7 @@ def _finish(step: Step, *, new_version: int) -> None:
     now = ctx.clock.now()
     moved = step.from_status != case.status
     state = workflow.state(case.status)
-    rows = step.rows if step.rows is not None else LogRows(ctx)
+    rows = step.rows if step.rows is not None else LogRows(ctx.session)
     if moved:
         if step.from_status is not None:
             timers.cancel(ctx, case, tuple(t.kind for t in workflow.state(step.from_status).timers), rows)
@@ -176,23 +170,18 @@ def _finish(step: Step, *, new_version: int) -> None:
         timers.cancel(ctx, case, action.cancels_timers, rows)
     for spec in action.sets_timers:
         timers.arm(ctx, case, spec, now + spec.duration(step), rows)
-    payload = {**_dump(step.payload), **step.record}
     actor = ctx.actor
-    rows.insert_row(_EVENTS, {
-        "store_id": case.store_id, "case_id": case.id, "seq": new_version, "action": action.name,
-        "from_status": step.from_status, "to_status": case.status, "actor_id": actor.user_id,
-        "actor_name": actor.name, "actor_role": actor.primary_role(case.store_id), "at": now,
-        "visibility": step.visibility, "payload": payload})
-    emit(ctx, "case.created" if step.from_status is None else "case.transitioned", {
-        "case": case.no, "type": case.type, "action": action.name, "from": step.from_status,
-        "to": case.status, "version": new_version, "at": now.isoformat(), "actor": actor.name,
-    }, store_id=case.store_id, case=case, rows=rows)
-    # Rows the action changed (the case's new status, a return's review fields, …) go with
-    # the rest, not by a flush.
-    for obj in list(ctx.session.dirty):
-        rows.update(obj)
+    rows.insert(_EVENTS, event_row(
+        store_id=case.store_id, case_id=case.id, seq=new_version, action=action.name,
+        from_status=step.from_status, to_status=case.status, actor_id=actor.user_id, actor_name=actor.name,
+        actor_role=actor.primary_role(case.store_id), at=now, visibility=step.visibility,
+        payload={**_dump(step.payload), **step.record}))
+    emit(ctx, CREATED if step.from_status is None else TRANSITIONED, transition_message(
+        case_no=case.no, case_type=case.type, action=action.name, from_status=step.from_status,
+        to_status=case.status, version=new_version, at=now.isoformat(), actor=actor.name,
+    ), store_id=case.store_id, case=case, rows=rows)
+    ctx.session.flush()  # the case's new status and whatever the effect changed
     rows.write()
-    ctx.session.flush()
 
 
 _CASES = Case.__table__

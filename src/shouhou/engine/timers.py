@@ -7,57 +7,62 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from shouhou.db.cache import cache_of
 from shouhou.db.filters import is_state
-from shouhou.db.insert import new_row
-from shouhou.db.lookup import memo
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
+from shouhou.engine.messages import timer_row
 from shouhou.engine.workflow import TimerSpec, Workflow
 from shouhou.models import Case, Timer
 
 
-def known_pending(ctx: Ctx) -> dict[int, list[Timer]]:
-    """Pending timers of the cases this unit of work created or read with their timers, kept
-    as actions arm and cancel them, so that describing the case afterwards needs no query."""
-    return memo(ctx.session, "pending_timers")
+@dataclass(frozen=True)
+class Pending:
+    """A pending timer as this unit of work knows it."""
+
+    kind: str
+    action: str
+    due_at: datetime
 
 
-def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) -> Timer:
-    timer = new_row(Timer, store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
-                    due_at=due_at, state="pending", created_at=ctx.clock.now(), payload=dict(spec.payload or {}))
-    # Written in order with the action's other rows (a later cancel in it sees this one);
-    # the object stays a description of the row, outside the session.
-    rows.insert(timer, persistent=False)
-    known = known_pending(ctx).get(case.id)
+def _key(case_id: int) -> tuple[str, int]:
+    return ("pending_timers", case_id)
+
+
+def known_pending(ctx: Ctx, case_id: int, timers: list[Timer] | list[Pending]) -> None:
+    """The case's pending timers as just read with it (or none, for a new case), kept up to
+    date as actions arm and cancel them, so that describing the case afterwards needs no query."""
+    cache_of(ctx.session).put(_key(case_id), [Pending(t.kind, t.action, t.due_at) for t in timers])
+
+
+def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) -> None:
+    rows.insert(_T, timer_row(store_id=case.store_id, case_id=case.id, kind=spec.kind, action=spec.action,
+                              due_at=due_at, created_at=ctx.clock.now(), payload=dict(spec.payload or {})))
+    known = cache_of(ctx.session).peek(_key(case.id))
     if known is not None:
-        known.append(timer)
-    return timer
+        known.append(Pending(spec.kind, spec.action, due_at))
 
 
-# Plain UPDATEs: Timer rows are never held as ORM objects in a unit of work that cancels.
-# Each as SQLAlchemy runs it and as the driver's pipeline sends it (PostgreSQL).
 _T = Timer.__table__
 _CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), is_state(_T.c.state, "pending"))
                .values(state="cancelled", fired_at=bindparam("now")))
 _CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))
-# 'pending' bound here too, as is_state binds it on PostgreSQL.
-_PG_CANCEL_ALL = ("UPDATE timer SET state = 'cancelled', fired_at = %(now)s "
-                  "WHERE case_id = %(b_case)s AND state = %(pending)s")
-_PG_CANCEL_KINDS = _PG_CANCEL_ALL + " AND kind = ANY(%(kinds)s)"
 _NEXT = (select(Timer).where(Timer.case_id == bindparam("b_case"), is_state(Timer.state, "pending"))
          .order_by(Timer.due_at, Timer.id).limit(1))
 
 
 def cancel(ctx: Ctx, case: Case, kinds: tuple[str, ...] | None, rows: LogRows) -> None:
     """Cancel pending timers of a case: all of them (kinds None), or only the given kinds."""
-    known = known_pending(ctx)
-    if case.id in known:
-        known[case.id] = [t for t in known[case.id] if kinds is not None and t.kind not in kinds]
-    params = {"b_case": case.id, "now": ctx.clock.now(), "pending": "pending"}
+    key = _key(case.id)
+    cache = cache_of(ctx.session)
+    known = cache.peek(key)
+    if known is not None:
+        cache.put(key, [t for t in known if kinds is not None and t.kind not in kinds])
+    params = {"b_case": case.id, "now": ctx.clock.now()}
     if kinds is None:
-        rows.add(_CANCEL_ALL, _PG_CANCEL_ALL, params)
+        rows.execute(_CANCEL_ALL, params)
     else:
-        rows.add(_CANCEL_KINDS, _PG_CANCEL_KINDS, {**params, "kinds": list(kinds)})
+        rows.execute(_CANCEL_KINDS, {**params, "kinds": list(kinds)})
 
 
 def spec_for(workflow: Workflow, kind: str) -> TimerSpec | None:
@@ -82,7 +87,8 @@ class Deadline:
 
 
 def next_deadline(ctx: Ctx, workflow: Workflow, case: Case) -> Deadline | None:
-    known = known_pending(ctx).get(case.id)
+    known = cache_of(ctx.session).peek(_key(case.id))
+    timer: Pending | Timer | None
     if known is not None:
         timer = min(known, key=lambda t: t.due_at, default=None)
     else:

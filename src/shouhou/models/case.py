@@ -81,5 +81,5 @@ class CaseNumber(Base):
 
     __tablename__ = "case_number"
 
-    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(8), primary_key=True)  # which counter: "case"
     last: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -5,8 +5,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.lookup import memo
-
+from shouhou.db.cache import cache_of
 from shouhou.models import Customer, Order, OrderLine, Product, Shipment, Store
 
 
@@ -31,14 +30,18 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
     orders: dict[int, Order] = {}
     lines: dict[int, dict[int, OrderLine]] = {}
     parcels: dict[int, dict[int, Shipment]] = {}
-    for order, _, _, line, parcel in session.execute(stmt, params):
+    cache = cache_of(session)
+    for order, store, customer, line, parcel in session.execute(stmt, params):
+        if order.id not in orders:
+            cache.keep(store)
+            cache.keep(customer)
         orders.setdefault(order.id, order)
         lines.setdefault(order.id, {}).setdefault(line.id, line)
         if parcel is not None:
             parcels.setdefault(order.id, {}).setdefault(parcel.id, parcel)
     for order_id in orders:
-        memo(session, "order_lines")[order_id] = sorted(lines[order_id].values(), key=lambda ln: ln.line_no)
-        memo(session, "order_shipments")[order_id] = sorted(parcels.get(order_id, {}).values(), key=lambda s: s.seq)
+        cache.put(("order_lines", order_id), sorted(lines[order_id].values(), key=lambda ln: ln.line_no))
+        cache.put(("order_shipments", order_id), sorted(parcels.get(order_id, {}).values(), key=lambda s: s.seq))
     orders = list(orders.values())
     if lock:
         locked_orders(session).update(o.id for o in orders)
@@ -62,7 +65,19 @@ def _orders_by_no(stores: str | None, lock: bool) -> Select:
 
 def locked_orders(session: Session) -> set[int]:
     """Orders this unit of work has locked already (a second lock would be a wasted round trip)."""
-    return session.info.setdefault("shouhou.locked_orders", set())
+    return cache_of(session).get("locked_orders", set)
+
+
+def lock_order(session: Session, order_id: int) -> None:
+    """Serialise applications on one order until commit, so two cannot both take its last unit.
+
+    FOR NO KEY UPDATE conflicts only with itself: refunds' foreign-key checks on the order
+    (KEY SHARE) are not held up. SQLite serialises writers anyway.
+    """
+    locked = locked_orders(session)
+    if order_id not in locked and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Order.id).where(Order.id == order_id).with_for_update(key_share=True))
+    locked.add(order_id)
 
 
 _LINES = select(OrderLine).where(OrderLine.order_id == bindparam("order_id")).order_by(OrderLine.line_no)
@@ -71,18 +86,14 @@ _SHIPMENTS = select(Shipment).where(Shipment.order_id == bindparam("order_id")).
 
 def lines_of(session: Session, order_id: int) -> list[OrderLine]:
     """An order's lines, read once per unit of work (orders_by_no reads them along)."""
-    known = memo(session, "order_lines")
-    if order_id not in known:
-        known[order_id] = list(session.scalars(_LINES, {"order_id": order_id}))
-    return known[order_id]
+    return cache_of(session).get(("order_lines", order_id),
+                                 lambda: list(session.scalars(_LINES, {"order_id": order_id})))
 
 
 def shipments_of(session: Session, order_id: int) -> list[Shipment]:
     """An order's shipments, read once per unit of work (orders_by_no reads them along)."""
-    known = memo(session, "order_shipments")
-    if order_id not in known:
-        known[order_id] = list(session.scalars(_SHIPMENTS, {"order_id": order_id}))
-    return known[order_id]
+    return cache_of(session).get(("order_shipments", order_id),
+                                 lambda: list(session.scalars(_SHIPMENTS, {"order_id": order_id})))
 
 
 def orders_of_customer(session: Session, customer_id: int, limit: int = 100) -> list[Order]:

@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from shouhou.accounts import repository as accounts_repo
-from shouhou.accounts.service import get_store, store_for_caller
-from shouhou.db.lookup import hold
+from shouhou.accounts.service import customer_by_external, get_store, store_for_caller
+from shouhou.db.cache import cache_of
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, require
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
@@ -132,7 +131,7 @@ def _insert(ctx: Ctx, store: Store, body: OrderIn, digest: str,
 
 def _upsert_customer(ctx: Ctx, store: Store, body: OrderIn) -> Customer:
     c = body.customer
-    customer = accounts_repo.customer_by_external(ctx.session, store.id, c.external_id)
+    customer = customer_by_external(ctx.session, store.id, c.external_id)
     if customer is None:
         customer = Customer(store_id=store.id, external_id=c.external_id, created_at=ctx.clock.now())
         ctx.session.add(customer)
@@ -250,22 +249,41 @@ def resolve_parties(ctx: Ctx, *, store_code: str | None, order_no: str | None,
     """
     session = ctx.session
     actor = ctx.actor
+    keep = cache_of(session).keep
     order = find_order(ctx, order_no, store_code, lock=lock_order) if order_no else None
-    store = hold(session, session.get_one(Store, order.store_id) if order is not None
-                 else store_for_caller(ctx, store_code))
-    hold(session, order)
+    store = keep(session.get_one(Store, order.store_id) if order is not None else store_for_caller(ctx, store_code))
+    keep(order)
     customer: Customer | None = None
     if actor.customer_id is not None and "customer" in actor.roles_in(store.id) and not (
             actor.roles_in(store.id) - {"customer"}):
-        customer = hold(session, session.get_one(Customer, actor.customer_id))
+        customer = keep(session.get_one(Customer, actor.customer_id))
         if customer.store_id != store.id:
             raise forbidden("case.create", store=store.code)
     elif order is not None:
-        customer = hold(session, session.get_one(Customer, order.customer_id))
+        customer = keep(session.get_one(Customer, order.customer_id))
     elif customer_external_id:
-        customer = accounts_repo.customer_by_external(session, store.id, customer_external_id)
+        customer = customer_by_external(session, store.id, customer_external_id)
         if customer is None:
             raise not_found("customer", customer_external_id)
     if order is not None and customer is not None and order.customer_id != customer.id:
         raise forbidden("case.create", order_no=order.order_no)
     return store, order, customer
+
+
+def lines_of(ctx: Ctx, order_id: int) -> list[OrderLine]:
+    """An order's lines, read once per unit of work."""
+    return repo.lines_of(ctx.session, order_id)
+
+
+def shipments_of(ctx: Ctx, order_id: int) -> list[Shipment]:
+    """An order's shipments, read once per unit of work."""
+    return repo.shipments_of(ctx.session, order_id)
+
+
+def orders_of_customer(ctx: Ctx, customer_id: int) -> list[Order]:
+    return repo.orders_of_customer(ctx.session, customer_id)
+
+
+def lock_order(ctx: Ctx, order_id: int) -> None:
+    """Hold the order until commit, so two applications cannot both take its last unit."""
+    repo.lock_order(ctx.session, order_id)

@@ -14,8 +14,7 @@ from shouhou.errors import Invalid, not_found
 from shouhou.fields import Instant, local_iso
 from shouhou.models import Store
 from shouhou.money import format_fen
-from shouhou.orders import repository as orders_repo
-from shouhou.orders.service import find_order, require_order_access
+from shouhou.orders.service import find_order, lines_of, require_order_access, shipments_of
 from shouhou.policies import service
 from shouhou.policy import Claim, Eligibility
 from shouhou.policy.facts import VEHICLE_FAULTS
@@ -68,7 +67,7 @@ def eligibility(order_no: str, body: EligibilityIn, store: str | None = None,
     order = find_order(ctx, order_no, store)
     require_order_access(ctx, order)
     st = ctx.session.get_one(Store, order.store_id)
-    lines = {ln.line_no: ln for ln in orders_repo.lines_of(ctx.session, order.id)}
+    lines = {ln.line_no: ln for ln in lines_of(ctx, order.id)}
     line_no = body.line_no or (next(iter(lines)) if len(lines) == 1 else None)
     if line_no is None:
         raise Invalid("line_no_required", en="The order has several lines; give line_no", zh="订单有多行, 请指定 line_no")
@@ -77,7 +76,7 @@ def eligibility(order_no: str, body: EligibilityIn, store: str | None = None,
     if body.fault is not None and body.fault not in VEHICLE_FAULTS:
         raise Invalid("invalid_fault", en="Unknown fault {fault}", zh="未知故障类型 {fault}", fault=body.fault,
                       known=sorted(VEHICLE_FAULTS))
-    shipments = orders_repo.shipments_of(ctx.session, order.id)
+    shipments = shipments_of(ctx, order.id)
     received = body.received if body.received is not None else any(s.signed_at or s.delivered_at for s in shipments)
     claim = Claim(ground=body.ground, goods_intact=body.goods_intact, unsealed=body.unsealed, misuse=body.misuse,
                   prior_repairs=body.prior_repairs, repair_days=body.repair_days,

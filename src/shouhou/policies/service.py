@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from shouhou.accounts import store_config
-from shouhou.accounts.service import get_store
+from shouhou.accounts.service import get_store, store_cached, store_config_changed
 from shouhou.calendar import HolidayCalendar
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.money import parse_yuan
 from shouhou.models import CalendarDay, Order, OrderLine, Shipment, Store, StorePolicyVersion
-from shouhou.orders import repository as orders_repo
+from shouhou.orders import service as orders
 from shouhou.policies import convert
 from shouhou.policy import Claim, Eligibility, Gift, LineFacts, SaleFacts, StorePolicy, decide, validate_store_policy
 from shouhou.policy.store_policy import STATUTORY_FLOORS
@@ -45,7 +44,7 @@ def policy_in_force(ctx: Ctx, store: Store) -> tuple[int | None, StorePolicy]:
         row, policy = current_policy(ctx, store)
         return (row.id if row else None), policy
 
-    return store_config.cached(store, "policy", load)
+    return store_cached(store, "policy", load)
 
 
 def policy_of_version(ctx: Ctx, store_id: int, version_id: int | None, *, category: str | None = None) -> StorePolicy:
@@ -70,7 +69,7 @@ def put_policy(ctx: Ctx, store_code: str, body: dict[str, Any], note: str = "") 
     new = StorePolicyVersion(store_id=store.id, version=version, data=convert.to_data(policy),
                              created_by=ctx.actor.name, created_by_id=ctx.actor.user_id, created_at=ctx.clock.now())
     ctx.session.add(new)
-    store_config.changed(store)
+    store_config_changed(store)
     ctx.session.flush()
     return new
 
@@ -174,12 +173,12 @@ def evaluate(ctx: Ctx, store: Store, order: Order, line: OrderLine, shipments: l
 def order_entitlements(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
     """Per line, what the customer may ask for now — with no reason, and for a quality problem."""
     store = ctx.session.get_one(Store, order.store_id)
-    shipments = orders_repo.shipments_of(ctx.session, order.id)
+    shipments = orders.shipments_of(ctx, order.id)
     received = any(s.signed_at or s.delivered_at for s in shipments)
     _, policy = policy_in_force(ctx, store)
     now = ctx.clock.now()
     out = []
-    for line in orders_repo.lines_of(ctx.session, order.id):
+    for line in orders.lines_of(ctx, order.id):
         out.append({"line": line, **{ground: evaluate(ctx, store, order, line, shipments,
                                                       Claim(ground=ground, received=received), now, policy)
                                      for ground in ("none", "quality")}})

@@ -12,7 +12,6 @@ from shouhou.cases import service as cases
 from shouhou.cases.pages import STATUS, detail_context, take_action
 from shouhou.errors import Invalid, ShouhouError, not_found
 from shouhou.models import Store
-from shouhou.orders import repository as orders_repo
 from shouhou.orders import service as orders
 from shouhou.policies.service import order_entitlements
 from shouhou.returns import reasons
@@ -30,7 +29,7 @@ def portal_home(request: Request) -> Response:
     ctx = ctx_of(request)
     own = []
     if ctx.actor.customer_id is not None:
-        own = [orders.document(ctx, o) for o in orders_repo.orders_of_customer(ctx.session, ctx.actor.customer_id)]
+        own = [orders.document(ctx, o) for o in orders.orders_of_customer(ctx, ctx.actor.customer_id)]
     rows, _ = cases.list_page(ctx, {}, limit=100)
     return render(request, "portal/home.html", ctx, orders=own, cases=cases.summaries(ctx, rows))
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shouhou.db.insert import new_row
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid, not_found
 from shouhou.fields import local_iso
 from shouhou.models import CaseLine, Order, OrderLine, ReturnDetail, Shipment, Store
-from shouhou.orders import repository as orders_repo
+from shouhou.orders import service as orders
 from shouhou.policies import service as policies
 from shouhou.policy import Claim, RemedyDecision
 from shouhou.returns import amounts, reasons
@@ -66,9 +65,9 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
     """`policy_version_id`: the version to decide under (a modified application keeps its own);
     False means the one in force now."""
     session = ctx.session
-    repo.lock_order(session, order.id)  # before reading what other cases hold
+    orders.lock_order(ctx, order.id)  # before reading what other cases hold
     reason = reasons.pick(ctx, store, case_type, reason_code)
-    by_no = {ln.line_no: ln for ln in orders_repo.lines_of(session, order.id)}
+    by_no = {ln.line_no: ln for ln in orders.lines_of(ctx, order.id)}
     numbers = [w.line_no for w in wanted]
     if len(set(numbers)) != len(numbers):
         raise Invalid("duplicate_line_no", en="Each order line may appear once", zh="每个订单行只能出现一次",
@@ -76,7 +75,7 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
     for n in numbers:
         if n not in by_no:
             raise not_found("order_line", f"{order.order_no}#{n}")
-    shipments = orders_repo.shipments_of(session, order.id)
+    shipments = orders.shipments_of(ctx, order.id)
     if policy_version_id is False:
         policy_version_id, policy = policies.policy_in_force(ctx, store)
     else:
@@ -138,12 +137,12 @@ def snapshot(decisions: dict[int, RemedyDecision], store: Store) -> dict[str, An
 def write(step: Step, prepared: Prepared, *, photos: list[str], claimed: Claimed, urgent: bool,
           exchange_sku: str | None) -> None:
     ctx, case = step.ctx, step.case
-    d = new_row(ReturnDetail,
+    d = ReturnDetail(
         store_id=case.store_id, case_id=case.id, photos=photos, applied_at=ctx.clock.now(),
         policy_version_id=prepared.policy_version_id, refused_delivery=claimed.refused_delivery, urgent=urgent,
         exchange_sku=exchange_sku, price_difference_fen=0, price_difference_settled=True, refunded_fen=0,
         **_filled(prepared, refund_vouchers=None))
-    repo.new_detail(ctx.session, d, step.rows)  # later lookups in this unit of work cost no query
+    repo.new_detail(ctx.session, d)  # later lookups in this unit of work cost no query
     _write_lines(step, prepared)
 
 
@@ -165,8 +164,8 @@ def _filled(prepared: Prepared, *, refund_vouchers: bool | None) -> dict[str, ob
 
 
 def _write_lines(step: Step, prepared: Prepared, *, replace: bool = False) -> None:
-    repo.set_lines(step.ctx.session, step.case.id, None if replace else step.rows, [
-        new_row(CaseLine, store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id,
+    repo.set_lines(step.ctx.session, step.case.id, [
+        CaseLine( store_id=step.case.store_id, case_id=step.case.id, order_line_id=line.id,
                 line_no=line.line_no, sku=line.sku, qty=s.qty, amount_fen=s.amount_fen, voucher_fen=s.voucher_fen)
         for line, s in prepared.shares], replace=replace)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shouhou.db.lookup import memo
+from shouhou.db.cache import cache_of
 from shouhou.engine.outbox import emit
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
@@ -20,12 +20,8 @@ def detail(step: Step) -> ReturnDetail:
 
 def case_policy(step: Step):  # noqa: ANN201
     """The store policy the case was applied under (for its first line's category)."""
-    known = memo(step.ctx.session, "case_policy")
-    if step.case.id not in known:
-        d = detail(step)
-        known[step.case.id] = policy_of_version(step.ctx, step.case.store_id, d.policy_version_id,
-                                                category=_category(step))
-    return known[step.case.id]
+    return cache_of(step.ctx.session).get(("case_policy", step.case.id), lambda: policy_of_version(
+        step.ctx, step.case.store_id, detail(step).policy_version_id, category=_category(step)))
 
 
 def _category(step: Step) -> str | None:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from shouhou.accounts import store_config
-from shouhou.accounts.service import get_store
-from shouhou.db.lookup import memo
+from shouhou.accounts.service import get_store, store_cached, store_config_changed
+from shouhou.db.cache import cache_of
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Conflict, Invalid, not_found
@@ -61,15 +60,12 @@ def _view(r: Reason) -> ReasonView:
 
 
 def _rows(ctx: Ctx, store: Store) -> list[Reason]:
-    known = memo(ctx.session, "reasons")
-    if store.id not in known:
-        known[store.id] = list(ctx.session.scalars(select(Reason).where(Reason.store_id == store.id)
-                                                   .order_by(Reason.position, Reason.id)))
-    return known[store.id]
+    return cache_of(ctx.session).get(("reasons", store.id), lambda: list(ctx.session.scalars(
+        select(Reason).where(Reason.store_id == store.id).order_by(Reason.position, Reason.id))))
 
 
 def catalogue(ctx: Ctx, store: Store, *, include_hidden: bool = False) -> list[ReasonView]:
-    views = store_config.cached(store, "reasons", lambda: _views(ctx, store))
+    views = store_cached(store, "reasons", lambda: _views(ctx, store))
     return list(views) if include_hidden else [v for v in views if v.visible]
 
 
@@ -93,8 +89,8 @@ def pick(ctx: Ctx, store: Store, case_type: str, code: str) -> ReasonView:
 
 
 def _materialise(ctx: Ctx, store: Store) -> list[Reason]:
-    memo(ctx.session, "reasons").pop(store.id, None)  # about to change: read afresh
-    store_config.changed(store)
+    cache_of(ctx.session).forget(("reasons", store.id))  # about to change: read afresh
+    store_config_changed(store)
     rows = _rows(ctx, store)
     if rows:
         return rows
@@ -103,7 +99,7 @@ def _materialise(ctx: Ctx, store: Store) -> list[Reason]:
                                case_types=list(d.case_types), ground=d.ground, visible=d.visible,
                                position=d.position, deleted=False, extra={}))
     ctx.session.flush()
-    memo(ctx.session, "reasons").pop(store.id, None)
+    cache_of(ctx.session).forget(("reasons", store.id))
     return _rows(ctx, store)
 
 

@@ -6,14 +6,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.driver import fetch_all
+from shouhou.db.cache import cache_of
 from shouhou.db.filters import none_of, one_of
-from shouhou.db.insert import insert_now
-from shouhou.db.lookup import hold, memo
-from shouhou.engine.logrows import LogRows
-
-from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, StockMovement
-from shouhou.orders.repository import locked_orders
+from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
 from shouhou.returns.amounts import LineBook
 
 REFUND_TYPES = ("refund_only", "return_refund")
@@ -24,8 +19,8 @@ RELEASED = ("cancelled", "closed")  # these no longer hold any units
 # Statements read on every application or transition: built once.
 _LINES = (select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
           .where(CaseLine.case_id == bindparam("case_id")).order_by(CaseLine.line_no))
-# Plain columns, run on the connection: no ORM objects for other cases' lines (the case's
-# own lines, which its unit of work may be changing, are excluded).
+# Plain columns: no ORM objects for other cases' lines (the case's own lines, which its
+# unit of work may be changing, are excluded).
 _BOOKS = (select(CaseLine.order_line_id, CaseLine.qty, CaseLine.amount_fen, CaseLine.voucher_fen, Case.type,
                  Case.status).join(Case, Case.id == CaseLine.case_id)
           .where(Case.order_id == bindparam("order_id"), one_of(Case.type, RETURN_TYPES), none_of(Case.status, RELEASED),
@@ -35,60 +30,41 @@ _PARCELS = select(CaseShipment).where(CaseShipment.case_id == bindparam("case_id
 
 
 def detail(session: Session, case_id: int) -> ReturnDetail:
-    known = memo(session, "return_detail")
-    if case_id not in known:
-        known[case_id] = hold(session, session.get_one(ReturnDetail, case_id))
-    return known[case_id]
+    """The case's return detail (read along with the case, it costs no query)."""
+    return cache_of(session).keep(session.get_one(ReturnDetail, case_id))
 
 
 def lines(session: Session, case_id: int) -> list[CaseLine]:
-    known = memo(session, "case_lines")
-    if case_id not in known:
-        # Their order lines come in the same query (identity-mapped: later lookups are free).
-        with session.no_autoflush:  # pending changes cannot alter what this reads: they wait for the flush
-            rows = session.execute(_LINES, {"case_id": case_id}).all()
-        known[case_id] = [row[0] for row in rows]
-    return known[case_id]
+    def load() -> list[CaseLine]:
+        # Their order lines come in the same query (kept: later lookups are free).
+        rows = session.execute(_LINES, {"case_id": case_id}).all()
+        for row in rows:
+            cache.keep(row[1])
+        return [row[0] for row in rows]
+
+    cache = cache_of(session)
+    return cache.get(("case_lines", case_id), load)
 
 
 def known_lines(session: Session, case_id: int, rows: list[CaseLine]) -> None:
-    """A case's lines read along with it (their order lines identity-mapped): `lines` needs no query."""
-    memo(session, "case_lines")[case_id] = sorted(rows, key=lambda r: r.line_no)
+    """A case's lines read along with it (their order lines kept): `lines` needs no query."""
+    cache_of(session).put(("case_lines", case_id), sorted(rows, key=lambda r: r.line_no))
 
 
-def set_lines(session: Session, case_id: int, log: LogRows | None, rows: list[CaseLine], *, replace: bool) -> None:
-    """Write a case's lines (replacing the old ones on modify) and remember them for this unit of work.
-
-    With `log` (a new case), they are written with the application's event and stay plain
-    descriptions of their rows here: nothing in the same request changes them."""
+def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: bool) -> None:
+    """Write a case's lines (replacing the old ones on modify) and remember them for this unit of work."""
     if replace:
         for old in lines(session, case_id):
             session.delete(old)
         session.flush()
-    for row in rows:
-        if log is not None:
-            log.insert(row, persistent=False)
-        else:
-            insert_now(session, row)
+    session.add_all(rows)
     known_lines(session, case_id, rows)
-
-
-def lock_order(session: Session, order_id: int) -> None:
-    """Serialise applications on one order until commit, so two cannot both take its last unit.
-
-    FOR NO KEY UPDATE conflicts only with itself: refunds' foreign-key checks on the order
-    (KEY SHARE) are not held up. SQLite serialises writers anyway.
-    """
-    locked = locked_orders(session)
-    if order_id not in locked and session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Order.id).where(Order.id == order_id).with_for_update(key_share=True))
-    locked.add(order_id)
 
 
 def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
     """Per order line: what other live cases already hold, in units and in money."""
     held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    rows = fetch_all(session.connection(), _BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0})
+    rows = session.execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0}).all()
     for line_id, qty, amount_fen, voucher_fen, case_type, status in rows:
         h = held[line_id]
         if case_type == "exchange" and status == "completed":
@@ -116,17 +92,14 @@ def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None)
 
 def refunds(session: Session, case_id: int) -> list[Refund]:
     """A case's refunds, read once per unit of work; `remember` adds new ones."""
-    known = memo(session, "refunds")
-    if case_id not in known:
-        known[case_id] = list(session.scalars(_REFUNDS, {"case_id": case_id}))
-    return known[case_id]
+    return cache_of(session).get(("refunds", case_id), lambda: list(session.scalars(_REFUNDS, {"case_id": case_id})))
 
 
 def remember(session: Session, refund: Refund) -> None:
     session.add(refund)
-    known = memo(session, "refunds")
-    if refund.case_id in known:
-        known[refund.case_id].append(refund)
+    known = cache_of(session).peek(("refunds", refund.case_id))
+    if known is not None:
+        known.append(refund)
 
 
 def refunded_on_order(session: Session, order_id: int) -> int:
@@ -136,10 +109,8 @@ def refunded_on_order(session: Session, order_id: int) -> int:
 
 def shipments(session: Session, case_id: int) -> dict[str, CaseShipment]:
     """A case's parcels by direction, read once per unit of work; `add_shipment` adds new ones."""
-    known = memo(session, "case_shipments")
-    if case_id not in known:
-        known[case_id] = {s.direction: s for s in session.scalars(_PARCELS, {"case_id": case_id})}
-    return known[case_id]
+    return cache_of(session).get(("case_shipments", case_id),
+                                 lambda: {s.direction: s for s in session.scalars(_PARCELS, {"case_id": case_id})})
 
 
 def add_shipment(session: Session, shipment: CaseShipment) -> None:
@@ -149,16 +120,14 @@ def add_shipment(session: Session, shipment: CaseShipment) -> None:
 
 def preloaded(session: Session, case_id: int, *, shipments: list[CaseShipment], refunds: list[Refund]) -> None:
     """A case's parcels and refunds, known without a read (read along with it, or none yet)."""
-    memo(session, "case_shipments")[case_id] = {s.direction: s for s in shipments}
-    memo(session, "refunds")[case_id] = sorted(refunds, key=lambda r: r.seq)
+    cache = cache_of(session)
+    cache.put(("case_shipments", case_id), {s.direction: s for s in shipments})
+    cache.put(("refunds", case_id), sorted(refunds, key=lambda r: r.seq))
 
 
-def new_detail(session: Session, d: ReturnDetail, rows: LogRows | None) -> None:
-    if rows is not None:
-        rows.insert(d, persistent=True)  # written with the application's event
-    else:
-        insert_now(session, d)
-    memo(session, "return_detail")[d.case_id] = d
+def new_detail(session: Session, d: ReturnDetail) -> None:
+    session.add(d)
+    cache_of(session).keep(d)
     preloaded(session, d.case_id, shipments=[], refunds=[])  # a new case has none yet
 
 

@@ -9,16 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shouhou.accounts.service import get_store
-from shouhou.db.insert import new_row
-from shouhou.db.lookup import by_ids
+from shouhou.db.cache import by_ids
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
-from shouhou.orders import repository as orders_repo
-from shouhou.orders.service import resolve_parties
+from shouhou.orders import service as orders
 from shouhou.returns import application, reasons
 from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
@@ -40,7 +38,7 @@ def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
 
 def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
     body = parse(ApplyIn, raw)
-    store, order, customer = resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
+    store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                              customer_external_id=None, lock_order=True)
     assert order is not None and customer is not None
     workflow = WORKFLOWS[body.type]
@@ -51,13 +49,13 @@ def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
     now = ctx.clock.now()
     prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now)
     channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
-    case = new_row(Case, store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
+    case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
                    priority="high" if body.urgent else "normal", description=body.description, data={},
                    subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
     create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.goods_fen + prepared.shipping_fen)},
                 prepare=lambda step: application.write(step, prepared, photos=body.photos, claimed=claimed,
                                                        urgent=body.urgent, exchange_sku=body.exchange_sku))
-    if body.type == "refund_only" and not application.shipped(orders_repo.shipments_of(ctx.session, order.id), now):
+    if body.type == "refund_only" and not application.shipped(orders.shipments_of(ctx, order.id), now):
         # Paid but not shipped: approved and refunded at once, by the system [002].
         system = ctx.as_system()
         run_action(system, case, "approve", case.version, {})
@@ -259,7 +257,7 @@ def _store(ctx: Ctx, code: str) -> Store:
 
 def order_after_sales(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
     """Per order line: units and money already taken by after-sales cases, and what is left."""
-    lines = orders_repo.lines_of(ctx.session, order.id)
+    lines = orders.lines_of(ctx, order.id)
     book = repo.books(ctx.session, lines, order.id, None)
     return [{"line_no": ln.line_no, "qty": ln.qty, "held_qty": book[ln.id].held_qty,
              "available_qty": ln.qty - book[ln.id].held_qty, "refund_qty": book[ln.id].refund_qty,

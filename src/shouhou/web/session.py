@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 
-from shouhou.accounts.service import actor_by_id
+from shouhou.api.deps import identities
 from shouhou.api.lang import request_lang
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF
@@ -54,7 +54,7 @@ def ctx_of(request: Request) -> Ctx:
     uid = request.session.get("uid")
     session = request.state.session
     if uid is not None:
-        actor = actor_by_id(session, int(uid))
+        actor = identities(request).by_user_id(session, int(uid))
     if actor is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return Ctx(session=session, actor=actor, clock=request.app.state.clock, settings=request.app.state.settings,
