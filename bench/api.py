@@ -63,7 +63,7 @@ class Server:
         env = {**os.environ, "SHOUHOU_DATABASE_URL": url, "SHOUHOU_VAR_DIR": str(var_dir),
                "SHOUHOU_LOG_LEVEL": "WARNING", "SHOUHOU_SECRET_KEY": "bench"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "shouhou.api.app:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "shouhou.app:create_app", "--factory", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.base = f"http://127.0.0.1:{self.port}"

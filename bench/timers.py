@@ -6,12 +6,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import shouhou.cases.kinds  # noqa: F401  (registers the workflows)
+from shouhou.app import load_all
 from shouhou.config import Settings
 from shouhou.db import Database
 from shouhou.engine.sweep import run_due
 
 from bench.raw import Raw
+
+load_all()  # registers the workflows
 
 
 def seed(url: str, pending: int, due_each: int, rounds: int) -> list[datetime]:

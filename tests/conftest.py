@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
+from shouhou.app import load_all
 from shouhou.clock import FrozenClock
 from shouhou.config import Settings
 from shouhou.db import Base, Database
 from shouhou.db.migrate import upgrade
 from tests.pg import PostgresServer
 
+load_all()  # every context and case type, as the app, the CLI and the worker load them
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a Monday
 BACKENDS = ("sqlite", "postgresql")
 
@@ -100,7 +102,7 @@ def settings(db: Database, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, db: Database, clock: FrozenClock):  # noqa: ANN201
-    from shouhou.api.app import create_app
+    from shouhou.app import create_app
 
     return create_app(settings, db=db, clock=clock)
 

@@ -32,10 +32,6 @@ class FrozenClock:
         return self._at
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def ensure_aware(dt: datetime) -> datetime:
     """Refuse naive datetimes: comparing naive and aware values is a bug."""
     if dt.tzinfo is None or dt.tzinfo.utcoffset(dt) is None:

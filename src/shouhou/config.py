@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # and the pool is renewed.
     database_pre_ping: bool = False
     timer_batch_size: int = 2000
+    # Plug-ins outside shouhou, as comma-separated dotted module names (each registers a Plugin).
+    plugins: str = ""
     # At start-up, freeze what the app built and let the cycle collector pass less often
     # (api/collector.py): requests leave no cycles, so its passes are only cost.
     tune_collector: bool = True

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from shouhou.api import collector
-from shouhou.api.app import create_app
+from shouhou.app import create_app
 from tests.aio import run
 from tests.builders import auth
 from tests.returns.helpers import delivered, setup

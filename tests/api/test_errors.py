@@ -200,7 +200,7 @@ class TestUnexpectedFailures:
 
         from fastapi.testclient import TestClient
 
-        from shouhou.api.app import create_app
+        from shouhou.app import create_app
         from shouhou.db import Database
         from shouhou.models import Case
 

@@ -10,7 +10,7 @@ import anyio.to_thread
 import httpx
 import pytest
 from starlette.testclient import TestClient
-from shouhou.api.app import create_app
+from shouhou.app import create_app
 from shouhou.cases import service
 from shouhou.models import Case
 from tests.aio import run

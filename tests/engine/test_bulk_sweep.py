@@ -130,7 +130,6 @@ def closed_is_not_terminal(monkeypatch):  # noqa: ANN001, ANN201
     the set-based path must then cancel the left state's timers and arm the entered state's."""
     from dataclasses import replace
 
-    from shouhou.consultations.workflow import WORKFLOW
     from shouhou.engine import bulk, registry
     from shouhou.engine.workflow import TimerSpec
 
@@ -143,8 +142,9 @@ def closed_is_not_terminal(monkeypatch):  # noqa: ANN001, ANN201
                 TimerSpec("reopen_window", "reopen", timedelta(days=3), "可重开", "may reopen"),))
         return state
 
+    bound = registry.workflow_for("consultation")
     monkeypatch.setitem(registry._WORKFLOWS, "consultation",
-                        replace(WORKFLOW, states=tuple(variant(s) for s in WORKFLOW.states)))
+                        replace(bound, states=tuple(variant(s) for s in bound.states)))
     caches = (bulk._state, bulk._route)
     for cached in caches:
         cached.cache_clear()

@@ -30,7 +30,6 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-import shouhou.cases.kinds  # noqa: F401  (registers every case type)
 from shouhou.engine.actor import SYSTEM, Actor
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import all_workflows

@@ -89,7 +89,8 @@ class TestTwoWorkers:
 CRASHING_SWEEP = textwrap.dedent('''
     import os, sys
     from datetime import datetime
-    import shouhou.cases.kinds
+    from shouhou.app import load_all
+    load_all()
     from shouhou.config import Settings
     from shouhou.db import Database
     from shouhou.engine import bulk, sweep

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from shouhou.api.app import create_app
+from shouhou.app import create_app
 from starlette.testclient import TestClient
 from tests.builders import auth
 from tests.returns.helpers import RETURNED, SIGNED, act, apply, delivered, events, get, setup, walk

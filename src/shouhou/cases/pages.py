@@ -13,6 +13,7 @@ from shouhou.api.errors import STATUS
 from shouhou.cases import service
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import all_workflows
+from shouhou.plugins import kind_for
 from shouhou.errors import ShouhouError
 from shouhou.web import nav
 from shouhou.web.forms import fields_of, payload_from
@@ -22,7 +23,6 @@ from shouhou.web.templating import render
 router = APIRouter(include_in_schema=False)
 STAFF = {"agent", "reviewer", "finance", "warehouse", "technician", "supervisor", "platform", "admin"}
 nav.register("/console/cases", "Cases", STAFF, order=10)
-nav.register("/console/cases/new", "New consultation", {"agent", "supervisor"}, order=15)
 
 # key, label (msgid), kind — the SPEC §9 columns plus what some types add.
 COLUMNS: list[tuple[str, str, str]] = [
@@ -104,14 +104,8 @@ def detail_context(ctx: Ctx, no: str) -> dict[str, Any]:
     doc = service.document(ctx, case)
     actions = [(a, fields_of(a["fields"])) for a in doc["available_actions"]]
     count = service.customer_case_count(ctx, case.customer_id) if case.customer_id else 0
-    return {"doc": doc, "actions": actions, "timeline": service.timeline(ctx, case), "customer_cases": count}
-
-
-@router.get("/console/cases/new")
-def new_case_form(request: Request, order_no: str = "", store: str = "", customer: str = "") -> Response:
-    ctx = ctx_of(request)
-    return render(request, "cases/new.html", ctx, error=None, stores=accounts.visible_stores(ctx),
-                  form={"order_no": order_no, "store": store, "customer": customer})
+    return {"doc": doc, "actions": actions, "timeline": service.timeline(ctx, case), "customer_cases": count,
+            "detail_template": kind_for(case.type).detail_template}
 
 
 @router.get("/console/cases/{no}")
@@ -159,17 +153,12 @@ async def case_act(no: str, request: Request) -> Response:
     return await take_action(request, no, "cases/detail.html", f"/console/cases/{no}")
 
 
-@router.post("/console/cases/new")
-async def new_case(request: Request) -> Response:
+@router.get("/portal/cases/{no}")
+def portal_case(no: str, request: Request) -> Response:
     ctx = ctx_of(request)
-    form = await check_csrf(request)
-    body = {k: str(form.get(k, "")).strip() or None for k in ("store", "order_no", "customer", "subject",
-                                                              "description", "channel", "priority")}
-    body = {"type": "consultation", **{k: v for k, v in body.items() if v is not None}}
-    try:
-        case = service.create(ctx, body)
-    except ShouhouError as exc:
-        ctx.session.rollback()
-        return render(request, "cases/new.html", ctx, status=_status(exc), error=exc.message(ctx.lang), form=body,
-                      stores=accounts.visible_stores(ctx))
-    return RedirectResponse(f"/console/cases/{case.no}", status_code=303)
+    return render(request, "portal/case.html", ctx, error=None, **detail_context(ctx, no))
+
+
+@router.post("/portal/cases/{no}/act")
+async def portal_act(no: str, request: Request) -> Response:
+    return await take_action(request, no, "portal/case.html", f"/portal/cases/{no}")

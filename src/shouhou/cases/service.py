@@ -8,8 +8,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
+
+from shouhou import plugins
 from shouhou.cases import repository as repo
-from shouhou.cases.kinds import COLLECTIONS, COMPANIONS, kind_of
 from shouhou.cases.repository import CaseFilter
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
@@ -17,15 +19,20 @@ from shouhou.engine.permissions import is_customer_view, may
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import available_actions, run_action
 from shouhou.errors import Invalid, forbidden, not_found
-from shouhou.fields import local_iso
+from shouhou.fields import local_iso, parse
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer
 
 
-def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
-    case_type = raw.get("type")
+def create(ctx: Ctx, body: dict[str, Any] | BaseModel) -> Case:
+    """Open a case of the type the body names (a dict is validated against the type's schema)."""
+    if isinstance(body, BaseModel):
+        kind = plugins.kind_for(str(getattr(body, "type", "")))
+        return kind.create(ctx, body)
+    case_type = body.get("type")
     if not isinstance(case_type, str):
         raise Invalid("type_required", en="Give the case type", zh="请指定售后类型(type)")
-    return kind_of(case_type).create(ctx, raw)
+    kind = plugins.kind_for(case_type)
+    return kind.create(ctx, parse(kind.create_schema, body))
 
 
 def may_see(ctx: Ctx, case: Case) -> bool:
@@ -36,12 +43,12 @@ def may_see(ctx: Ctx, case: Case) -> bool:
 
 
 def get(ctx: Ctx, no: str) -> Case:
-    case, found = repo.case_by_no(ctx.session, no, COMPANIONS, COLLECTIONS)
+    case, found = repo.case_by_no(ctx.session, no, plugins.companions(), plugins.collections())
     if case is None or not may_see(ctx, case):
         # A case the caller may not see is reported as missing, not forbidden.
         raise not_found("case", no)
     timers.known_pending(ctx, case.id, found[Timer])  # kept up to date as actions arm and cancel
-    preload = getattr(kind_of(case.type), "preload", None)
+    preload = plugins.kind_for(case.type).preload
     if preload:
         preload(ctx.session, case.id, found)
     return case
@@ -142,7 +149,7 @@ def summaries(ctx: Ctx, cases: list[Case]) -> list[dict[str, Any]]:
             "closed_at": local_iso(c.closed_at, store.timezone),
         })
     for c, row in zip(cases, out, strict=True):
-        summarize = getattr(kind_of(c.type), "summarize", None)
+        summarize = plugins.kind_for(c.type).summarize
         if summarize:
             row.update(summarize(ctx, c))
     return out
@@ -165,7 +172,7 @@ def document(ctx: Ctx, case: Case) -> dict[str, Any]:
         "effect": ctx.label(deadline.zh, deadline.en),
     }
     doc["available_actions"] = [action_document(ctx, a) for a in available_actions(ctx, case)]
-    doc.update(kind_of(case.type).describe(ctx, case))
+    doc.update(plugins.kind_for(case.type).describe(ctx, case))
     return doc
 
 

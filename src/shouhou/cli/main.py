@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import signal
-import time
+from contextlib import nullcontext
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import typer
 
 from shouhou.accounts import service as accounts
-from shouhou.cli.context import cli_ctx, fail
+from shouhou.cli.context import cli_ctx, fail, lang_of
 from shouhou.config import get_settings
 from shouhou.errors import Invalid
 
@@ -19,9 +20,12 @@ app = typer.Typer(help="shouhou 售后 — after-sales service platform", no_arg
 
 
 @app.callback()
-def _load_case_types() -> None:
-    """Every command may touch cases of any type: register all workflows first."""
-    import shouhou.cases.kinds  # noqa: F401
+def _load_plugins() -> None:
+    """Every command may touch cases of any type: register every context and case type first."""
+    from shouhou.app import load_all
+
+    load_all(get_settings())
+
 store_app = typer.Typer(help="Stores (店铺)", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens", no_args_is_help=True)
@@ -48,52 +52,59 @@ def init() -> None:
 def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
           port: int = typer.Option(None, help="default 8000"),
           workers: int = typer.Option(1, min=1, help="server processes (about one per core)")) -> None:
-    """Serve the API and the web console."""
+    """Serve the API and the web console (on SQLite: also fire timers and deliver webhooks)."""
     import uvicorn
 
+    from shouhou.worker import Busy, sqlite_holder
+
     settings = get_settings()
-    uvicorn.run("shouhou.api.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, log_config=None, proxy_headers=True, workers=workers)
+    run = partial(uvicorn.run, "shouhou.app:serve_app", factory=True, host=host or settings.host,
+                  port=port or settings.port, log_config=None, proxy_headers=True, workers=workers)
+    if not settings.is_sqlite:
+        run()
+        return
+    if workers > 1:
+        _refuse("SQLite has one writer: serve it with one process (use PostgreSQL for more)",
+                "SQLite 只有一个写入者: 请用单个进程服务 (更多进程请使用 PostgreSQL)")
+    try:
+        with sqlite_holder(settings, "server"):
+            run()
+    except Busy as busy:
+        _refuse(f"{busy}; stop it first", f"另一个 shouhou {busy.role} 进程 (pid {busy.pid}) 正在使用该 SQLite 数据库, 请先停止它")
 
 
 @app.command()
 def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None:
-    """Fire due timers and deliver webhooks, continuously, with the real clock."""
-    from datetime import timedelta
+    """Fire due timers and deliver webhooks, continuously, with the real clock (PostgreSQL: run
+    as many as wanted; SQLite: `shouhou serve` does this itself, and a worker refuses while it runs)."""
+    import threading
 
-    from shouhou.api.idempotency import purge as purge_idempotency
     from shouhou.clock import SystemClock
     from shouhou.db import Database
-    from shouhou.engine.sweep import run_due
-    from shouhou.webhooks.delivery import deliver_due, dispatch_outbox
+    from shouhou.worker import Busy, Worker, sqlite_holder
 
     settings = get_settings()
+    holding = sqlite_holder(settings, "worker") if settings.is_sqlite else nullcontext()
+    try:
+        holding.__enter__()
+    except Busy as busy:
+        _refuse(f"{busy}: on SQLite the server fires timers and delivers webhooks itself",
+                f"另一个 shouhou {busy.role} 进程 (pid {busy.pid}) 正在使用该 SQLite 数据库; SQLite 上由服务进程自己处理定时器和 Webhook")
     db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
-    clock = SystemClock()
-    stop = False
-
-    def _stop(*_: object) -> None:
-        nonlocal stop
-        stop = True
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    typer.echo("worker started")
-    purged_at = 0.0
-    while not stop:
-        swept = run_due(db, settings, clock.now())
-        dispatch_outbox(db, settings, clock)
-        deliver_due(db, settings, clock)
-        if time.monotonic() - purged_at > 3600:  # hourly housekeeping
-            with db.session() as session:
-                purge_idempotency(session, clock.now() - timedelta(hours=settings.idempotency_retention_hours))
-            purged_at = time.monotonic()
+    worker_ = Worker(db, settings, SystemClock())
+    try:
         if once:
+            swept, _ = worker_.run_once()
             typer.echo(f"fired {swept.fired}, skipped {swept.skipped}, failed {swept.failed}")
-            break
-        if swept.total == 0:
-            time.sleep(settings.worker_poll_seconds)
-    db.dispose()
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        typer.echo("worker started")
+        worker_.run(stop)
+    finally:
+        db.dispose()
+        holding.__exit__(None, None, None)
 
 
 @timers_app.command("run")
@@ -109,6 +120,12 @@ def timers_run(as_of: str = typer.Option(None, "--as-of", help="ISO 8601 instant
     result = run_due(db, settings, when)
     db.dispose()
     typer.echo(f"fired {result.fired}, skipped {result.skipped}, failed {result.failed} (as of {when.isoformat()})")
+
+
+def _refuse(en: str, zh: str) -> None:
+    settings = get_settings()
+    typer.echo("error: " + (en if lang_of(settings) == "en" else zh), err=True)
+    raise typer.Exit(code=2)
 
 
 def _instant(text: str) -> datetime:
@@ -231,9 +248,9 @@ def docs(check: bool = typer.Option(False, "--check", help="fail if a generated 
          folder: Path = typer.Option(Path("docs"), "--folder")) -> None:
     """Regenerate the workflow diagrams in docs/*.md from the declarations (Mermaid)."""
     from shouhou.engine.diagram import document, fill
-    from shouhou.engine.registry import all_workflows
+    from shouhou.plugins import kinds
 
-    workflows = all_workflows()
+    workflows = [k.workflow for k in kinds()]
     wanted = {folder / "workflows.md": document(workflows)}
     for path in sorted(folder.glob("*.md")):
         if path.name != "workflows.md":

@@ -1,35 +1,19 @@
 """咨询/技术指导: the first case type, which proves the engine end to end (issue 2).
 
-Guards and effects are use-case code, so a workflow module sits at the service level.
+Plain data: the effects it names are in effects.py, bound by plugin.py.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from shouhou.accounts.service import find_staff
 from shouhou.consultations.schemas import AssignIn, MessageIn, OptionalMessageIn, ResolveIn
-from shouhou.engine.registry import register
-from shouhou.engine.runner import Step
 from shouhou.engine.workflow import Action, State, TimerSpec, Workflow, roles, sources
 
 STAFF = roles("agent", "supervisor")
 AUTO_CLOSE_AFTER = timedelta(days=7)
 
-
-def _assign(step: Step) -> None:
-    ctx, case = step.ctx, step.case
-    name = step.payload.assignee if step.payload else None
-    if name:
-        case.assignee_id = find_staff(ctx, name, case.store_id, STAFF).id
-    else:
-        case.assignee_id = ctx.actor.user_id
-    if case.first_owner_id is None:
-        case.first_owner_id = case.assignee_id
-    step.record["assignee_id"] = case.assignee_id
-
-
-WORKFLOW = register(Workflow(
+WORKFLOW = Workflow(
     type="consultation", zh="咨询", en="Consultation",
     states=(
         State("new", "新建", "New"),
@@ -42,9 +26,9 @@ WORKFLOW = register(Workflow(
     create=Action("create", "新建咨询", "Create", sources(), ("new",),
                   roles("customer", "agent", "supervisor", "integration")),
     actions=(
-        Action("assign", "受理", "Assign", sources("new"), ("open",), STAFF, AssignIn, effect=_assign),
+        Action("assign", "受理", "Assign", sources("new"), ("open",), STAFF, AssignIn, effect="assign"),
         Action("transfer", "转派", "Transfer", sources("open", "pending"), (None,), STAFF, AssignIn,
-               effect=_assign),
+               effect="assign"),
         Action("reply", "回复客户", "Reply", sources("new", "open", "pending"), (None,), STAFF, MessageIn),
         Action("note", "内部备注", "Internal note", sources("new", "open", "pending", "resolved"), (None,),
                STAFF, MessageIn, visibility="internal"),
@@ -58,4 +42,4 @@ WORKFLOW = register(Workflow(
         Action("reopen", "重新打开", "Reopen", sources("resolved", "closed"), ("open",),
                roles("agent", "supervisor", "customer"), OptionalMessageIn),
     ),
-))
+)

@@ -9,6 +9,9 @@ _WORKFLOWS: dict[str, Workflow] = {}
 
 
 def register(workflow: Workflow) -> Workflow:
+    unbound = workflow.unbound()
+    if unbound:
+        raise ValueError(f"{workflow.type}: bind its handlers before registering it: {', '.join(unbound)}")
     _WORKFLOWS[workflow.type] = workflow
     return workflow
 

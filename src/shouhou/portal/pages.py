@@ -1,21 +1,23 @@
-"""The customer portal: own orders and what each line may ask for, applications, own cases."""
+"""The customer portal: own requests and orders, and what each case type offers on an order.
+
+The case page itself is the cases context's; applications are posted to each type's own pages.
+"""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from shouhou import plugins
+from shouhou.api.errors import STATUS
 from shouhou.cases import service as cases
-from shouhou.cases.pages import STATUS, detail_context, take_action
+from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError, not_found
-from shouhou.models import Store
 from shouhou.orders import service as orders
-from shouhou.policies.service import order_entitlements
-from shouhou.returns import reasons
-from shouhou.returns.reasons import RETURN_TYPES
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
@@ -34,43 +36,54 @@ def portal_home(request: Request) -> Response:
     return render(request, "portal/home.html", ctx, orders=own, cases=cases.summaries(ctx, rows))
 
 
-def _order_page(request: Request, ctx, order_no: str, *, error: str | None = None, status: int = 200,  # noqa: ANN001
-                form: dict | None = None) -> Response:
+def order_page(request: Request, ctx: Ctx, order_no: str, *, error: str | None = None, status: int = 200,
+               form: dict | None = None) -> Response:
+    """The order with what each case type offers on it (its application form, a link); a type's
+    own page renders it again, with `error` and the `form` sent, when an application is refused."""
     order = orders.find_order(ctx, order_no)
     orders.require_order_access(ctx, order)
-    store = ctx.session.get_one(Store, order.store_id)
-    catalogue = {t: reasons.for_type(ctx, store, t) for t in RETURN_TYPES}
+    offers: dict[str, dict[str, Any]] = {}
+    links = []
+    for kind in sorted(plugins.kinds(), key=lambda k: k.portal.position if k.portal else 0):
+        offer = kind.portal
+        if offer is None:
+            continue
+        if offer.link:
+            links.append(offer.link)
+        if offer.order_form:
+            if offer.order_form not in offers:
+                context = offer.order_context(ctx, order) if offer.order_context else {}
+                offers[offer.order_form] = {"template": offer.order_form, "kinds": [], "context": context}
+            offers[offer.order_form]["kinds"].append(kind)
     return render(request, "portal/order.html", ctx, status=status, order=orders.document(ctx, order),
-                  entitlements=order_entitlements(ctx, order), reasons=catalogue, error=error, form=form or {})
+                  offers=list(offers.values()), links=links, error=error, form=form or {})
 
 
 @router.get("/portal/orders/{order_no}")
 def portal_order(order_no: str, request: Request) -> Response:
-    return _order_page(request, ctx_of(request), order_no)
+    return order_page(request, ctx_of(request), order_no)
 
 
 @router.post("/portal/orders/{order_no}/apply")
 async def portal_apply(order_no: str, request: Request) -> Response:
+    """An application from an order form: the type's offer turns the form into its create body."""
     ctx = ctx_of(request)
     form = await check_csrf(request)
-    lines = []
-    for key, value in form.items():
-        if key.startswith("qty_") and str(value).strip() not in ("", "0"):
-            lines.append({"line_no": int(key[4:]), "qty": int(str(value))})
-    body = {"type": str(form.get("type", "")), "order_no": order_no, "reason": str(form.get("reason", "")),
-            "description": str(form.get("description", "")), "lines": lines, "channel": "portal"}
-    if form.get("exchange_sku"):
-        body["exchange_sku"] = str(form["exchange_sku"]).strip()
+    body: dict[str, Any] = {"type": str(form.get("type", "")), "order_no": order_no}
     try:
-        if not lines:
-            raise Invalid("no_lines", en="Choose at least one item and a quantity", zh="请选择至少一件商品并填写数量")
-        body["photos"] = await _save_photos(request, ctx.settings.var_dir)
+        kind = plugins.kind_for(body["type"])
+        if kind.portal is None or kind.portal.body_from_form is None:
+            raise Invalid("not_offered", en="This request cannot be made from an order",
+                          zh="不能从订单提交该类申请", type=body["type"])
+        body = {**kind.portal.body_from_form(form), **body, "channel": "portal"}
+        if "photos" in kind.create_schema.model_fields:
+            body["photos"] = await _save_photos(request, ctx.settings.var_dir)
         case = cases.create(ctx, body)
     except ShouhouError as exc:
         ctx.session.rollback()
         _forget_photos(ctx.settings.var_dir, body.get("photos", []))  # nothing of a refused application stays
-        return _order_page(request, ctx, order_no, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422),
-                           form=body)
+        return order_page(request, ctx, order_no, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422),
+                          form=body)
     return RedirectResponse(f"/portal/cases/{case.no}", status_code=303)
 
 
@@ -100,42 +113,9 @@ def _forget_photos(var_dir: Path, urls: list[str]) -> None:
 
 @router.get("/media/{name}")
 def media(name: str, request: Request) -> Response:
+    """A photo uploaded with an application (signed-in users only)."""
     ctx = ctx_of(request)  # signed-in users only
     path = Path(ctx.settings.var_dir) / "uploads" / name
     if "/" in name or ".." in name or not path.is_file():
         raise not_found("photo", name)
     return FileResponse(path)
-
-
-@router.get("/portal/cases/{no}")
-def portal_case(no: str, request: Request) -> Response:
-    ctx = ctx_of(request)
-    return render(request, "portal/case.html", ctx, error=None, **detail_context(ctx, no))
-
-
-@router.post("/portal/cases/{no}/act")
-async def portal_act(no: str, request: Request) -> Response:
-    return await take_action(request, no, "portal/case.html", f"/portal/cases/{no}")
-
-
-@router.get("/portal/consult")
-def consult_form(request: Request, order_no: str = "") -> Response:
-    ctx = ctx_of(request)
-    return render(request, "portal/consult.html", ctx, error=None, form={"order_no": order_no})
-
-
-@router.post("/portal/consult")
-async def consult(request: Request) -> Response:
-    ctx = ctx_of(request)
-    form = await check_csrf(request)
-    body = {"type": "consultation", "channel": "portal", "subject": str(form.get("subject", "")).strip(),
-            "description": str(form.get("description", "")).strip()}
-    if str(form.get("order_no", "")).strip():
-        body["order_no"] = str(form["order_no"]).strip()
-    try:
-        case = cases.create(ctx, body)
-    except ShouhouError as exc:
-        ctx.session.rollback()
-        return render(request, "portal/consult.html", ctx, status=STATUS.get(exc.kind, 422),
-                      error=exc.message(ctx.lang), form=body)
-    return RedirectResponse(f"/portal/cases/{case.no}", status_code=303)

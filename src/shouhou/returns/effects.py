@@ -1,6 +1,8 @@
-"""Guards and effects of the refund / return / exchange actions."""
+"""Guards, effects and deadlines of the refund / return / exchange actions (named in workflow.py)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from shouhou.db.cache import cache_of
 from shouhou.engine.outbox import emit
@@ -9,7 +11,7 @@ from shouhou.errors import Invalid
 from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
 from shouhou.money import format_fen
 from shouhou.policies.service import policy_of_version
-from shouhou.returns import amounts, refunding
+from shouhou.returns import amounts, application, refunding
 from shouhou.returns import repository as repo
 from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
@@ -22,6 +24,23 @@ def case_policy(step: Step):  # noqa: ANN201
     """The store policy the case was applied under (for its first line's category)."""
     return cache_of(step.ctx.session).get(("case_policy", step.case.id), lambda: policy_of_version(
         step.ctx, step.case.store_id, detail(step).policy_version_id, category=_category(step)))
+
+
+def _policy_days(field: str, unit: str = "days"):  # noqa: ANN202
+    def period(step: Step) -> timedelta:
+        return timedelta(**{unit: getattr(case_policy(step), field)})
+
+    period.__name__ = field
+    return period
+
+
+# The deadlines' durations (SPEC §4.7), from the store policy the case was applied under.
+review_period = _policy_days("review_timeout_hours", "hours")
+modify_period = _policy_days("buyer_modify_days")
+ship_period = _policy_days("buyer_ship_days")
+receipt_period = _policy_days("receipt_confirm_days")
+refund_period = _policy_days("refund_due_days")
+confirm_period = _policy_days("exchange_confirm_days")
 
 
 def _category(step: Step) -> str | None:
@@ -108,9 +127,7 @@ def reject(step: Step) -> None:
 
 
 def modify(step: Step) -> None:
-    from shouhou.returns.application import reapply
-
-    reapply(step)
+    application.reapply(step)
 
 
 def escalate(step: Step) -> None:

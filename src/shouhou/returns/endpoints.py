@@ -103,14 +103,7 @@ def finance_refunds(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> di
             summary="Shipping-insurance claims (运费险理赔): awaiting payout first, earliest due first")
 def insurance_claims(store: str | None = None, status: str | None = Query(default=None, description="pending | paid"),
                      ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
-    return {"items": claim_rows(ctx, store, status)}
-
-
-def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str, Any]]:
-    """The case list's columns of each claim's case, with the claim as `shipping_insurance`."""
-    claims = returns.insurance_claims(ctx, store, status)
-    summaries = cases.summaries(ctx, [c for c, _ in claims])
-    return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]
+    return {"items": returns.claim_rows(ctx, store, status)}
 
 
 class BatchItem(BaseModel):
@@ -134,9 +127,6 @@ def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) 
     return {"items": cases.summaries(ctx, returns.find_for_receiving(ctx, q))}
 
 
-STOCK_HEADERS = ("id", "store", "case_no", "kind", "kind_label", "sku", "qty", "at", "operator", "note")
-
-
 @router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export")
 def stock_movements(store: str | None = None, kind: str | None = None, sku: str | None = None,
                     created_from: str | None = Query(default=None, alias="from"),
@@ -147,7 +137,7 @@ def stock_movements(store: str | None = None, kind: str | None = None, sku: str 
                                    until=cases.parse_time(created_to, "to"), limit=min(max(limit, 1), 10000))
     if format == "json":
         return {"items": rows}
-    body, media, name = exports.render(format, STOCK_HEADERS, [[r[h] for h in STOCK_HEADERS] for r in rows],
+    body, media, name = exports.render(format, returns.STOCK_HEADERS, [[r[h] for h in returns.STOCK_HEADERS] for r in rows],
                                        "stock-movements")
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 

@@ -1,6 +1,9 @@
-"""Console pages for refunds, returns and exchanges: finance, warehouse, arbitration, reasons, stock."""
+"""Pages for refunds, returns and exchanges: finance, warehouse, arbitration, reasons, stock in the
+console; the application form on the portal's order page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -8,10 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from shouhou import exports
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
-from shouhou.errors import ShouhouError
+from shouhou.engine.context import Ctx
+from shouhou.errors import Invalid, ShouhouError
+from shouhou.models import Order, Store
+from shouhou.policies.service import order_entitlements
 from shouhou.returns import reasons
 from shouhou.returns import service
-from shouhou.returns.endpoints import STOCK_HEADERS, claim_rows
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
 from shouhou.returns.workflow import COMMON_STATES
 from shouhou.web import nav
@@ -32,7 +37,7 @@ def finance(request: Request, store: str | None = None) -> Response:
     ctx = ctx_of(request)
     rows = cases.summaries(ctx, service.finance_queue(ctx, store))
     return render(request, "returns/finance.html", ctx, rows=rows, results=None,
-                  claims=claim_rows(ctx, None, "pending"))
+                  claims=service.claim_rows(ctx, None, "pending"))
 
 
 @router.post("/console/finance/approve")
@@ -53,7 +58,7 @@ async def finance_approve(request: Request) -> Response:
             r["status_label"] = ctx.label(state.zh, state.en)
     rows = cases.summaries(ctx, service.finance_queue(ctx, None))
     return render(request, "returns/finance.html", ctx, rows=rows, results=results,
-                  claims=claim_rows(ctx, None, "pending"))
+                  claims=service.claim_rows(ctx, None, "pending"))
 
 
 @router.get("/console/warehouse")
@@ -90,8 +95,8 @@ def stock_export(fmt: str, request: Request, store: str | None = None, kind: str
                  sku: str | None = None) -> Response:
     ctx = ctx_of(request)
     rows = service.stock_movements(ctx, store_code=store or None, kind=kind or None, sku=sku or None, limit=10000)
-    body, media, name = exports.render("xlsx" if fmt == "xlsx" else "csv", STOCK_HEADERS,
-                                       [[r[h] for h in STOCK_HEADERS] for r in rows], "stock-movements")
+    body, media, name = exports.render("xlsx" if fmt == "xlsx" else "csv", service.STOCK_HEADERS,
+                                       [[r[h] for h in service.STOCK_HEADERS] for r in rows], "stock-movements")
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
@@ -131,3 +136,30 @@ async def reason_save(request: Request) -> Response:
                       stores=accounts.visible_stores(ctx), reasons=reasons.catalogue(ctx, current, include_hidden=True),
                       types=RETURN_TYPES, grounds=GROUNDS)
     return RedirectResponse(f"/console/reasons?store={store}", status_code=303)
+
+
+# -- the customer portal's application form (PortalOffer of the three types) --------------------
+
+def portal_order_context(ctx: Ctx, order: Order) -> dict[str, Any]:
+    """What the application form shows: each line's entitlements and the store's reasons by type."""
+    store = ctx.session.get_one(Store, order.store_id)
+    return {"entitlements": order_entitlements(ctx, order),
+            "reasons": {t: reasons.for_type(ctx, store, t) for t in RETURN_TYPES}}
+
+
+def application_from_form(form: dict[str, Any]) -> dict[str, Any]:
+    """The application's body from the portal form: quantities per line (qty_<line no>), reason, …"""
+    lines = []
+    for key, value in form.items():
+        qty = str(value).strip()
+        if key.startswith("qty_") and key[4:].isdigit() and qty not in ("", "0"):
+            if not qty.isdigit():
+                raise Invalid("invalid_qty", en="Quantities are whole numbers", zh="数量须为整数", line_no=int(key[4:]))
+            lines.append({"line_no": int(key[4:]), "qty": int(qty)})
+    if not lines:
+        raise Invalid("no_lines", en="Choose at least one item and a quantity", zh="请选择至少一件商品并填写数量")
+    body: dict[str, Any] = {"reason": str(form.get("reason", "")), "description": str(form.get("description", "")),
+                            "lines": lines}
+    if form.get("exchange_sku"):
+        body["exchange_sku"] = str(form["exchange_sku"]).strip()
+    return body

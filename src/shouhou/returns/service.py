@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shouhou.accounts.service import get_store
+from shouhou.cases import service as cases
 from shouhou.db.cache import by_ids
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, may_act, require
+from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
@@ -23,11 +25,6 @@ from shouhou.returns import repository as repo
 from shouhou.returns.application import Claimed
 from shouhou.returns.gateway import arrival_window
 from shouhou.returns.schemas import ApplyIn
-from shouhou.returns.workflow import WORKFLOWS
-
-
-COMPANIONS = (ReturnDetail,)  # read along with the case (cases.kinds)
-COLLECTIONS = (CaseShipment, Refund, (CaseLine, OrderLine))  # a line with its order line
 
 
 def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
@@ -36,12 +33,11 @@ def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
     repo.known_lines(session, case_id, found[CaseLine])
 
 
-def create(ctx: Ctx, raw: dict[str, Any]) -> Case:
-    body = parse(ApplyIn, raw)
+def create(ctx: Ctx, body: ApplyIn) -> Case:
     store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                              customer_external_id=None, lock_order=True)
     assert order is not None and customer is not None
-    workflow = WORKFLOWS[body.type]
+    workflow = workflow_for(body.type)
     if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
         raise forbidden(f"{body.type}.apply", store=store.code)
     claimed = Claimed(goods_intact=body.goods_intact, unsealed=body.unsealed, received=body.received,
@@ -182,7 +178,7 @@ def _finance_stores(ctx: Ctx, store_code: str | None) -> set[int] | None:
 
 
 def _may_take(ctx: Ctx, case: Case, action: str) -> bool:
-    return may_act(ctx.actor, WORKFLOWS[case.type].action(action).roles, case.store_id, case.customer_id)
+    return may_act(ctx.actor, workflow_for(case.type).action(action).roles, case.store_id, case.customer_id)
 
 
 CLAIM_STATUSES = ("pending", "paid")
@@ -206,8 +202,6 @@ def insurance_claims(ctx: Ctx, store_code: str | None = None,
 
 def batch_approve_refunds(ctx: Ctx, items: list[tuple[str, int]]) -> list[dict[str, Any]]:
     """Approve several refunds; each succeeds or fails on its own (a savepoint each)."""
-    from shouhou.cases import service as cases  # the generic case service; it imports this module
-
     results = []
     for no, version in items:
         try:
@@ -247,6 +241,7 @@ def stock_movements(ctx: Ctx, *, store_code: str | None = None, kind: str | None
             for r in rows]
 
 
+STOCK_HEADERS = ("id", "store", "case_no", "kind", "kind_label", "sku", "qty", "at", "operator", "note")
 KIND_LABELS = {"return_in": ("退货入库", "Return in"), "exchange_in": ("换货入库", "Exchange in"),
                "aftersales_out": ("售后出库", "After-sales out")}
 
@@ -263,3 +258,10 @@ def order_after_sales(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
              "available_qty": ln.qty - book[ln.id].held_qty, "refund_qty": book[ln.id].refund_qty,
              "refund_amount": yuan(book[ln.id].refund_fen), "paid": yuan(ln.paid_fen)} for ln in lines]
 
+
+
+def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str, Any]]:
+    """The case list's columns of each claim's case, with the claim as `shipping_insurance`."""
+    claims = insurance_claims(ctx, store, status)
+    summaries = cases.summaries(ctx, [c for c, _ in claims])
+    return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]

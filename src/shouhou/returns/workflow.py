@@ -1,16 +1,13 @@
 """退款/退货/换货: three workflows declared as data, one engine runs them (SPEC §4.2, issue 4).
 
-Deadlines come from the store policy in force when the case was applied for (SPEC §4.7).
+Deadlines come from the store policy in force when the case was applied for (SPEC §4.7):
+their durations, like the guards and effects, are named here and defined in effects.py,
+which plugin.py binds.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from shouhou.engine.registry import register
-from shouhou.engine.runner import Step
 from shouhou.engine.workflow import Action, State, TimerSpec, Workflow, roles, sources
-from shouhou.returns import effects as fx
 from shouhou.returns import schemas as s
 
 BUYER = roles("customer", "integration", "agent")
@@ -18,25 +15,18 @@ REVIEW = roles("reviewer", "supervisor")
 STAFF = roles("agent", "reviewer", "finance", "warehouse", "supervisor", "platform")
 
 
-def _after(field: str, unit: str):  # noqa: ANN202
-    def duration(step: Step) -> timedelta:
-        return timedelta(**{unit: getattr(fx.case_policy(step), field)})
-
-    return duration
-
-
-REVIEW_TIMEOUT = TimerSpec("review_timeout", "approve", _after("review_timeout_hours", "hours"),
+REVIEW_TIMEOUT = TimerSpec("review_timeout", "approve", "review_period",
                            "超时未审核, 自动同意", "auto-approved when the review is overdue")
-MODIFY_TIMEOUT = TimerSpec("modify_timeout", "close", _after("buyer_modify_days", "days"),
+MODIFY_TIMEOUT = TimerSpec("modify_timeout", "close", "modify_period",
                            "买家未修改申请, 自动关闭", "closes if the buyer does not modify or escalate")
-SHIP_TIMEOUT = TimerSpec("ship_timeout", "close", _after("buyer_ship_days", "days"),
+SHIP_TIMEOUT = TimerSpec("ship_timeout", "close", "ship_period",
                          "买家未退货, 自动关闭", "closes if the buyer does not ship the return")
-RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receive", _after("receipt_confirm_days", "days"),
+RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receive", "receipt_period",
                             "商家未确认收货, 视为收货并验收通过", "treated as received and accepted",
                             payload={"result": "accepted", "note": "auto: receipt not confirmed in time"})
-REFUND_DUE = TimerSpec("refund_due", "approve_refund", _after("refund_due_days", "days"),
+REFUND_DUE = TimerSpec("refund_due", "approve_refund", "refund_period",
                        "退款期限届满, 自动退款", "refunded automatically when the refund deadline passes")
-CONFIRM_TIMEOUT = TimerSpec("confirm_timeout", "confirm_receipt", _after("exchange_confirm_days", "days"),
+CONFIRM_TIMEOUT = TimerSpec("confirm_timeout", "confirm_receipt", "confirm_period",
                             "买家未确认收货, 自动完成", "completes automatically if the buyer does not confirm")
 
 COMMON_STATES = {
@@ -86,21 +76,21 @@ def _actions(case_type: str) -> tuple[Action, ...]:
     open_states = tuple(n for n in st if not COMMON_STATES[n].terminal)
     acts = [
         Action("approve", "同意", "Approve", sources("pending_review"), APPROVE_TARGETS[case_type],
-               REVIEW | {"system"}, s.ApproveIn, effect=fx.approve),
+               REVIEW | {"system"}, s.ApproveIn, effect="approve"),
         Action("reject", "拒绝", "Reject", sources("pending_review"), ("rejected",), REVIEW, s.RejectIn,
-               effect=fx.reject),
+               effect="reject"),
         Action("modify", "修改申请", "Modify application", sources("rejected"), ("pending_review",), BUYER,
-               s.ModifyIn, effect=fx.modify),
+               s.ModifyIn, effect="modify"),
         # The buyer may withdraw until money or a replacement is on its way to them.
         Action("cancel", "撤销申请", "Withdraw",
                _only(st, "pending_review", "rejected", "awaiting_return", "awaiting_receipt", "in_arbitration"),
                ("cancelled",), BUYER, s.OptionalNoteIn),
         Action("escalate", "申请平台介入", "Escalate to the platform",
                frozenset(n for n in open_states if n not in ("in_arbitration", "refunding")),
-               ("in_arbitration",), roles("customer", "integration"), s.EscalateIn, effect=fx.escalate),
+               ("in_arbitration",), roles("customer", "integration"), s.EscalateIn, effect="escalate"),
         Action("arbitrate", "平台裁决", "Arbitrate", sources("in_arbitration"),
                _targets(st, "awaiting_return", "awaiting_receipt", "pending_refund", "pending_reship", "closed"),
-               roles("platform"), s.ArbitrateIn, effect=fx.arbitrate),
+               roles("platform"), s.ArbitrateIn, effect="arbitrate"),
         Action("close", "关闭", "Close", _only(st, "rejected", "awaiting_return"), ("closed",), roles("system")),
         Action("note", "内部备注", "Internal note", frozenset(open_states), (None,), STAFF, s.NoteIn,
                visibility="internal"),
@@ -108,44 +98,44 @@ def _actions(case_type: str) -> tuple[Action, ...]:
     if goods_back:
         acts += [
             Action("ship_return", "填写退货物流", "Ship the return", sources("awaiting_return"),
-                   ("awaiting_receipt",), BUYER, s.ShipIn, effect=fx.ship_return),
+                   ("awaiting_receipt",), BUYER, s.ShipIn, effect="ship_return"),
             Action("receive", "确认收货验货", "Receive and inspect", _only(st, "awaiting_receipt", "reshipped"),
                    _targets(st, "pending_refund", "completed", "pending_review", "pending_reship", None),
-                   roles("warehouse", "supervisor", "system"), s.ReceiveIn, effect=fx.receive,
-                   offered=fx.receive_offered),
+                   roles("warehouse", "supervisor", "system"), s.ReceiveIn, effect="receive",
+                   offered="receive_offered"),
         ]
     if refunds:
         acts += [
             Action("approve_refund", "财务审核并退款", "Approve and refund", sources("pending_refund"),
                    ("completed", "refunding"), roles("finance", "system"), s.OptionalNoteIn,
-                   effect=fx.approve_refund),
+                   effect="approve_refund"),
             Action("send_back", "退回审核", "Send back to review", sources("pending_refund"), ("pending_review",),
-                   roles("finance"), s.NoteIn, effect=fx.send_back),
+                   roles("finance"), s.NoteIn, effect="send_back"),
             # Gateway callbacks; a fast refund may be confirmed while the return is still under way.
             Action("confirm_refund", "退款成功", "Refund succeeded", frozenset(open_states), ("completed", None),
-                   roles("integration", "finance", "system"), s.RefundResultIn, effect=fx.confirm_refund,
-                   offered=fx.refund_pending),
+                   roles("integration", "finance", "system"), s.RefundResultIn, effect="confirm_refund",
+                   offered="refund_pending"),
             Action("fail_refund", "退款失败", "Refund failed", frozenset(open_states), ("pending_refund", None),
-                   roles("integration", "finance", "system"), s.RefundResultIn, effect=fx.fail_refund,
-                   offered=fx.refund_pending),
+                   roles("integration", "finance", "system"), s.RefundResultIn, effect="fail_refund",
+                   offered="refund_pending"),
             Action("record_insurance_payout", "运费险已赔付", "Shipping insurance paid", sources("completed"),
-                   (None,), roles("finance", "integration"), s.InsurancePaidIn, effect=fx.insurance_paid,
-                   offered=fx.insurance_pending),
+                   (None,), roles("finance", "integration"), s.InsurancePaidIn, effect="insurance_paid",
+                   offered="insurance_pending"),
         ]
     else:
         acts += [
             Action("settle_difference", "差价已结清", "Price difference settled",
                    _only(st, "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
-                   roles("finance", "reviewer", "supervisor"), s.SettleIn, effect=fx.settle_difference,
-                   offered=fx.difference_open),
+                   roles("finance", "reviewer", "supervisor"), s.SettleIn, effect="settle_difference",
+                   offered="difference_open"),
             # 延长收货 [003]: while the exchange is worked out, the original order must not be
             # confirmed as received automatically on the sales platform.
             Action("extend_receipt", "延长收货时间", "Extend receipt confirmation",
                    _only(st, "pending_review", "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
-                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect=fx.extend_receipt),
+                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect="extend_receipt"),
             Action("reship", "发出换货", "Ship the replacement", _only(st, "pending_reship", "awaiting_receipt"),
-                   ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ShipIn, guard=fx.may_reship,
-                   effect=fx.reship, offered=fx.reship_offered),
+                   ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ShipIn, guard="may_reship",
+                   effect="reship", offered="reship_offered"),
             Action("confirm_receipt", "确认收到换货", "Confirm receipt", sources("reshipped"), ("completed",),
                    roles("customer", "integration", "system")),
         ]
@@ -154,12 +144,12 @@ def _actions(case_type: str) -> tuple[Action, ...]:
 
 def _workflow(case_type: str) -> Workflow:
     zh, en = LABELS[case_type]
-    return register(Workflow(
+    return Workflow(
         type=case_type, zh=zh, en=en, states=tuple(COMMON_STATES[n] for n in FLOWS[case_type]),
         create=Action("apply", "申请售后", "Apply", sources(), ("pending_review",),
                       roles("customer", "integration", "agent", "supervisor"), s.ApplyIn),
         actions=_actions(case_type),
-    ))
+    )
 
 
 REFUND_ONLY = _workflow("refund_only")

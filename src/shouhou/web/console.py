@@ -1,7 +1,7 @@
 """The staff console and customer portal: server-rendered, zh-CN by default, no CDN.
 
-`install(app, settings)` mounts the static files, the signed session cookie, the pages
-of every context, and an HTML face for errors on console paths.
+`install(app, settings)` mounts the static files, the signed session cookie and an HTML face
+for errors on console paths; the app (shouhou/app.py) mounts every context's pages.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=str(files("shouhou.web") / "static")), name="static")
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret(), session_cookie="shouhou_session",
                        same_site="lax", https_only=settings.cookie_secure, max_age=12 * 3600)
-    for router in _routers():
-        app.include_router(router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
@@ -42,14 +40,3 @@ def install(app: FastAPI, settings: Settings) -> None:
         lang = "en" if request.cookies.get("lang") == "en" else "zh"
         return render(request, "error.html", None, status=STATUS.get(exc.kind, 422), code=exc.code,
                       message=exc.message(lang))
-
-
-def _routers() -> list:
-    from shouhou.accounts.pages import router as accounts
-    from shouhou.cases.pages import router as cases
-    from shouhou.orders.pages import router as orders
-    from shouhou.policies.pages import router as policies
-    from shouhou.portal.pages import router as portal
-    from shouhou.returns.pages import router as returns
-
-    return [accounts, cases, orders, returns, policies, portal]

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from shouhou.engine.context import Ctx
 from shouhou.web import nav
@@ -40,11 +40,18 @@ def _money(value: str | None) -> str:
     return f"¥{value}" if isinstance(value, str) and value else ""
 
 
-env = Environment(loader=PackageLoader("shouhou.web", "templates"), autoescape=select_autoescape(),
+_loader = ChoiceLoader([PackageLoader("shouhou.web", "templates")])
+env = Environment(loader=_loader, autoescape=select_autoescape(),
                   extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters["when"] = _when
 env.filters["money"] = _money
+
+
+def add_templates(folder: str) -> None:
+    """A plug-in's own template folder, searched after shouhou's."""
+    if not any(getattr(loader, "searchpath", None) == [folder] for loader in _loader.loaders):
+        _loader.loaders.append(FileSystemLoader(folder))
 
 
 def render(request: Request, name: str, ctx: Ctx | None = None, *, status: int = 200,

@@ -1,0 +1,19 @@
+"""咨询 as a plug-in: its case type and its pages."""
+
+from __future__ import annotations
+
+from shouhou.consultations import effects, pages, service
+from shouhou.consultations.schemas import ConsultationIn
+from shouhou.consultations.workflow import WORKFLOW
+from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
+
+KIND = CaseKind(
+    workflow=WORKFLOW.bind(effects), create_schema=ConsultationIn, create=service.create,
+    describe=service.describe,
+    portal=PortalOffer(link=("/portal/consult", "只是想咨询这个订单?", "Just a question about this order?")),
+    examples={"consultation": {"summary": "咨询", "value": {
+        "type": "consultation", "order_no": "T20261101001", "subject": "洗衣机怎么清洗滤网?",
+        "description": "", "channel": "hotline"}}},
+)
+
+PLUGIN = register(Plugin(name="consultations", kinds=(KIND,), pages=(pages.router,)))

@@ -1,0 +1,134 @@
+"""The registry of contexts and case types: what the app, console, portal, docs and tests read.
+
+A context registers a `Plugin` in its own `plugin.py` (its routers, its pages, and the case
+types it serves as `CaseKind`s); `shouhou.app.load_all()` imports every such module at start.
+Nothing else lists contexts or case types, so adding one touches its own package, its
+migration and its models only (docs/adding-a-case-type.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from shouhou.clock import Clock
+from shouhou.config import Settings
+from shouhou.db import Database
+from shouhou.engine import registry as workflows
+from shouhou.engine.context import Ctx
+from shouhou.engine.workflow import Workflow
+from shouhou.errors import Invalid
+from shouhou.models import Case
+
+
+@dataclass(frozen=True)
+class PortalOffer:
+    """How the customer portal offers a case type to a buyer."""
+
+    # A template rendered on the portal's order page (an application form), with what
+    # `order_context(ctx, order)` returns; kinds sharing one form name the same template.
+    order_form: str | None = None
+    order_context: Callable[[Ctx, Any], dict[str, Any]] | None = None
+    # The create body from that form's fields (the portal adds type, order, channel, photos).
+    body_from_form: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # A page of the type's own, linked from the portal's order page: (path, label zh, label en).
+    link: tuple[str, str, str] | None = None
+    position: int = 100  # the order in which the portal offers types
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """A case type: its workflow and what the generic case service needs to serve it."""
+
+    workflow: Workflow
+    # The body of POST /api/v1/cases for this type: a model with `type: Literal[...]`.
+    create_schema: type[BaseModel]
+    create: Callable[[Ctx, Any], Case]  # takes a validated create_schema instance
+    describe: Callable[[Ctx, Case], dict[str, Any]]  # the type's part of the case document
+    summarize: Callable[[Ctx, Case], dict[str, Any]] | None = None  # its part of a list row
+    # One-to-one detail tables keyed by case_id, read along with the case.
+    companions: tuple[type, ...] = ()
+    # Small per-case tables read along too; `(model, parent)` brings each row's parent.
+    collections: tuple[type | tuple[type, ...], ...] = ()
+    # Keeps what was read along for the unit of work: preload(session, case_id, found by model).
+    preload: Callable[[Session, int, dict[type, list[Any]]], None] | None = None
+    detail_template: str | None = None  # console/portal partial shown on the case page
+    portal: PortalOffer | None = None
+    # Example create bodies for the API docs: {name: {"summary", "value"}}.
+    examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def type(self) -> str:
+        return self.workflow.type
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """A context: what it adds to the app."""
+
+    name: str
+    kinds: tuple[CaseKind, ...] = ()
+    # API routers, or a function making them once every plugin is loaded (the case
+    # endpoints' body is a union of every type's create schema).
+    api: Sequence[APIRouter] | Callable[[], Sequence[APIRouter]] = ()
+    pages: Sequence[APIRouter] = ()  # console and portal pages
+    # Routers are mounted in these orders (routes match in order): the busiest API first, and
+    # pages with catch-all paths (/console/cases/{no}) after the more specific ones.
+    order: int = 100
+    page_order: int = 100
+    # Work the worker does on every pass, after the timer sweep: job(db, settings, clock) → how
+    # many things it did (0 lets the worker rest).
+    jobs: tuple[Callable[[Database, Settings, Clock], int], ...] = ()
+    # A plug-in outside shouhou may bring its own Alembic versions and templates.
+    migrations: str | None = None
+    templates: str | None = None
+
+
+_PLUGINS: dict[str, Plugin] = {}
+_KINDS: dict[str, CaseKind] = {}
+
+
+def register(plugin: Plugin) -> Plugin:
+    """Called by each context's plugin.py at import; registering the same plugin twice is a no-op."""
+    known = _PLUGINS.get(plugin.name)
+    if known is not None:
+        if known is not plugin:
+            raise ValueError(f"two plugins named {plugin.name}")
+        return plugin
+    for kind in plugin.kinds:
+        if kind.type in _KINDS:
+            raise ValueError(f"case type {kind.type} registered twice")
+        workflows.register(kind.workflow)
+        _KINDS[kind.type] = kind
+    _PLUGINS[plugin.name] = plugin
+    return plugin
+
+
+def plugins() -> list[Plugin]:
+    return sorted(_PLUGINS.values(), key=lambda p: (p.order, p.name))
+
+
+def kinds() -> list[CaseKind]:
+    return sorted(_KINDS.values(), key=lambda k: k.type)
+
+
+def kind_for(case_type: str) -> CaseKind:
+    try:
+        return _KINDS[case_type]
+    except KeyError:
+        raise Invalid("unknown_case_type", en="Unknown case type {type}", zh="未知的售后类型 {type}",
+                      type=case_type, known=sorted(_KINDS)) from None
+
+
+def companions() -> tuple[type, ...]:
+    """Every type's one-to-one detail tables (a case is read with all of them, whatever its type)."""
+    return tuple(dict.fromkeys(m for k in kinds() for m in k.companions))
+
+
+def collections() -> tuple[type | tuple[type, ...], ...]:
+    return tuple(dict.fromkeys(m for k in kinds() for m in k.collections))

@@ -1,0 +1,8 @@
+"""Store policies, calendars and entitlements: the API and the console pages."""
+
+from __future__ import annotations
+
+from shouhou.policies import endpoints, pages
+from shouhou.plugins import Plugin, register
+
+PLUGIN = register(Plugin(name="policies", api=(endpoints.router,), pages=(pages.router,)))

@@ -1,0 +1,28 @@
+"""退款 / 退货退款 / 换货 as a plug-in: three case types, their API and pages."""
+
+from __future__ import annotations
+
+from shouhou.models import CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail
+from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
+from shouhou.returns import effects, endpoints, pages, service
+from shouhou.returns.schemas import ApplyIn
+from shouhou.returns.workflow import WORKFLOWS
+
+PORTAL_POSITION = {"return_refund": 10, "exchange": 20, "refund_only": 30}  # the form's choices, in order
+EXAMPLE = {"order_no": "T20261101001", "lines": [{"line_no": 1, "qty": 1}], "reason": "no_longer_wanted"}
+
+
+def _kind(case_type: str) -> CaseKind:
+    return CaseKind(
+        workflow=WORKFLOWS[case_type].bind(effects), create_schema=ApplyIn, create=service.create,
+        describe=service.describe, summarize=service.summarize,
+        companions=(ReturnDetail,), collections=(CaseShipment, Refund, (CaseLine, OrderLine)),
+        preload=service.preload, detail_template="returns/_case.html",
+        portal=PortalOffer(order_form="returns/_portal_apply.html", order_context=pages.portal_order_context,
+                           body_from_form=pages.application_from_form, position=PORTAL_POSITION[case_type]),
+        examples={case_type: {"summary": WORKFLOWS[case_type].zh, "value": {"type": case_type, **EXAMPLE}}},
+    )
+
+
+PLUGIN = register(Plugin(name="returns", kinds=tuple(_kind(t) for t in WORKFLOWS), api=(endpoints.router,),
+                         pages=(pages.router,)))
