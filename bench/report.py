@@ -19,6 +19,14 @@ def _mark(ok: bool) -> str:
 
 def report(results: dict[str, Any]) -> None:
     peers = results.get("peers") or {}
+    if any("api" in out for out in results["runs"].values()):
+        _targets(results, peers)
+        _per_request(results)
+    _timers(results)
+    _peer_note(results, peers)
+
+
+def _targets(results: dict[str, Any], peers: dict[str, Any]) -> None:
     print("\nTargets (issue 21): shouhou ≥ 3× django-helpdesk in the same sitting, p99 < 50 ms at "
           f"{results['args']['clients']} clients, floor ÷ shouhou ≤ 3.\n")
     print("| database | measure | shouhou | p99 ms | helpdesk | shouhou ÷ helpdesk | floor | floor ÷ shouhou "
@@ -37,9 +45,6 @@ def report(results: dict[str, Any]) -> None:
                   f"{_n(peer['per_s'], '.1f') if peer else '—'} | "
                   f"{(_n(vs_peer, '.1f') + '× ' + _mark(vs_peer >= 3)) if vs_peer else '—'} | {_n(f['per_s'])} | "
                   f"{_n(over, '.2f')}× {_mark(over is not None and over <= 3)} | {_n(a['raw'][measure]['per_s'])} |")
-    _per_request(results)
-    _timers(results)
-    _peer_note(results, peers)
 
 
 def _per_request(results: dict[str, Any]) -> None:
