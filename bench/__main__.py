@@ -192,7 +192,7 @@ def run_timers(backend: str, args: argparse.Namespace) -> dict:
                     fired[name] += n
                     spent[name] += n / per_s if n else 0.0
             exactly_once = _closes(url) == fired["engine"] + fired["raw"]
-            review = _review(pool, url, args, sweepers) if review_n else None
+            review = _review(pool, backend, url, args, sweepers) if review_n else None
         engine_rate, raw_rate = fired["engine"] / spent["engine"], fired["raw"] / spent["raw"]
     return {"pending": args.timers, "fired": fired["engine"], "fired_per_s": engine_rate,
             "raw_fired": fired["raw"], "raw_fired_per_s": raw_rate, "ratio": engine_rate / raw_rate,
@@ -200,11 +200,11 @@ def run_timers(backend: str, args: argparse.Namespace) -> dict:
             "review": review}
 
 
-def _review(pool: object, url: str, args: argparse.Namespace, sweepers: int) -> dict:
+def _review(pool: object, backend: str, url: str, args: argparse.Namespace, sweepers: int) -> dict:
     """review_timeout → approve: the approve effect (policy, amounts, return address) runs for
     each case, so the sweep takes every timer through the engine in a savepoint."""
     warm_until, ends = timers.review_slots(url, max(sweepers, args.review_timers // 10), args.rounds)
-    print(f"[{url.split(':')[0]}] sweeping the review timeouts: through the engine, case by case …", flush=True)
+    print(f"[{backend}] sweeping the review timeouts: through the engine, case by case …", flush=True)
     if warm_until:
         timers.rate(pool, timers.engine_worker, url, warm_until, args.review_batch, sweepers)  # not timed
     fired, spent = 0, 0.0
