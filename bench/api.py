@@ -1,115 +1,144 @@
-"""Applications and transitions per second through the real HTTP API (uvicorn, keep-alive clients)."""
+"""Requests per second and latency through a real HTTP server (uvicorn, keep-alive clients).
+
+The same server wrapper and clients serve shouhou and the floor, so the two differ only in
+the app that answers.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
-from sqlalchemy import select
-
-from shouhou.accounts import service as accounts
-from shouhou.clock import SystemClock
-from shouhou.config import Settings
-from shouhou.db import Database
-from shouhou.engine.actor import Actor
-from shouhou.engine.context import Ctx
-from shouhou.models import OrderLine
-from shouhou.orders import service as orders
-from shouhou.orders.schemas import OrderIn
+from bench import cpu
 from bench.clients import timed
-from tests.builders import order_doc
-from tests.pg import free_port
+from bench.pg import free_port
 
 RECONNECT_EVERY = int(os.environ.get("BENCH_RECONNECT", "20"))
-OPERATOR = Actor(user_id=None, name="bench", grants=(("admin", None),))
-
-
-def seed(url: str, n_orders: int, var_dir: Path) -> dict[str, Any]:
-    """A store, an integration and a reviewer with tokens, and n delivered orders."""
-    settings = Settings(database_url=url, var_dir=var_dir, secret_key="bench")
-    db = Database(url)
-    signed = datetime.now(UTC) - timedelta(days=1)
-    with db.session() as session:
-        ctx = Ctx(session=session, actor=OPERATOR, clock=SystemClock(), settings=settings, lang="en")
-        accounts.create_store(ctx, "S1", "Bench store", return_address="上海仓")
-        accounts.add_user(ctx, "shop", "integration", store_code="S1")
-        accounts.add_user(ctx, "rev", "reviewer", store_code="S1")
-        tokens = {"shop": accounts.issue_token(ctx, "shop"), "rev": accounts.issue_token(ctx, "rev")}
-        targets = []
-        for i in range(n_orders):
-            order, _ = orders.push_order(ctx, OrderIn.model_validate(
-                order_doc(f"B{i:07d}", signed_at=signed, shipped_at=signed - timedelta(days=1))))
-            targets.append({"order_no": order.order_no, "order_id": order.id, "customer_id": order.customer_id,
-                            "store_id": order.store_id})
-        lines = dict(session.execute(select(OrderLine.order_id, OrderLine.id)).all())
-        for t in targets:
-            t["order_line_id"] = lines[t["order_id"]]
-    db.dispose()
-    return {"tokens": tokens, "targets": targets}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class Server:
-    def __init__(self, url: str, var_dir: Path, workers: int) -> None:
+    """`uvicorn <factory> --factory` on a free port, as `shouhou serve` runs it."""
+
+    def __init__(self, factory: str, env: dict[str, str], workers: int, log: Path) -> None:
         self.port = free_port()
-        env = {**os.environ, "SHOUHOU_DATABASE_URL": url, "SHOUHOU_VAR_DIR": str(var_dir),
-               "SHOUHOU_LOG_LEVEL": "WARNING", "SHOUHOU_SECRET_KEY": "bench"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "shouhou.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.time() + 30
+        self.log = log
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", factory, "--factory", "--app-dir", str(ROOT),
+                 "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
+                 "--no-access-log", "--log-level", "warning"],
+                env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=out)
+        deadline = time.time() + 60
         while time.time() < deadline:
-            try:
-                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
+            if self.proc.poll() is None and self._healthy():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
         self.stop()
-        raise RuntimeError("the API server did not start")
+        tail = log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"the server {factory} did not start:\n{tail}")
+
+    def _healthy(self) -> bool:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+            conn.request("GET", "/healthz")
+            ok = conn.getresponse().status == 200
+            conn.close()
+            return ok
+        except OSError:
+            return False
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the server: the uvicorn process and its workers."""
+        return cpu.tree_seconds(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
 
 
-def load(base: str, token: str, requests: list[tuple[str, dict[str, Any]]], clients: int) -> tuple[float, list]:
-    """POST every request from `clients` threads; returns (requests/s, responses in order).
+@dataclass
+class Tally:
+    """One server's requests of one kind, summed over the rounds."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    server_cpu: float = 0.0  # the app server's processes
+    db_cpu: float = 0.0  # PostgreSQL's backends (SQLite works inside the server)
+    latencies: list[float] = field(default_factory=list)
+
+    def add(self, n: int, seconds: float, server_cpu: float, db_cpu: float, latencies: list[float]) -> None:
+        self.requests += n
+        self.seconds += seconds
+        self.server_cpu += server_cpu
+        self.db_cpu += db_cpu
+        self.latencies += latencies
+
+    def summary(self) -> dict[str, Any]:
+        lat = sorted(self.latencies)
+
+        def pct(q: float) -> float | None:  # nearest rank, in ms
+            return round(lat[max(0, math.ceil(q * len(lat)) - 1)] * 1000, 2) if lat else None
+
+        n = max(self.requests, 1)
+        return {"requests": self.requests, "per_s": self.requests / self.seconds if self.seconds else 0.0,
+                "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+                "max_ms": round(lat[-1] * 1000, 2) if lat else None,
+                "server_cpu_us": self.server_cpu / n * 1e6, "db_cpu_us": self.db_cpu / n * 1e6}
+
+
+def measured(server: Server, db_pid: int | None, tally: Tally, token: str,
+             requests: list[tuple[str, dict[str, Any]]], clients: int) -> list:
+    """One measured round: load, with the server's and the database's CPU read around it."""
+    s0, d0 = server.cpu_seconds(), cpu.tree_seconds(db_pid)
+    rate, out, latencies = load(server.port, token, requests, clients)
+    tally.add(len(requests), len(requests) / rate, server.cpu_seconds() - s0, cpu.tree_seconds(db_pid) - d0,
+              latencies)
+    return out
+
+
+def load(port: int, token: str, requests: list[tuple[str, dict[str, Any]]],
+         clients: int) -> tuple[float, list, list[float]]:
+    """POST every request from `clients` threads; (requests/s, responses in order, seconds each).
 
     Each thread keeps one HTTP/1.1 connection through the standard library's client, the
     leanest on CPU here (httpx costs several times more per request, and the load generator
     shares the machine with the server it measures).
     """
     out: list[Any] = [None] * len(requests)
+    took: list[float] = [0.0] * len(requests)
     errors: list[str] = []
-    host, port = urlsplit(base).hostname, urlsplit(base).port
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def work(k: int) -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             for n, i in enumerate(range(k, len(requests), clients)):
                 if n and n % RECONNECT_EVERY == 0:
                     # A new connection now and then, as from many callers: with several
                     # workers, long-lived connections would leave the split to chance.
                     conn.close()
-                    conn = http.client.HTTPConnection(host, port, timeout=60)
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 path, body = requests[i]
+                start = time.perf_counter()
                 conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
                 r = conn.getresponse()
                 data = r.read()
+                took[i] = time.perf_counter() - start
                 if r.status >= 300:
                     errors.append(f"{r.status} {data[:300]!r}")
                     return
@@ -120,7 +149,7 @@ def load(base: str, token: str, requests: list[tuple[str, dict[str, Any]]], clie
     elapsed = timed([lambda k=k: work(k) for k in range(clients)])
     if errors:
         raise RuntimeError(f"{len(errors)} request(s) failed, e.g. {errors[0]}")
-    return len(requests) / elapsed, out
+    return len(requests) / elapsed, out, took
 
 
 def applications(targets: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:

@@ -1,43 +1,35 @@
 """Benchmark databases configured for durability, as in production: SQLite WAL with
-synchronous=FULL, PostgreSQL with fsync and synchronous_commit on (its defaults)."""
+synchronous=FULL (set by whoever connects: shouhou, the floor, the bare driver), PostgreSQL
+with fsync and synchronous_commit on (its defaults)."""
 
 from __future__ import annotations
 
-import os
-import pwd
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from tests.pg import PostgresServer
+from bench.pg import DurablePostgres
+from bench.shouhou_setup import migrate
 
 
-class DurablePostgres(PostgresServer):
-    def start(self) -> None:
-        if self.as_user:
-            pw = pwd.getpwnam(self.as_user)
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        self._run(self.initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                  "--no-instructions")
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100 "
-                "-c shared_buffers=512MB -c work_mem=32MB -c maintenance_work_mem=256MB "
-                "-c checkpoint_timeout=30min -c max_wal_size=8GB")
-        self._run(self.pg_ctl, "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+@dataclass(frozen=True)
+class BenchDb:
+    url: str
+    pid: int | None = None  # PostgreSQL's postmaster, whose backends do the database's share of the work
 
 
 @contextmanager
-def database(backend: str) -> Iterator[str]:
-    """A fresh, migrated database; yields its URL."""
-    from shouhou.db.migrate import upgrade
-
+def database(backend: str) -> Iterator[BenchDb]:
+    """A fresh database migrated by shouhou's Alembic (the floor and the bare driver write the same tables)."""
     if backend == "sqlite":
         tmp = Path(tempfile.mkdtemp(prefix="shouhou-bench-"))
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-        upgrade(url)
+        migrate(url)
         try:
-            yield url
+            yield BenchDb(url)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return
@@ -47,7 +39,7 @@ def database(backend: str) -> Iterator[str]:
     server.start()
     try:
         url = server.create_database("bench")
-        upgrade(url)
-        yield url
+        migrate(url)
+        yield BenchDb(url, server.pid)
     finally:
         server.stop()

@@ -1,4 +1,5 @@
-"""Timers fired per second with 1,000,000 pending, beside the raw database's rate for the same rows."""
+"""Timers fired per second with 1,000,000 pending, beside the raw database's rate for the same rows;
+and a workload the sweep must run through the engine case by case (review_timeout → approve)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shouhou.app import load_all
-from shouhou.config import Settings
-from shouhou.db import Database
-from shouhou.engine.sweep import run_due
-
+from bench import shouhou_setup
 from bench.raw import Raw
-
-load_all()  # registers the workflows
 
 
 def seed(url: str, pending: int, due_each: int, rounds: int) -> list[datetime]:
@@ -78,24 +73,16 @@ def _start_together(at: float) -> None:
         time.sleep(0.001)
 
 
-_DATABASES: dict[str, Database] = {}
-
-
-def engine_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float]:
-    # One Database per sweeper process, kept across rounds as a running worker keeps it
-    # (its statement cache warm).
-    settings = Settings(database_url=url, timer_batch_size=batch, log_level="WARNING")
-    db = _DATABASES.get(url)
-    if db is None:
-        db = _DATABASES[url] = Database(url)
-    db.engine.connect().close()
+def engine_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float, int]:
+    """shouhou's sweep (`shouhou worker`'s); (fired, seconds, failed)."""
+    shouhou_setup.connect(url)
     _start_together(at)
     start = time.perf_counter()
-    result = run_due(db, settings, as_of)
-    return result.fired, time.perf_counter() - start
+    fired, failed = shouhou_setup.sweep(url, as_of, batch)
+    return fired, time.perf_counter() - start, failed
 
 
-def raw_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float]:
+def raw_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, float, int]:
     """The statements the engine's batch path issues (bulk.py), sent by the bare driver."""
     raw = Raw(url)
     _start_together(at)
@@ -116,7 +103,7 @@ def raw_worker(url: str, as_of: datetime, batch: int, at: float) -> tuple[int, f
         fired += len(mine)
     elapsed = time.perf_counter() - start
     raw.conn.close()
-    return fired, elapsed
+    return fired, elapsed, 0
 
 
 def _due(raw: Raw, as_of: datetime, batch: int) -> list[tuple]:
@@ -191,8 +178,37 @@ def rate(pool: Any, worker: Any, url: str, as_of: datetime, batch: int, processe
     """Fired per second with `processes` sweepers of `pool` sharing the due timers, timed from a common start."""
     at = time.time() + 2.0
     results = list(pool.map(worker, *zip(*[(url, as_of, batch, at)] * processes, strict=True)))
-    fired = sum(f for f, _ in results)
-    return fired / max(e for _, e in results), fired
+    failed = sum(f for _, _, f in results)
+    if failed:
+        raise RuntimeError(f"{failed} timer(s) failed in the sweep (see timer.result)")
+    fired = sum(f for f, _, _ in results)
+    return fired / max(e for _, e, _ in results), fired
+
+
+def review_slots(url: str, warm: int, rounds: int) -> tuple[datetime | None, list[datetime]]:
+    """As-of times that bring the pending review_timeout timers due in turn: `warm` of them
+    first (not timed), then the rest in `rounds` equal parts."""
+    raw = Raw(url)
+    dues = [r[0] for r in raw.conn.execute("SELECT due_at FROM timer WHERE kind = 'review_timeout' "
+                                           "AND state = 'pending' ORDER BY due_at, id").fetchall()]
+    raw.conn.close()
+    dues = [d if isinstance(d, datetime) else datetime.fromisoformat(d).replace(tzinfo=UTC) for d in dues]
+    if not dues:
+        return None, []
+    warm = min(warm, len(dues) - 1)
+    rest = dues[warm:]
+    size = -(-len(rest) // rounds)
+    ends = [rest[min(len(rest), k + size) - 1] for k in range(0, len(rest), size)]
+    return (dues[warm - 1] if warm else None), ends
+
+
+def approvals_by_timer(url: str) -> int:
+    """Approve events the sweep wrote (the system's), to check each timer fired once."""
+    raw = Raw(url)
+    n = raw.conn.execute("SELECT count(*) FROM case_event WHERE action = 'approve' AND actor_name = 'system'"
+                         ).fetchone()[0]
+    raw.conn.close()
+    return n
 
 
 def sweepers(processes: int) -> Any:
