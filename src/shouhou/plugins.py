@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,9 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.workflow import Workflow
 from shouhou.errors import Invalid
 from shouhou.models import Case
+
+if TYPE_CHECKING:  # only a type here: services read the registry without loading FastAPI
+    from fastapi import APIRouter
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,17 @@ class PortalOffer:
     # A page of the type's own, linked from the portal's order page: (path, label zh, label en).
     link: tuple[str, str, str] | None = None
     position: int = 100  # the order in which the portal offers types
+
+
+@dataclass(frozen=True)
+class OrderPanel:
+    """What a context adds to the console's order page: a section and/or a button."""
+
+    template: str | None = None  # rendered with what `context(ctx, order)` returns
+    context: Callable[[Ctx, Any], dict[str, Any]] | None = None
+    # A button: (path, label zh, label en); the path may use {order_no} and {store}.
+    link: tuple[str, str, str] | None = None
+    position: int = 100
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class Plugin:
     # endpoints' body is a union of every type's create schema).
     api: Sequence[APIRouter] | Callable[[], Sequence[APIRouter]] = ()
     pages: Sequence[APIRouter] = ()  # console and portal pages
+    order_panels: tuple[OrderPanel, ...] = ()  # sections of the console's order page
     # Routers are mounted in these orders (routes match in order): the busiest API first, and
     # pages with catch-all paths (/console/cases/{no}) after the more specific ones.
     order: int = 100
@@ -111,6 +125,10 @@ def register(plugin: Plugin) -> Plugin:
 
 def plugins() -> list[Plugin]:
     return sorted(_PLUGINS.values(), key=lambda p: (p.order, p.name))
+
+
+def order_panels() -> list[OrderPanel]:
+    return sorted((panel for p in plugins() for panel in p.order_panels), key=lambda panel: panel.position)
 
 
 def kinds() -> list[CaseKind]:

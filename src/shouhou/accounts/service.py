@@ -228,3 +228,7 @@ class _Identities:
 
 
 IDENTITIES = _Identities()
+
+
+def all_stores(session: Session) -> list[Store]:
+    return repo.all_stores(session)

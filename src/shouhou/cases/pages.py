@@ -15,6 +15,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.registry import all_workflows
 from shouhou.plugins import kind_for
 from shouhou.errors import ShouhouError
+from shouhou.models import Store
 from shouhou.web import nav
 from shouhou.web.forms import fields_of, payload_from
 from shouhou.web.session import check_csrf, ctx_of
@@ -162,3 +163,10 @@ def portal_case(no: str, request: Request) -> Response:
 @router.post("/portal/cases/{no}/act")
 async def portal_act(no: str, request: Request) -> Response:
     return await take_action(request, no, "portal/case.html", f"/portal/cases/{no}")
+
+
+def order_cases(ctx: Ctx, order: Any) -> dict[str, Any]:
+    """The console order page's panel: the order's cases."""
+    store = ctx.session.get_one(Store, order.store_id)
+    rows, _ = service.list_page(ctx, {"order_no": order.order_no, "store_code": store.code}, limit=100)
+    return {"cases": service.summaries(ctx, rows)}

@@ -5,7 +5,8 @@ since /console/cases/{no} would take another context's /console/cases/new."""
 from __future__ import annotations
 
 from shouhou.cases import endpoints, pages
-from shouhou.plugins import Plugin, register
+from shouhou.plugins import OrderPanel, Plugin, register
 
 PLUGIN = register(Plugin(name="cases", api=lambda: (endpoints.make_router(),), pages=(pages.router,), order=0,
-                         page_order=1000))
+                         page_order=1000,
+                         order_panels=(OrderPanel("cases/_order_cases.html", pages.order_cases, position=90),)))

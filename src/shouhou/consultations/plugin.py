@@ -5,7 +5,7 @@ from __future__ import annotations
 from shouhou.consultations import effects, pages, service
 from shouhou.consultations.schemas import ConsultationIn
 from shouhou.consultations.workflow import WORKFLOW
-from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
+from shouhou.plugins import CaseKind, OrderPanel, Plugin, PortalOffer, register
 
 KIND = CaseKind(
     workflow=WORKFLOW.bind(effects), create_schema=ConsultationIn, create=service.create,
@@ -16,4 +16,5 @@ KIND = CaseKind(
         "description": "", "channel": "hotline"}}},
 )
 
-PLUGIN = register(Plugin(name="consultations", kinds=(KIND,), pages=(pages.router,)))
+PLUGIN = register(Plugin(name="consultations", kinds=(KIND,), pages=(pages.router,), order_panels=(
+    OrderPanel(link=("/console/cases/new?order_no={order_no}&store={store}", "新建咨询", "Open a consultation")),)))

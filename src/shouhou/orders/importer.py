@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from shouhou.accounts import repository as accounts_repo
+from shouhou.accounts.service import all_stores
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.orders.schemas import OrderIn
@@ -96,7 +96,7 @@ def import_orders(ctx: Ctx, path: Path) -> ImportResult:
     if missing:
         result.errors.append({"row": 1, "message": f"missing columns: {', '.join(missing)}"})
         return result
-    zones = {s.code: ZoneInfo(s.timezone) for s in accounts_repo.all_stores(ctx.session)}
+    zones = {s.code: ZoneInfo(s.timezone) for s in all_stores(ctx.session)}
     for row_numbers, doc in _group(rows, zones, result):
         try:
             body = OrderIn.model_validate(doc)

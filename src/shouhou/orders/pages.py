@@ -1,14 +1,13 @@
-"""Console: order lookup and the order page (lines, shipments, entitlements, its cases)."""
+"""Console: order lookup and the order page (lines, shipments, and the panels other contexts
+add: entitlements, the order's cases, a consultation button)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from shouhou.cases import service as cases
-from shouhou.orders import repository as repo
+from shouhou import plugins
 from shouhou.orders import service
-from shouhou.policies.service import order_entitlements
 from shouhou.web import nav
 from shouhou.web.session import ctx_of
 from shouhou.web.templating import render
@@ -21,7 +20,7 @@ nav.register("/console/orders", "Orders", {"agent", "reviewer", "finance", "ware
 @router.get("/console/orders")
 def lookup(request: Request, q: str = "") -> Response:
     ctx = ctx_of(request)
-    rows = repo.recent_orders(ctx.session, ctx.actor.store_ids(), q.strip())
+    rows = service.recent_orders(ctx, q.strip())
     docs = [service.document(ctx, o) for o in rows if service.may_read_order(ctx, o)]
     return render(request, "orders/list.html", ctx, orders=docs, q=q)
 
@@ -31,6 +30,6 @@ def order_page(order_no: str, request: Request, store: str | None = None) -> Res
     ctx = ctx_of(request)
     order = service.find_order(ctx, order_no, store)
     doc = service.document(ctx, order)
-    rows, _ = cases.list_page(ctx, {"order_no": order.order_no, "store_code": doc["store"]}, limit=100)
-    return render(request, "orders/detail.html", ctx, order=doc, entitlements=order_entitlements(ctx, order),
-                  cases=cases.summaries(ctx, rows))
+    panels = [{"template": p.template, "context": p.context(ctx, order) if p.context else {},
+               "link": p.link} for p in plugins.order_panels()]
+    return render(request, "orders/detail.html", ctx, order=doc, panels=panels)

@@ -287,3 +287,8 @@ def orders_of_customer(ctx: Ctx, customer_id: int) -> list[Order]:
 def lock_order(ctx: Ctx, order_id: int) -> None:
     """Hold the order until commit, so two applications cannot both take its last unit."""
     repo.lock_order(ctx.session, order_id)
+
+
+def recent_orders(ctx: Ctx, query: str = "") -> list[Order]:
+    """The newest orders of the caller's stores, by order number if `query` is given."""
+    return repo.recent_orders(ctx.session, ctx.actor.store_ids(), query)

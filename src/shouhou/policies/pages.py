@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from shouhou.accounts import service as accounts
+from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.policies import service
 from shouhou.web import nav
@@ -89,3 +90,8 @@ def _body(form: dict[str, Any]) -> dict[str, Any]:
         raise Invalid("invalid_policy", en="category_overrides must be JSON", zh="品类覆盖须为 JSON",
                       field="category_overrides") from None
     return body
+
+
+def order_entitlements_panel(ctx: Ctx, order: Any) -> dict[str, Any]:
+    """The console order page's panel: each line and what the buyer may ask for now."""
+    return {"entitlements": service.order_entitlements(ctx, order)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shouhou.policies import endpoints, pages
-from shouhou.plugins import Plugin, register
+from shouhou.plugins import OrderPanel, Plugin, register
 
-PLUGIN = register(Plugin(name="policies", api=(endpoints.router,), pages=(pages.router,)))
+PLUGIN = register(Plugin(name="policies", api=(endpoints.router,), pages=(pages.router,), order_panels=(
+    OrderPanel("policies/_order_entitlements.html", pages.order_entitlements_panel, position=10),)))

@@ -9,7 +9,9 @@ keeps every sum ≤ P and the application that takes the last unit tops it up to
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from shouhou.errors import Invalid
 from shouhou.money import alloc, format_fen
@@ -83,3 +85,25 @@ def check_adjusted(requested_max: int, adjusted: int | None, reason: str | None)
                       en="Say why the refund is lower than {max}; the buyer will see it",
                       zh="退款金额低于 {max} 时须填写原因(买家可见)", max=format_fen(requested_max))
     return adjusted
+
+
+REFUND_TYPES = ("refund_only", "return_refund")
+
+
+def books(order_lines: list[Any], held: list[Any]) -> dict[int, LineBook]:
+    """Per order line (by id): what other live cases already hold, in units and in money.
+    `held` are those cases' lines (order_line_id, qty, amount_fen, voucher_fen, case_type, status)."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for line_id, qty, amount_fen, voucher_fen, case_type, status in held:
+        h = sums[line_id]
+        if case_type == "exchange" and status == "completed":
+            continue  # the replacement unit can come back again
+        h[0] += qty
+        if case_type in REFUND_TYPES:
+            h[1] += qty
+            h[2] += amount_fen
+            h[3] += voucher_fen
+    return {ln.id: LineBook(line_no=ln.line_no, qty=ln.qty, paid_fen=ln.paid_fen, voucher_fen=ln.voucher_fen,
+                            held_qty=sums[ln.id][0], refund_qty=sums[ln.id][1], refund_fen=sums[ln.id][2],
+                            refund_voucher_fen=sums[ln.id][3])
+            for ln in order_lines}

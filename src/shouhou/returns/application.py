@@ -93,7 +93,7 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
         if not decision.allowed:
             raise refusal(decision, line.line_no, store)
         decisions[w.line_no] = decision
-    book = repo.books(session, list(by_no.values()), order.id, exclude_case_id)
+    book = amounts.books(list(by_no.values()), repo.held_by_other_cases(session, order.id, exclude_case_id))
     refunds = case_type != "exchange"
     shares = [(by_no[w.line_no], amounts.share(book[by_no[w.line_no].id], w.qty, refunds=refunds)) for w in wanted]
     prepared = Prepared(reason=reason, shares=shares, policy_version_id=policy_version_id, decisions=decisions)

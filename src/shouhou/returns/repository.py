@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 from shouhou.db.cache import cache_of
 from shouhou.db.filters import none_of, one_of
 from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
-from shouhou.returns.amounts import LineBook
+
+class HeldLine(NamedTuple):
+    order_line_id: int
+    qty: int
+    amount_fen: int
+    voucher_fen: int
+    case_type: str
+    status: str
+
 
 REFUND_TYPES = ("refund_only", "return_refund")
 RETURN_TYPES = ("refund_only", "return_refund", "exchange")
@@ -61,23 +69,10 @@ def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: 
     known_lines(session, case_id, rows)
 
 
-def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
-    """Per order line: what other live cases already hold, in units and in money."""
-    held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    rows = session.execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0}).all()
-    for line_id, qty, amount_fen, voucher_fen, case_type, status in rows:
-        h = held[line_id]
-        if case_type == "exchange" and status == "completed":
-            continue  # the replacement unit can come back again
-        h[0] += qty
-        if case_type in REFUND_TYPES:
-            h[1] += qty
-            h[2] += amount_fen
-            h[3] += voucher_fen
-    return {ln.id: LineBook(line_no=ln.line_no, qty=ln.qty, paid_fen=ln.paid_fen, voucher_fen=ln.voucher_fen,
-                            held_qty=held[ln.id][0], refund_qty=held[ln.id][1], refund_fen=held[ln.id][2],
-                            refund_voucher_fen=held[ln.id][3])
-            for ln in order_lines}
+def held_by_other_cases(session: Session, order_id: int, exclude_case_id: int | None) -> list[HeldLine]:
+    """The lines of the order's other live return cases: which order line, how many, how much."""
+    return [HeldLine(*row) for row in session.execute(_BOOKS, {"order_id": order_id,
+                                                              "exclude": exclude_case_id or 0})]
 
 
 def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None) -> bool:

@@ -19,7 +19,7 @@ from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import service as orders
-from shouhou.returns import application, reasons
+from shouhou.returns import amounts, application, reasons
 from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
 from shouhou.returns.application import Claimed
@@ -253,7 +253,7 @@ def _store(ctx: Ctx, code: str) -> Store:
 def order_after_sales(ctx: Ctx, order: Order) -> list[dict[str, Any]]:
     """Per order line: units and money already taken by after-sales cases, and what is left."""
     lines = orders.lines_of(ctx, order.id)
-    book = repo.books(ctx.session, lines, order.id, None)
+    book = amounts.books(lines, repo.held_by_other_cases(ctx.session, order.id, None))
     return [{"line_no": ln.line_no, "qty": ln.qty, "held_qty": book[ln.id].held_qty,
              "available_qty": ln.qty - book[ln.id].held_qty, "refund_qty": book[ln.id].refund_qty,
              "refund_amount": yuan(book[ln.id].refund_fen), "paid": yuan(ln.paid_fen)} for ln in lines]
