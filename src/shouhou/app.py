@@ -47,6 +47,11 @@ def load_all(settings: Settings | None = None) -> list[plugins.Plugin]:
     return loaded
 
 
+def migration_locations() -> list[str]:
+    """The Alembic version folders plug-ins outside shouhou bring (load_all first)."""
+    return [p.migrations for p in plugins.plugins() if p.migrations]
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None, clock: Clock | None = None,
                run_worker: bool = False) -> FastAPI:
     settings = settings or get_settings()
@@ -101,4 +106,4 @@ def serve_app() -> FastAPI:
     return create_app(settings, run_worker=settings.is_sqlite)
 
 
-__all__ = ["create_app", "load_all", "serve_app", "sqlite_holder"]
+__all__ = ["create_app", "load_all", "migration_locations", "serve_app", "sqlite_holder"]

@@ -25,7 +25,7 @@ STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor"
 BUYERS = [("buyer", "S1", "u1001", "张三"), ("buyer2", "S1", "u1002", "李四"), ("buyer3", "S2", "u2001", "王五")]
 
 
-def reset_database(url: str) -> None:
+def reset_database(url: str, locations: list[str] | None = None) -> None:
     """Drop everything and migrate from scratch."""
     from shouhou.db import Base, make_engine
     from shouhou.db.migrate import upgrade
@@ -43,7 +43,7 @@ def reset_database(url: str) -> None:
             Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         engine.dispose()
-    upgrade(url)
+    upgrade(url, locations=locations or [])
 
 
 def load_demo(ctx: Ctx) -> list[tuple[str, ...]]:

@@ -41,10 +41,11 @@ app.add_typer(import_app, name="import")
 @app.command()
 def init() -> None:
     """Create the database or migrate it to the latest schema."""
+    from shouhou.app import migration_locations
     from shouhou.db.migrate import upgrade
 
     settings = get_settings()
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, locations=migration_locations())
     typer.echo(f"database ready: {_safe_url(settings.database_url)}")
 
 
@@ -206,12 +207,14 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     from shouhou.demo import load_demo, reset_database
 
     settings = get_settings()
+    from shouhou.app import migration_locations
+
     if force:
-        reset_database(settings.database_url)
+        reset_database(settings.database_url, migration_locations())
     else:
         from shouhou.db.migrate import upgrade
 
-        upgrade(settings.database_url)
+        upgrade(settings.database_url, locations=migration_locations())
     with cli_ctx() as ctx:
         if not accounts.is_empty(ctx.session):
             if if_empty:
