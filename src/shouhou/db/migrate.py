@@ -6,6 +6,7 @@ a shouhou revision); `locations` adds their folders and the upgrade goes to ever
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from importlib.resources import files
 
@@ -18,7 +19,8 @@ def alembic_config(url: str, locations: Iterable[str] = ()) -> Config:
     cfg = Config()
     script_location = files("shouhou") / "migrations"
     cfg.set_main_option("script_location", str(script_location))
-    cfg.set_main_option("version_locations", " ".join([str(script_location / "versions"), *locations]))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join([str(script_location / "versions"), *locations]))
     cfg.set_main_option("file_template",
                         "%%(year)d-%%(month).2d-%%(day).2d-%%(hour).2d%%(minute).2d_%%(slug)s")
     cfg.set_main_option("timezone", "UTC")
