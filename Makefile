@@ -23,10 +23,15 @@ run: $(VENV)/.installed
 	$(SHOUHOU) serve --host 127.0.0.1 --port 8000
 
 ## test: install test dependencies and system prerequisites, then run every test on SQLite and PostgreSQL
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed lint
 	./scripts/test-prereqs
-	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --junitxml=test-results/junit.xml
+
+## lint: ruff, mypy and the import contracts (part of `make test`)
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 ## bench: the benchmark suite (not part of `make test`)
 bench: $(VENV)/.test-installed

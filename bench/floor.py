@@ -141,17 +141,17 @@ def apply(body: ApplyIn, db: Db, who: Who) -> dict[str, Any]:
     no = f"FL{now.astimezone(ZONE):%Y%m%d}{_next_number(db, t['case_number']):05d}"
     # Values go with the execution, not into the statement: a statement of the same shape
     # every time is compiled once (SQLAlchemy's cache), as its tutorial writes inserts.
-    case_id = db.execute(insert(cases).returning(cases.c.id), dict(
-        no=no, type=body.type, status="pending_review", version=1, priority="normal", channel="api",
-        subject=f"退货退款 {body.order_no}", description="", customer_id=first.customer_id,
-        order_id=first.order_id, created_by_id=who.user_id, updated_at=now, data={}, store_id=store_id,
-        created_at=now)).scalar_one()
-    db.execute(insert(t["return_detail"]), dict(
-        case_id=case_id, reason_code=body.reason, ground="none", quality=False, photos=[], applied_at=now,
-        eligibility={"lines": {str(ln.line_no): DECIDED for ln in body.lines}},
-        goods_fen=goods, voucher_fen=0, shipping_fen=0, refund_shipping=False, refund_vouchers=False,
-        refund_fen=goods, refunded_fen=0, return_payer="buyer", outbound_payer="buyer", refused_delivery=False,
-        urgent=False, price_difference_fen=0, price_difference_settled=True, store_id=store_id))
+    case_id = db.execute(insert(cases).returning(cases.c.id), {
+        "no": no, "type": body.type, "status": "pending_review", "version": 1, "priority": "normal", "channel": "api",
+        "subject": f"退货退款 {body.order_no}", "description": "", "customer_id": first.customer_id,
+        "order_id": first.order_id, "created_by_id": who.user_id, "updated_at": now, "data": {}, "store_id": store_id,
+        "created_at": now}).scalar_one()
+    db.execute(insert(t["return_detail"]), {
+        "case_id": case_id, "reason_code": body.reason, "ground": "none", "quality": False, "photos": [], "applied_at": now,
+        "eligibility": {"lines": {str(ln.line_no): DECIDED for ln in body.lines}},
+        "goods_fen": goods, "voucher_fen": 0, "shipping_fen": 0, "refund_shipping": False, "refund_vouchers": False,
+        "refund_fen": goods, "refunded_fen": 0, "return_payer": "buyer", "outbound_payer": "buyer", "refused_delivery": False,
+        "urgent": False, "price_difference_fen": 0, "price_difference_settled": True, "store_id": store_id})
     db.execute(insert(t["case_line"]), [
         {"case_id": case_id, "order_line_id": line.id, "line_no": line.line_no, "sku": line.sku, "qty": qty,
          "amount_fen": fen, "voucher_fen": 0, "store_id": store_id} for line, qty, fen in shares])
@@ -179,9 +179,9 @@ def transition(no: str, body: TransitionIn, db: Db, who: Who) -> dict[str, Any]:
     if claimed != 1:
         raise HTTPException(409, "version_conflict")
     refund = db.execute(update(detail).where(detail.c.case_id == case.id).values(refund_fen=detail.c.goods_fen)
-                        .returning(detail.c.refund_fen), dict(
-        adjustment_reason=None, return_contact=case.return_contact or "", return_phone=case.return_phone or "",
-        return_address=case.return_address, reviewed_at=now, reviewed_by=who.name)).scalar_one()
+                        .returning(detail.c.refund_fen), {
+        "adjustment_reason": None, "return_contact": case.return_contact or "", "return_phone": case.return_phone or "",
+        "return_address": case.return_address, "reviewed_at": now, "reviewed_by": who.name}).scalar_one()
     db.execute(update(timer).where(timer.c.case_id == case.id, timer.c.state == "pending",
                                    timer.c.kind == "review_timeout"), {"state": "cancelled", "fired_at": now})
     _arm(db, case.id, case.store_id, "ship_timeout", "close", now + SHIP, now)
@@ -214,9 +214,9 @@ def _next_number(db: Session, counter: Any) -> int:
 
 
 def _arm(db: Session, case_id: int, store_id: int, kind: str, action: str, due: datetime, now: datetime) -> None:
-    db.execute(insert(db.info["tables"]["timer"]), dict(
-        case_id=case_id, kind=kind, action=action, due_at=due, state="pending", payload={}, store_id=store_id,
-        created_at=now))
+    db.execute(insert(db.info["tables"]["timer"]), {
+        "case_id": case_id, "kind": kind, "action": action, "due_at": due, "state": "pending", "payload": {}, "store_id": store_id,
+        "created_at": now})
 
 
 def _log(db: Session, case_id: int, store_id: int, no: str, case_type: str, action: str,
@@ -224,13 +224,13 @@ def _log(db: Session, case_id: int, store_id: int, no: str, case_type: str, acti
          payload: dict[str, Any]) -> None:
     """The action's event and its outbox message."""
     t = db.info["tables"]
-    db.execute(insert(t["case_event"]), dict(
-        case_id=case_id, seq=version, action=action, from_status=before, to_status=after, actor_id=who.user_id,
-        actor_name=who.name, actor_role=role, at=now, visibility="public", payload=payload, store_id=store_id))
-    db.execute(insert(t["outbox"]), dict(
-        topic="case.created" if before is None else "case.transitioned", case_id=case_id, store_id=store_id,
-        created_at=now, payload={"case": no, "type": case_type, "action": action, "from": before, "to": after,
-                                 "version": version, "at": now.isoformat(), "actor": who.name}))
+    db.execute(insert(t["case_event"]), {
+        "case_id": case_id, "seq": version, "action": action, "from_status": before, "to_status": after, "actor_id": who.user_id,
+        "actor_name": who.name, "actor_role": role, "at": now, "visibility": "public", "payload": payload, "store_id": store_id})
+    db.execute(insert(t["outbox"]), {
+        "topic": "case.created" if before is None else "case.transitioned", "case_id": case_id, "store_id": store_id,
+        "created_at": now, "payload": {"case": no, "type": case_type, "action": action, "from": before, "to": after,
+                                 "version": version, "at": now.isoformat(), "actor": who.name}})
 
 
 def issue_token(url: str, username: str) -> str:

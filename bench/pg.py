@@ -6,6 +6,7 @@ keeps fsync, synchronous_commit and full_page_writes on, as in production.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -85,8 +86,6 @@ class DurablePostgres:
         return self.url(name)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -106,7 +106,7 @@ def rate(url: str, statements: list[tuple[str, str | None]], param_sets: list[di
         try:
             for params in chunk:
                 conn.run(statements, params)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     elapsed = timed([lambda c=c, ch=ch: work(c, ch) for c, ch in zip(conns, chunks, strict=True)])

@@ -101,20 +101,20 @@ def settings(db: Database, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Database, clock: FrozenClock):  # noqa: ANN201
+def app(settings: Settings, db: Database, clock: FrozenClock):
     from shouhou.app import create_app
 
     return create_app(settings, db=db, clock=clock)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def client(app) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
 @pytest.fixture
-def world(db: Database, settings: Settings, clock: FrozenClock):  # noqa: ANN201
+def world(db: Database, settings: Settings, clock: FrozenClock):
     from tests.builders import World
 
     return World(db, settings, clock)

@@ -35,8 +35,9 @@ def reset_database(url: str, locations: list[str] | None = None) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(path + suffix).unlink(missing_ok=True)
     else:
-        import shouhou.models  # noqa: F401
         from sqlalchemy import text
+
+        import shouhou.models  # noqa: F401
 
         engine = make_engine(url)
         with engine.begin() as conn:
@@ -46,7 +47,7 @@ def reset_database(url: str, locations: list[str] | None = None) -> None:
     upgrade(url, locations=locations or [])
 
 
-def load_demo(ctx: Ctx) -> list[tuple[str, ...]]:
+def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     accounts.create_store(ctx, "S1", "优选家电旗舰店", return_contact="售后仓 刘师傅", return_phone="021-55550000",
                           return_address="上海市嘉定区安亭镇墨玉路 88 号 售后仓")
     accounts.create_store(ctx, "S2", "潮流服饰店", return_contact="退货组", return_phone="0571-88880000",

@@ -17,7 +17,7 @@ _YUAN = re.compile(r"^(-)?(\d{1,13})(?:\.(\d{1,2}))?$")
 
 def parse_yuan(value: str | int | Decimal, *, field: str = "amount", allow_negative: bool = False) -> int:
     """'199.00' → 19900. Refuses floats, more than two decimals and junk."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise Invalid("invalid_amount", en="{field} must be a decimal string in yuan, e.g. \"199.00\"",
                       zh="{field} 必须是以元为单位的十进制字符串, 例如 \"199.00\"", field=field)
     text = str(value).strip()

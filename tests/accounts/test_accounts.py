@@ -14,7 +14,7 @@ from tests.builders import auth
 
 
 @pytest.fixture
-def stores(world):  # noqa: ANN001, ANN201
+def stores(world):
     world.store("S1")
     world.store("S2", "别的店铺")
     return world

@@ -10,11 +10,10 @@ from typing import Any
 from shouhou.api import collector
 from shouhou.app import create_app
 from tests.aio import run
-from tests.builders import auth
 from tests.returns.helpers import delivered, setup
 
 
-async def call(app, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:  # noqa: ANN001
+async def call(app, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:
     """One request straight into the ASGI app: no HTTP client whose own objects would be counted."""
     raw = json.dumps(body).encode() if body is not None else b""
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,

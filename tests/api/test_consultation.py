@@ -11,7 +11,7 @@ from tests.builders import act, auth
 
 
 @pytest.fixture
-def desk(world):  # noqa: ANN001, ANN201
+def desk(world):
     """A store with an agent, a supervisor, a reviewer (not consultation staff), two buyers and an order."""
     world.store()
     tokens = {name: world.user(name, role, "S1") for name, role in
@@ -22,7 +22,7 @@ def desk(world):  # noqa: ANN001, ANN201
     return tokens
 
 
-def create(client, token: str, **body) -> dict:  # noqa: ANN001
+def create(client, token: str, **body) -> dict:
     r = client.post("/api/v1/cases", json={"type": "consultation", "subject": "洗衣机怎么清洗滤网?",
                                            "description": "滤网有异味", "channel": "hotline", **body},
                     headers=auth(token))
@@ -30,7 +30,7 @@ def create(client, token: str, **body) -> dict:  # noqa: ANN001
     return r.json()
 
 
-def ok(response) -> dict:  # noqa: ANN001
+def ok(response) -> dict:
     assert response.status_code == 200, response.text
     return response.json()
 

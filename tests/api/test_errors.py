@@ -8,7 +8,7 @@ from tests.builders import auth
 
 
 @pytest.fixture
-def parties(world):  # noqa: ANN001, ANN201
+def parties(world):
     world.store("S1")
     world.store("S2", "别的店铺")
     tokens = {"agent": world.user("agent1", "agent", "S1"), "agent2": world.user("agent2", "agent", "S2"),
@@ -18,7 +18,7 @@ def parties(world):  # noqa: ANN001, ANN201
     return tokens
 
 
-def error_of(response, status: int, code: str) -> dict:  # noqa: ANN001
+def error_of(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.text
     body = response.json()
     assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "details"}
@@ -152,7 +152,7 @@ class TestUnexpectedFailures:
 
         create = service.create
 
-        def buggy(ctx, raw):  # noqa: ANN001, ANN202
+        def buggy(ctx, raw):
             create(ctx, raw)
             raise RuntimeError("bug after the insert")
 
@@ -174,7 +174,7 @@ class TestUnexpectedFailures:
 
         from shouhou.models import Case
 
-        def refuse(self):  # noqa: ANN001, ANN202
+        def refuse(self):
             raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
         monkeypatch.setattr(Session, "commit", refuse)

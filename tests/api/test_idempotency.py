@@ -14,12 +14,12 @@ BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "ch
 
 
 @pytest.fixture
-def agents(world):  # noqa: ANN001, ANN201
+def agents(world):
     world.store()
     return world.user("agent1", "agent"), world.user("agent2", "agent")
 
 
-def post(client, token: str, key: str | None, body: dict, path: str = "/api/v1/cases"):  # noqa: ANN001, ANN201
+def post(client, token: str, key: str | None, body: dict, path: str = "/api/v1/cases"):
     headers = auth(token) | ({"Idempotency-Key": key} if key else {})
     return client.post(path, json=body, headers=headers)
 
@@ -82,7 +82,7 @@ class TestIdempotencyKey:
         # given four copies of one request sent at the same moment
         start = threading.Barrier(4)
 
-        def send(_: int):  # noqa: ANN202
+        def send(_: int):
             start.wait()
             return post(client, agents[0], "race", BODY)
 

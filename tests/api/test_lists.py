@@ -12,7 +12,7 @@ from tests.engine.factories import SIGNED
 
 
 @pytest.fixture
-def cases(world, clock):  # noqa: ANN001, ANN201
+def cases(world, clock):
     """Seven cases in S1 an hour apart (five consultations in several states, two returns), one in S2."""
     world.store("S1")
     world.store("S2", "别的店铺")
@@ -45,7 +45,7 @@ def cases(world, clock):  # noqa: ANN001, ANN201
     return {"tokens": tokens, "no": numbers}
 
 
-def listed(client, token: str, **query) -> list[str]:  # noqa: ANN001
+def listed(client, token: str, **query) -> list[str]:
     r = client.get("/api/v1/cases?" + urlencode(query), headers=auth(token))
     assert r.status_code == 200, r.text
     return [c["no"] for c in r.json()["items"]]

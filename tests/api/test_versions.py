@@ -14,7 +14,7 @@ from shouhou.models import Case, CaseEvent
 from tests.builders import act, auth
 
 
-def open_case(world) -> str:  # noqa: ANN001
+def open_case(world) -> str:
     world.store()
     world.user("agent1", "agent")
     world.user("agent2", "agent")
@@ -53,7 +53,7 @@ class TestConcurrentTransitions:
         no = open_case(world)
         start = threading.Barrier(2)
 
-        def attempt(name: str, action: str):  # noqa: ANN202
+        def attempt(name: str, action: str):
             start.wait()
             return act(client, world.tokens[name], no, action, 2)
 

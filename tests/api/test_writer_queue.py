@@ -8,15 +8,12 @@ import threading
 
 import anyio.to_thread
 import httpx
-import pytest
-from starlette.testclient import TestClient
+
 from shouhou.app import create_app
 from shouhou.cases import service
 from shouhou.models import Case
 from tests.aio import run
 from tests.builders import auth
-from tests.returns.helpers import apply, delivered, setup
-from tests.writers import writer_holding
 
 BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "channel": "api"}
 
@@ -30,7 +27,7 @@ def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_g
     create = service.create
     calls = []
 
-    def held_create(ctx, body):  # noqa: ANN001, ANN202
+    def held_create(ctx, body):
         calls.append(1)
         if len(calls) == 1:  # the first writer stops inside its transaction until told
             entered.set()

@@ -43,7 +43,7 @@ CASE_FACTORIES: dict[str, Callable[[World, str], Case]] = {}
 SAMPLES: dict[str, dict[str, Sample]] = {}
 
 
-def register(*case_types: str, samples: dict[str, dict[str, Any] | Sample]):  # noqa: ANN201
+def register(*case_types: str, samples: dict[str, dict[str, Any] | Sample]):
     """Decorator: `factory(world, case_type, status) -> Case` serves these types with these samples."""
     def wrap(factory: Callable[[World, str, str], Case]) -> Callable[[World, str, str], Case]:
         for t in case_types:

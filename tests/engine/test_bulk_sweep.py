@@ -124,7 +124,7 @@ class TestBulkSweep:
 
 
 @pytest.fixture
-def closed_is_not_terminal(monkeypatch):  # noqa: ANN001, ANN201
+def closed_is_not_terminal(monkeypatch):
     """A variant of the consultation workflow in which `close` (fired by a timer) enters a state
     that is not terminal and arms a deadline of its own, and `resolved` holds a second timer kind:
     the set-based path must then cancel the left state's timers and arm the entered state's."""
@@ -133,7 +133,7 @@ def closed_is_not_terminal(monkeypatch):  # noqa: ANN001, ANN201
     from shouhou.engine import bulk, registry
     from shouhou.engine.workflow import TimerSpec
 
-    def variant(state):  # noqa: ANN001, ANN202
+    def variant(state):
         if state.name == "resolved":
             return replace(state, timers=(*state.timers, TimerSpec("remind", "close", timedelta(days=30), "提醒",
                                                                    "reminds")))

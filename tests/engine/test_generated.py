@@ -60,7 +60,7 @@ class Caller:
         return self.role in action.roles
 
 
-def callers(world) -> list[Caller]:  # noqa: ANN001
+def callers(world) -> list[Caller]:
     """Every role in store S1 (platform and admin everywhere), the case's own buyer, and outsiders."""
     world.store("S1", return_contact="售后仓", return_phone="021-1", return_address="上海仓")
     world.store("S2", "别的店铺")
@@ -82,7 +82,7 @@ def callers(world) -> list[Caller]:  # noqa: ANN001
 
 
 @contextmanager
-def attempt_session(world) -> Iterator[Session]:  # noqa: ANN001
+def attempt_session(world) -> Iterator[Session]:
     """One attempt, one session; rolled back so the next attempt sees the same case."""
     session = world.db.new_session()
     try:
@@ -93,10 +93,10 @@ def attempt_session(world) -> Iterator[Session]:  # noqa: ANN001
 
 
 @contextmanager
-def recording_writes(engine) -> Iterator[list[str]]:  # noqa: ANN001
+def recording_writes(engine) -> Iterator[list[str]]:
     seen: list[str] = []
 
-    def _before(conn, cursor, statement, params, context, executemany):  # noqa: ANN001, ARG001
+    def _before(conn, cursor, statement, params, context, executemany):
         if statement.lstrip().upper().startswith(WRITES):
             seen.append(statement.split("\n")[0][:80])
 
@@ -190,7 +190,7 @@ class TestEveryActionFromEveryState:
         # then nothing disagreed with the declaration
         assert not failures, f"{len(failures)} disagreement(s):\n" + "\n".join(failures[:40])
 
-    def every_attempt(self, world, workflow: Workflow, who: list[Caller], case_id: int,  # noqa: ANN001
+    def every_attempt(self, world, workflow: Workflow, who: list[Caller], case_id: int,
                       status: str) -> list[str]:
         """Every caller × every action: on the plain case, then with the facts an `offered` test looks for."""
         samples = SAMPLES[workflow.type]
@@ -211,7 +211,7 @@ class TestEveryActionFromEveryState:
                                              buttons)
         return failures
 
-    def attempt(self, world, workflow: Workflow, action: Action, sample: Sample, caller: Caller,  # noqa: ANN001
+    def attempt(self, world, workflow: Workflow, action: Action, sample: Sample, caller: Caller,
                 case_id: int, status: str, baseline: tuple[Any, ...], buttons: dict[str, set[str]]) -> list[str]:
         where = f"{workflow.type}:{status} --{action.name}{'*' if sample.prepare else ''}--> by {caller.label}"
         with attempt_session(world) as s:
@@ -253,7 +253,7 @@ class TestEveryActionFromEveryState:
                                                                     before, pending_before, world.clock.now())]
 
     def check_transition(self, s: Session, workflow: Workflow, action: Action, caller: Caller, case_id: int,
-                         status: str, before: tuple[Any, ...], pending_before: dict[int, str], now) -> list[str]:  # noqa: ANN001
+                         status: str, before: tuple[Any, ...], pending_before: dict[int, str], now) -> list[str]:
         problems = []
         s.expire_all()  # the engine writes some rows with set-based UPDATEs; read what the database holds
         new_status, version, closed_at, n_events, n_outbox, _, _ = footprint(s, case_id)

@@ -41,14 +41,14 @@ def test_there_are_pure_timer_moves_to_compare():
     assert MOVES, "no workflow declares a timer the sweep applies as plain data"
 
 
-def _arm(world, case_id: int, action: str) -> None:  # noqa: ANN001
+def _arm(world, case_id: int, action: str) -> None:
     with world.db.session() as s:
         case = s.get_one(Case, case_id)
         s.add(Timer(store_id=case.store_id, case_id=case.id, kind="compared", action=action,
                     due_at=world.clock.now(), state="pending", created_at=world.clock.now(), payload={}))
 
 
-def _left_behind(world, case_id: int, since_seq: int) -> dict[str, Any]:  # noqa: ANN001
+def _left_behind(world, case_id: int, since_seq: int) -> dict[str, Any]:
     """What firing left on the case, with the case's own number and ids taken out."""
     with world.db.session() as s:
         case = s.get_one(Case, case_id)

@@ -26,14 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]  # the crashing sweep imports tests.b
 
 
 @pytest.fixture(params=["set-based", "engine"])
-def path(request, monkeypatch):  # noqa: ANN001, ANN201
+def path(request, monkeypatch):
     """The sweep applies plain transitions with set-based statements, the rest one by one through the engine."""
     if request.param == "engine":
         monkeypatch.setattr(bulk, "_route", impure_routes(bulk._route))
     return request.param
 
 
-def resolved_consultations(world, n: int) -> list[str]:  # noqa: ANN001
+def resolved_consultations(world, n: int) -> list[str]:
     """n consultations resolved at the frozen time, each with an auto_close timer due 7 days later."""
     world.store()
     world.user("agent1", "agent")
@@ -43,13 +43,13 @@ def resolved_consultations(world, n: int) -> list[str]:  # noqa: ANN001
     return numbers
 
 
-def closes_per_case(world) -> Counter:  # noqa: ANN001
+def closes_per_case(world) -> Counter:
     with world.db.session() as s:
         return Counter(s.scalars(select(Case.no).join(CaseEvent, CaseEvent.case_id == Case.id)
                                  .where(CaseEvent.action == "close")))
 
 
-def timer_states(world) -> Counter:  # noqa: ANN001
+def timer_states(world) -> Counter:
     with world.db.session() as s:
         return Counter(s.scalars(select(Timer.state)))
 
@@ -68,7 +68,7 @@ class TestTwoWorkers:
             try:
                 start.wait()
                 results.append(run_due(db, settings, as_of, batch_size=5))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(exc)
             finally:
                 db.dispose()
@@ -81,7 +81,7 @@ class TestTwoWorkers:
         # then every case was closed by exactly one of them
         assert errors == []
         assert sum(r.fired for r in results) == 40 and sum(r.failed + r.skipped for r in results) == 0
-        assert closes_per_case(world) == Counter({no: 1 for no in numbers})
+        assert closes_per_case(world) == Counter(dict.fromkeys(numbers, 1))
         assert timer_states(world) == Counter({"fired": 40})
         assert run_due(world.db, settings, as_of + timedelta(days=1)).total == 0
 
@@ -136,7 +136,7 @@ class TestCrashMidBatch:
         # and a normal sweep fires the rest, each exactly once
         rest = run_due(world.db, settings, as_of)
         assert (rest.fired, rest.skipped, rest.failed) == (4, 0, 0)
-        assert closes_per_case(world) == Counter({no: 1 for no in numbers})
+        assert closes_per_case(world) == Counter(dict.fromkeys(numbers, 1))
         assert timer_states(world) == Counter({"fired": 7})
         for no in numbers:
             case = world.case(no)
@@ -176,7 +176,7 @@ class TestTimerOutcomes:
         run_action = sweep.run_action
         monkeypatch.setattr(bulk, "_route", impure_routes(bulk._route))
 
-        def failing_for_middle(ctx, case, *args, **kwargs):  # noqa: ANN001, ANN202
+        def failing_for_middle(ctx, case, *args, **kwargs):
             step = run_action(ctx, case, *args, **kwargs)
             if case.no == middle:
                 raise failure  # after the engine wrote the transition: the savepoint must undo it

@@ -46,7 +46,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-def orders(world) -> dict[str, tuple]:  # noqa: ANN001
+def orders(world) -> dict[str, tuple]:
     with world.db.session() as s:
         rows = s.scalars(select(Order).order_by(Order.order_no)).all()
         return {o.order_no: (o.payment_amount_fen, o.placed_at, o.free_shipping,
@@ -55,7 +55,7 @@ def orders(world) -> dict[str, tuple]:  # noqa: ANN001
 
 
 @pytest.fixture
-def store(world):  # noqa: ANN001, ANN201
+def store(world):
     world.store("S1")
     return world
 

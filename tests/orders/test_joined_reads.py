@@ -24,7 +24,7 @@ def test_one_query_brings_every_line_and_every_shipment_once(world, db):
         service.push_order(ctx, OrderIn.model_validate(doc))
     seen: list[str] = []
 
-    def listen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+    def listen(conn, cursor, statement, *args):
         seen.append(statement)
 
     with db.session() as s:

@@ -15,7 +15,7 @@ LINES = [{"line_no": 1, "sku": "PEN", "name": "钢笔", "category": "stationery"
 
 
 @pytest.fixture
-def shop(world):  # noqa: ANN001, ANN201
+def shop(world):
     """Store S1 with its integration; store S2 with its own; a buyer of S1."""
     world.store("S1")
     world.store("S2", "别的店铺")
@@ -25,11 +25,11 @@ def shop(world):  # noqa: ANN001, ANN201
             "other": world.user("other", "customer", "S1", customer="u1002")}
 
 
-def push(client, token: str, doc: dict):  # noqa: ANN001, ANN201
+def push(client, token: str, doc: dict):
     return client.post("/api/v1/orders", json=doc, headers=auth(token))
 
 
-def error(response) -> tuple[int, str]:  # noqa: ANN001
+def error(response) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 
 
@@ -136,7 +136,7 @@ class TestPushOrder:
         doc = order_doc("T1", customer="u9999", lines=LINES)
         start = threading.Barrier(4)
 
-        def send(_: int):  # noqa: ANN202
+        def send(_: int):
             start.wait()
             return push(client, shop["S1"], doc)
 
@@ -151,7 +151,7 @@ class TestPushOrder:
         # given two different orders of a buyer the system has not seen, with the same new product
         start = threading.Barrier(2)
 
-        def send(no: str):  # noqa: ANN202
+        def send(no: str):
             start.wait()
             return push(client, shop["S1"], order_doc(no, customer="u9999", lines=LINES))
 

@@ -11,16 +11,16 @@ from tests.builders import auth
 from tests.returns.helpers import apply, delivered, error, setup
 
 
-def tag(db) -> str:  # noqa: ANN001
+def tag(db) -> str:
     with db.session() as s:
         return s.scalar(select(Store.config_tag).where(Store.code == "S1"))
 
 
 @contextmanager
-def statements(db):  # noqa: ANN001
+def statements(db):
     seen: list[str] = []
 
-    def listen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+    def listen(conn, cursor, statement, *args):
         seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", listen)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from shouhou.calendar import HolidayCalendar

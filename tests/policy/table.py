@@ -13,7 +13,6 @@ from shouhou.calendar import HolidayCalendar
 from shouhou.policy import STATUTORY_RULES, Claim, Eligibility, LineFacts, RemedyDecision, SaleFacts, StorePolicy
 from tests.policy.builders import APPAREL, CAL, SH, online, run
 
-
 Check = Callable[[RemedyDecision, Eligibility], None]
 
 
@@ -28,8 +27,8 @@ class Row:
     rule: str | None = None  # a rule id the basis must cite
     line: LineFacts = APPAREL
     sale: SaleFacts = field(default_factory=online)
-    claim: Claim = Claim()
-    policy: StorePolicy = StorePolicy()
+    claim: Claim = field(default_factory=Claim)
+    policy: StorePolicy = field(default_factory=StorePolicy)
     tz: ZoneInfo = SH
     calendar: HolidayCalendar = CAL
     extension: bool = True

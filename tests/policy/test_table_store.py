@@ -10,7 +10,7 @@ from shouhou.policy import Claim, Eligibility, RemedyDecision, StorePolicy
 from tests.policy.builders import APPLIANCE, at, line, online
 from tests.policy.table import Check, Row, check_row, params
 
-R, X, F, O = "return_refund", "exchange", "repair", "refund_only"
+R, X, F, RO = "return_refund", "exchange", "repair", "refund_only"
 NOT_SHIPPED = online(None, shipped_at=None)
 IN_TRANSIT = online(None)
 
@@ -83,20 +83,20 @@ ROWS = [
         check=ships("buyer", "buyer")),
     Row("quality problem on a free-shipping order: merchant pays both", X, at("2026-03-05 10:00"), True,
         "2028-03-02", sale=online(free_shipping=True), claim=Claim(ground="quality"), check=ships("merchant", "merchant")),
-    Row("refused after shipment on a free-shipping order", O, at("2026-03-01 10:00"), True, None, rule="STORE",
+    Row("refused after shipment on a free-shipping order", RO, at("2026-03-01 10:00"), True, None, rule="STORE",
         sale=online(None, free_shipping=True), claim=Claim(received=False, refused_delivery=True),
         check=ships("merchant", "buyer")),
-    Row("refused after asking to cancel before shipment", O, at("2026-03-01 10:00"), True, None,
+    Row("refused after asking to cancel before shipment", RO, at("2026-03-01 10:00"), True, None,
         sale=online(None), claim=Claim(received=False, refused_delivery=True, asked_before_shipment=True),
         check=ships("merchant", "merchant")),
     # Refund only.
-    Row("not shipped: refund only", O, at("2026-03-01 10:00"), True, None, rule="STORE", sale=NOT_SHIPPED,
+    Row("not shipped: refund only", RO, at("2026-03-01 10:00"), True, None, rule="STORE", sale=NOT_SHIPPED,
         claim=Claim(received=False), check=review(False)),
-    Row("lost in transit: refund only after review", O, at("2026-03-20 10:00"), True, None, rule="ECL-20",
+    Row("lost in transit: refund only after review", RO, at("2026-03-20 10:00"), True, None, rule="ECL-20",
         sale=IN_TRANSIT, claim=Claim(received=False), check=review(True)),
-    Row("received with a quality problem: agreed refund only", O, at("2026-03-20 10:00"), True, None, rule="STORE",
+    Row("received with a quality problem: agreed refund only", RO, at("2026-03-20 10:00"), True, None, rule="STORE",
         claim=Claim(ground="quality"), check=review(True)),
-    Row("received without a reason: no refund only", O, at("2026-03-05 10:00"), False, None, rule="STORE"),
+    Row("received without a reason: no refund only", RO, at("2026-03-05 10:00"), False, None, rule="STORE"),
     Row("no free repair without a quality problem", F, at("2026-03-05 10:00"), False, None, rule="CPL-24",
         line=APPLIANCE),
 ]

@@ -10,14 +10,14 @@ from tests.builders import auth
 SIGNED = datetime.fromisoformat("2026-11-20T15:00:00+08:00")  # three days before the clock's T0
 
 
-def delivered(world, order_no: str = "T1", **kw: Any) -> dict[str, Any]:  # noqa: ANN001
+def delivered(world, order_no: str = "T1", **kw: Any) -> dict[str, Any]:
     """An order signed for on 2026-11-20 (within every no-reason window at T0)."""
     kw.setdefault("signed_at", SIGNED)
     kw.setdefault("shipped_at", SIGNED - timedelta(days=1))
     return world.order(order_no, **kw)
 
 
-def setup(world, **store: Any) -> dict[str, str]:  # noqa: ANN001
+def setup(world, **store: Any) -> dict[str, str]:
     """A store with its return address, one token per role, and the buyer u1001's token as 'buyer'."""
     world.store(return_contact="刘师傅", return_phone="021-55550000", return_address="上海市嘉定区售后仓", **store)
     tokens = world.staff()
@@ -25,7 +25,7 @@ def setup(world, **store: Any) -> dict[str, str]:  # noqa: ANN001
     return tokens
 
 
-def apply(client, token: str, order_no: str = "T1", *, type: str = "return_refund",  # noqa: A002, ANN001
+def apply(client, token: str, order_no: str = "T1", *, type: str = "return_refund",
           lines: list[dict[str, int]] | None = None, reason: str = "no_longer_wanted", expect: int = 201,
           **extra: Any) -> dict[str, Any]:
     body = {"type": type, "order_no": order_no, "lines": lines or [{"line_no": 1, "qty": 1}], "reason": reason,
@@ -35,7 +35,7 @@ def apply(client, token: str, order_no: str = "T1", *, type: str = "return_refun
     return r.json()
 
 
-def act(client, token: str, no: str, action: str, version: int | None = None, *, expect: int = 200,  # noqa: ANN001
+def act(client, token: str, no: str, action: str, version: int | None = None, *, expect: int = 200,
         key: str | None = None, **fields: Any) -> dict[str, Any]:
     if version is None:
         version = get(client, token, no)["version"]
@@ -50,7 +50,7 @@ RETURNED = (("reviewer", "approve", {}), ("buyer", "ship_return", {"carrier": "S
             ("warehouse", "receive", {"result": "accepted"}))
 
 
-def walk(client, tokens: dict[str, str], no: str, steps=RETURNED) -> dict[str, Any]:  # noqa: ANN001
+def walk(client, tokens: dict[str, str], no: str, steps=RETURNED) -> dict[str, Any]:
     """Take (role, action, fields) steps in turn; by default approve, ship the return and receive it."""
     case: dict[str, Any] = {}
     for who, action, fields in steps:
@@ -58,15 +58,15 @@ def walk(client, tokens: dict[str, str], no: str, steps=RETURNED) -> dict[str, A
     return case
 
 
-def get(client, token: str, no: str) -> dict[str, Any]:  # noqa: ANN001
+def get(client, token: str, no: str) -> dict[str, Any]:
     r = client.get(f"/api/v1/cases/{no}", headers=auth(token))
     assert r.status_code == 200, r.text
     return r.json()
 
 
-def events(client, token: str, no: str) -> list[dict[str, Any]]:  # noqa: ANN001
+def events(client, token: str, no: str) -> list[dict[str, Any]]:
     return client.get(f"/api/v1/cases/{no}/events", headers=auth(token)).json()["items"]
 
 
-def error(response) -> str:  # noqa: ANN001
+def error(response) -> str:
     return response.json()["error"]["code"]

@@ -104,8 +104,8 @@ class TestAllocationThroughTheApi:
                  {"line_no": 2, "sku": "B", "name": "b", "qty": 1, "unit_price": "0.01"},
                  {"line_no": 3, "sku": "C", "name": "c", "qty": 7, "unit_price": "12.34", "discount": "1.01"}]
         order = world.order("D1", lines=lines, discount="10.00", shipping_fee="6.00")
-        assert sum(int(l["order_discount"].replace(".", "")) for l in order["lines"]) == 1000
-        paid = sum(int(l["paid"].replace(".", "")) for l in order["lines"])
+        assert sum(int(ln["order_discount"].replace(".", "")) for ln in order["lines"]) == 1000
+        paid = sum(int(ln["paid"].replace(".", "")) for ln in order["lines"])
         assert paid + 600 == int(order["payment"]["amount"].replace(".", ""))
         r = client.get("/api/v1/orders/D1", headers=auth(token))
         assert r.json()["lines"] == order["lines"]

@@ -32,7 +32,7 @@ def at_once(app: Any, calls: list[Callable[[TestClient], Any]]) -> list[Any]:
     return results
 
 
-def count(world, model, *where) -> int:  # noqa: ANN001
+def count(world, model, *where) -> int:
     with world.db.session() as s:
         return s.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -70,7 +70,7 @@ class TestTheLastUnit:
 
 
 class TestRetriedRefund:
-    def _ready(self, world, client):  # noqa: ANN001
+    def _ready(self, world, client):
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"])["no"]

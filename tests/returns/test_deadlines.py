@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from typer.testing import CliRunner
 
 from shouhou.config import get_settings
@@ -12,7 +10,7 @@ from tests.builders import auth
 from tests.returns.helpers import act, apply, delivered, events, get, setup
 
 
-def sweep(world, settings, clock, **delta):  # noqa: ANN001, ANN003
+def sweep(world, settings, clock, **delta):
     """Move the clock on and fire whatever is due then."""
     clock.advance(**delta)
     return run_due(world.db, settings, clock.now())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from shouhou.app import create_app
 from starlette.testclient import TestClient
+
+from shouhou.app import create_app
 from tests.builders import auth
 from tests.returns.helpers import RETURNED, SIGNED, act, apply, delivered, events, get, setup, walk
 
@@ -126,7 +127,7 @@ class TestReturnAndRefund:
 
 
 class TestArbitration:
-    def _escalated(self, client, t):  # noqa: ANN001
+    def _escalated(self, client, t):
         no = apply(client, t["buyer"], reason="quality_issue")["no"]
         act(client, t["reviewer"], no, "reject", reason="不认可")
         case = act(client, t["buyer"], no, "escalate", reason="确有质量问题")
@@ -225,7 +226,7 @@ class TestRefundTimingAndGateways:
             assert r.status_code == 200 and r.json()["status"] == "pending_refund"
             case = act(client, t["finance"], case["no"], "approve_refund")
             assert case["status"] == "refunding"
-            second = [r for r in case["refunds"] if r["status"] == "pending"][0]["id"]
+            second = next(r for r in case["refunds"] if r["status"] == "pending")["id"]
             r = client.post(f"/api/v1/refunds/{second}/callback", json={"status": "succeeded", "gateway_ref": "ZF9"},
                             headers=auth(t["integration"]))
             body = r.json()
@@ -289,7 +290,7 @@ class TestReceiptExtension:
     confirmation is held off on the sales platform (SPEC §4.7)."""
 
     @staticmethod
-    def _messages(world, topic: str) -> list[dict]:  # noqa: ANN001
+    def _messages(world, topic: str) -> list[dict]:
         from sqlalchemy import select
 
         from shouhou.models import OutboxMessage

@@ -11,7 +11,7 @@ from tests.builders import auth
 from tests.returns.helpers import SIGNED, act, apply, delivered, get, setup
 
 
-def counts(world) -> tuple[int, int, int]:  # noqa: ANN001
+def counts(world) -> tuple[int, int, int]:
     with world.db.session() as s:
         return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Case, CaseEvent, Refund))  # type: ignore
 

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-
 from starlette.testclient import TestClient
 
 from shouhou.app import create_app, load_all, migration_locations

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -39,7 +39,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def chromium():  # noqa: ANN201
+def chromium():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (scripts/test-prereqs installs it)")
     from playwright.sync_api import sync_playwright
@@ -51,7 +51,7 @@ def chromium():  # noqa: ANN201
 
 
 @pytest.fixture
-def page(chromium):  # noqa: ANN001, ANN201
+def page(chromium):
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -59,7 +59,7 @@ def page(chromium):  # noqa: ANN001, ANN201
     context.close()
 
 
-def login_form(client, username: str, password: str = "pw12345678", next_path: str = "") -> httpx.Response:  # noqa: ANN001
+def login_form(client, username: str, password: str = "pw12345678", next_path: str = "") -> httpx.Response:
     """Sign in through the real form (CSRF token included)."""
     html = client.get("/login").text
     token = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)

@@ -13,7 +13,7 @@ SIGNED = datetime.fromisoformat("2026-11-20T15:00:00+08:00")
 PW = "pw12345678"
 
 
-def sign_in(page, base: str, user: str) -> None:  # noqa: ANN001
+def sign_in(page, base: str, user: str) -> None:
     page.goto(base + "/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", PW)

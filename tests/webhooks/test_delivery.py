@@ -28,7 +28,7 @@ class Receiver:
 
 
 @pytest.fixture
-def hooked(world, client):  # noqa: ANN001, ANN201
+def hooked(world, client):
     """Store S1 with an agent and an integration that subscribed to every topic; store S2 subscribed too."""
     world.store("S1")
     world.store("S2", "别的店铺")
@@ -42,13 +42,13 @@ def hooked(world, client):  # noqa: ANN001, ANN201
     return {"agent": agent, "shop": shop, "secret": r.json()["secret"], "id": r.json()["id"]}
 
 
-def open_case(client, token: str) -> str:  # noqa: ANN001
+def open_case(client, token: str) -> str:
     r = client.post("/api/v1/cases", json={"type": "consultation", "store": "S1", "subject": "滤网怎么洗"},
                     headers=auth(token))
     return r.json()["no"]
 
 
-def deliveries(world) -> list[WebhookDelivery]:  # noqa: ANN001
+def deliveries(world) -> list[WebhookDelivery]:
     from sqlalchemy import select
 
     with world.db.session() as s:

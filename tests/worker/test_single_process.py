@@ -57,9 +57,8 @@ class TestTheSqliteHolder:
             refused = run_cli(url, "worker", "--once", SHOUHOU_DEFAULT_LANGUAGE="en")
             assert refused.exit_code == 2
             assert f"a shouhou server (pid {os.getpid()})" in refused.output
-            with pytest.raises(Busy):  # nor may a second server take it
-                with sqlite_holder(settings, "server"):
-                    pass
+            with pytest.raises(Busy), sqlite_holder(settings, "server"):  # nor may a second server take it
+                pass
         assert not pidfile_of(settings).exists()  # released when the server stops
         assert run_cli(url, "worker", "--once").exit_code == 0
 
@@ -88,7 +87,7 @@ def test_a_pass_that_fails_leaves_the_worker_running(settings, db, clock, monkey
 
     calls = []
 
-    def failing(*_args, **_kw):  # noqa: ANN002, ANN003, ANN202
+    def failing(*_args, **_kw):
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("database down")

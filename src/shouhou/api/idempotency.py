@@ -12,5 +12,6 @@ from shouhou.models import IdempotencyRecord
 
 def purge(session: Session, before: datetime) -> int:
     """Forget responses stored before `before` (they may hold secrets, e.g. a webhook's)."""
-    return session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before),
-                           execution_options={"synchronize_session": False}).rowcount
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before),
+                             execution_options={"synchronize_session": False})
+    return int(getattr(result, "rowcount", 0))  # a DELETE's result is a CursorResult

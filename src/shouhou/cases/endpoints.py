@@ -25,7 +25,7 @@ def create_body() -> Any:
     schemas = tuple(dict.fromkeys(k.create_schema for k in plugins.kinds()))
     union = schemas[0] if len(schemas) == 1 else Annotated[Union[schemas], Field(discriminator="type")]  # noqa: UP007
     examples = {name: example for k in plugins.kinds() for name, example in k.examples.items()}
-    return Annotated[union, Body(openapi_examples=examples)]
+    return Annotated[union, Body(openapi_examples=examples)]  # type: ignore[arg-type]
 
 
 class CreateRoute(APIRoute):

@@ -13,9 +13,9 @@ from shouhou.api.errors import STATUS
 from shouhou.cases import service
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import all_workflows
-from shouhou.plugins import kind_for
 from shouhou.errors import ShouhouError
 from shouhou.models import Store
+from shouhou.plugins import kind_for
 from shouhou.web import nav
 from shouhou.web.forms import fields_of, payload_from
 from shouhou.web.session import check_csrf, ctx_of

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from shouhou.db.filters import is_state
 from shouhou.db.cache import by_ids, cache_of
+from shouhou.db.filters import is_state
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer, User
 
 
@@ -60,7 +60,7 @@ def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
 
 
 @cache
-def _case_by_no(companions: tuple[type, ...], collections: tuple[type | tuple[type, ...], ...]) -> Select:
+def _case_by_no(companions: tuple[Any, ...], collections: tuple[Any, ...]) -> Select:
     stmt = (select(Case, Store, Customer, Order).join(Store, Store.id == Case.store_id)
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id))
     for model in companions:
@@ -74,11 +74,11 @@ def _case_by_no(companions: tuple[type, ...], collections: tuple[type | tuple[ty
     return stmt.where(Case.no == bindparam("no"))
 
 
-def _entities(entry: type | tuple[type, ...]) -> tuple[type, ...]:
+def _entities(entry: Any) -> tuple[Any, ...]:
     return entry if isinstance(entry, tuple) else (entry,)
 
 
-def filtered(f: CaseFilter) -> Select[tuple[Case]]:
+def filtered(f: CaseFilter) -> Select[Case]:
     stmt = select(Case)
     if f.store_ids is not None:
         stmt = stmt.where(Case.store_id.in_(f.store_ids))
@@ -121,7 +121,7 @@ def events_of(session: Session, case_id: int, *, public_only: bool) -> list[Case
 
 
 def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    return {i: u.username for i, u in by_ids(session, User, ids).items()}  # type: ignore[attr-defined]
+    return {i: u.username for i, u in by_ids(session, User, ids).items()}
 
 
 def count_for_customer(session: Session, customer_id: int) -> int:

@@ -182,7 +182,7 @@ def action_document(ctx: Ctx, action: Any) -> dict[str, Any]:
 
 
 @cache
-def payload_schema(model: type) -> dict[str, Any]:
+def payload_schema(model: type[BaseModel]) -> dict[str, Any]:
     """An action's JSON schema; built once per payload class (pydantic's is costly)."""
     return model.model_json_schema()
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so that one Alembic history serves SQLite and PostgreSQL.
@@ -15,3 +15,10 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type) -> Table:
+    """A mapped class's table, typed as a Table (SQLAlchemy types `__table__` as any FromClause)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table

@@ -69,10 +69,10 @@ def _forget_on_rollback(session: Session, _transaction: Any) -> None:
         cache.clear()
 
 
-def by_ids(session: Session, model: type[T], ids: Iterable[int | None]) -> dict[int, T]:
+def by_ids(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
     """Rows by id, kept for the unit of work; those the session already holds cost no query."""
     wanted = {i for i in ids if i is not None}
-    found: dict[int, T] = {}
+    found: dict[int, Any] = {}
     for i in wanted:
         obj = session.identity_map.get(identity_key(model, i))
         if obj is not None:

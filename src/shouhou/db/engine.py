@@ -36,7 +36,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
                            json_serializer=json_dumps, json_deserializer=json_loads)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy, not the driver, decide when transactions begin (pysqlite recipe).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -55,7 +55,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
     # back to the pool, after its commit or rollback.
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn):
         # Writers take the write lock up front: a deferred transaction that read first
         # could otherwise fail to upgrade under WAL instead of waiting its turn.
         if not conn.get_execution_options().get("sqlite_immediate", False):
@@ -68,7 +68,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
         SQLITE_WRITER_WAIT.observe(time.perf_counter() - start)
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
+    def _on_checkin(_dbapi_conn, record):
         if record.info.pop("shouhou.writer", False):
             writers.release()
 

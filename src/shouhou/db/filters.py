@@ -49,7 +49,7 @@ def _checked(value: str) -> str:
 
 class _InlineOnSqlite(ColumnElement[Any]):
     inherit_cache = True
-    _traverse_internals = [("value", InternalTraversal.dp_plain_obj), ("type", InternalTraversal.dp_type)]
+    _traverse_internals = [("value", InternalTraversal.dp_plain_obj), ("type", InternalTraversal.dp_type)]  # noqa: RUF012
 
     def __init__(self, value: str, type_: Any) -> None:
         self.value = value

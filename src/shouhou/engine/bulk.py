@@ -13,12 +13,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cache
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ClauseElement, BigInteger, BindParameter, String, any_, func, insert, literal, null, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    BindParameter,
+    ClauseElement,
+    String,
+    any_,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 
+from shouhou.db.base import table_of
 from shouhou.db.filters import is_constant, is_state
 from shouhou.db.types import UTCDateTime
 from shouhou.engine.context import Ctx
@@ -96,7 +110,7 @@ class Route:
     source: str
     target: str
     closing: bool | None  # closed_at: set on entering a terminal state, cleared on leaving one, else kept
-    cancel: tuple[str, ...] | None | bool  # False: keep; None: every pending timer; else these kinds
+    cancel: tuple[str, ...] | bool | None  # False: keep; None: every pending timer; else these kinds
     arms: tuple[TimerSpec, ...]
     pure: bool  # plain data, moved by set-based statements; otherwise the engine runs it case by case
 
@@ -111,7 +125,7 @@ def _route(case_type: str, status: str, action_name: str) -> Route | None:
     target = action.targets[0] or status
     entered, left = _state(case_type, target), _state(case_type, status)
     closing = True if entered.terminal else (False if left.terminal else None)
-    cancel: tuple[str, ...] | None | bool = False
+    cancel: tuple[str, ...] | bool | None = False
     arms: tuple[TimerSpec, ...] = ()
     if target != status:
         if entered.terminal:
@@ -181,7 +195,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
     same parts in turn, the inserts reading the updated rows back."""
     stamp = now.isoformat()
     conn = ctx.session.connection()
-    cases, pg, action = Case.__table__, _is_pg(ctx), route.action
+    cases, pg, action = table_of(Case), _is_pg(ctx), route.action
     values: dict[str, Any] = {"status": route.target, "version": cases.c.version + 1, "updated_at": now}
     if route.closing is not None:
         values["closed_at"] = now if route.closing else None
@@ -198,7 +212,7 @@ def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
         store_id=moved.c.store_id, case_id=moved.c.id, seq=moved.c.version, action=_text(action.name),
         from_status=_text(route.source), to_status=_text(route.target), actor_id=null(), actor_name=_text("system"),
         actor_role=_text("system"), at=stamp_at, visibility=_text(action.visibility),
-        payload=literal({}, CaseEvent.__table__.c.payload.type))
+        payload=literal({}, table_of(CaseEvent).c.payload.type))
     message = transition_message(
         case_no=moved.c.no, case_type=moved.c.type, action=_text(action.name), from_status=_text(route.source),
         to_status=_text(route.target), version=moved.c.version, at=_text(stamp), actor=_text("system"))
@@ -206,17 +220,17 @@ def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
     outbox = outbox_row(store_id=moved.c.store_id, topic=_text(TRANSITIONED), case_id=moved.c.id,
                         payload=obj(*(part for key, value in message.items() for part in (_text(key), value))),
                         created_at=stamp_at)
-    parts = [_insert_from(CaseEvent.__table__, event), _insert_from(OutboxMessage.__table__, outbox)]
+    parts = [_insert_from(table_of(CaseEvent), event), _insert_from(table_of(OutboxMessage), outbox)]
     if route.cancel is not False:
         pending = select(Timer.id).where(_among(ctx, Timer.case_id, among), is_state(Timer.state, "pending"))
-        if route.cancel is not None:
+        if isinstance(route.cancel, tuple):
             pending = pending.where(Timer.kind.in_(route.cancel))
         parts.append(_cancel(ctx, pending, now))
     for spec in route.arms:  # after the cancel: a new deadline of the same kind stays pending
-        parts.append(_insert_from(Timer.__table__, timer_row(
+        parts.append(_insert_from(table_of(Timer), timer_row(
             store_id=moved.c.store_id, case_id=moved.c.id, kind=_text(spec.kind), action=_text(spec.action),
-            due_at=literal(now + spec.after, UTCDateTime()), created_at=stamp_at,
-            payload=literal(spec.payload or {}, Timer.__table__.c.payload.type))))
+            due_at=literal(now + _constant(spec.after), UTCDateTime()), created_at=stamp_at,
+            payload=literal(spec.payload or {}, table_of(Timer).c.payload.type))))
     if pg:
         # The clauses share one snapshot: the cancel cannot see the timers armed beside it.
         last = parts.pop()
@@ -226,9 +240,15 @@ def _move(ctx: Ctx, route: Route, ids: list[int], now: datetime) -> None:
         conn.execute(part)
 
 
+def _constant(after: Any) -> timedelta:
+    """A pure route's timer durations are constants (is_pure checks it)."""
+    assert isinstance(after, timedelta)
+    return after
+
+
 def _insert_from(table: Any, row: dict[str, Any]) -> Any:
     """INSERT … SELECT of one row per moved case, its columns as `row` gives them (None: NULL)."""
-    exprs = [null() if v is None else v if isinstance(v, ClauseElement) else literal(v, table.c[k].type)
+    exprs: list[Any] = [null() if v is None else v if isinstance(v, ClauseElement) else literal(v, table.c[k].type)
              for k, v in row.items()]
     return insert(table).from_select(list(row), select(*exprs))
 

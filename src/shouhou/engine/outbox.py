@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shouhou.db.base import table_of
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
 from shouhou.engine.messages import outbox_row
@@ -17,4 +18,4 @@ def emit(ctx: Ctx, topic: str, payload: dict[str, Any], *, store_id: int, rows: 
                                     payload=payload, created_at=ctx.clock.now()))
 
 
-_OUTBOX = OutboxMessage.__table__
+_OUTBOX = table_of(OutboxMessage)

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shouhou.db.base import table_of
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
@@ -24,7 +25,7 @@ from shouhou.engine.numbers import next_case_no
 from shouhou.engine.outbox import emit
 from shouhou.engine.permissions import may_act
 from shouhou.engine.registry import workflow_for
-from shouhou.engine.workflow import Action, Workflow
+from shouhou.engine.workflow import Action, Handler, Workflow
 from shouhou.errors import Conflict, Invalid, forbidden, validation_failed
 from shouhou.fields import parse
 from shouhou.metrics import TRANSITIONS
@@ -90,12 +91,10 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
     step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=LogRows(ctx.session))
     if prepare:
         prepare(step)
-    if action.guard:
-        action.guard(step)
-    if action.effect:
-        chosen = action.effect(step)
-        if chosen:
-            case.status = _checked_target(action, chosen)
+    _call(action.guard, step)
+    chosen = _call(action.effect, step)
+    if chosen:
+        case.status = _checked_target(action, chosen) or case.status
     _finish(step, new_version=1)
     return step
 
@@ -117,12 +116,11 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
     step = Step(ctx, case, workflow, action, parsed, case.status, visibility=action.visibility,
                 rows=LogRows(ctx.session))
     # Refusals come before the claim: a refused action writes nothing, whoever the caller is.
-    if action.offered and not action.offered(step):
+    if action.offered and not _call(action.offered, step):
         raise invalid_transition(workflow, case, action)
-    if action.guard:
-        action.guard(step)
+    _call(action.guard, step)
     _claim(ctx, case, version)
-    chosen = action.effect(step) if action.effect else None
+    chosen = _call(action.effect, step)
     # One declared target: that one. Several: the effect chooses; None means "stay" and is
     # only allowed where the declaration lists it.
     target = action.targets[0] if len(action.targets) == 1 else _checked_target(action, chosen)
@@ -131,6 +129,15 @@ def run_action(ctx: Ctx, case: Case, name: str, version: int, payload: dict | Ba
     _finish(step, new_version=version + 1)
     TRANSITIONS.labels(case.type, name).inc()
     return step
+
+
+def _call(handler: Handler | None, step: Step) -> Any:
+    """Run a guard, effect or `offered` test; registered workflows hold functions, never names."""
+    if handler is None:
+        return None
+    if isinstance(handler, str):
+        raise RuntimeError(f"{step.workflow.type}.{step.action.name}: {handler!r} is not bound")
+    return handler(step)
 
 
 def _claim(ctx: Ctx, case: Case, version: int) -> None:
@@ -184,8 +191,8 @@ def _finish(step: Step, *, new_version: int) -> None:
     rows.write()
 
 
-_CASES = Case.__table__
-_EVENTS = CaseEvent.__table__
+_CASES = table_of(Case)
+_EVENTS = table_of(CaseEvent)
 _CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
           .values(version=bindparam("next"), updated_at=bindparam("now")))
 
@@ -199,7 +206,7 @@ def available_actions(ctx: Ctx, case: Case) -> list[Action]:
             continue
         if not may_act(ctx.actor, action.roles, case.store_id, case.customer_id):
             continue
-        if action.offered and not action.offered(Step(ctx, case, workflow, action, None, case.status)):
+        if action.offered and not _call(action.offered, Step(ctx, case, workflow, action, None, case.status)):
             continue
         out.append(action)
     return out

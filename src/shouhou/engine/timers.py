@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from shouhou.db.base import table_of
 from shouhou.db.cache import cache_of
 from shouhou.db.filters import is_state
 from shouhou.engine.context import Ctx
@@ -43,7 +44,7 @@ def arm(ctx: Ctx, case: Case, spec: TimerSpec, due_at: datetime, rows: LogRows) 
         known.append(Pending(spec.kind, spec.action, due_at))
 
 
-_T = Timer.__table__
+_T = table_of(Timer)
 _CANCEL_ALL = (_T.update().where(_T.c.case_id == bindparam("b_case"), is_state(_T.c.state, "pending"))
                .values(state="cancelled", fired_at=bindparam("now")))
 _CANCEL_KINDS = _CANCEL_ALL.where(_T.c.kind.in_(bindparam("kinds", expanding=True)))

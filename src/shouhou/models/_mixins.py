@@ -23,7 +23,7 @@ class StoreScoped:
     """
 
     @declared_attr
-    def store_id(cls) -> Mapped[int]:  # noqa: N805
+    def store_id(cls) -> Mapped[int]:
         return mapped_column(BigId, ForeignKey("store.id"), nullable=False)
 
 
@@ -36,7 +36,7 @@ class StoreCopied:
     """
 
     @declared_attr
-    def store_id(cls) -> Mapped[int]:  # noqa: N805
+    def store_id(cls) -> Mapped[int]:
         return mapped_column(BigId, nullable=False)
 
 

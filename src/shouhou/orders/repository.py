@@ -42,10 +42,10 @@ def orders_by_no(session: Session, order_no: str, store_ids: set[int] | None, *,
     for order_id in orders:
         cache.put(("order_lines", order_id), sorted(lines[order_id].values(), key=lambda ln: ln.line_no))
         cache.put(("order_shipments", order_id), sorted(parcels.get(order_id, {}).values(), key=lambda s: s.seq))
-    orders = list(orders.values())
+    found = list(orders.values())
     if lock:
-        locked_orders(session).update(o.id for o in orders)
-    return orders
+        locked_orders(session).update(o.id for o in found)
+    return found
 
 
 @cache

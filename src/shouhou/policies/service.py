@@ -17,8 +17,8 @@ from shouhou.accounts.service import get_store, store_cached, store_config_chang
 from shouhou.calendar import HolidayCalendar
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
-from shouhou.money import parse_yuan
 from shouhou.models import CalendarDay, Order, OrderLine, Shipment, Store, StorePolicyVersion
+from shouhou.money import parse_yuan
 from shouhou.orders import service as orders
 from shouhou.policies import convert
 from shouhou.policy import Claim, Eligibility, Gift, LineFacts, SaleFacts, StorePolicy, decide, validate_store_policy
@@ -61,7 +61,7 @@ def policy_of_version(ctx: Ctx, store_id: int, version_id: int | None, *, catego
 def put_policy(ctx: Ctx, store_code: str, body: dict[str, Any], note: str = "") -> StorePolicyVersion:
     store = get_store(ctx.session, store_code)
     require(ctx.actor, "policy.write", store.id)
-    row, current = current_policy(ctx, store)
+    _row, current = current_policy(ctx, store)
     policy = convert.from_api(body, current)
     validate_store_policy(policy)
     version = (ctx.session.scalar(select(func.max(StorePolicyVersion.version))
@@ -100,7 +100,7 @@ CALENDAR_TTL_SECONDS = 60.0  # admin edits reach other processes within this
 
 def holiday_calendar(ctx: Ctx) -> HolidayCalendar:
     """Holidays change a few times a year; each process re-reads them once a minute."""
-    key = str(ctx.session.get_bind().url)
+    key = str(ctx.session.get_bind().engine.url)
     now = time.monotonic()
     cached = _CALENDARS.get(key)
     if cached is None or now - cached[0] > CALENDAR_TTL_SECONDS:
@@ -124,7 +124,7 @@ def set_calendar_days(ctx: Ctx, days: list[tuple[Any, bool, str]]) -> None:
         else:
             row.workday, row.note = workday, note
     ctx.session.flush()
-    _CALENDARS.pop(str(ctx.session.get_bind().url), None)
+    _CALENDARS.pop(str(ctx.session.get_bind().engine.url), None)
 
 
 def calendar_days(ctx: Ctx, year: int) -> list[CalendarDay]:

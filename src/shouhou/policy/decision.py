@@ -70,7 +70,7 @@ class Eligibility:
     remedies: list[RemedyDecision]
     notes: list[Note] = field(default_factory=list)
 
-    def remedy(self, type: str) -> RemedyDecision:  # noqa: A002 - the spec's name
+    def remedy(self, type: str) -> RemedyDecision:
         for decision in self.remedies:
             if decision.type == type:
                 return decision

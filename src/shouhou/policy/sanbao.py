@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from shouhou.calendar import Period
-
 from shouhou.policy.decision import Basis, Note
 from shouhou.policy.deductions import depreciation
 from shouhou.policy.outcomes import Ctx, Option, Outcome, refuse

@@ -93,7 +93,7 @@ async def _save_photos(request: Request, var_dir: Path) -> list[str]:
     for upload in form.getlist("photos"):
         if not hasattr(upload, "read") or not getattr(upload, "filename", ""):
             continue
-        ext = PHOTO_TYPES.get(getattr(upload, "content_type", ""), None)
+        ext = PHOTO_TYPES.get(getattr(upload, "content_type", ""))
         data = await upload.read()
         if ext is None or len(data) > MAX_PHOTO_BYTES:
             raise Invalid("invalid_photo", en="Photos must be JPEG, PNG, WebP or GIF up to 8 MB",

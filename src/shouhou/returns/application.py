@@ -61,7 +61,7 @@ def shipped(shipments: list[Shipment], as_of: datetime) -> bool:
 
 def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[LineQty], reason_code: str,
             claimed: Claimed, *, as_of: datetime, exclude_case_id: int | None = None,
-            policy_version_id: int | None | bool = False) -> Prepared:
+            policy_version_id: int | bool | None = False) -> Prepared:
     """`policy_version_id`: the version to decide under (a modified application keeps its own);
     False means the one in force now."""
     session = ctx.session

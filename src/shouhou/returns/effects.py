@@ -20,13 +20,13 @@ def detail(step: Step) -> ReturnDetail:
     return repo.detail(step.ctx.session, step.case.id)
 
 
-def case_policy(step: Step):  # noqa: ANN201
+def case_policy(step: Step):
     """The store policy the case was applied under (for its first line's category)."""
     return cache_of(step.ctx.session).get(("case_policy", step.case.id), lambda: policy_of_version(
         step.ctx, step.case.store_id, detail(step).policy_version_id, category=_category(step)))
 
 
-def _policy_days(field: str, unit: str = "days"):  # noqa: ANN202
+def _policy_days(field: str, unit: str = "days"):
     def period(step: Step) -> timedelta:
         return timedelta(**{unit: getattr(case_policy(step), field)})
 
@@ -113,7 +113,7 @@ def _fast_refund(step: Step, d: ReturnDetail, order: Order) -> bool:
     return True
 
 
-def _set_return_address(step: Step, d: ReturnDetail, given) -> None:  # noqa: ANN001
+def _set_return_address(step: Step, d: ReturnDetail, given) -> None:
     store = step.ctx.session.get_one(Store, step.case.store_id)
     if given is not None:
         d.return_contact, d.return_phone, d.return_address = given.contact, given.phone, given.address
@@ -265,7 +265,7 @@ def insurance_pending(step: Step) -> bool:
     return detail(step).insurance_status == "pending"
 
 
-def receipt_extensions(case) -> list[dict]:  # noqa: ANN001
+def receipt_extensions(case) -> list[dict]:
     return list((case.data or {}).get("receipt_extensions", ()))
 
 

@@ -15,8 +15,7 @@ from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Order, Store
 from shouhou.policies.service import order_entitlements
-from shouhou.returns import reasons
-from shouhou.returns import service
+from shouhou.returns import reasons, service
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
 from shouhou.returns.workflow import COMMON_STATES
 from shouhou.web import nav

@@ -10,6 +10,7 @@ from shouhou.db.cache import cache_of
 from shouhou.db.filters import none_of, one_of
 from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
 
+
 class HeldLine(NamedTuple):
     order_line_id: int
     qty: int
@@ -82,7 +83,7 @@ def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None)
                    ReturnDetail.refund_shipping.is_(True)))
     if exclude_case_id is not None:
         stmt = stmt.where(Case.id != exclude_case_id)
-    return session.scalar(stmt) > 0
+    return (session.scalar(stmt) or 0) > 0
 
 
 def refunds(session: Session, case_id: int) -> list[Refund]:

@@ -16,7 +16,7 @@ from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
-from shouhou.fields import local_iso, parse, yuan
+from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import service as orders
 from shouhou.returns import amounts, application, reasons
@@ -178,7 +178,8 @@ def _finance_stores(ctx: Ctx, store_code: str | None) -> set[int] | None:
 
 
 def _may_take(ctx: Ctx, case: Case, action: str) -> bool:
-    return may_act(ctx.actor, workflow_for(case.type).action(action).roles, case.store_id, case.customer_id)
+    declared = workflow_for(case.type).action(action)
+    return declared is not None and may_act(ctx.actor, declared.roles, case.store_id, case.customer_id)
 
 
 CLAIM_STATUSES = ("pending", "paid")
@@ -197,7 +198,8 @@ def insurance_claims(ctx: Ctx, store_code: str | None = None,
     stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
     now = ctx.clock.now()
     return [(c, {**_insurance(d, stores[c.store_id].timezone),
-                 "overdue": d.insurance_status == "pending" and d.insurance_due_at < now}) for c, d in rows]
+                 "overdue": d.insurance_status == "pending" and d.insurance_due_at is not None
+                 and d.insurance_due_at < now}) for c, d in rows]
 
 
 def batch_approve_refunds(ctx: Ctx, items: list[tuple[str, int]]) -> list[dict[str, Any]]:

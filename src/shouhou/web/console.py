@@ -36,7 +36,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(ShouhouError)
     async def _domain(request: Request, exc: ShouhouError) -> Response:
         if not request.url.path.startswith(HTML_PREFIXES):
-            return await api_handler(request, exc)
+            return await api_handler(request, exc)  # type: ignore[misc]  # the API's handler is a coroutine
         lang = "en" if request.cookies.get("lang") == "en" else "zh"
         return render(request, "error.html", None, status=STATUS.get(exc.kind, 422), code=exc.code,
                       message=exc.message(lang))

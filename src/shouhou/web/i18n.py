@@ -14,7 +14,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-
 CATALOGUES = {"zh": "zh_CN", "en": "en"}
 
 

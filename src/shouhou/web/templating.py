@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from shouhou.engine.context import Ctx
 from shouhou.web import nav
@@ -40,7 +40,8 @@ def _money(value: str | None) -> str:
     return f"¥{value}" if isinstance(value, str) and value else ""
 
 
-_loader = ChoiceLoader([PackageLoader("shouhou.web", "templates")])
+_loaders: list[BaseLoader] = [PackageLoader("shouhou.web", "templates")]  # plug-ins add theirs
+_loader = ChoiceLoader(_loaders)
 env = Environment(loader=_loader, autoescape=select_autoescape(),
                   extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -50,8 +51,8 @@ env.filters["money"] = _money
 
 def add_templates(folder: str) -> None:
     """A plug-in's own template folder, searched after shouhou's."""
-    if not any(getattr(loader, "searchpath", None) == [folder] for loader in _loader.loaders):
-        _loader.loaders.append(FileSystemLoader(folder))
+    if not any(getattr(loader, "searchpath", None) == [folder] for loader in _loaders):
+        _loaders.append(FileSystemLoader(folder))
 
 
 def render(request: Request, name: str, ctx: Ctx | None = None, *, status: int = 200,

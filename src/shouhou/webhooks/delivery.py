@@ -25,7 +25,7 @@ log = logging.getLogger("shouhou.webhooks")
 LEASE = timedelta(seconds=60)
 
 
-def _locked(stmt, db: Database):  # noqa: ANN001
+def _locked(stmt, db: Database):
     return stmt.with_for_update(skip_locked=True) if not db.is_sqlite else stmt
 
 
@@ -68,7 +68,7 @@ def deliver_due(db: Database, settings: Settings, clock: Clock, batch: int = 100
         return 0
     own = client is None
     client = client or httpx.Client(timeout=settings.webhook_timeout_seconds)
-    results = []
+    results: list[tuple[int, int | None, str | None]] = []
     try:
         for delivery_id, url, secret, topic, body in jobs:
             ts = int(clock.now().timestamp())
