@@ -184,3 +184,13 @@ def impure_routes(route: Any) -> Any:
     """`engine.bulk._route` with every route sent through the engine one case at a time, as an
     action with code of its own would be (the sweep's other path)."""
     return lambda *key: None if (found := route(*key)) is None else replace(found, pure=False)
+
+
+def error_of(response: Any, status: int, code: str) -> dict:
+    """The error document of a response, after checking its status, shape and code."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code and body["error"]["message"]
+    assert isinstance(body["error"]["details"], dict)
+    return body["error"]

@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     for plugin in sorted(loaded, key=lambda p: (p.page_order, p.name)):
         for router in plugin.pages:
             app.include_router(router)
-    app.add_middleware(UnitOfWork, db=db, clock=clock)
+    app.add_middleware(UnitOfWork, db=db, clock=clock, settings=settings)
     app.add_middleware(RequestContext)
     return app
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # and the pool is renewed.
     database_pre_ping: bool = False
     timer_batch_size: int = 2000
+    # Request bodies: JSON and forms, and multipart uploads (streamed to disk as they come).
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 50 * 1024 * 1024
     # Plug-ins outside shouhou, as comma-separated dotted module names (each registers a Plugin).
     plugins: str = ""
     # At start-up, freeze what the app built and let the cycle collector pass less often

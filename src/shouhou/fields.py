@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ValidationError, WithJsonSchema
 
 from shouhou.errors import Invalid, ShouhouError, validation_failed
 from shouhou.money import format_fen, parse_yuan
@@ -25,7 +25,17 @@ YUAN_SCHEMA = {"type": "string", "format": "yuan", "pattern": r"^\d{1,13}(\.\d{1
 
 # A non-negative amount given in yuan ("199.00"), held as integer fen.
 Fen = Annotated[int, BeforeValidator(_to_fen), WithJsonSchema(YUAN_SCHEMA)]
-Instant = AwareDatetime
+EARLIEST, LATEST = 1900, 2200  # a time outside these years is a mistake, and overflows date arithmetic
+
+
+def _plausible(value: datetime) -> datetime:
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"a time must fall between the years {EARLIEST} and {LATEST}")
+    return value
+
+
+# An ISO 8601 time with its UTC offset, within EARLIEST..LATEST.
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 def yuan(fen: int | None) -> str | None:

@@ -4,27 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import auth
-
-
-@pytest.fixture
-def parties(world):
-    world.store("S1")
-    world.store("S2", "别的店铺")
-    tokens = {"agent": world.user("agent1", "agent", "S1"), "agent2": world.user("agent2", "agent", "S2"),
-              "buyer": world.user("buyer", "customer", "S1", customer="u1001"),
-              "warehouse": world.user("wh1", "warehouse", "S1")}
-    tokens["no"] = world.consultation("agent1")
-    return tokens
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    return body["error"]
+from tests.builders import auth, error_of
 
 
 class TestUnauthorized:

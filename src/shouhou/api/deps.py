@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Annotated, Protocol
 
-from fastapi import Request
+from fastapi import Path, Request
 from sqlalchemy.orm import Session
 
+from shouhou.api.early_auth import early_actor
 from shouhou.api.lang import request_lang
 from shouhou.clock import Clock
 from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
 from shouhou.errors import Unauthorized
+
+# Path parameters that name a row or a year: out of range is a 422, never a database error.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a row's id")]
+Year = Annotated[int, Path(ge=1900, le=2200, description="a calendar year")]
 
 
 class Identities(Protocol):
@@ -35,6 +40,7 @@ def api_ctx(request: Request) -> Ctx:
         raise Unauthorized("unauthorized", en="Send an API token: Authorization: Bearer <token>",
                            zh="请提供 API 令牌: Authorization: Bearer <token>")
     clock = request.app.state.clock
-    actor = identities(request).by_token(session, token.strip(), clock)
+    # A write's token was checked before its body was read (api/early_auth.py).
+    actor = early_actor(request.state) or identities(request).by_token(session, token.strip(), clock)
     return Ctx(session=session, actor=actor, clock=clock, settings=request.app.state.settings,
                lang=request_lang(request))

@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shouhou.api.body import PayloadTooLarge, too_large
 from shouhou.api.lang import request_lang
 from shouhou.errors import ShouhouError
 
@@ -25,9 +26,19 @@ COMMIT_FAILED_EN = "The change could not be saved; nothing was changed"
 COMMIT_FAILED_ZH = "保存失败, 未做任何更改"
 
 
+UNAVAILABLE_EN = "The database is unavailable; nothing was changed. Retry the request"
+UNAVAILABLE_ZH = "数据库暂时不可用, 未做任何更改, 请重试"
+
+
 def is_busy(exc: DBAPIError) -> bool:
     """SQLite: another writer held the database past the writers' queue and busy timeout."""
     return "database is locked" in str(exc.orig)
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """The database could not be reached or the connection broke (a restart, an outage, a
+    deadlock victim): the statement did nothing, and the same request may work again."""
+    return exc.connection_invalidated or isinstance(exc, OperationalError)
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -66,12 +77,11 @@ def install(app: FastAPI) -> None:
             log.warning("database busy: %s", exc.orig)
             msg = BUSY_EN if lang == "en" else BUSY_ZH
             return JSONResponse(error_body("database_busy", msg), status_code=503, headers={"Retry-After": "1"})
-        if not exc.connection_invalidated:
+        if not is_unavailable(exc):
             return await _unexpected(request, exc)
-        # The connection died (the database restarted): the pool is renewed; a retry works.
-        log.warning("database connection lost: %s", exc.orig)
-        msg = ("The database connection was lost; nothing was changed. Retry the request" if lang == "en"
-               else "数据库连接中断, 未做任何更改, 请重试")
+        # Down, restarted or cut off: the pool renews its connections; a retry works once it is back.
+        log.warning("database unavailable: %s", exc.orig)
+        msg = UNAVAILABLE_EN if lang == "en" else UNAVAILABLE_ZH
         return JSONResponse(error_body("database_unavailable", msg), status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
@@ -82,6 +92,12 @@ def install(app: FastAPI) -> None:
             message = PLAIN_HTTP[exc.status_code][request_lang(request) == "en"]
         return JSONResponse(error_body(codes.get(exc.status_code, "http_error"), message),
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(PayloadTooLarge)
+    async def _too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:
+        refusal = too_large(exc.limit)
+        msg = refusal.en if request_lang(request) == "en" else refusal.zh
+        return JSONResponse(error_body(refusal.code, msg), status_code=413)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

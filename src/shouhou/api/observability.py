@@ -38,6 +38,12 @@ def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
     root.setLevel(level)
 
 
+def _request_id(given: bytes) -> str:
+    """The caller's request id if it is a short printable ASCII token, else a new one."""
+    text = given.decode("latin-1")[:64]
+    return text if text and text.isascii() and text.isprintable() else uuid.uuid4().hex
+
+
 class RequestContext:
     """Pure ASGI: request id in and out, access log, metrics."""
 
@@ -50,7 +56,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        rid = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+        rid = _request_id(headers.get(b"x-request-id", b""))
         token = request_id_var.set(rid)
         start = time.perf_counter()
         status = 500

@@ -4,6 +4,10 @@ Write requests are buffered so that a failed commit can still answer with an err
 acknowledged write is ever lost). POSTs with an `Idempotency-Key` store their first
 response in the same transaction as their effect; a retry replays it, and a concurrent
 duplicate waits on the key's unique index and then replays it too.
+
+Before a body is read, its declared size is checked against its limit and an API caller's
+bearer token is checked (api/body.py, api/early_auth.py): an unauthenticated client cannot
+make the server read, let alone hold, a large body.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import weakref
 from typing import Any
@@ -21,21 +24,26 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from shouhou.api.errors import BUSY_EN, BUSY_ZH, COMMIT_FAILED_EN, COMMIT_FAILED_ZH, error_body, is_busy
-from shouhou.api.lang import negotiate
+from shouhou.api import body as bodies
+from shouhou.api.buffered import Buffered, database_error, error, replay, stored
+from shouhou.api.early_auth import authenticate_early
+from shouhou.api.errors import COMMIT_FAILED_EN, COMMIT_FAILED_ZH
 from shouhou.clock import Clock
+from shouhou.config import Settings
 from shouhou.db import Database
 from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UNGUARDED = ("/static", "/healthz", "/metrics")
 log = logging.getLogger("shouhou.api")
 
 
 class UnitOfWork:
-    def __init__(self, app: Any, db: Database, clock: Clock) -> None:
+    def __init__(self, app: Any, db: Database, clock: Clock, settings: Settings) -> None:
         self.app = app
         self.db = db
         self.clock = clock
+        self.settings = settings
         # SQLite has one writer: its write requests queue here, on the event loop, rather than
         # each holding a worker thread while it waits for the database's write lock. Per loop:
         # an asyncio lock belongs to the loop it was first awaited on.
@@ -43,22 +51,52 @@ class UnitOfWork:
             weakref.WeakKeyDictionary() if db.is_sqlite else None)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(("/static", "/healthz", "/metrics")):
+        if scope["type"] != "http" or scope["path"].startswith(UNGUARDED):
             await self.app(scope, receive, send)
+            return
+        refused = bodies.refused_text(scope.get("query_string", b"")) or bodies.refused_text(
+            scope.get("raw_path") or scope["path"].encode())
+        if refused is not None:
+            await _refuse(scope, refused).replay(send)
             return
         if scope["method"] not in WRITE_METHODS:
             await self._read(scope, receive, send)
             return
-        body = await _read_body(receive)
+        response = await self._guarded_write(scope, receive)
+        # Sent after the writer's turn ends: a slow client holds up nobody else's write.
+        await response.replay(send)
+
+    async def _guarded_write(self, scope: dict, receive: Any) -> Buffered:
         headers = dict(scope.get("headers") or [])
-        key = headers.get(b"idempotency-key", b"").decode().strip()
+        try:
+            key = headers.get(b"idempotency-key", b"").decode("utf-8").strip()
+        except UnicodeDecodeError:
+            return error(scope, 422, "invalid_idempotency_key", "Idempotency-Key must be UTF-8 text",
+                         "Idempotency-Key 须为 UTF-8 文本")
+        multipart = bodies.is_multipart(headers)
+        limit = self.settings.max_upload_bytes if multipart else self.settings.max_body_bytes
+        declared = bodies.declared_length(headers)
+        if declared is not None and declared > limit:
+            return _refuse(scope, bodies.too_large(limit))
+        denied = await authenticate_early(scope, headers, self.db)
+        if denied is not None:
+            return denied
+        try:
+            if multipart and not key:  # streamed by the form parser (uploads go to disk)
+                body, stream = b"", bodies.limited(receive, limit)
+            else:
+                body, stream = await bodies.read_body(receive, limit), None
+        except bodies.PayloadTooLarge:
+            return _refuse(scope, bodies.too_large(limit))
+        refused = (bodies.refused_json(body) if body and bodies.is_json(headers) else
+                   bodies.refused_form(body) if headers.get(b"content-type", b"").startswith(
+                       b"application/x-www-form-urlencoded") else None)
+        if refused is not None:
+            return _refuse(scope, refused)
         async with self._writer_turn():
             if key and scope["method"] == "POST":
-                response = await self._idempotent(scope, body, key, headers)
-            else:
-                response = await self._write(scope, body, None)
-        # Sent after the turn ends: a slow client holds up nobody else's write.
-        await response.replay(send)
+                return await self._idempotent(scope, body, key, headers)
+            return await self._write(scope, stream or replay(body), None)
 
     def _writer_turn(self) -> Any:
         if self._writer_queues is None:
@@ -77,19 +115,19 @@ class UnitOfWork:
         finally:
             await anyio.to_thread.run_sync(_close, session)
 
-    async def _write(self, scope: dict, body: bytes, record: tuple[Session, IdempotencyRecord] | None,
-                     session: Session | None = None) -> _Buffered:
+    async def _write(self, scope: dict, receive: Any, record: tuple[Session, IdempotencyRecord] | None,
+                     session: Session | None = None) -> Buffered:
         session = session or self.db.new_session(write=True)
         scope.setdefault("state", {})["session"] = session
-        response = _Buffered()
+        response = Buffered()
         try:
-            await self.app(scope, _replay(body), response.send)
+            await self.app(scope, receive, response.send)
         except Exception:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
             log.exception("unhandled error")
             await anyio.to_thread.run_sync(_close, session)  # closing rolls back
-            response = _error(scope, 500, "internal_error", "Internal error; nothing was changed",
-                              "服务器内部错误, 未做任何更改")
+            response = error(scope, 500, "internal_error", "Internal error; nothing was changed",
+                             "服务器内部错误, 未做任何更改")
         except BaseException:  # cancelled: roll back, without waiting on a thread
             session.close()
             raise
@@ -97,10 +135,10 @@ class UnitOfWork:
             await _finish(scope, session, response, record)
         return response
 
-    async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> _Buffered:
+    async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> Buffered:
         if len(key) > 200:
-            return _error(scope, 422, "invalid_idempotency_key", "Idempotency-Key is longer than 200 characters",
-                          "Idempotency-Key 超过 200 个字符")
+            return error(scope, 422, "invalid_idempotency_key", "Idempotency-Key is longer than 200 characters",
+                         "Idempotency-Key 超过 200 个字符")
         caller = hashlib.sha256(headers.get(b"authorization", b"") + b"|" + headers.get(b"cookie", b"")).hexdigest()
         fingerprint = hashlib.sha256(b"%s %s?%s\n%s" % (scope["method"].encode(), scope["path"].encode(),
                                                         scope.get("query_string", b""), body)).hexdigest()
@@ -108,18 +146,16 @@ class UnitOfWork:
             session = self.db.new_session(write=True)
             try:
                 found = await anyio.to_thread.run_sync(_lookup, session, caller, key)
-            except DBAPIError as exc:  # SQLite: another writer held the database past every time limit
+            except DBAPIError as exc:  # the database is busy or gone: nothing was done
                 await anyio.to_thread.run_sync(_close, session)
-                if not is_busy(exc):
-                    raise
-                return _error(scope, 503, "database_busy", BUSY_EN, BUSY_ZH)
+                return database_error(scope, exc)
             if found is not None:
                 await anyio.to_thread.run_sync(_close, session)
                 if found.request_hash != fingerprint:
-                    return _error(scope, 422, "idempotency_key_reused",
-                                  "This Idempotency-Key was used for a different request",
-                                  "该 Idempotency-Key 已用于另一个请求")
-                return _stored(found)
+                    return error(scope, 422, "idempotency_key_reused",
+                                 "This Idempotency-Key was used for a different request",
+                                 "该 Idempotency-Key 已用于另一个请求")
+                return stored(found)
             record = IdempotencyRecord(scope=caller, key=key, request_hash=fingerprint, status_code=0,
                                        body=b"", created_at=self.clock.now())
             try:
@@ -127,11 +163,19 @@ class UnitOfWork:
             except IntegrityError:  # a concurrent duplicate won: wait for it and replay its answer
                 await anyio.to_thread.run_sync(_close, session)  # closing rolls back
                 continue
-            return await self._write(scope, body, (session, record), session=session)
-        return _error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
-                      "相同请求正在处理中")
+            except DBAPIError as exc:
+                await anyio.to_thread.run_sync(_close, session)
+                return database_error(scope, exc)
+            return await self._write(scope, replay(body), (session, record), session=session)
+        return error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
+                     "相同请求正在处理中")
 
-async def _finish(scope: dict, session: Session, response: _Buffered,
+
+def _refuse(scope: dict, refusal: bodies.Refusal) -> Buffered:
+    return error(scope, refusal.status, refusal.code, refusal.en, refusal.zh)
+
+
+async def _finish(scope: dict, session: Session, response: Buffered,
                   record: tuple[Session, IdempotencyRecord] | None) -> None:
     """Commit a successful write (with its idempotency record), roll back a refused one;
     either way the session is closed, in the same trip to the worker thread."""
@@ -147,7 +191,7 @@ async def _finish(scope: dict, session: Session, response: _Buffered,
         await anyio.to_thread.run_sync(_commit_and_close, session)
     except Exception:
         log.exception("commit failed")
-        failed = _error(scope, 503, "commit_failed", COMMIT_FAILED_EN, COMMIT_FAILED_ZH)
+        failed = error(scope, 503, "commit_failed", COMMIT_FAILED_EN, COMMIT_FAILED_ZH)
         response.status, response.headers, response.chunks = failed.status, failed.headers, failed.chunks
 
 
@@ -170,78 +214,3 @@ def _lookup(session: Session, caller: str, key: str) -> IdempotencyRecord | None
 def _claim(session: Session, record: IdempotencyRecord) -> None:
     session.add(record)
     session.flush()
-
-
-async def _read_body(receive: Any) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Any:
-    sent = False
-
-    async def receive() -> dict:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await anyio.sleep_forever()
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
-class _Buffered:
-    def __init__(self) -> None:
-        self.status = 500
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.chunks: list[bytes] = []
-
-    async def send(self, message: dict) -> None:
-        if message["type"] == "http.response.start":
-            self.status = message["status"]
-            self.headers = list(message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            self.chunks.append(message.get("body", b""))
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(self.chunks)
-
-    def header(self, name: bytes) -> str | None:
-        for k, v in self.headers:
-            if k.lower() == name:
-                return v.decode()
-        return None
-
-    async def replay(self, send: Any) -> None:
-        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
-        await send({"type": "http.response.body", "body": self.body})
-
-
-def _error(scope: dict, status: int, code: str, en: str, zh: str) -> _Buffered:
-    headers = dict(scope.get("headers") or [])
-    lang = negotiate(headers.get(b"accept-language", b"").decode() or None)
-    out = _Buffered()
-    out.status = status
-    out.chunks = [json.dumps(error_body(code, en if lang == "en" else zh), ensure_ascii=False).encode()]
-    out.headers = [(b"content-type", b"application/json"), (b"content-length", str(len(out.chunks[0])).encode())]
-    if status == 503:  # nothing was saved: the caller may retry
-        out.headers.append((b"retry-after", b"1"))
-    return out
-
-
-def _stored(record: IdempotencyRecord) -> _Buffered:
-    out = _Buffered()
-    out.status = record.status_code
-    out.chunks = [record.body]
-    out.headers = [(b"content-type", record.content_type.encode()),
-                   (b"content-length", str(len(record.body)).encode()), (b"idempotent-replayed", b"true")]
-    return out

@@ -19,7 +19,7 @@ from shouhou.engine.permissions import is_customer_view, may
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import available_actions, run_action
 from shouhou.errors import Invalid, forbidden, not_found
-from shouhou.fields import local_iso, parse
+from shouhou.fields import EARLIEST, LATEST, local_iso, parse
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer
 
 
@@ -93,7 +93,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded))["id"]
-        if not isinstance(value, int):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
             raise ValueError
         return value
     except (ValueError, KeyError, TypeError):
@@ -198,6 +198,9 @@ def parse_time(value: str | None, field: str) -> datetime | None:
     if dt.tzinfo is None:
         raise Invalid("invalid_time", en="{field} must include a UTC offset", zh="{field} 须包含时区偏移",
                       field=field)
+    if not EARLIEST <= dt.year <= LATEST:
+        raise Invalid("invalid_time", en="{field} must fall between the years {earliest} and {latest}",
+                      zh="{field} 须在 {earliest} 年至 {latest} 年之间", field=field, earliest=EARLIEST, latest=LATEST)
     return dt
 
 

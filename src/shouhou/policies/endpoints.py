@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from shouhou.accounts.service import get_store
-from shouhou.api.deps import api_ctx
+from shouhou.api.deps import Year, api_ctx
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, not_found
 from shouhou.fields import Instant, local_iso
@@ -114,7 +114,7 @@ class CalendarDayIn(BaseModel):
 
 
 @router.get("/calendar/{year}", summary="Working and rest days entered by admins for a year")
-def get_calendar(year: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def get_calendar(year: Year, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     cal = service.holiday_calendar(ctx)
     return {"year": year, "built_in": cal.builtin_covers(year), "covered": cal.covers(year),
             "days": [{"day": d.day.isoformat(), "workday": d.workday, "note": d.note}
@@ -122,7 +122,7 @@ def get_calendar(year: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 
 
 @router.put("/calendar/{year}", summary="Enter rest days and make-up working days (admin)")
-def put_calendar(year: int, days: list[CalendarDayIn], ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def put_calendar(year: Year, days: list[CalendarDayIn], ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     if any(d.day.year != year for d in days):
         raise Invalid("wrong_year", en="Every day must be in {year}", zh="所有日期须在 {year} 年内", year=year)
     service.set_calendar_days(ctx, [(d.day, d.workday, d.note) for d in days])

@@ -81,6 +81,16 @@ _NON_NEGATIVE = ("exchange_days", "buyer_ship_days", "receipt_confirm_days", "ex
 _POSITIVE = ("review_timeout_hours", "receipt_extension_days")
 
 
+# The most a whole-number setting may be: past these, deadlines and amounts stop meaning anything
+# (and a date far enough out no longer fits a database's date types).
+MAXIMA = {"hours": 24 * 366, "days": 3660, "fen": 100_000_000_000}  # a year, ten years, ¥1,000,000,000.00
+OTHER_MAXIMUM = 1_000_000
+
+
+def maximum(field: str) -> int:
+    return MAXIMA.get(field.rsplit("_", 1)[-1], OTHER_MAXIMUM)
+
+
 def validate_store_policy(policy: StorePolicy, floors: tuple[Floor, ...] = ()) -> None:
     """Refuse a policy that is less favourable than the law, naming the rule it breaks.
 
@@ -113,6 +123,11 @@ def _validate_one(policy: StorePolicy, prefix: str, floors: tuple[Floor, ...]) -
         if getattr(policy, name) < 1:
             raise Invalid("invalid_policy", en="{field} must be at least 1", zh="{field} 至少为 1",
                           field=prefix + name, value=getattr(policy, name))
+    for name in (*_NON_NEGATIVE, *_POSITIVE, *(f.field for f in floors)):
+        most = maximum(name)
+        if getattr(policy, name) > most:
+            raise Invalid("invalid_policy", en="{field} must be at most {max}", zh="{field} 不能超过 {max}",
+                          field=prefix + name, value=getattr(policy, name), max=most)
     if policy.refund_timing not in REFUND_TIMINGS:
         raise Invalid("invalid_policy", en="refund_timing must be one of {allowed}",
                       zh="refund_timing 必须是 {allowed} 之一", field=prefix + "refund_timing",

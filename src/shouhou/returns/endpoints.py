@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shouhou import exports
 from shouhou.accounts.service import store_for_caller
-from shouhou.api.deps import api_ctx
+from shouhou.api.deps import RowId, api_ctx
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
@@ -88,7 +88,7 @@ class RefundCallbackIn(BaseModel):
 
 
 @router.post("/refunds/{refund_id}/callback", summary="The refund gateway reports an asynchronous refund")
-def refund_callback(refund_id: int, body: RefundCallbackIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def refund_callback(refund_id: RowId, body: RefundCallbackIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     case = returns.refund_callback(ctx, refund_id, body.status == "succeeded", body.gateway_ref, body.failure)
     return cases.document(ctx, case)
 

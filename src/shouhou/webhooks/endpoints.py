@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.api.deps import api_ctx
+from shouhou.api.deps import RowId, api_ctx
 from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
 from shouhou.webhooks import service
@@ -33,12 +33,12 @@ def list_(store: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 
 
 @router.delete("/webhooks/{endpoint_id}", status_code=204, summary="Stop a subscription")
-def remove(endpoint_id: int, ctx: Ctx = Depends(api_ctx)) -> None:
+def remove(endpoint_id: RowId, ctx: Ctx = Depends(api_ctx)) -> None:
     service.deactivate(ctx, endpoint_id)
 
 
 @router.get("/webhooks/{endpoint_id}/deliveries", summary="Recent delivery attempts")
-def deliveries(endpoint_id: int, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def deliveries(endpoint_id: RowId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": [{"id": d.id, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
                        "last_error": d.last_error, "next_attempt_at": local_iso(d.next_attempt_at, "UTC"),
                        "delivered_at": local_iso(d.delivered_at, "UTC")}
