@@ -1,6 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
-from shouhou.models.account import ROLES, ApiToken, RoleGrant, User, UserPreference
+from shouhou.models.account import ROLES, ApiToken, RoleGrant, SignInThrottle, User, UserPreference
 from shouhou.models.case import Case, CaseEvent, CaseLink, CaseNumber
 from shouhou.models.customer import Customer
 from shouhou.models.idempotency import IdempotencyRecord
@@ -18,5 +18,5 @@ __all__ = [
     "ROLES", "CHANNELS", "STOCK_KINDS", "CalendarDay", "CaseLine", "CaseShipment", "Reason", "Refund",
     "ReturnDetail", "StockMovement", "StorePolicyVersion", "PAYMENT_METHODS", "ApiToken", "Case", "CaseEvent", "CaseLink", "CaseNumber",
     "Customer", "IdempotencyRecord", "Order", "OrderLine", "OutboxMessage", "Product", "RoleGrant",
-    "Shipment", "Store", "Timer", "User", "UserPreference", "WebhookDelivery", "WebhookEndpoint",
+    "Shipment", "SignInThrottle", "Store", "Timer", "User", "UserPreference", "WebhookDelivery", "WebhookEndpoint",
 ]
