@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from urllib.parse import urlparse
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 
-from shouhou.accounts import service
-from shouhou.errors import ShouhouError
+from shouhou.accounts import service, signin
+from shouhou.errors import ShouhouError, Throttled
 from shouhou.web.session import check_csrf, ctx_of, is_staff, sign_in, sign_out
 from shouhou.web.templating import render
 
@@ -40,16 +42,50 @@ def login_page(request: Request, next: str | None = None) -> Response:
 async def login(request: Request) -> Response:
     form = await check_csrf(request)
     next_path = _safe_next(form.get("next"), "")
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    address = request.client.host if request.client else "-"
     try:
-        actor = service.authenticate_password(request.state.session, str(form.get("username", "")),
-                                              str(form.get("password", "")))
+        attempt = await _verify(request, username, password, address)
     except ShouhouError as exc:
         lang = "en" if request.cookies.get("lang") == "en" else "zh"
-        return render(request, "login.html", None, status=401, next=next_path, error=exc.message(lang),
-                      username=form.get("username", ""))
-    sign_in(request, actor.user_id or 0)
-    staff = bool(actor.roles - {"customer"})
+        response = render(request, "login.html", None, status=429 if isinstance(exc, Throttled) else 401,
+                          next=next_path, error=exc.message(lang), username=username)
+        if isinstance(exc, Throttled):
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
+    assert attempt.user_id is not None
+    sign_in(request, attempt.user_id, attempt.session_epoch)
+    staff = bool(attempt.roles - {"customer"})
     return RedirectResponse(next_path or ("/console/cases" if staff else "/portal"), status_code=303)
+
+
+async def _verify(request: Request, username: str, password: str, address: str) -> signin.Attempt:
+    """Count, verify and settle one attempt. The counters are written in transactions of their
+    own, kept whatever the answer; the argon2 verification holds no database lock and runs in
+    a worker thread, so the server goes on serving meanwhile."""
+    db, settings = request.app.state.db, request.app.state.settings
+    limits, now = signin.Limits.of(settings), request.app.state.clock.now()
+
+    def begin() -> signin.Attempt:
+        for tries_left in (1, 0):
+            try:
+                with db.session() as session:
+                    return signin.begin(session, limits, now, username, address)
+            except IntegrityError:  # another process counted this key's first failure meanwhile
+                if not tries_left:
+                    raise
+        raise AssertionError("unreachable")
+
+    attempt = await anyio.to_thread.run_sync(begin)
+    if not await anyio.to_thread.run_sync(signin.verify, attempt, password):
+        raise signin.failed(attempt)
+
+    def settle() -> None:
+        with db.session() as session:
+            signin.succeeded(session, limits, attempt)
+
+    await anyio.to_thread.run_sync(settle)
+    return attempt
 
 
 @router.post("/logout")

@@ -143,11 +143,20 @@ def authenticate_password(session: Session, username: str, password: str) -> Act
     return actor_for(session, user)
 
 
-def actor_by_id(session: Session, user_id: int) -> Actor | None:
+def actor_by_id(session: Session, user_id: int, session_epoch: int) -> Actor | None:
+    """The user of a console session, if the session is still valid (same epoch)."""
     user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.session_epoch != session_epoch:
         return None
     return actor_for(session, user)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Every console session of the user ends (sign-out, new password)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_epoch += 1
+        session.flush()
 
 
 def get_preference(ctx: Ctx, key: str, default: Any = None) -> Any:

@@ -17,7 +17,7 @@ from shouhou.errors import ShouhouError
 
 # Starlette's own errors (no route, wrong method) in zh-CN and English.
 PLAIN_HTTP = {404: ("找不到该地址", "Not Found"), 405: ("不支持该请求方法", "Method Not Allowed")}
-STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409}
+STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409, "throttled": 429}
 log = logging.getLogger("shouhou.api")
 BUSY_EN = "The database is busy with another change; nothing was changed. Retry the request"
 BUSY_ZH = "数据库正忙于其他更改, 未做任何更改, 请重试"
@@ -46,6 +46,8 @@ def public_details(err: ShouhouError) -> dict[str, Any]:
 def render(err: ShouhouError, lang: str) -> JSONResponse:
     status = STATUS.get(err.kind, 422)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429:
+        headers = {"Retry-After": str(err.details.get("retry_after", 1))}
     return JSONResponse(error_body(err.code, err.message(lang), public_details(err)), status_code=status,
                         headers=headers)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from shouhou.accounts import service as accounts
+from shouhou.accounts import signin
 from shouhou.cli.context import cli_ctx, fail
 from shouhou.config import get_settings
 from shouhou.errors import Invalid
@@ -87,6 +88,7 @@ def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None
         if time.monotonic() - purged_at > 3600:  # hourly housekeeping
             with db.session() as session:
                 purge_idempotency(session, clock.now() - timedelta(hours=settings.idempotency_retention_hours))
+                signin.purge(session, signin.Limits.of(settings), clock.now())
             purged_at = time.monotonic()
         if once:
             typer.echo(f"fired {swept.fired}, skipped {swept.skipped}, failed {swept.failed}")
@@ -210,7 +212,7 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
 
 @app.command()
 def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours; default the setting")) -> None:
-    """Forget stored Idempotency-Key responses older than the retention period."""
+    """Forget stored Idempotency-Key responses older than the retention period, and stale sign-in counters."""
     from datetime import timedelta
 
     from shouhou.api.idempotency import purge as purge_idempotency
@@ -222,6 +224,7 @@ def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours;
     db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     with db.session() as session:
         n = purge_idempotency(session, SystemClock().now() - timedelta(hours=keep))
+        signin.purge(session, signin.Limits.of(settings), SystemClock().now())
     db.dispose()
     typer.echo(f"forgot {n} stored response(s) older than {keep} h")
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 
-from shouhou.accounts.service import actor_by_id
+from shouhou.accounts.service import actor_by_id, end_sessions
 from shouhou.api.lang import request_lang
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF
@@ -21,13 +21,18 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def sign_in(request: Request, user_id: int) -> None:
+def sign_in(request: Request, user_id: int, session_epoch: int) -> None:
     request.session.clear()
     request.session["uid"] = user_id
+    request.session["epoch"] = session_epoch  # the cookie is valid while the user's epoch stays this one
     request.session["csrf"] = secrets.token_urlsafe(24)
 
 
 def sign_out(request: Request) -> None:
+    """End the session server-side too: a copy of the cookie no longer signs anyone in."""
+    uid = request.session.get("uid")
+    if uid is not None and actor_by_id(request.state.session, int(uid), _epoch(request)) is not None:
+        end_sessions(request.state.session, int(uid))
     request.session.clear()
 
 
@@ -54,11 +59,16 @@ def ctx_of(request: Request) -> Ctx:
     uid = request.session.get("uid")
     session = request.state.session
     if uid is not None:
-        actor = actor_by_id(session, int(uid))
+        actor = actor_by_id(session, int(uid), _epoch(request))
     if actor is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return Ctx(session=session, actor=actor, clock=request.app.state.clock, settings=request.app.state.settings,
                lang=request_lang(request))
+
+
+def _epoch(request: Request) -> int:
+    epoch = request.session.get("epoch")
+    return epoch if isinstance(epoch, int) else -1  # a cookie from before epochs: signed out
 
 
 def is_staff(ctx: Ctx) -> bool:
