@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from shouhou.api.errors import STATUS
 from shouhou.config import Settings
 from shouhou.errors import ShouhouError
+from shouhou.web.headers import SecurityHeaders
 from shouhou.web.session import LoginRequired, login_url
 from shouhou.web.templating import render
 
@@ -26,6 +27,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=str(files("shouhou.web") / "static")), name="static")
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret(), session_cookie="shouhou_session",
                        same_site="lax", https_only=settings.cookie_secure, max_age=12 * 3600)
+    app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
     for router in _routers():
         app.include_router(router)
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from shouhou.engine.context import Ctx
+from shouhou.links import safe_link
 from shouhou.web import nav
 from shouhou.web.i18n import translations
 from shouhou.web.session import csrf_token, is_staff
@@ -45,6 +46,8 @@ env = Environment(loader=PackageLoader("shouhou.web", "templates"), autoescape=s
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters["when"] = _when
 env.filters["money"] = _money
+# Every user-supplied URL goes through this before it is an href: None when not allowed.
+env.filters["safe_url"] = safe_link
 
 
 def render(request: Request, name: str, ctx: Ctx | None = None, *, status: int = 200,
