@@ -12,6 +12,7 @@ import typer
 from shouhou.accounts import service as accounts
 from shouhou.accounts import signin
 from shouhou.cli.context import cli_ctx, fail
+from shouhou.cli.files import private_database_file, private_var_dir
 from shouhou.config import get_settings
 from shouhou.errors import Invalid
 
@@ -40,9 +41,16 @@ def init() -> None:
     """Create the database or migrate it to the latest schema."""
     from shouhou.db.migrate import upgrade
 
+    from shouhou.webhooks.service import seal_plain_secrets
+
     settings = get_settings()
+    private_var_dir(settings.var_dir)
     upgrade(settings.database_url)
-    typer.echo(f"database ready: {_safe_url(settings.database_url)}")
+    private_database_file(settings.database_url)
+    with cli_ctx() as ctx:
+        sealed = seal_plain_secrets(ctx.session, ctx.settings)
+    typer.echo(f"database ready: {_safe_url(settings.database_url)}"
+               + (f"; sealed {sealed} webhook secret(s)" if sealed else ""))
 
 
 @app.command()
@@ -53,6 +61,8 @@ def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
     import uvicorn
 
     settings = get_settings()
+    private_var_dir(settings.var_dir)
+    private_database_file(settings.database_url)
     uvicorn.run("shouhou.api.app:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, log_config=None, proxy_headers=True, workers=workers)
 
@@ -191,12 +201,14 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     from shouhou.demo import load_demo, reset_database
 
     settings = get_settings()
+    private_var_dir(settings.var_dir)
     if force:
         reset_database(settings.database_url)
     else:
         from shouhou.db.migrate import upgrade
 
         upgrade(settings.database_url)
+    private_database_file(settings.database_url)
     with cli_ctx() as ctx:
         if not accounts.is_empty(ctx.session):
             if if_empty:
