@@ -87,7 +87,10 @@ class Settings(BaseSettings):
 
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         value = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, even briefly
+        try:  # 0600 from the start: never readable by others, even briefly
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it meanwhile
+            return path.read_text().strip()
         with os.fdopen(fd, "w") as f:
             f.write(value)
         return value
