@@ -21,7 +21,7 @@ from shouhou.fields import local_iso
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
 
-PASSWORD = "shouhou123"
+PASSWORD = "shouhou123"  # published in the README: demo users alone may have it (no password policy)
 STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor", "supervisor", "S1"),
          ("agent", "agent", "S1"), ("reviewer", "reviewer", "S1"), ("finance", "finance", "S1"),
          ("warehouse", "warehouse", "S1"), ("technician", "technician", "S1"), ("agent2", "agent", "S2"),
@@ -58,14 +58,14 @@ def load_demo(ctx: Ctx) -> list[tuple[str, ...]]:
     logins = []
     for username, role, store in STAFF:
         accounts.add_user(ctx, username, role, store_code=store, password=PASSWORD,
-                          display_name=username)
+                          display_name=username, password_policy_applies=False)
         logins.append((username, PASSWORD, role, store or "*"))
     now = ctx.clock.now()
     for doc in _orders(ctx, now):
         orders.push_order(ctx, OrderIn.model_validate(doc))
     for username, store, external_id, name in BUYERS:
         accounts.add_user(ctx, username, "customer", store_code=store, customer_external_id=external_id,
-                          password=PASSWORD, display_name=name)
+                          password=PASSWORD, display_name=name, password_policy_applies=False)
         logins.append((username, PASSWORD, f"customer {external_id}", store))
     _consultations(ctx)
     _returns(ctx)

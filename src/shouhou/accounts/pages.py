@@ -12,10 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from shouhou.accounts import service, signin
 from shouhou.errors import ShouhouError, Throttled
+from shouhou.fields import local_iso
+from shouhou.web import nav
 from shouhou.web.session import check_csrf, ctx_of, is_staff, sign_in, sign_out
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+nav.register("/console/tokens", "API tokens", {"admin"}, order=90)
 
 
 def _safe_next(value: str | None, default: str) -> str:
@@ -117,3 +120,21 @@ async def save_preference(key: str, request: Request) -> Response:
                  "frozen": int(form.get("frozen") or 0)}
     service.set_preference(ctx, f"{key}.columns", value)
     return RedirectResponse(_safe_next(form.get("back"), "/console/cases"), status_code=303)
+
+
+@router.get("/console/tokens")
+def tokens(request: Request) -> Response:
+    ctx = ctx_of(request)
+    zone = ctx.settings.timezone
+    rows = [{"id": t.id, "prefix": t.prefix, "user": user, "name": t.name,
+             **{k: local_iso(getattr(t, k), zone) for k in ("created_at", "expires_at", "last_used_at", "revoked_at")}}
+            for t, user in service.list_tokens(ctx)]
+    return render(request, "accounts/tokens.html", ctx, tokens=rows)
+
+
+@router.post("/console/tokens/{token_id}/revoke")
+async def revoke(token_id: int, request: Request) -> Response:
+    ctx = ctx_of(request)
+    await check_csrf(request)
+    service.revoke_token(ctx, str(token_id))
+    return RedirectResponse("/console/tokens", status_code=303)

@@ -36,6 +36,8 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
 
 class TokenGrant(NamedTuple):
     revoked: object  # the time it was revoked, as the driver gives it (None: in use)
+    expires: object  # when it expires, as the driver gives it (None: never)
+    last_used: object
     id: int
     username: str
     display_name: str
@@ -47,7 +49,7 @@ class TokenGrant(NamedTuple):
 
 # Every API request authenticates: one prepared statement, plain columns, no ORM objects.
 _TOKEN_GRANTS = (
-    select(ApiToken.revoked_at, User.id, User.username, User.display_name, User.is_active, User.customer_id,
+    select(ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User.id, User.username, User.display_name, User.is_active, User.customer_id,
            RoleGrant.role, RoleGrant.store_id)
     .join(User, User.id == ApiToken.user_id)
     .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
@@ -74,3 +76,15 @@ def preference(session: Session, user_id: int, key: str) -> UserPreference | Non
 
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def tokens(session: Session, user_id: int | None = None) -> list[tuple[ApiToken, str]]:
+    """Tokens with their user's name, newest first."""
+    stmt = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id.desc())
+    if user_id is not None:
+        stmt = stmt.where(ApiToken.user_id == user_id)
+    return [(t, name) for t, name in session.execute(stmt)]
+
+
+def tokens_by_prefix(session: Session, prefix: str) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)))

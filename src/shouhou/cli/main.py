@@ -168,13 +168,45 @@ def user_grant(name: str, role: str = typer.Option(..., "--role"), store: str = 
     typer.echo(f"{name} is now also {role}" + (f" in {store}" if store else ""))
 
 
+@user_app.command("password")
+def user_password(name: str, password: str = typer.Option(..., "--password", prompt=True, hide_input=True,
+                                                           confirmation_prompt=True)) -> None:
+    """Set a user's password (by the password policy); their console sessions end."""
+    with cli_ctx() as ctx:
+        accounts.set_password(ctx, name, password)
+    typer.echo(f"password of {name} changed; their console sessions have ended")
+
+
 @token_app.command("issue")
-def token_issue(name: str, label: str = typer.Option("", "--label")) -> None:
+def token_issue(name: str, label: str = typer.Option("", "--label"),
+                expires_in_days: int = typer.Option(None, "--expires-in-days", help="default: until revoked")) -> None:
     """Issue an API token for a user; the token is printed once, on the last line."""
     with cli_ctx() as ctx:
-        token = accounts.issue_token(ctx, name, label)
+        token = accounts.issue_token(ctx, name, label, expires_in_days=expires_in_days)
     typer.echo(f"token for {name} (shown once; store it safely):")
     typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(user: str = typer.Option(None, "--user", help="only this user's tokens")) -> None:
+    """List API tokens (id, prefix, user, name, created, expires, last used, revoked); never the tokens."""
+    def when(dt: datetime | None) -> str:
+        return dt.strftime("%Y-%m-%dT%H:%MZ") if dt else "-"
+
+    with cli_ctx() as ctx:
+        rows = accounts.list_tokens(ctx, user)
+        typer.echo("id\tprefix\tuser\tname\tcreated\texpires\tlast_used\trevoked")
+        for t, username in rows:
+            typer.echo("\t".join([str(t.id), t.prefix, username, t.name, when(t.created_at), when(t.expires_at),
+                                   when(t.last_used_at), when(t.revoked_at)]))
+
+
+@token_app.command("revoke")
+def token_revoke(key: str = typer.Argument(..., help="the token's id or its prefix (as listed)")) -> None:
+    """Revoke an API token: it is refused from then on (401 token_revoked)."""
+    with cli_ctx() as ctx:
+        token = accounts.revoke_token(ctx, key)
+        typer.echo(f"token {token.id} ({token.prefix}…) revoked")
 
 
 @import_app.command("orders")

@@ -69,9 +69,8 @@ def deliveries(ctx: Ctx, endpoint_id: int, limit: int = 50) -> list[WebhookDeliv
 
 def seal_plain_secrets(session: Session, settings: Settings) -> int:
     """Seal the secrets of subscriptions made before secrets were sealed."""
-    key = settings.resolved_secret()
     rows = [e for e in session.scalars(select(WebhookEndpoint)) if not sealing.is_sealed(e.secret)]
     for ep in rows:
-        ep.secret = sealing.seal(ep.secret, key)
+        ep.secret = sealing.seal(ep.secret, settings.resolved_secret())
     session.flush()
     return len(rows)
