@@ -262,9 +262,14 @@ def is_empty(session: Session) -> bool:
 
 
 def store_for_caller(ctx: Ctx, code: str | None) -> Store:
-    """The store named, else the caller's only store (a buyer's is their customer's)."""
+    """The store named, else the caller's only store (a buyer's is their customer's). A store
+    the caller has no role in is not found, as if it did not exist."""
     if code:
-        return get_store(ctx.session, code)
+        store = get_store(ctx.session, code)
+        ids = ctx.actor.store_ids()
+        if ids is not None and store.id not in ids:
+            raise not_found("store", code)
+        return store
     actor = ctx.actor
     if actor.customer_id is not None:
         return ctx.session.get_one(Store, ctx.session.get_one(Customer, actor.customer_id).store_id)

@@ -16,12 +16,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, update
 from sqlalchemy.orm import Session
 
+from shouhou.db import make_engine
 from shouhou.models import ApiToken
 
 INTERVAL = timedelta(minutes=1)
 log = logging.getLogger("shouhou.accounts")
 _lock = threading.Lock()
-_pending: dict[int, tuple[Engine, dict[str, datetime]]] = {}  # by connection pool: one per database
+_pending: dict[str, dict[str, datetime]] = {}  # by database URL
+# Connections of their own: the requests' pool keeps only the connections the requests need
+# (after a database restart, each stale one there costs a request its answer).
+_engines: dict[str, Engine] = {}
 _writer = ThreadPoolExecutor(1, thread_name_prefix="shouhou-token-use")
 _last: Future | None = None
 
@@ -31,13 +35,13 @@ def note(session: Session, token_hash: str, last_written: datetime | None, now: 
     global _last
     if last_written is not None and now - last_written < INTERVAL:
         return
-    bind = session.get_bind()
+    url = session.get_bind().url.render_as_string(hide_password=False)
     with _lock:
-        engine, times = _pending.setdefault(id(bind.pool), (bind, {}))
+        times = _pending.setdefault(url, {})
         first = not times
         times[token_hash] = max(now, times.get(token_hash, now))
         if first:
-            _last = _writer.submit(_write, id(bind.pool))
+            _last = _writer.submit(_write, url)
 
 
 def wait() -> None:
@@ -48,11 +52,13 @@ def wait() -> None:
         last.result(timeout=30)
 
 
-def _write(key: int) -> None:
+def _write(url: str) -> None:
     with _lock:
-        engine, times = _pending.pop(key)
+        times = _pending.pop(url)
     try:
-        with Session(engine) as session:
+        if url not in _engines:
+            _engines[url] = make_engine(url, pool_size=1, pre_ping=True)
+        with Session(_engines[url]) as session:
             for token_hash, at in times.items():
                 session.execute(update(ApiToken).where(ApiToken.token_hash == token_hash,
                                                        or_(ApiToken.last_used_at.is_(None),
