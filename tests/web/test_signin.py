@@ -188,3 +188,10 @@ class TestPurge:
         with world.db.session() as session:
             assert signin.purge(session, signin.Limits.of(settings), clock.now() + timedelta(minutes=2)) == 1
             assert {r.key for r in session.scalars(select(SignInThrottle))} == {"user:other", "addr:testclient"}
+
+
+class TestOddNames:
+    def test_it_refuses_a_name_with_a_nul_byte_like_any_wrong_name(self, world, client):
+        _agent(world)
+        r = login_form(client, "agent\x00", PW)
+        assert r.status_code == 401 and "用户名或密码错误" in r.text

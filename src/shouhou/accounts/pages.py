@@ -68,6 +68,8 @@ async def _verify(request: Request, username: str, password: str, address: str) 
     a worker thread, so the server goes on serving meanwhile."""
     db, settings = request.app.state.db, request.app.state.settings
     limits, now = signin.Limits.of(settings), request.app.state.clock.now()
+    if "\x00" in username:  # no user can be called so (PostgreSQL text cannot hold it)
+        raise signin.failed(signin.Attempt(username.replace("\x00", "\\0"), address, "", None))
 
     def begin() -> signin.Attempt:
         for tries_left in (1, 0):
