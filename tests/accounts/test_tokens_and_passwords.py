@@ -18,11 +18,11 @@ from tests.web.conftest import csrf_of, login_form
 PW = "pw12345678"
 
 
-def code_of(response) -> str:  # noqa: ANN001
+def code_of(response) -> str:
     return response.json()["error"]["code"]
 
 
-def token_row(world, token: str) -> ApiToken:  # noqa: ANN001
+def token_row(world, token: str) -> ApiToken:
     with world.db.session() as s:
         return s.scalars(select(ApiToken).where(ApiToken.token_hash == accounts.hash_token(token))).one()
 

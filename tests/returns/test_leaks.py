@@ -15,7 +15,7 @@ PW = "pw12345678"
 
 
 @pytest.fixture
-def two_stores(world):  # noqa: ANN001, ANN201
+def two_stores(world):
     t = setup(world)
     world.store("S2", "别的店铺")
     t["other_shop"] = world.user("shop2", "integration", "S2")
@@ -23,7 +23,7 @@ def two_stores(world):  # noqa: ANN001, ANN201
     return t
 
 
-def same_answer(a, b) -> bool:  # noqa: ANN001
+def same_answer(a, b) -> bool:
     """Two refusals that tell nothing apart but the key the caller sent."""
     ea, eb = a.json()["error"], b.json()["error"]
     return (a.status_code, ea["code"]) == (b.status_code, eb["code"]) == (404, ea["code"])

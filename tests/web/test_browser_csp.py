@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 EVIL = "javascript:document.title='pwned'"
 
 
-def watch(page) -> list[str]:  # noqa: ANN001
+def watch(page) -> list[str]:
     """What the browser reports: console errors and warnings (CSP violations among them), page errors."""
     seen: list[str] = []
     page.on("console", lambda m: seen.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
@@ -23,7 +23,7 @@ def watch(page) -> list[str]:  # noqa: ANN001
     return seen
 
 
-def parcel_on_its_way(world) -> str:  # noqa: ANN001
+def parcel_on_its_way(world) -> str:
     world.store(return_contact="刘师傅", return_phone="021-1", return_address="上海市嘉定区售后仓")
     world.store("S2", "别的店铺")
     for name, role, store in (("keeper", "warehouse", "S1"), ("reviewer", "reviewer", "S1"), ("boss", "admin", None)):

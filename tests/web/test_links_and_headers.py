@@ -39,8 +39,8 @@ class TestTheAllowList:
     @given(st.text(max_size=60))
     def test_it_never_passes_a_link_of_another_scheme(self, text):
         passed = safe_link(text)
-        assert passed is None or passed == text and (
-            text.startswith(("http://", "https://")) or re.fullmatch(r"/media/[0-9a-f]{32}\.\w+", text))
+        assert passed is None or (passed == text and (
+            text.startswith(("http://", "https://")) or re.fullmatch(r"/media/[0-9a-f]{32}\.\w+", text)))
 
     @given(st.sampled_from(["javascript", "data", "vbscript", "file"]), st.text(max_size=20))
     def test_it_refuses_script_schemes_whatever_follows(self, scheme, rest):
@@ -48,7 +48,7 @@ class TestTheAllowList:
 
 
 @pytest.fixture
-def received(world, client):  # noqa: ANN001, ANN201
+def received(world, client):
     """A return parcel on its way back to the warehouse."""
     tokens = setup(world)
     delivered(world)
@@ -95,7 +95,7 @@ class TestLinksOnTheWayIn:
 class TestLinksOnTheWayOut:
     def test_it_never_renders_an_old_stored_script_link_as_a_link(self, client, world, received):
         # given a photo stored before links were checked
-        tokens, no = received
+        _, no = received
         with world.db.session() as s:
             detail = s.scalars(select(ReturnDetail).join(Case, Case.id == ReturnDetail.case_id)
                                .where(Case.no == no)).one()
@@ -159,7 +159,7 @@ class TestNoInlineScript:
         assert found == []
 
 
-def _walk(folder):  # noqa: ANN001, ANN202
+def _walk(folder):
     for item in folder.iterdir():
         if item.is_dir():
             yield from _walk(item)

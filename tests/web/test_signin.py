@@ -25,7 +25,7 @@ from tests.web.conftest import csrf_of, login_form
 PW = "pw12345678"
 
 
-def _agent(world) -> str:  # noqa: ANN001
+def _agent(world) -> str:
     world.store()
     return world.user("agent", "agent", "S1", password=PW)
 

@@ -8,5 +8,5 @@ ALLOWED = "shop.example,other.example"
 
 
 @pytest.fixture
-def settings(settings):  # noqa: ANN001, ANN201
+def settings(settings):
     return settings.model_copy(update={"webhook_allow_hosts": ALLOWED})

@@ -39,16 +39,16 @@ class Receiver:
 
 
 @pytest.fixture
-def shop(world):  # noqa: ANN001, ANN201
+def shop(world):
     world.store("S1")
     return {"shop": world.user("shop1", "integration", "S1"), "agent": world.user("agent1", "agent")}
 
 
-def subscribe(client, token: str, url: str):  # noqa: ANN001, ANN201
+def subscribe(client, token: str, url: str):
     return client.post("/api/v1/webhooks", json={"store": "S1", "url": url}, headers=auth(token))
 
 
-def one_delivery(client, world, settings, clock, token: str, receiver: Receiver) -> None:  # noqa: ANN001
+def one_delivery(client, world, settings, clock, token: str, receiver: Receiver) -> None:
     client.post("/api/v1/cases", json={"type": "consultation", "store": "S1", "subject": "x"}, headers=auth(token))
     dispatch_outbox(world.db, settings, clock)
     deliver_due(world.db, settings, clock, client=receiver.client)

@@ -200,10 +200,10 @@ def _instant(value: object) -> datetime | None:
 def authenticate_password(session: Session, username: str, password: str) -> Actor:
     """Unthrottled: for tools; the console signs in through signin.py."""
     user = repo.user_by_name(session, username)
-    known = user is not None and user.is_active and user.password_hash
-    if not verify_password(user.password_hash if known else dummy_hash(), password) or not known:
+    known = user if user is not None and user.is_active and user.password_hash else None
+    if not verify_password(known.password_hash if known else dummy_hash(), password) or known is None:
         raise Unauthorized("bad_credentials", en="Wrong user name or password", zh="用户名或密码错误")
-    return actor_for(session, user)
+    return actor_for(session, known)
 
 
 def actor_by_id(session: Session, user_id: int, session_epoch: int) -> Actor | None:

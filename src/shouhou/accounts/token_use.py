@@ -35,7 +35,7 @@ def note(session: Session, token_hash: str, last_written: datetime | None, now: 
     global _last
     if last_written is not None and now - last_written < INTERVAL:
         return
-    url = session.get_bind().url.render_as_string(hide_password=False)
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
     with _lock:
         times = _pending.setdefault(url, {})
         first = not times

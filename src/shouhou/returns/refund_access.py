@@ -15,6 +15,6 @@ def require_reporter(ctx: Ctx, refund_id: int) -> None:
     refund = ctx.session.get(Refund, refund_id)
     case = ctx.session.get(Case, refund.case_id) if refund is not None else None
     workflow = WORKFLOWS.get(case.type) if case is not None else None
-    if case is None or workflow is None or not may_act(ctx.actor, workflow.action("confirm_refund").roles,
-                                                       case.store_id, case.customer_id):
+    action = workflow.action("confirm_refund") if workflow is not None else None
+    if case is None or action is None or not may_act(ctx.actor, action.roles, case.store_id, case.customer_id):
         raise not_found("refund", refund_id)

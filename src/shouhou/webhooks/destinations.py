@@ -32,7 +32,7 @@ class Target:
 
 def resolve(host: str, port: int) -> list[str]:
     """The addresses a name resolves to now (a test replaces this)."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def internal(address: Address) -> bool:
