@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -174,8 +175,9 @@ def run_cli(database_url: str, *args: str, **env: str) -> Any:
 
     get_settings.cache_clear()
     try:
-        return CliRunner().invoke(app, list(args), env={"SHOUHOU_DATABASE_URL": database_url, **env},
-                                  catch_exceptions=False)
+        # var/ (uploads, the generated secret) in a folder of its own, not the working directory's
+        env = {"SHOUHOU_DATABASE_URL": database_url, "SHOUHOU_VAR_DIR": tempfile.mkdtemp(prefix="shouhou-var-"), **env}
+        return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
     finally:
         get_settings.cache_clear()
 

@@ -39,6 +39,16 @@ class TestYuanText:
             parse_yuan(value)
         assert refused.value.code == "invalid_amount"
 
+    @given(FEN, st.sampled_from([0xFF10, 0x0660, 0x0966, 0x1D7CE]))  # full-width, Arabic-Indic, Devanagari, math
+    @example(10000, 0xFF10)  # "１００.００"
+    def test_it_accepts_only_ascii_digits(self, fen, zero):
+        # given an amount written with another script's digits
+        text = format_fen(fen).translate({ord(str(d)): chr(zero + d) for d in range(10)})
+        # then it is refused as it is, not read as the ASCII amount it looks like
+        with pytest.raises(Invalid) as refused:
+            parse_yuan(text)
+        assert refused.value.code == "invalid_amount"
+
     def test_it_accepts_a_negative_amount_only_when_allowed(self):
         assert parse_yuan("-1.50", allow_negative=True) == -150
         assert parse_yuan(Decimal("2.5")) == 250 and parse_yuan(3) == 300

@@ -27,6 +27,7 @@ from shouhou.clock import Clock, SystemClock
 from shouhou.config import Settings, get_settings
 from shouhou.db import Database
 from shouhou.web import console, templating
+from shouhou.web.headers import SecurityHeaders
 from shouhou.worker import Worker, sqlite_holder
 
 
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             app.include_router(router)
     app.add_middleware(UnitOfWork, db=db, clock=clock, settings=settings)
     app.add_middleware(RequestContext)
+    # Outermost: the headers go on every answer, the unit of work's own included (413, 503, replays).
+    app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
     return app
 
 

@@ -44,9 +44,29 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "shouhou@localhost"
-    cookie_secure: bool = False
+    cookie_secure: bool = False  # also sends Strict-Transport-Security (web/headers.py)
+    # Sign-in back-off (accounts/signin.py): this many failures are free, then each further
+    # one makes the next attempt wait twice as long, from the base up to the cap; failures are
+    # forgotten after a quiet window. Per account, and per client address (IPv6: per /64).
+    sign_in_free_failures: int = Field(default=5, ge=1)
+    sign_in_free_failures_per_address: int = Field(default=20, ge=1)
+    sign_in_backoff_seconds: float = Field(default=1.0, gt=0)
+    sign_in_backoff_max_seconds: float = Field(default=900.0, gt=0)
+    sign_in_window_minutes: float = Field(default=60.0, gt=0)
+    password_min_length: int = Field(default=10, ge=1)
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without one, only clients on
+    # the loopback address unless metrics_public (api/ops.py).
+    metrics_token: str = ""
+    metrics_public: bool = False
+    # Webhook hosts that may be internal (comma-separated names or addresses): every other
+    # destination must be a public address, checked at subscription and at each delivery.
+    webhook_allow_hosts: str = ""
     # 民法典 Art. 203: a period ending on a rest day runs to the next working day.
     extend_periods_to_workday: bool = True
+
+    @property
+    def webhook_allowed_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip().lower().strip("[]") for h in self.webhook_allow_hosts.split(",") if h.strip())
 
     @property
     def is_sqlite(self) -> bool:
@@ -59,12 +79,17 @@ class Settings(BaseSettings):
         path = self.var_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()
+        import os
         import secrets
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         value = secrets.token_urlsafe(48)
-        path.write_text(value)
-        path.chmod(0o600)
+        try:  # 0600 from the start: never readable by others, even briefly
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it meanwhile
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as f:
+            f.write(value)
         return value
 
 

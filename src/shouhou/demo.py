@@ -5,11 +5,15 @@ Everything goes through the same services as real traffic, so the demo is also a
 
 from __future__ import annotations
 
+import hashlib
+import struct
+import zlib
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from shouhou import uploads
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
@@ -17,7 +21,7 @@ from shouhou.fields import local_iso
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
 
-PASSWORD = "shouhou123"
+PASSWORD = "shouhou123"  # published in the README: demo users alone may have it (no password policy)
 STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor", "supervisor", "S1"),
          ("agent", "agent", "S1"), ("reviewer", "reviewer", "S1"), ("finance", "finance", "S1"),
          ("warehouse", "warehouse", "S1"), ("technician", "technician", "S1"), ("agent2", "agent", "S2"),
@@ -55,14 +59,14 @@ def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     logins = []
     for username, role, store in STAFF:
         accounts.add_user(ctx, username, role, store_code=store, password=PASSWORD,
-                          display_name=username)
+                          display_name=username, password_policy_applies=False)
         logins.append((username, PASSWORD, role, store or "*"))
     now = ctx.clock.now()
     for doc in _orders(ctx, now):
         orders.push_order(ctx, OrderIn.model_validate(doc))
     for username, store, external_id, name in BUYERS:
         accounts.add_user(ctx, username, "customer", store_code=store, customer_external_id=external_id,
-                          password=PASSWORD, display_name=name)
+                          password=PASSWORD, display_name=name, password_policy_applies=False)
         logins.append((username, PASSWORD, f"customer {external_id}", store))
     _consultations(ctx)
     _returns(ctx)
@@ -111,7 +115,7 @@ def _returns(ctx: Ctx) -> None:
     apply(buyer, "D1003", "refund_only", "other", line_no=1, qty=1, description="不想要了, 还没发货")
     apply(buyer, "D1004", "return_refund", "no_longer_wanted", description="颜色不喜欢")
     c = apply(buyer, "D1005", "return_refund", "quality_issue", description="开机有异响",
-              photos=["demo://noise.jpg"])
+              photos=[_photo(ctx, "noise", (200, 80, 60))])
     run(reviewer, c, "approve")
     c = apply(buyer, "D1006", "return_refund", "size_fit")
     run(reviewer, c, "approve")
@@ -120,7 +124,7 @@ def _returns(ctx: Ctx) -> None:
     run(reviewer, c, "approve", refund_amount="350.00", adjustment_reason="吊牌已剪, 扣除二次销售损失 49 元")
     run(buyer, c, "ship_return", carrier="YTO", tracking_no="YT2026RET002")
     run(warehouse, c, "receive", result="accepted", note="外包装完好")
-    c = apply(buyer, "D1008", "return_refund", "damaged_in_transit", photos=["demo://box.jpg"])
+    c = apply(buyer, "D1008", "return_refund", "damaged_in_transit", photos=[_photo(ctx, "box", (120, 90, 40))])
     run(reviewer, c, "approve")
     run(buyer, c, "ship_return", carrier="SF", tracking_no="SF2026RET003")
     run(warehouse, c, "receive", result="accepted")
@@ -206,3 +210,14 @@ def _order(no: str, store: str, customer: dict, placed: Any, method: str, lines:
         doc["shipments"] = [{"carrier": "SF", "tracking_no": f"SF{no}", "shipped_at": shipped[0],
                              "delivered_at": shipped[1], "signed_at": shipped[1]}]
     return doc
+
+
+def _photo(ctx: Ctx, name: str, rgb: tuple[int, int, int]) -> str:
+    """A one-pixel PNG saved as an upload, as a buyer's photo would be (links accept uploads)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00" + bytes(rgb))) + chunk(b"IEND", b""))
+    file_name = hashlib.sha256(f"demo:{name}".encode()).hexdigest()[:32]
+    return uploads.save(ctx.settings.var_dir, png, ".png", name=file_name)

@@ -45,6 +45,12 @@ class Unauthorized(ShouhouError):
     kind = "unauthorized"
 
 
+class Throttled(ShouhouError):
+    """Too many attempts: retry after `retry_after` seconds (429)."""
+
+    kind = "throttled"
+
+
 class Conflict(ShouhouError):
     """The request collides with the current state (409): stale version, duplicate."""
 

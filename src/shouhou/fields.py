@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field, ValidationError, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from shouhou.errors import Invalid, ShouhouError, validation_failed
+from shouhou.links import MAX_LENGTH, safe_link
 from shouhou.money import format_fen, parse_yuan
 
 
@@ -38,6 +40,23 @@ def _plausible(value: datetime) -> datetime:
 Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
+UNSAFE_URL_EN = "Links must be uploaded files or http(s) URLs"
+UNSAFE_URL_ZH = "链接须为上传的文件或 http(s) 地址"
+
+
+def _link(value: str) -> str:
+    if safe_link(value) is None:
+        raise PydanticCustomError("unsafe_url", "only an uploaded file or an http(s) URL is accepted")
+    return value
+
+
+# A user-supplied link (a photo, evidence): an uploaded file or an http(s) URL (links.py).
+Link = Annotated[str, Field(max_length=MAX_LENGTH), AfterValidator(_link),
+                 WithJsonSchema({"type": "string", "maxLength": MAX_LENGTH,
+                                 "description": "/media/<file> of an upload, or an http(s) URL",
+                                 "examples": ["https://img.example.com/1.jpg"]})]
+
+
 def yuan(fen: int | None) -> str | None:
     return None if fen is None else format_fen(fen)
 
@@ -62,5 +81,9 @@ def parse(model: type[M], raw: Any) -> M:
 
 
 def invalid_fields(exc: ValidationError) -> Invalid:
-    """A pydantic failure as our `validation_failed` error, field by field."""
-    return validation_failed([{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()])
+    """A pydantic failure as our `validation_failed` error, field by field; `unsafe_url` when
+    that is all that is wrong (a link that is neither an upload nor http(s))."""
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    if all(e["type"] == "unsafe_url" for e in errors):
+        return Invalid("unsafe_url", en=UNSAFE_URL_EN, zh=UNSAFE_URL_ZH, errors=errors)
+    return validation_failed(errors)

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from shouhou.errors import Invalid
 
-_YUAN = re.compile(r"^(-)?(\d{1,13})(?:\.(\d{1,2}))?$")
+# [0-9], not \d: \d also matches full-width and other scripts' digits ("１００.００").
+_YUAN = re.compile(r"^(-)?([0-9]{1,13})(?:\.([0-9]{1,2}))?$")
 
 
 def parse_yuan(value: str | int | Decimal, *, field: str = "amount", allow_negative: bool = False) -> int:

@@ -98,6 +98,7 @@ class Plugin:
     # Work the worker does on every pass, after the timer sweep: job(db, settings, clock) → how
     # many things it did (0 lets the worker rest).
     jobs: tuple[Callable[[Database, Settings, Clock], int], ...] = ()
+    housekeeping: tuple[Callable[[Database, Settings, Clock], int], ...] = ()  # the same, hourly
     # A plug-in outside shouhou may bring its own Alembic versions and templates.
     migrations: str | None = None
     templates: str | None = None

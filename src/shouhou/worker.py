@@ -37,6 +37,9 @@ class Worker:
         if time.monotonic() - self._housekept > HOUSEKEEPING_EVERY:
             with self.db.session() as session:
                 purge_idempotency(session, self.clock.now() - timedelta(hours=self.settings.idempotency_retention_hours))
+            for p in plugins.plugins():
+                for job in p.housekeeping:
+                    job(self.db, self.settings, self.clock)
             self._housekept = time.monotonic()
         return swept, done
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from starlette.testclient import TestClient
+
 from tests.builders import auth
 
 
@@ -12,10 +14,11 @@ class TestHealthAndMetrics:
         r = client.get("/healthz")
         assert r.status_code == 200 and r.json() == {"status": "ok", "database": backend}
 
-    def test_it_counts_requests_by_route_template_and_status(self, client, world):
+    def test_it_counts_requests_by_route_template_and_status(self, app, world):
         # given a request to a case that does not exist
         world.store()
         token = world.user("agent1", "agent")
+        client = TestClient(app, client=("127.0.0.1", 50000))  # metrics are for this host by default
         client.get("/api/v1/cases/AS0", headers=auth(token))
         # when the metrics are scraped
         r = client.get("/metrics")

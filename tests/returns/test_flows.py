@@ -88,11 +88,12 @@ class TestReturnAndRefund:
         no = apply(client, t["buyer"])["no"]
         act(client, t["reviewer"], no, "approve")
         act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="SF2")
-        case = act(client, t["warehouse"], no, "receive", result="refused", note="已穿着", photos=["p1.jpg"],
+        photo = "https://img.example.com/p1.jpg"
+        case = act(client, t["warehouse"], no, "receive", result="refused", note="已穿着", photos=[photo],
                    package_damaged=True)
         assert case["status"] == "pending_review" and case["receive_result"] == "refused"
         last = events(client, t["reviewer"], no)[-1]
-        assert last["payload"]["evidence"] == {"photos": ["p1.jpg"], "note": "已穿着", "package_damaged": True}
+        assert last["payload"]["evidence"] == {"photos": [photo], "note": "已穿着", "package_damaged": True}
         case = act(client, t["reviewer"], no, "reject", reason="商品已使用")
         assert case["status"] == "rejected" and case["reject_reason"] == "商品已使用"
 

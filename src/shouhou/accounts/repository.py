@@ -34,6 +34,8 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
 
 class TokenGrant(NamedTuple):
     revoked: object  # when it was revoked (None: in use)
+    expires: object  # when it expires (None: never)
+    last_used: object
     id: int
     username: str
     display_name: str
@@ -45,8 +47,8 @@ class TokenGrant(NamedTuple):
 
 # Every API request authenticates: one statement built once, plain columns, no ORM objects.
 _TOKEN_GRANTS = (
-    select(ApiToken.revoked_at, User.id, User.username, User.display_name, User.is_active, User.customer_id,
-           RoleGrant.role, RoleGrant.store_id)
+    select(ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User.id, User.username,
+           User.display_name, User.is_active, User.customer_id, RoleGrant.role, RoleGrant.store_id)
     .join(User, User.id == ApiToken.user_id)
     .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
@@ -56,7 +58,7 @@ _TOKEN_GRANTS = (
 
 def token_grants(session: Session, token_hash: str) -> list[TokenGrant]:
     """The token's user with one row per role grant (a single row with no role if none)."""
-    return [TokenGrant(*row) for row in session.execute(_TOKEN_GRANTS, {"token_hash": token_hash})]
+    return [TokenGrant._make(row) for row in session.execute(_TOKEN_GRANTS, {"token_hash": token_hash})]
 
 
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:
@@ -71,3 +73,15 @@ def preference(session: Session, user_id: int, key: str) -> UserPreference | Non
 
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def tokens(session: Session, user_id: int | None = None) -> list[tuple[ApiToken, str]]:
+    """Tokens with their user's name, newest first."""
+    stmt = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id.desc())
+    if user_id is not None:
+        stmt = stmt.where(ApiToken.user_id == user_id)
+    return [(t, name) for t, name in session.execute(stmt)]
+
+
+def tokens_by_prefix(session: Session, prefix: str) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)))

@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
+from shouhou.accounts import password_policy, signin, store_config, token_use
 from shouhou.accounts import repository as repo
-from shouhou.accounts import store_config
 from shouhou.accounts.passwords import hash_password, verify_password
+from shouhou.accounts.signin import dummy_hash
 from shouhou.clock import Clock
+from shouhou.config import Settings
+from shouhou.db import Database
 from shouhou.db.cache import cache_of
 from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
@@ -23,6 +27,7 @@ from shouhou.models import ROLES, ApiToken, Customer, RoleGrant, Store, User, Us
 
 TOKEN_PREFIX = "shh_"
 T = TypeVar("T")
+MAX_TOKEN_DAYS = 3650
 
 
 def create_store(ctx: Ctx, code: str, name: str, *, timezone: str = "Asia/Shanghai",
@@ -62,8 +67,11 @@ def get_user(session: Session, username: str) -> User:
 
 def add_user(ctx: Ctx, username: str, role: str, *, store_code: str | None = None,
              customer_external_id: str | None = None, password: str | None = None,
-             display_name: str = "") -> User:
+             display_name: str = "", password_policy_applies: bool = True) -> User:
+    """`password_policy_applies=False` only for demo data (its password is published)."""
     require(ctx.actor, "user.admin", None)
+    if password is not None and password_policy_applies:
+        password_policy.check(password, username, ctx.settings.password_min_length)
     if repo.user_by_name(ctx.session, username):
         raise Conflict("user_exists", en="User {username} already exists", zh="用户 {username} 已存在",
                        username=username)
@@ -106,14 +114,53 @@ def grant(ctx: Ctx, user: User, role: str, *, store_code: str | None = None,
     return row
 
 
-def issue_token(ctx: Ctx, username: str, name: str = "") -> str:
+def set_password(ctx: Ctx, username: str, password: str) -> None:
+    """A new password (by the policy); every console session of the user ends."""
+    require(ctx.actor, "user.admin", None)
+    user = get_user(ctx.session, username)
+    password_policy.check(password, username, ctx.settings.password_min_length)
+    user.password_hash = hash_password(password)
+    end_sessions(ctx.session, user.id)
+
+
+def issue_token(ctx: Ctx, username: str, name: str = "", expires_in_days: int | None = None) -> str:
     """Create an API token; only its hash is kept, so this is the one time it is seen."""
     require(ctx.actor, "user.admin", None)
     user = get_user(ctx.session, username)
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise Invalid("invalid_token_expiry", en="A token expires in 1 to {max} days",
+                      zh="令牌有效期须为 1 至 {max} 天", max=MAX_TOKEN_DAYS, days=expires_in_days)
+    now = ctx.clock.now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ctx.session.add(ApiToken(user_id=user.id, name=name or "default", token_hash=hash_token(token),
-                             prefix=token[:10], created_at=ctx.clock.now()))
+                             prefix=token[:10], created_at=now,
+                             expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None))
     ctx.session.flush()
+    return token
+
+
+def list_tokens(ctx: Ctx, username: str | None = None) -> list[tuple[ApiToken, str]]:
+    """Every token (of one user), newest first, with its user's name; never the token itself."""
+    require(ctx.actor, "user.admin", None)
+    return repo.tokens(ctx.session, get_user(ctx.session, username).id if username else None)
+
+
+def revoke_token(ctx: Ctx, key: str) -> ApiToken:
+    """Revoke a token given by its id or its prefix (shh_ and 6 more characters, as listed)."""
+    require(ctx.actor, "user.admin", None)
+    if key.isdigit():
+        found = [t for t in [ctx.session.get(ApiToken, int(key))] if t is not None]
+    else:
+        found = repo.tokens_by_prefix(ctx.session, key)
+    if not found:
+        raise not_found("token", key)
+    if len(found) > 1:
+        raise Conflict("ambiguous_token", en="Several tokens start with {key}: give the id",
+                       zh="多个令牌以 {key} 开头, 请使用编号", key=key, ids=[t.id for t in found])
+    token = found[0]
+    if token.revoked_at is None:
+        token.revoked_at = ctx.clock.now()
+        ctx.session.flush()
     return token
 
 
@@ -128,29 +175,55 @@ def actor_for(session: Session, user: User) -> Actor:
 
 
 def authenticate_token(session: Session, token: str, clock: Clock) -> Actor:
-    rows = repo.token_grants(session, hash_token(token)) if token.startswith(TOKEN_PREFIX) else []
-    if not rows or rows[0].revoked is not None:
-        raise Unauthorized("invalid_token", en="The API token is unknown or revoked", zh="API 令牌无效或已吊销")
+    token_hash = hash_token(token)
+    rows = repo.token_grants(session, token_hash) if token.startswith(TOKEN_PREFIX) else []
+    if not rows:
+        raise Unauthorized("invalid_token", en="The API token is unknown", zh="API 令牌无效")
     first = rows[0]
+    if first.revoked is not None:
+        raise Unauthorized("token_revoked", en="The API token was revoked", zh="API 令牌已吊销")
+    now = clock.now()
+    expires = _instant(first.expires)
+    if expires is not None and expires <= now:
+        raise Unauthorized("token_expired", en="The API token has expired", zh="API 令牌已过期")
     if not first.is_active:
         raise Unauthorized("user_inactive", en="The user is disabled", zh="用户已停用")
+    token_use.note(session, token_hash, _instant(first.last_used), now)
     grants = tuple((r.role, r.store_id) for r in rows if r.role is not None)
     return Actor(user_id=first.id, name=first.username, grants=grants, customer_id=first.customer_id,
                  display_name=first.display_name)
 
 
+def _instant(value: object) -> datetime | None:
+    """A time as the driver gives it: aware on PostgreSQL, naive UTC text on SQLite."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
 def authenticate_password(session: Session, username: str, password: str) -> Actor:
+    """Unthrottled: for tools; the console signs in through signin.py."""
     user = repo.user_by_name(session, username)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    known = user if user is not None and user.is_active and user.password_hash else None
+    if not verify_password(known.password_hash if known else dummy_hash(), password) or known is None:
         raise Unauthorized("bad_credentials", en="Wrong user name or password", zh="用户名或密码错误")
-    return actor_for(session, user)
+    return actor_for(session, known)
 
 
-def actor_by_id(session: Session, user_id: int) -> Actor | None:
+def actor_by_id(session: Session, user_id: int, session_epoch: int) -> Actor | None:
+    """The user of a console session, if the session is still valid (same epoch)."""
     user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.session_epoch != session_epoch:
         return None
     return actor_for(session, user)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Every console session of the user ends (sign-out, new password)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_epoch += 1
+        session.flush()
 
 
 def get_preference(ctx: Ctx, key: str, default: Any = None) -> Any:
@@ -193,9 +266,14 @@ def is_empty(session: Session) -> bool:
 
 
 def store_for_caller(ctx: Ctx, code: str | None) -> Store:
-    """The store named, else the caller's only store (a buyer's is their customer's)."""
+    """The store named, else the caller's only store (a buyer's is their customer's). A store
+    the caller has no role in is not found, as if it did not exist."""
     if code:
-        return get_store(ctx.session, code)
+        store = get_store(ctx.session, code)
+        ids = ctx.actor.store_ids()
+        if ids is not None and store.id not in ids:
+            raise not_found("store", code)
+        return store
     actor = ctx.actor
     if actor.customer_id is not None:
         return ctx.session.get_one(Store, ctx.session.get_one(Customer, actor.customer_id).store_id)
@@ -225,6 +303,7 @@ class _Identities:
 
     by_token = staticmethod(authenticate_token)
     by_user_id = staticmethod(actor_by_id)
+    end_sessions = staticmethod(end_sessions)
 
 
 IDENTITIES = _Identities()
@@ -232,3 +311,9 @@ IDENTITIES = _Identities()
 
 def all_stores(session: Session) -> list[Store]:
     return repo.all_stores(session)
+
+
+def forget_old_sign_in_counts(db: Database, settings: Settings, clock: Clock) -> int:
+    """Housekeeping: sign-in counters that no longer count (a name that never signs in leaves one)."""
+    with db.session() as session:
+        return signin.purge(session, signin.Limits.of(settings), clock.now())

@@ -24,7 +24,11 @@ class Identities(Protocol):
 
     def by_token(self, session: Session, token: str, clock: Clock) -> Actor: ...
 
-    def by_user_id(self, session: Session, user_id: int) -> Actor | None: ...
+    def by_user_id(self, session: Session, user_id: int, epoch: int) -> Actor | None:
+        """The signed-in user, if the session's epoch is still the user's (sign-out ends it)."""
+
+    def end_sessions(self, session: Session, user_id: int) -> None:
+        """Every console session of the user ends (sign-out, a new password)."""
 
 
 def identities(request: Request) -> Identities:

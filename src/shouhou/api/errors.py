@@ -14,11 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shouhou.api.body import PayloadTooLarge, too_large
 from shouhou.api.lang import request_lang
-from shouhou.errors import ShouhouError
+from shouhou.errors import Invalid, ShouhouError
+from shouhou.fields import UNSAFE_URL_EN, UNSAFE_URL_ZH
 
 # Starlette's own errors (no route, wrong method) in zh-CN and English.
 PLAIN_HTTP = {404: ("找不到该地址", "Not Found"), 405: ("不支持该请求方法", "Method Not Allowed")}
-STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409}
+STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409, "throttled": 429}
 log = logging.getLogger("shouhou.api")
 BUSY_EN = "The database is busy with another change; nothing was changed. Retry the request"
 BUSY_ZH = "数据库正忙于其他更改, 未做任何更改, 请重试"
@@ -53,6 +54,8 @@ def public_details(err: ShouhouError) -> dict[str, Any]:
 def render(err: ShouhouError, lang: str) -> JSONResponse:
     status = STATUS.get(err.kind, 422)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429:
+        headers = {"Retry-After": str(err.details.get("retry_after", 1))}
     return JSONResponse(error_body(err.code, err.message(lang), public_details(err)), status_code=status,
                         headers=headers)
 
@@ -67,6 +70,8 @@ def install(app: FastAPI) -> None:
         lang = request_lang(request)
         errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
                   for e in exc.errors()]
+        if errors and all(e["type"] == "unsafe_url" for e in errors):  # as fields.invalid_fields says it
+            return render(Invalid("unsafe_url", en=UNSAFE_URL_EN, zh=UNSAFE_URL_ZH, errors=errors), lang)
         msg = "The request has invalid fields" if lang == "en" else "请求中有字段不合法"
         return JSONResponse(error_body("validation_failed", msg, {"errors": errors}), status_code=422)
 

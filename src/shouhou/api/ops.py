@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from shouhou.errors import Forbidden, Unauthorized
 from shouhou.metrics import REGISTRY
 
 router = APIRouter(tags=["operations"])
@@ -20,5 +24,26 @@ def healthz(request: Request) -> dict[str, str]:
 
 
 @router.get("/metrics")
-def metrics() -> Response:
+def metrics(request: Request) -> Response:
+    """With SHOUHOU_METRICS_TOKEN, only for its bearer; without, only for this host's clients
+    (SHOUHOU_METRICS_PUBLIC=true: for anyone)."""
+    settings = request.app.state.settings
+    if settings.metrics_token:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
+                                                                 settings.metrics_token.encode()):
+            raise Unauthorized("metrics_token_required", en="Send the metrics token: Authorization: Bearer <token>",
+                               zh="请提供监控令牌: Authorization: Bearer <token>")
+    elif not settings.metrics_public and not _local(request):
+        raise Forbidden("metrics_local_only", en="Metrics are served to clients on this host only",
+                        zh="监控指标仅对本机客户端开放")
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def _local(request: Request) -> bool:
+    if request.client is None:  # a Unix socket: a process on this host
+        return True
+    try:
+        return ipaddress.ip_address(request.client.host).is_loopback
+    except ValueError:
+        return False

@@ -11,7 +11,9 @@ from pathlib import Path
 import typer
 
 from shouhou.accounts import service as accounts
+from shouhou.accounts import signin
 from shouhou.cli.context import cli_ctx, fail, lang_of
+from shouhou.cli.files import private_database_file, private_var_dir
 from shouhou.config import get_settings
 from shouhou.errors import Invalid
 
@@ -43,10 +45,16 @@ def init() -> None:
     """Create the database or migrate it to the latest schema."""
     from shouhou.app import migration_locations
     from shouhou.db.migrate import upgrade
+    from shouhou.webhooks.service import seal_plain_secrets
 
     settings = get_settings()
+    private_var_dir(settings.var_dir)
     upgrade(settings.database_url, locations=migration_locations())
-    typer.echo(f"database ready: {_safe_url(settings.database_url)}")
+    private_database_file(settings.database_url)
+    with cli_ctx() as ctx:
+        sealed = seal_plain_secrets(ctx.session, ctx.settings)
+    typer.echo(f"database ready: {_safe_url(settings.database_url)}"
+               + (f"; sealed {sealed} webhook secret(s)" if sealed else ""))
 
 
 @app.command()
@@ -59,6 +67,8 @@ def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
     from shouhou.worker import Busy, sqlite_holder
 
     settings = get_settings()
+    private_var_dir(settings.var_dir)
+    private_database_file(settings.database_url)
     run = partial(uvicorn.run, "shouhou.app:serve_app", factory=True, host=host or settings.host,
                   port=port or settings.port, log_config=None, proxy_headers=True, workers=workers)
     if not settings.is_sqlite:
@@ -174,13 +184,45 @@ def user_grant(name: str, role: str = typer.Option(..., "--role"), store: str = 
     typer.echo(f"{name} is now also {role}" + (f" in {store}" if store else ""))
 
 
+@user_app.command("password")
+def user_password(name: str, password: str = typer.Option(..., "--password", prompt=True, hide_input=True,
+                                                           confirmation_prompt=True)) -> None:
+    """Set a user's password (by the password policy); their console sessions end."""
+    with cli_ctx() as ctx:
+        accounts.set_password(ctx, name, password)
+    typer.echo(f"password of {name} changed; their console sessions have ended")
+
+
 @token_app.command("issue")
-def token_issue(name: str, label: str = typer.Option("", "--label")) -> None:
+def token_issue(name: str, label: str = typer.Option("", "--label"),
+                expires_in_days: int = typer.Option(None, "--expires-in-days", help="default: until revoked")) -> None:
     """Issue an API token for a user; the token is printed once, on the last line."""
     with cli_ctx() as ctx:
-        token = accounts.issue_token(ctx, name, label)
+        token = accounts.issue_token(ctx, name, label, expires_in_days=expires_in_days)
     typer.echo(f"token for {name} (shown once; store it safely):")
     typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(user: str = typer.Option(None, "--user", help="only this user's tokens")) -> None:
+    """List API tokens (id, prefix, user, name, created, expires, last used, revoked); never the tokens."""
+    def when(dt: datetime | None) -> str:
+        return dt.strftime("%Y-%m-%dT%H:%MZ") if dt else "-"
+
+    with cli_ctx() as ctx:
+        rows = accounts.list_tokens(ctx, user)
+        typer.echo("id\tprefix\tuser\tname\tcreated\texpires\tlast_used\trevoked")
+        for t, username in rows:
+            typer.echo("\t".join([str(t.id), t.prefix, username, t.name, when(t.created_at), when(t.expires_at),
+                                   when(t.last_used_at), when(t.revoked_at)]))
+
+
+@token_app.command("revoke")
+def token_revoke(key: str = typer.Argument(..., help="the token's id or its prefix (as listed)")) -> None:
+    """Revoke an API token: it is refused from then on (401 token_revoked)."""
+    with cli_ctx() as ctx:
+        token = accounts.revoke_token(ctx, key)
+        typer.echo(f"token {token.id} ({token.prefix}…) revoked")
 
 
 @import_app.command("orders")
@@ -209,12 +251,14 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     settings = get_settings()
     from shouhou.app import migration_locations
 
+    private_var_dir(settings.var_dir)
     if force:
         reset_database(settings.database_url, migration_locations())
     else:
         from shouhou.db.migrate import upgrade
 
         upgrade(settings.database_url, locations=migration_locations())
+    private_database_file(settings.database_url)
     with cli_ctx() as ctx:
         if not accounts.is_empty(ctx.session):
             if if_empty:
@@ -230,7 +274,7 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
 
 @app.command()
 def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours; default the setting")) -> None:
-    """Forget stored Idempotency-Key responses older than the retention period."""
+    """Forget stored Idempotency-Key responses older than the retention period, and stale sign-in counters."""
     from datetime import timedelta
 
     from shouhou.api.idempotency import purge as purge_idempotency
@@ -242,6 +286,7 @@ def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours;
     db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     with db.session() as session:
         n = purge_idempotency(session, SystemClock().now() - timedelta(hours=keep))
+        signin.purge(session, signin.Limits.of(settings), SystemClock().now())
     db.dispose()
     typer.echo(f"forgot {n} stored response(s) older than {keep} h")
 

@@ -1,6 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
-from shouhou.models.account import ROLES, ApiToken, RoleGrant, User, UserPreference
+from shouhou.models.account import ROLES, ApiToken, RoleGrant, SignInThrottle, User, UserPreference
 from shouhou.models.case import Case, CaseEvent, CaseLink, CaseNumber
 from shouhou.models.customer import Customer
 from shouhou.models.idempotency import IdempotencyRecord
@@ -38,6 +38,7 @@ __all__ = [
     "ReturnDetail",
     "RoleGrant",
     "Shipment",
+    "SignInThrottle",
     "StockMovement",
     "Store",
     "StorePolicyVersion",

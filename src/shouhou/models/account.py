@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shouhou.db import Base
@@ -26,6 +26,9 @@ class User(IdPk, Created, Base):
     # A customer user is bound to exactly one customer, hence one store.
     customer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("customer.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(10))
+    # Console sessions carry the epoch they began in; signing out or a new password moves it
+    # on, which ends every session of the user at once (web/session.py).
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class RoleGrant(IdPk, Base):
@@ -50,6 +53,7 @@ class ApiToken(IdPk, Created, Base):
     prefix: Mapped[str] = mapped_column(String(12), nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: until revoked
 
 
 class UserPreference(IdPk, Base):
@@ -61,3 +65,14 @@ class UserPreference(IdPk, Base):
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("user_account.id"), nullable=False)
     key: Mapped[str] = mapped_column(String(100), nullable=False)
     value: Mapped[Any] = mapped_column(PortableJSON, nullable=False)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per account or per client address, shared by every server process."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "user:<name>" or "addr:<ip>"
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)  # for the purge

@@ -33,7 +33,7 @@ class WebhookEndpoint(IdPk, StoreScoped, Created, Base):
     __tablename__ = "webhook_endpoint"
 
     url: Mapped[str] = mapped_column(String(500), nullable=False)
-    secret: Mapped[str] = mapped_column(String(100), nullable=False)
+    secret: Mapped[str] = mapped_column(String(300), nullable=False)  # sealed: webhooks/sealing.py
     topics: Mapped[list[str]] = mapped_column(PortableJSON, nullable=False, default=list)  # [] = all
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
@@ -52,4 +52,6 @@ class WebhookDelivery(IdPk, StoreScoped, Created, Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the receiver answered, as a hash only: its body is never shown back to the subscriber.
+    last_body_sha256: Mapped[str | None] = mapped_column(String(64))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

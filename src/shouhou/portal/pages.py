@@ -5,14 +5,13 @@ The case page itself is the cases context's; applications are posted to each typ
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from shouhou import plugins
+from shouhou import plugins, uploads
 from shouhou.api.errors import STATUS
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
@@ -98,17 +97,13 @@ async def _save_photos(request: Request, var_dir: Path) -> list[str]:
         if ext is None or len(data) > MAX_PHOTO_BYTES:
             raise Invalid("invalid_photo", en="Photos must be JPEG, PNG, WebP or GIF up to 8 MB",
                           zh="照片须为 JPEG、PNG、WebP 或 GIF, 不超过 8 MB")
-        name = secrets.token_hex(16) + ext
-        folder = Path(var_dir) / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-        saved.append(f"/media/{name}")
+        saved.append(uploads.save(var_dir, data, ext))
     return saved
 
 
 def _forget_photos(var_dir: Path, urls: list[str]) -> None:
     for url in urls:
-        (Path(var_dir) / "uploads" / url.rsplit("/", 1)[-1]).unlink(missing_ok=True)
+        uploads.path_of(var_dir, url).unlink(missing_ok=True)
 
 
 @router.get("/media/{name}")

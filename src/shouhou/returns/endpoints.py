@@ -12,7 +12,7 @@ from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
 from shouhou.orders.service import find_order
-from shouhou.returns import reasons
+from shouhou.returns import reasons, refund_access
 from shouhou.returns import service as returns
 
 router = APIRouter(prefix="/api/v1", tags=["refunds, returns, exchanges"])
@@ -89,6 +89,7 @@ class RefundCallbackIn(BaseModel):
 
 @router.post("/refunds/{refund_id}/callback", summary="The refund gateway reports an asynchronous refund")
 def refund_callback(refund_id: RowId, body: RefundCallbackIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    refund_access.require_reporter(ctx, refund_id)
     case = returns.refund_callback(ctx, refund_id, body.status == "succeeded", body.gateway_ref, body.failure)
     return cases.document(ctx, case)
 

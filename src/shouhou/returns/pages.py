@@ -12,6 +12,7 @@ from shouhou import exports
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import require
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Order, Store
 from shouhou.policies.service import order_entitlements
@@ -104,6 +105,7 @@ def reason_admin(request: Request, store: str | None = None) -> Response:
     ctx = ctx_of(request)
     stores = accounts.visible_stores(ctx)
     current = accounts.store_for_caller(ctx, store or (stores[0].code if stores else None))
+    require(ctx.actor, "reason.write", current.id)  # hidden reasons are for the store's admins only
     return render(request, "returns/reasons.html", ctx, store=current, stores=stores, error=None,
                   reasons=reasons.catalogue(ctx, current, include_hidden=True), types=RETURN_TYPES, grounds=GROUNDS)
 

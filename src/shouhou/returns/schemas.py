@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from shouhou.fields import Fen
+from shouhou.fields import Fen, Link
 from shouhou.money import parse_yuan
 
 ReturnType = Literal["refund_only", "return_refund", "exchange"]
@@ -38,7 +38,7 @@ class ApplyIn(Strict):
     lines: list[LineQty] = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=5000)
-    photos: list[str] = Field(default_factory=list, max_length=20)
+    photos: list[Link] = Field(default_factory=list, max_length=20)
     goods_intact: bool = Field(default=True, description="完好: opening the box to inspect still counts as intact")
     unsealed: bool = Field(default=False, description="digital media opened or downloaded")
     received: bool | None = Field(default=None, description="False: the parcel never arrived (lost, refused)")
@@ -52,7 +52,7 @@ class ModifyIn(Strict):
     lines: list[LineQty] | None = Field(default=None, min_length=1, max_length=200)
     reason: str | None = Field(default=None, min_length=1, max_length=40)
     description: str | None = Field(default=None, max_length=5000)
-    photos: list[str] | None = Field(default=None, max_length=20)
+    photos: list[Link] | None = Field(default=None, max_length=20)
     exchange_sku: str | None = Field(default=None, max_length=100)
 
 
@@ -83,7 +83,7 @@ class ShipIn(Strict):
 class ReceiveIn(Strict):
     result: Literal["accepted", "refused"]
     note: str | None = Field(default=None, max_length=2000)
-    photos: list[str] = Field(default_factory=list, max_length=20)
+    photos: list[Link] = Field(default_factory=list, max_length=20)
     package_damaged: bool = False
     inspected_with_courier: bool = Field(default=False, description="验货 in front of the courier")
 

@@ -21,13 +21,19 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def sign_in(request: Request, user_id: int) -> None:
+def sign_in(request: Request, user_id: int, session_epoch: int) -> None:
     request.session.clear()
     request.session["uid"] = user_id
+    request.session["epoch"] = session_epoch  # the cookie is valid while the user's epoch stays this one
     request.session["csrf"] = secrets.token_urlsafe(24)
 
 
 def sign_out(request: Request) -> None:
+    """End the session server-side too: a copy of the cookie no longer signs anyone in."""
+    uid = request.session.get("uid")
+    people = identities(request)
+    if uid is not None and people.by_user_id(request.state.session, int(uid), _epoch(request)) is not None:
+        people.end_sessions(request.state.session, int(uid))
     request.session.clear()
 
 
@@ -54,11 +60,16 @@ def ctx_of(request: Request) -> Ctx:
     uid = request.session.get("uid")
     session = request.state.session
     if uid is not None:
-        actor = identities(request).by_user_id(session, int(uid))
+        actor = identities(request).by_user_id(session, int(uid), _epoch(request))
     if actor is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return Ctx(session=session, actor=actor, clock=request.app.state.clock, settings=request.app.state.settings,
                lang=request_lang(request))
+
+
+def _epoch(request: Request) -> int:
+    epoch = request.session.get("epoch")
+    return epoch if isinstance(epoch, int) else -1  # a cookie from before epochs: signed out
 
 
 def is_staff(ctx: Ctx) -> bool:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from shouhou.engine.context import Ctx
+from shouhou.links import safe_link
 from shouhou.web import nav
 from shouhou.web.i18n import translations
 from shouhou.web.session import csrf_token, is_staff
@@ -47,6 +48,8 @@ env = Environment(loader=_loader, autoescape=select_autoescape(),
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters["when"] = _when
 env.filters["money"] = _money
+# Every user-supplied URL goes through this before it is an href: None when not allowed.
+env.filters["safe_url"] = safe_link
 
 
 def add_templates(folder: str) -> None:

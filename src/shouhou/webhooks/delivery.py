@@ -6,9 +6,11 @@ produces its deliveries; receivers de-duplicate on X-Shouhou-Delivery.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -19,10 +21,15 @@ from shouhou.db import Database
 from shouhou.db.filters import is_constant
 from shouhou.metrics import WEBHOOKS
 from shouhou.models import OutboxMessage, Store, WebhookDelivery, WebhookEndpoint
+from shouhou.webhooks import destinations, sealing
 from shouhou.webhooks.signing import sign
 
 log = logging.getLogger("shouhou.webhooks")
 LEASE = timedelta(seconds=60)
+# What a subscriber reads back of a failed attempt: one reason for every way of getting no
+# answer, so deliveries cannot map which hosts and ports exist (details go to the log).
+UNREACHABLE = "unreachable"
+HASHED_BYTES = 1024 * 1024  # of the answer's body, at most: only its SHA-256 is kept
 
 
 def _locked(stmt, db: Database):
@@ -50,6 +57,7 @@ def dispatch_outbox(db: Database, settings: Settings, clock: Clock, batch: int =
 def deliver_due(db: Database, settings: Settings, clock: Clock, batch: int = 100,
                 client: httpx.Client | None = None) -> int:
     now = clock.now()
+    key = settings.resolved_secret()
     with db.session() as session:
         due = list(session.scalars(_locked(select(WebhookDelivery).where(
             is_constant(WebhookDelivery.state, "pending"), WebhookDelivery.next_attempt_at <= now)
@@ -63,22 +71,20 @@ def deliver_due(db: Database, settings: Settings, clock: Clock, batch: int = 100
             body = json.dumps({"id": msg.id, "topic": msg.topic, "store": store.code,
                                "created_at": msg.created_at.isoformat(), "data": msg.payload},
                               ensure_ascii=False, sort_keys=True).encode()
-            jobs.append((d.id, ep.url, ep.secret, msg.topic, body))
+            if not sealing.is_sealed(ep.secret):  # subscribed before secrets were sealed
+                ep.secret = sealing.seal(ep.secret, key)
+            jobs.append((d.id, ep.url, sealing.unseal(ep.secret, key), msg.topic, body))
     if not jobs:
         return 0
     own = client is None
-    client = client or httpx.Client(timeout=settings.webhook_timeout_seconds)
-    results: list[tuple[int, int | None, str | None]] = []
+    client = client or httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+    results: list[tuple[Any, ...]] = []
     try:
         for delivery_id, url, secret, topic, body in jobs:
             ts = int(clock.now().timestamp())
             headers = {"content-type": "application/json", "x-shouhou-topic": topic,
                        "x-shouhou-delivery": str(delivery_id), "x-shouhou-signature": sign(secret, ts, body)}
-            try:
-                resp = client.post(url, content=body, headers=headers)
-                results.append((delivery_id, resp.status_code, None if resp.is_success else resp.text[:500]))
-            except httpx.HTTPError as exc:
-                results.append((delivery_id, None, str(exc)[:500]))
+            results.append((delivery_id, *_post(client, settings, url, body, headers, delivery_id)))
     finally:
         if own:
             client.close()
@@ -86,14 +92,35 @@ def deliver_due(db: Database, settings: Settings, clock: Clock, batch: int = 100
     return len(jobs)
 
 
+def _post(client: httpx.Client, settings: Settings, url: str, body: bytes, headers: dict[str, str],
+          delivery_id: int) -> tuple[int | None, str | None, str | None]:
+    """(status, failure, SHA-256 of the answer's body) of one attempt."""
+    try:
+        target = destinations.target(url, settings.webhook_allowed_hosts)
+        with client.stream("POST", target.url, content=body, headers={**headers, **target.headers},
+                           extensions=target.extensions) as resp:
+            digest, read = hashlib.sha256(), 0
+            for chunk in resp.iter_bytes():
+                digest.update(chunk[:HASHED_BYTES - read])
+                read += len(chunk)
+                if read >= HASHED_BYTES:
+                    break
+            return resp.status_code, None, digest.hexdigest()
+    except (destinations.Refused, ValueError, httpx.HTTPError) as exc:
+        log.warning("webhook delivery got no answer",
+                    extra={"fields": {"delivery": delivery_id, "reason": f"{type(exc).__name__}: {exc}"[:500]}})
+        return None, UNREACHABLE, None
+
+
 def _record(db: Database, settings: Settings, clock: Clock, results: list) -> None:
     now = clock.now()
     with db.session() as session:
-        for delivery_id, status, error in results:
+        for delivery_id, status, error, body_hash in results:
             d = session.get_one(WebhookDelivery, delivery_id)
             d.attempts += 1
             d.last_status = status
             d.last_error = error
+            d.last_body_sha256 = body_hash
             if status is not None and 200 <= status < 300:
                 d.state, d.delivered_at = "delivered", now
                 WEBHOOKS.labels("delivered").inc()

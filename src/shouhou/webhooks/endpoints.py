@@ -40,6 +40,7 @@ def remove(endpoint_id: RowId, ctx: Ctx = Depends(api_ctx)) -> None:
 @router.get("/webhooks/{endpoint_id}/deliveries", summary="Recent delivery attempts")
 def deliveries(endpoint_id: RowId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": [{"id": d.id, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
-                       "last_error": d.last_error, "next_attempt_at": local_iso(d.next_attempt_at, "UTC"),
+                       "last_error": d.last_error, "last_body_sha256": d.last_body_sha256,
+                       "next_attempt_at": local_iso(d.next_attempt_at, "UTC"),
                        "delivered_at": local_iso(d.delivered_at, "UTC")}
                       for d in service.deliveries(ctx, endpoint_id)]}

@@ -1,7 +1,7 @@
 """case_number: the key column is the counter's name ("case"), not a day
 
 Revision ID: 0008counter
-Revises: 0007logfk
+Revises: 0008security
 Create Date: 2026-12-04 20:00:00+00:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0008counter'
-down_revision: str | None = '0007logfk'
+down_revision: str | None = '0008security'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

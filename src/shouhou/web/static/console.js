@@ -31,6 +31,18 @@
       });
     });
   }
+  // Behaviour wired by data attributes: the Content-Security-Policy allows no inline script.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("a[data-back]").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
+    });
+  });
   // Finance: select all.
   document.querySelectorAll("input.all").forEach(function (all) {
     all.addEventListener("change", function () {
