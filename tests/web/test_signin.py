@@ -141,6 +141,35 @@ class TestVerificationOffTheLoop:
         assert run(scenario()) == (200, 303)
         assert seen == {"served meanwhile": True}
 
+    def test_it_takes_writes_too_while_a_password_is_being_verified(self, world, app, monkeypatch):
+        # on SQLite a write waits for the writer's turn: a sign-in must not hold it while it verifies
+        token = _agent(world)
+        started, written = threading.Event(), threading.Event()
+        seen: dict[str, bool] = {}
+        original = signin.verify_password
+
+        def slow(password_hash: str | None, password: str) -> bool:
+            started.set()
+            seen["written meanwhile"] = written.wait(20)
+            return original(password_hash, password)
+
+        monkeypatch.setattr(signin, "verify_password", slow)
+
+        async def scenario() -> tuple[int, int]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                csrf = csrf_of((await http.get("/login")).text)
+                login = asyncio.ensure_future(http.post("/login", data={"_csrf": csrf, "username": "agent",
+                                                                        "password": PW}))
+                await anyio.to_thread.run_sync(started.wait, 20)
+                made = await http.post("/api/v1/cases", headers=auth(token),
+                                       json={"type": "consultation", "store": "S1", "subject": "滤网"})
+                written.set()
+                return made.status_code, (await login).status_code
+
+        assert run(scenario()) == (201, 303)
+        assert seen == {"written meanwhile": True}
+
 
 class TestSecurityLog:
     def test_it_logs_failed_and_throttled_sign_ins_without_the_password(self, world, client, caplog):

@@ -35,6 +35,9 @@ from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 UNGUARDED = ("/static", "/healthz", "/metrics")
+# Writes in transactions of their own, none in the request's: they need no SQLite writer turn
+# (a sign-in holding it for its argon2 verification would hold up every other write).
+OWN_TRANSACTIONS = ("/login",)
 log = logging.getLogger("shouhou.api")
 
 
@@ -93,7 +96,8 @@ class UnitOfWork:
                        b"application/x-www-form-urlencoded") else None)
         if refused is not None:
             return _refuse(scope, refused)
-        async with self._writer_turn():
+        turn = contextlib.nullcontext() if scope["path"] in OWN_TRANSACTIONS else self._writer_turn()
+        async with turn:
             if key and scope["method"] == "POST":
                 return await self._idempotent(scope, body, key, headers)
             return await self._write(scope, stream or replay(body), None)
