@@ -205,10 +205,11 @@ def _next_number(db: Session, counter: Any) -> int:
     """shouhou's counter: a sequence on PostgreSQL, the 'case' row of case_number on SQLite."""
     if db.get_bind().dialect.name == "postgresql":
         return db.execute(select(Sequence("case_no_seq").next_value())).scalar_one()
-    last = db.execute(update(counter).where(counter.c.name == "case").values(last=counter.c.last + 1)
+    key = counter.c.name if "name" in counter.c else counter.c.day  # `day` in schemas before 0008counter
+    last = db.execute(update(counter).where(key == "case").values(last=counter.c.last + 1)
                       .returning(counter.c.last)).scalar_one_or_none()
     if last is None:  # the first case ever (one writer at a time here)
-        db.execute(insert(counter).values(name="case", last=1))
+        db.execute(insert(counter).values({key.name: "case", "last": 1}))
         last = 1
     return last
 

@@ -81,13 +81,18 @@ class Raw:
             return json.dumps(v)
         return v
 
+    def _counter_key(self) -> str:
+        """The counter row's key column: `name` (0008counter on), `day` in older schemas."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(case_number)")}
+        return "name" if "name" in columns else "day"
+
     def run(self, statements: list[tuple[str, str | None]], params: dict[str, Any]) -> dict[str, Any]:
         p = {k: self.value(v) for k, v in params.items()}
         if not self.pg:
             self.conn.execute("BEGIN IMMEDIATE")
         for text, keep in statements:
             if text == "{number}":
-                text = NUMBER[self.pg]
+                text = NUMBER[self.pg] if self.pg else NUMBER[False].replace("name", self._counter_key())
             cur = self.conn.execute(self.sql(text), p)
             if keep:
                 p[keep] = cur.fetchone()[0]

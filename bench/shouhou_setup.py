@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +24,18 @@ from shouhou.db import Database
 @cache
 def load_case_types() -> None:
     """Register every case type's workflow, as the app, CLI and worker do at start."""
-    from shouhou.app import load_all
-
-    load_all()
+    try:
+        from shouhou.app import load_all
+    except ImportError:  # a revision before plug-ins (the bench measures older ones too)
+        import_module("shouhou.cases.kinds")
+    else:
+        load_all()
 
 
 def app_factory() -> str:
     """uvicorn's --factory target for shouhou's API: the app `shouhou serve` runs, without the
     timer sweep it adds on SQLite (the bench sweeps timers itself, measured on their own)."""
-    return "shouhou.app:create_app"
+    return "shouhou.app:create_app" if find_spec("shouhou.app") else "shouhou.api.app:create_app"
 
 
 def migrate(url: str) -> None:
