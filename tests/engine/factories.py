@@ -119,6 +119,9 @@ RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
                                                               price_difference_settled=False)),
     "reship": Sample({"carrier": "SF", "tracking_no": "SFNEW"}, _urgent_return_on_its_way),
     "confirm_receipt": {}, "extend_receipt": {"days": 5},
+    "adjust_postage": Sample({"amount": "8.00", "reason": "超出常规运费"}, _detail(
+        postage={"claimed_fen": 1200, "receipt": None, "cap_fen": 2000, "rule": "RETURN-POSTAGE-MERCHANT"},
+        return_postage_fen=1200)),
 }
 _orders = itertools.count(1)
 RETURN_REASONS = {"refund_only": "missing_parts", "return_refund": "no_longer_wanted", "exchange": "size_fit"}

@@ -11,7 +11,9 @@ from shouhou.errors import Invalid
 from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
 from shouhou.money import format_fen
 from shouhou.policies.service import policy_of_version
-from shouhou.returns import amounts, application, refunding
+from shouhou.policy.deductions import MISSING_INVOICE, missing_invoice
+from shouhou.policy.store_policy import rate_of
+from shouhou.returns import amounts, application, breakdown, refunding, rules
 from shouhou.returns import repository as repo
 from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
@@ -50,9 +52,17 @@ def _category(step: Step) -> str | None:
     return step.ctx.session.get_one(OrderLine, lines[0].order_line_id).category or None
 
 
-def _max(d: ReturnDetail) -> int:
-    return amounts.maximum(d.goods_fen, d.voucher_fen, d.shipping_fen, vouchers=d.refund_vouchers,
-                           shipping=d.refund_shipping)
+def _settle(step: Step, d: ReturnDetail) -> None:
+    application.settle(d, step.case.type)
+
+
+def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | None, rule: str) -> None:
+    """Lower the refund to `amount` (checked against the computed `ceiling`), or undo a lowering."""
+    amount = amounts.check_adjusted(ceiling, amount, reason)
+    d.adjustment_fen = ceiling - amount
+    d.adjustment_reason = reason if d.adjustment_fen else None
+    others = {k: v for k, v in (d.rules or {}).items() if k != "adjustment"}
+    d.rules = {**others, "adjustment": rule} if d.adjustment_fen else others
 
 
 def approve(step: Step) -> str:
@@ -60,14 +70,20 @@ def approve(step: Step) -> str:
     d = detail(step)
     session = ctx.session
     order = session.get_one(Order, case.order_id)
-    if p is not None and p.refund_vouchers is not None:
+    if p is not None and p.refund_vouchers is not None and case.type != "exchange":
         d.refund_vouchers = p.refund_vouchers
+        d.coupon_cash_fen = rules.vouchers_all(d.shares or {}) if p.refund_vouchers else 0
+        _rule(d, "vouchers", breakdown.VOUCHERS_REVIEWER if p.refund_vouchers else None)
     if p is not None and p.refund_shipping is not None and case.type != "exchange":
-        if p.refund_shipping and not d.shipping_fen:
-            if repo.shipping_taken(session, order.id, case.id):
-                raise Invalid("shipping_already_refunded", en="Another case already refunds this order's shipping",
+        if p.refund_shipping and not d.refund_shipping:
+            left = order.shipping_fee_fen - repo.shipping_taken(session, order.id, case.id)
+            if order.shipping_fee_fen and min(d.shipping_fen, left) <= 0:
+                raise Invalid("shipping_already_refunded", en="Other cases already refund this order's shipping",
                               zh="该订单运费已在其他售后单中退还")
-            d.shipping_fen = order.shipping_fee_fen
+            d.shipping_fen = min(d.shipping_fen, left)
+            _rule(d, "shipping", breakdown.SHIPPING_REVIEWER)
+        elif not p.refund_shipping:
+            _rule(d, "shipping", None)
         d.refund_shipping = p.refund_shipping
     if case.type == "exchange":
         if p is not None and p.refund_amount is not None:
@@ -75,12 +91,11 @@ def approve(step: Step) -> str:
                           zh="换货不退款; 如有差价请填写 price_difference")
         if p is not None and p.price_difference is not None:
             d.price_difference_fen = p.price_difference
-            d.price_difference_settled = p.price_difference <= 0
+            d.price_difference_settled = owed(d) == 0
     else:
-        ceiling = _max(d)
-        d.refund_fen = amounts.check_adjusted(ceiling, p.refund_amount if p else None,
-                                              p.adjustment_reason if p else None)
-        d.adjustment_reason = (p.adjustment_reason if p else None) if d.refund_fen < ceiling else None
+        ceiling = breakdown.computed(d)
+        _adjust(d, ceiling, p.refund_amount if p else None, p.adjustment_reason if p else None, breakdown.ADJUSTMENT)
+        _settle(step, d)
         step.record.update(refund_amount=format_fen(d.refund_fen), computed_amount=format_fen(ceiling))
     if case.type != "refund_only":
         _set_return_address(step, d, p.return_address if p else None)
@@ -95,6 +110,11 @@ def approve(step: Step) -> str:
         refunding.execute(ctx, case, d, refunding.outstanding(ctx, case, d))
         step.record["fast_refund"] = True
     return "awaiting_return"
+
+
+def _rule(d: ReturnDetail, part: str, rule: str | None) -> None:
+    others = {k: v for k, v in (d.rules or {}).items() if k != part}
+    d.rules = {**others, part: rule} if rule else others
 
 
 def _fast_refund(step: Step, d: ReturnDetail, order: Order) -> bool:
@@ -149,10 +169,12 @@ def arbitrate(step: Step) -> str:
         if p.refund_amount is None:
             raise Invalid("refund_amount_required", en="A partial decision needs refund_amount",
                           zh="部分支持须填写退款金额 refund_amount")
-        d.refund_fen = amounts.check_adjusted(_max(d), p.refund_amount, p.note or "platform decision")
+        _adjust(d, breakdown.computed(d), p.refund_amount, p.note or "platform decision", breakdown.PLATFORM)
+        _settle(step, d)
         return "pending_refund"
     if case.type != "exchange" and d.refund_fen == 0:
-        d.refund_fen = _max(d)
+        _adjust(d, breakdown.computed(d), None, None, breakdown.ADJUSTMENT)
+        _settle(step, d)
     if case.type == "refund_only" or d.received_at is not None:
         return "pending_refund" if case.type != "exchange" else "pending_reship"
     return "awaiting_receipt" if d.escalated_from == "awaiting_receipt" else "awaiting_return"
@@ -161,6 +183,49 @@ def arbitrate(step: Step) -> str:
 def ship_return(step: Step) -> None:
     d = detail(step)
     _ship(step, "return", d.return_payer)
+    p = step.payload
+    if p.postage is not None:
+        _claim_postage(step, d, p.postage, p.postage_receipt)
+
+
+def _claim_postage(step: Step, d: ReturnDetail, claimed: int, receipt: str | None) -> None:
+    """The buyer's return postage: reimbursed with the refund, up to the store's cap, when the
+    merchant bears the return leg [004][001] — unless the shipping insurance pays it [003]."""
+    order = step.ctx.session.get_one(Order, step.case.order_id)
+    cap = case_policy(step).return_postage_cap_fen
+    claim: dict[str, object] = {"claimed_fen": claimed, "receipt": receipt, "cap_fen": cap, "rule": None}
+    amount = 0
+    if d.return_payer == "merchant":
+        if (order.extra or {}).get("shipping_insurance"):
+            claim["rule"] = breakdown.POSTAGE_INSURED
+        else:
+            amount = min(claimed, cap) if cap else claimed
+            claim["rule"] = breakdown.POSTAGE_MERCHANT
+    d.postage, d.return_postage_fen = claim, amount
+    _settle(step, d)
+    step.record.update(return_postage=format_fen(amount))
+
+
+def postage_offered(step: Step) -> bool:
+    d = detail(step)
+    return (d.postage or {}).get("rule") in (breakdown.POSTAGE_MERCHANT, breakdown.POSTAGE_LOWERED) \
+        and d.refunded_fen == 0  # before any money moves
+
+
+def adjust_postage(step: Step) -> None:
+    """A reviewer lowers the return postage reimbursed (the buyer sees why)."""
+    d = detail(step)
+    claim = dict(d.postage or {})
+    ceiling = min(int(claim["claimed_fen"]), int(claim["cap_fen"])) if claim.get("cap_fen") else int(claim["claimed_fen"])
+    amount = step.payload.amount
+    if amount > ceiling:
+        raise Invalid("amount_exceeds_refundable", en="{amount} is more than the postage that may be reimbursed ({max})",
+                      zh="金额 {amount} 超过可报销的退货运费 {max}", amount=format_fen(amount), max=format_fen(ceiling))
+    claim.update(rule=breakdown.POSTAGE_LOWERED if amount < ceiling else breakdown.POSTAGE_MERCHANT,
+                 note=step.payload.reason if amount < ceiling else None)
+    d.postage, d.return_postage_fen = claim, amount
+    _settle(step, d)
+    step.record.update(return_postage=format_fen(amount), refund_amount=format_fen(d.refund_fen))
 
 
 def _ship(step: Step, direction: str, payer: str) -> None:
@@ -193,6 +258,8 @@ def receive(step: Step) -> str | None:
         step.record["evidence"] = {"photos": p.photos, "note": p.note, "package_damaged": p.package_damaged}
         return None if stays else "pending_review"
     d.received_at, d.receive_result = now, "accepted"
+    if case.type == "return_refund" and p.invoice_returned is False and not stays:
+        _missing_invoice(step, d)
     shipment = repo.shipments(ctx.session, case.id).get("return")
     if shipment is not None:
         shipment.received_at = now
@@ -203,6 +270,18 @@ def receive(step: Step) -> str | None:
     if case.type == "exchange":
         return "pending_reship"
     return "completed" if d.refunded_fen >= d.refund_fen else "pending_refund"
+
+
+def _missing_invoice(step: Step, d: ReturnDetail) -> None:
+    """Seed 001: an invoice issued with the order and not sent back costs its tax points."""
+    order = step.ctx.session.get_one(Order, step.case.order_id)
+    charge = missing_invoice(d.goods_fen, rate_of(case_policy(step).missing_invoice_rate)) \
+        if order.invoice_at is not None else None
+    if charge is None:
+        return
+    d.deductions = [*(x for x in d.deductions or () if x["rule"] != MISSING_INVOICE), rules.deduction_doc(charge)]
+    _settle(step, d)
+    step.record["refund_amount"] = format_fen(d.refund_fen)
 
 
 def _stock(step: Step, kind: str, sku: str | None) -> None:
@@ -303,16 +382,22 @@ def insurance_paid(step: Step) -> None:
     d.insurance_status, d.insurance_paid_fen = "paid", step.payload.amount
 
 
+def owed(d: ReturnDetail) -> int:
+    """What the buyer pays before the replacement ships: a higher price, and the postage when
+    the outbound leg is theirs (seed 001: "换货邮费自理 … 无邮费 … 通知客户补邮费")."""
+    return max(0, d.price_difference_fen) + d.exchange_postage_fen
+
+
 def difference_open(step: Step) -> bool:
     d = detail(step)
-    return d.price_difference_fen > 0 and not d.price_difference_settled
+    return owed(d) > 0 and not d.price_difference_settled
 
 
 def settle_difference(step: Step) -> None:
     d = detail(step)
-    if step.payload.amount != d.price_difference_fen:
+    if step.payload.amount != owed(d):
         raise Invalid("amount_mismatch", en="The buyer owes {owed}, not {amount}", zh="买家应补差价 {owed}, 而非 {amount}",
-                      owed=format_fen(d.price_difference_fen), amount=format_fen(step.payload.amount))
+                      owed=format_fen(owed(d)), amount=format_fen(step.payload.amount))
     d.price_difference_settled = True
 
 
@@ -325,10 +410,15 @@ def reship_offered(step: Step) -> bool:
 
 def may_reship(step: Step) -> None:
     d = detail(step)
-    if d.price_difference_fen > 0 and not d.price_difference_settled:
+    if d.price_difference_settled or owed(d) == 0:
+        return
+    if d.price_difference_fen > 0:
         raise Invalid("price_difference_unsettled",
                       en="The buyer must pay the price difference {amount} before the replacement ships",
-                      zh="买家补齐差价 {amount} 后才能发出换货", amount=format_fen(d.price_difference_fen))
+                      zh="买家补齐差价 {amount} 后才能发出换货", amount=format_fen(owed(d)))
+    raise Invalid("exchange_postage_unpaid",
+                  en="The buyer must pay the exchange postage {amount} before the replacement ships",
+                  zh="买家补齐换货邮费 {amount} 后才能发出换货", amount=format_fen(owed(d)))
 
 
 def reship(step: Step) -> None:
@@ -337,3 +427,5 @@ def reship(step: Step) -> None:
     _stock(step, "aftersales_out", d.exchange_sku)
     if d.price_difference_fen < 0:
         refunding.execute(step.ctx, step.case, d, -d.price_difference_fen, kind="price_difference")
+    if d.return_postage_fen > 0:  # the buyer's return postage, the merchant's to bear
+        refunding.execute(step.ctx, step.case, d, d.return_postage_fen, kind="return_postage")

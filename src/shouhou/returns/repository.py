@@ -21,8 +21,8 @@ _LINES = (select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.o
           .where(CaseLine.case_id == bindparam("case_id")).order_by(CaseLine.line_no))
 # Plain columns: no ORM objects for other cases' lines (the case's own lines, which its
 # unit of work may be changing, are excluded).
-_BOOKS = (select(CaseLine.order_line_id, CaseLine.qty, CaseLine.amount_fen, CaseLine.voucher_fen, Case.type,
-                 Case.status).join(Case, Case.id == CaseLine.case_id)
+_BOOKS = (select(CaseLine.order_line_id, CaseLine.qty, CaseLine.amount_fen, CaseLine.voucher_fen, CaseLine.shares,
+                 Case.type, Case.status).join(Case, Case.id == CaseLine.case_id)
           .where(Case.order_id == bindparam("order_id"), one_of(Case.type, RETURN_TYPES), none_of(Case.status, RELEASED),
                  Case.id != bindparam("exclude")))  # 0 excludes nothing
 _REFUNDS = select(Refund).where(Refund.case_id == bindparam("case_id")).order_by(Refund.seq)
@@ -61,11 +61,14 @@ def set_lines(session: Session, case_id: int, rows: list[CaseLine], *, replace: 
     known_lines(session, case_id, rows)
 
 
-def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None) -> dict[int, LineBook]:
-    """Per order line: what other live cases already hold, in units and in money."""
+def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude_case_id: int | None,
+          pools: dict[int, dict[str, int]] | None = None) -> dict[int, LineBook]:
+    """Per order line: what other live cases already hold, in units and in money; `pools` are
+    the lines' shares of the order's other amounts (shipping, vouchers by kind, …) by line id."""
     held: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    held_pools: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = session.execute(_BOOKS, {"order_id": order_id, "exclude": exclude_case_id or 0}).all()
-    for line_id, qty, amount_fen, voucher_fen, case_type, status in rows:
+    for line_id, qty, amount_fen, voucher_fen, shares, case_type, status in rows:
         h = held[line_id]
         if case_type == "exchange" and status == "completed":
             continue  # the replacement unit can come back again
@@ -74,20 +77,32 @@ def books(session: Session, order_lines: list[OrderLine], order_id: int, exclude
             h[1] += qty
             h[2] += amount_fen
             h[3] += voucher_fen
+            for name, value in (shares or {}).items():
+                held_pools[line_id][name] += int(value)
     return {ln.id: LineBook(line_no=ln.line_no, qty=ln.qty, paid_fen=ln.paid_fen, voucher_fen=ln.voucher_fen,
                             held_qty=held[ln.id][0], refund_qty=held[ln.id][1], refund_fen=held[ln.id][2],
-                            refund_voucher_fen=held[ln.id][3])
+                            refund_voucher_fen=held[ln.id][3], pools=(pools or {}).get(ln.id, {}),
+                            held_pools=dict(held_pools[ln.id]))
             for ln in order_lines}
 
 
-def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None) -> bool:
-    """Has another live refund case on the order already claimed the shipping fee?"""
-    stmt = (select(func.count()).select_from(ReturnDetail).join(Case, Case.id == ReturnDetail.case_id)
-            .where(Case.order_id == order_id, Case.status.not_in(RELEASED), ReturnDetail.shipping_fen > 0,
-                   ReturnDetail.refund_shipping.is_(True)))
-    if exclude_case_id is not None:
-        stmt = stmt.where(Case.id != exclude_case_id)
-    return session.scalar(stmt) > 0
+_SHIPPING_TAKEN = (select(func.coalesce(func.sum(ReturnDetail.shipping_fen), 0)).select_from(ReturnDetail)
+                   .join(Case, Case.id == ReturnDetail.case_id)
+                   .where(Case.order_id == bindparam("order_id"), none_of(Case.status, RELEASED),
+                          ReturnDetail.refund_shipping.is_(True), Case.id != bindparam("exclude")))
+_POSTAGE = (select(func.coalesce(func.sum(ReturnDetail.return_postage_fen), 0)).select_from(ReturnDetail)
+            .join(Case, Case.id == ReturnDetail.case_id)
+            .where(Case.order_id == bindparam("order_id"), none_of(Case.status, RELEASED)))
+
+
+def shipping_taken(session: Session, order_id: int, exclude_case_id: int | None) -> int:
+    """The shipping fee other live refund cases on the order refund."""
+    return int(session.scalar(_SHIPPING_TAKEN, {"order_id": order_id, "exclude": exclude_case_id or 0}) or 0)
+
+
+def postage_on_order(session: Session, order_id: int) -> int:
+    """Return postage the order's live cases reimburse: money refunded beyond what was paid."""
+    return int(session.scalar(_POSTAGE, {"order_id": order_id}) or 0)
 
 
 def refunds(session: Session, case_id: int) -> list[Refund]:

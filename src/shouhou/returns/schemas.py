@@ -80,12 +80,24 @@ class ShipIn(Strict):
     tracking_no: str = Field(min_length=1, max_length=100)
 
 
+class ShipReturnIn(ShipIn):
+    postage: Fen | None = Field(default=None, description="what the buyer paid the carrier; reimbursed when "
+                                                           "the merchant bears the return leg, up to the store's cap")
+    postage_receipt: str | None = Field(default=None, max_length=500, description="a photo of the postage receipt")
+
+
+class AdjustPostageIn(Strict):
+    amount: Fen = Field(description="the return postage to reimburse, lower than claimed")
+    reason: str = Field(min_length=1, max_length=1000, description="shown to the buyer")
+
+
 class ReceiveIn(Strict):
     result: Literal["accepted", "refused"]
     note: str | None = Field(default=None, max_length=2000)
     photos: list[str] = Field(default_factory=list, max_length=20)
     package_damaged: bool = False
     inspected_with_courier: bool = Field(default=False, description="验货 in front of the courier")
+    invoice_returned: bool | None = Field(default=None, description="False: the order's invoice did not come back")
 
 
 class NoteIn(Strict):

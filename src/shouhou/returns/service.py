@@ -16,10 +16,10 @@ from shouhou.engine.permissions import may, may_act, require
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
-from shouhou.fields import local_iso, parse, yuan
+from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import service as orders
-from shouhou.returns import application, reasons
+from shouhou.returns import application, breakdown, reasons
 from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
 from shouhou.returns.application import Claimed
@@ -48,7 +48,7 @@ def create(ctx: Ctx, body: ApplyIn) -> Case:
     case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
                    priority="high" if body.urgent else "normal", description=body.description, data={},
                    subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
-    create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.goods_fen + prepared.shipping_fen)},
+    create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.refund_fen)},
                 prepare=lambda step: application.write(step, prepared, photos=body.photos, claimed=claimed,
                                                        urgent=body.urgent, exchange_sku=body.exchange_sku))
     if body.type == "refund_only" and not application.shipped(orders.shipments_of(ctx, order.id), now):
@@ -69,7 +69,8 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
     order_lines = by_ids(session, OrderLine, (cl.order_line_id for cl in case_lines))
     reason = reasons.describe_code(ctx, store, d.reason_code)
     ships = repo.shipments(session, case.id)
-    computed = d.goods_fen + (d.voucher_fen if d.refund_vouchers else 0) + (d.shipping_fen if d.refund_shipping else 0)
+    refunds = case.type != "exchange"
+    computed = breakdown.computed(d) if refunds else 0
     staff = not (ctx.actor.customer_id is not None and not may(ctx.actor, "case.read", case.store_id))
     return {
         "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": order_lines[cl.order_line_id].name,
@@ -80,13 +81,16 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "reason_label": reasons.label(reason, ctx.lang) if reason else d.reason_code,
         "quality_problem": d.quality,
         "photos": d.photos,
-        "refund_amount": yuan(d.refund_fen) if case.type != "exchange" else "0.00",
+        "refund_amount": yuan(d.refund_fen) if refunds else "0.00",
         "refunded_amount": yuan(d.refunded_fen),
-        "computed_amount": yuan(computed) if case.type != "exchange" else "0.00",
+        "computed_amount": yuan(computed),
+        "refund_breakdown": [i.document(ctx.lang) for i in breakdown.lines(d)] if refunds else [],
         "amounts": {"goods": yuan(d.goods_fen), "vouchers": yuan(d.voucher_fen), "shipping": yuan(d.shipping_fen),
-                    "refund_vouchers": d.refund_vouchers, "refund_shipping": d.refund_shipping},
-        "adjustment": None if d.refund_fen >= computed or case.type == "exchange" else {
+                    "refund_vouchers": d.refund_vouchers, "refund_shipping": d.refund_shipping,
+                    "coupon_as_cash": yuan(d.coupon_cash_fen), "return_postage": yuan(d.return_postage_fen)},
+        "adjustment": None if d.refund_fen >= computed or not refunds else {
             "amount": yuan(computed - d.refund_fen), "reason": d.adjustment_reason},
+        "return_postage": _postage(d),
         "refunds": [_refund_doc(r, tz) for r in repo.refunds(session, case.id)],
         "return_shipment": _ship_doc(ships.get("return"), tz),
         "reship_shipment": _ship_doc(ships.get("reship"), tz),
@@ -99,6 +103,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "applied_at": local_iso(d.applied_at, tz),
         "urgent": d.urgent, "exchange_sku": d.exchange_sku,
         "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
+        "exchange_postage": yuan(d.exchange_postage_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
         "receipt_extension": _receipt_extension(case, tz) if case.type == "exchange" else None,
         "arbitration": d.arbitration,
@@ -106,6 +111,15 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "eligibility": d.eligibility,
         "policy_version_id": d.policy_version_id,
     }
+
+
+def _postage(d: ReturnDetail) -> dict[str, Any] | None:
+    """The buyer's return postage: claimed, with its receipt, and what is reimbursed."""
+    p = d.postage
+    if not p:
+        return None
+    return {"claimed": yuan(p["claimed_fen"]), "receipt": p.get("receipt"), "reimbursed": yuan(d.return_postage_fen),
+            "cap": yuan(p.get("cap_fen") or 0), "rule": p.get("rule"), "note": p.get("note")}
 
 
 def _insurance(d: ReturnDetail, tz: str) -> dict[str, Any]:

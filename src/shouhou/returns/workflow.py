@@ -98,7 +98,11 @@ def _actions(case_type: str) -> tuple[Action, ...]:
     if goods_back:
         acts += [
             Action("ship_return", "填写退货物流", "Ship the return", sources("awaiting_return"),
-                   ("awaiting_receipt",), BUYER, s.ShipIn, effect="ship_return"),
+                   ("awaiting_receipt",), BUYER, s.ShipReturnIn, effect="ship_return"),
+            # The buyer's postage is reimbursed up to the store's cap; a reviewer may lower it.
+            Action("adjust_postage", "调整退货运费", "Adjust return postage",
+                   _only(st, "awaiting_receipt", "pending_review", "pending_refund", "pending_reship"), (None,),
+                   REVIEW, s.AdjustPostageIn, effect="adjust_postage", offered="postage_offered"),
             Action("receive", "确认收货验货", "Receive and inspect", _only(st, "awaiting_receipt", "reshipped"),
                    _targets(st, "pending_refund", "completed", "pending_review", "pending_reship", None),
                    roles("warehouse", "supervisor", "system"), s.ReceiveIn, effect="receive",

@@ -1,0 +1,69 @@
+"""refund rules (issue 22): the refund breakdown's parts, bundles, receipt and reship overdue
+
+Revision ID: 0010refunds
+Revises: 0008counter
+Create Date: 2026-12-04 21:00:00+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+import shouhou.db.types
+
+revision: str = '0010refunds'
+down_revision: str | None = '0008counter'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _json() -> sa.types.TypeEngine:
+    return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+
+
+def _empty(value: str) -> sa.TextClause:
+    return sa.text(f"'{value}'")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('bundles', _json(), server_default=_empty('[]'), nullable=False))
+    with op.batch_alter_table('order_line', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('bundle_discount_fen', sa.BigInteger(), server_default='0', nullable=False))
+    with op.batch_alter_table('case_line', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('shares', _json(), server_default=_empty('{}'), nullable=False))
+    with op.batch_alter_table('return_detail', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('coupon_cash_fen', sa.BigInteger(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('shares', _json(), server_default=_empty('{}'), nullable=False))
+        batch_op.add_column(sa.Column('return_postage_fen', sa.BigInteger(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('postage', _json(), nullable=True))
+        batch_op.add_column(sa.Column('deductions', _json(), server_default=_empty('[]'), nullable=False))
+        batch_op.add_column(sa.Column('adjustment_fen', sa.BigInteger(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('rules', _json(), server_default=_empty('{}'), nullable=False))
+        batch_op.add_column(sa.Column('exchange_postage_fen', sa.BigInteger(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('receipt_overdue_at', shouhou.db.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('reship_overdue_at', shouhou.db.types.UTCDateTime(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_return_detail_receipt_overdue_at'), ['receipt_overdue_at'], unique=False)
+    # Cases refunded before: their vouchers paid as cash, and the reviewer's adjustment, as amounts.
+    op.execute("UPDATE return_detail SET coupon_cash_fen = voucher_fen WHERE refund_vouchers")
+    op.execute("UPDATE return_detail SET adjustment_fen = goods_fen"
+               " + CASE WHEN refund_vouchers THEN voucher_fen ELSE 0 END"
+               " + CASE WHEN refund_shipping THEN shipping_fen ELSE 0 END - refund_fen"
+               " WHERE refund_fen < goods_fen + CASE WHEN refund_vouchers THEN voucher_fen ELSE 0 END"
+               " + CASE WHEN refund_shipping THEN shipping_fen ELSE 0 END")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('return_detail', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_return_detail_receipt_overdue_at'))
+        for name in ('reship_overdue_at', 'receipt_overdue_at', 'exchange_postage_fen', 'rules', 'adjustment_fen',
+                     'deductions', 'postage', 'return_postage_fen', 'shares', 'coupon_cash_fen'):
+            batch_op.drop_column(name)
+    with op.batch_alter_table('case_line', schema=None) as batch_op:
+        batch_op.drop_column('shares')
+    with op.batch_alter_table('order_line', schema=None) as batch_op:
+        batch_op.drop_column('bundle_discount_fen')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_column('bundles')
