@@ -119,6 +119,8 @@ RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
                                                               price_difference_settled=False)),
     "reship": Sample({"carrier": "SF", "tracking_no": "SFNEW"}, _urgent_return_on_its_way),
     "confirm_receipt": {}, "extend_receipt": {"days": 5},
+    "receipt_overdue": {}, "reship_overdue": {},
+    "refund_instead": Sample({}, _detail(reship_overdue_at=SIGNED, received_at=SIGNED)),
     "adjust_postage": Sample({"amount": "8.00", "reason": "超出常规运费"}, _detail(
         postage={"claimed_fen": 1200, "receipt": None, "cap_fen": 2000, "rule": "RETURN-POSTAGE-MERCHANT"},
         return_postage_fen=1200)),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from shouhou.models import ApiToken, Customer, RoleGrant, Store, User, UserPreference
@@ -71,3 +71,11 @@ def preference(session: Session, user_id: int, key: str) -> UserPreference | Non
 
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def holders_of(session: Session, role: str, store_id: int) -> list[User]:
+    """Active users holding `role` in the store or in every store, by name."""
+    return list(session.scalars(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role, or_(RoleGrant.store_id == store_id, RoleGrant.store_id.is_(None)),
+               User.is_active.is_(True)).order_by(User.username).distinct()))

@@ -72,9 +72,10 @@ def shipped(shipments: list[Shipment], as_of: datetime) -> bool:
 
 def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[LineQty], reason_code: str,
             claimed: Claimed, *, as_of: datetime, exclude_case_id: int | None = None,
-            policy_version_id: int | None | bool = False) -> Prepared:
+            policy_version_id: int | None | bool = False, owed: bool = False) -> Prepared:
     """`policy_version_id`: the version to decide under (a modified application keeps its own);
-    False means the one in force now."""
+    False means the one in force now. `owed`: the merchant owes this remedy whatever the windows
+    say (a replacement it did not ship in time), so the policy decides only who pays."""
     session = ctx.session
     orders.lock_order(ctx, order.id)  # before reading what other cases hold
     reason = reasons.pick(ctx, store, case_type, reason_code)
@@ -101,7 +102,7 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
     for w in wanted:
         line = by_no[w.line_no]
         decision = policies.evaluate(ctx, store, order, line, shipments, claim, as_of, policy).remedy(case_type)
-        if not decision.allowed:
+        if not decision.allowed and not owed:
             raise refusal(decision, line.line_no, store)
         decisions[w.line_no] = decision
     lines = list(by_no.values())

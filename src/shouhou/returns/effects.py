@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from shouhou.accounts.service import staff_holding
 from shouhou.db.cache import cache_of
 from shouhou.engine.outbox import emit
 from shouhou.engine.runner import Step
@@ -13,7 +14,7 @@ from shouhou.money import format_fen
 from shouhou.policies.service import policy_of_version
 from shouhou.policy.deductions import MISSING_INVOICE, missing_invoice
 from shouhou.policy.store_policy import rate_of
-from shouhou.returns import amounts, application, breakdown, refunding, rules
+from shouhou.returns import amounts, application, breakdown, conversion, refunding, rules
 from shouhou.returns import repository as repo
 from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
@@ -41,6 +42,7 @@ review_period = _policy_days("review_timeout_hours", "hours")
 modify_period = _policy_days("buyer_modify_days")
 ship_period = _policy_days("buyer_ship_days")
 receipt_period = _policy_days("receipt_confirm_days")
+reship_period = _policy_days("reship_days")
 refund_period = _policy_days("refund_due_days")
 confirm_period = _policy_days("exchange_confirm_days")
 
@@ -104,7 +106,8 @@ def approve(step: Step) -> str:
         if _fast_refund(step, d, order):
             return _pay_out(step, d)
         return "pending_refund"
-    if d.received_at is not None:  # the goods came back before (a refused receipt, a send-back)
+    if d.received_at is not None or d.receipt_overdue_at is not None:
+        # the goods came back before (a refused receipt, a send-back), or their deadline passed
         return "pending_refund" if case.type == "return_refund" else "pending_reship"
     if case.type == "return_refund" and _fast_refund(step, d, order):
         refunding.execute(ctx, case, d, refunding.outstanding(ctx, case, d))
@@ -245,17 +248,34 @@ def receive_offered(step: Step) -> bool:
     if step.case.status == "awaiting_receipt":
         return True
     d = detail(step)
-    return d.urgent and d.received_at is None  # 先发后退: the return still has to come in
+    if d.received_at is not None:
+        return False
+    if d.receipt_overdue_at is not None:
+        return True  # refunded (or reshipped) at the deadline; the parcel has yet to be inspected
+    return step.case.status == "reshipped" and d.urgent  # 先发后退: the return still has to come in
+
+
+def receipt_overdue(step: Step) -> str:
+    """Seeds 001/004: the merchant did not confirm receipt in time, so the refund is made now
+    (an exchange goes on to the replacement). No stock is booked: nobody received the goods;
+    the case waits on the warehouse's exceptions list until they are received and inspected."""
+    d = detail(step)
+    d.receipt_overdue_at = step.ctx.clock.now()
+    if step.case.type == "exchange":
+        return "pending_reship"
+    return _pay_out(step, d)
 
 
 def receive(step: Step) -> str | None:
     ctx, case, p = step.ctx, step.case, step.payload
     d = detail(step)
     now = ctx.clock.now()
-    stays = step.from_status == "reshipped"
+    stays = step.from_status != "awaiting_receipt"
     if p.result == "refused":
         d.receive_result = "refused"
         step.record["evidence"] = {"photos": p.photos, "note": p.note, "package_damaged": p.package_damaged}
+        if d.receipt_overdue_at is not None:
+            d.received_at = now  # it came, after the money: the evidence is for the merchant's claim
         return None if stays else "pending_review"
     d.received_at, d.receive_result = now, "accepted"
     if case.type == "return_refund" and p.invoice_returned is False and not stays:
@@ -419,6 +439,37 @@ def may_reship(step: Step) -> None:
     raise Invalid("exchange_postage_unpaid",
                   en="The buyer must pay the exchange postage {amount} before the replacement ships",
                   zh="买家补齐换货邮费 {amount} 后才能发出换货", amount=format_fen(owed(d)))
+
+
+def reship_overdue(step: Step) -> None:
+    """待换货 past its deadline: escalated (urgent, to a supervisor) and the buyer is told they
+    may take a refund instead."""
+    ctx, case = step.ctx, step.case
+    d = detail(step)
+    d.reship_overdue_at = ctx.clock.now()
+    case.priority = "urgent"
+    supervisor = staff_holding(ctx, case.store_id, "supervisor")
+    if supervisor is not None:
+        case.assignee_id = supervisor
+    order = ctx.session.get_one(Order, case.order_id)
+    step.record.update(message_zh="换货未能按时发出, 已升级主管处理; 您也可以申请改为退款",
+                       message_en="The replacement is late: a supervisor is on it, and you may take a refund instead",
+                       escalated_to=supervisor)
+    assert step.rows is not None
+    emit(ctx, "case.reship_overdue", {"case": case.no, "order_no": order.order_no,
+                                      "store": ctx.session.get_one(Store, case.store_id).code,
+                                      "at": d.reship_overdue_at.isoformat()},
+         store_id=case.store_id, rows=step.rows, case=case)
+
+
+def reship_late(step: Step) -> bool:
+    return detail(step).reship_overdue_at is not None
+
+
+def refund_instead(step: Step) -> str:
+    refund = conversion.refund_instead(step.ctx, step.case, detail(step))
+    step.record["refund_case"] = refund.no
+    return "closed"
 
 
 def reship(step: Step) -> None:

@@ -127,6 +127,12 @@ def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) 
     return {"items": cases.summaries(ctx, returns.find_for_receiving(ctx, q))}
 
 
+@router.get("/warehouse/exceptions",
+            summary="Refunded (or reshipped) at the receipt deadline, goods not yet received: the warehouse's list")
+def warehouse_exceptions(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": returns.unreceived(ctx, store)}
+
+
 @router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export")
 def stock_movements(store: str | None = None, kind: str | None = None, sku: str | None = None,
                     created_from: str | None = Query(default=None, alias="from"),

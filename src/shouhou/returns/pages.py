@@ -72,7 +72,7 @@ def warehouse(request: Request, q: str = "") -> Response:
             reship = next((a for a in doc["available_actions"] if a["name"] == "reship"), None)
             found.append({"doc": doc, "receive": receive and fields_of(receive["fields"]),
                           "reship": reship and fields_of(reship["fields"])})
-    return render(request, "returns/warehouse.html", ctx, q=q, found=found)
+    return render(request, "returns/warehouse.html", ctx, q=q, found=found, unreceived=service.unreceived(ctx))
 
 
 @router.get("/console/arbitration")

@@ -195,3 +195,13 @@ def insurance_claims(session: Session, store_ids: set[int] | None, status: str |
         stmt = stmt.where(Case.store_id.in_(store_ids))
     waiting_first = case((d.insurance_status == "pending", 0), else_=1)
     return [(c, r) for c, r in session.execute(stmt.order_by(waiting_first, d.insurance_due_at, Case.id).limit(limit))]
+
+
+def unreceived(session: Session, store_ids: set[int] | None, limit: int = 500) -> list[tuple[Case, ReturnDetail]]:
+    """Refunded (or reshipped) at the receipt deadline and not yet received: oldest first."""
+    d = ReturnDetail
+    stmt = select(Case, d).join(d, d.case_id == Case.id).where(d.receipt_overdue_at.is_not(None),
+                                                               d.received_at.is_(None))
+    if store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(store_ids))
+    return [(c, r) for c, r in session.execute(stmt.order_by(d.receipt_overdue_at, Case.id).limit(limit))]

@@ -107,6 +107,10 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
         "receipt_extension": _receipt_extension(case, tz) if case.type == "exchange" else None,
         "arbitration": d.arbitration,
+        "refund_case": (case.data or {}).get("refund_case"),  # an exchange turned into this refund
+        "instead_of": (case.data or {}).get("instead_of"),  # the exchange this refund replaces
+        "receipt_overdue_at": local_iso(d.receipt_overdue_at, tz),
+        "reship_overdue_at": local_iso(d.reship_overdue_at, tz),
         "shipping_insurance": _insurance(d, tz) if d.insurance_status else None,
         "eligibility": d.eligibility,
         "policy_version_id": d.policy_version_id,
@@ -225,6 +229,22 @@ def batch_approve_refunds(ctx: Ctx, items: list[tuple[str, int]]) -> list[dict[s
         except ShouhouError as exc:
             results.append({"no": no, "ok": False, "code": exc.code, "message": exc.message(ctx.lang)})
     return results
+
+
+def unreceived(ctx: Ctx, store_code: str | None = None) -> list[dict[str, Any]]:
+    """The warehouse's exceptions list: refunded (or reshipped) at the receipt deadline, the
+    goods not yet received and inspected; the stock is booked when they are."""
+    ids = _finance_stores(ctx, store_code)
+    rows = [(c, d) for c, d in repo.unreceived(ctx.session, ids) if may(ctx.actor, "stock.read", c.store_id)]
+    stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
+    summaries = cases.summaries(ctx, [c for c, _ in rows])
+    return [{**s, "receipt_overdue_at": local_iso(d.receipt_overdue_at, stores[c.store_id].timezone),
+             "return_tracking_no": _return_tracking(ctx, c.id)} for s, (c, d) in zip(summaries, rows, strict=True)]
+
+
+def _return_tracking(ctx: Ctx, case_id: int) -> str | None:
+    parcel = repo.shipments(ctx.session, case_id).get("return")
+    return parcel.tracking_no if parcel is not None else None
 
 
 def find_for_receiving(ctx: Ctx, query: str) -> list[Case]:
