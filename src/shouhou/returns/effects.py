@@ -374,8 +374,8 @@ def extended_days(extensions: list[dict]) -> int:
 
 
 def extend_receipt(step: Step) -> None:
-    """延长收货 [003]: the original order's automatic receipt confirmation on the sales platform
-    is held off while the exchange is worked out, so the buyer need not apply again online.
+    """延长收货 [003][001]: the original order's automatic receipt confirmation on the sales platform
+    is held off while the return or exchange is worked out, so the buyer need not apply again online.
     The integration applies it there, on the `order.receipt_extension` webhook."""
     ctx, case = step.ctx, step.case
     days = step.payload.days or case_policy(step).receipt_extension_days

@@ -105,7 +105,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
         "exchange_postage": yuan(d.exchange_postage_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
-        "receipt_extension": _receipt_extension(case, tz) if case.type == "exchange" else None,
+        "receipt_extension": _receipt_extension(case, tz) if case.type != "refund_only" else None,
         "arbitration": d.arbitration,
         "refund_case": (case.data or {}).get("refund_case"),  # an exchange turned into this refund
         "instead_of": (case.data or {}).get("instead_of"),  # the exchange this refund replaces

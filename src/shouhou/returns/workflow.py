@@ -119,6 +119,11 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                    _targets(st, "pending_refund", "completed", "pending_review", "pending_reship", None),
                    roles("warehouse", "supervisor", "system"), s.ReceiveIn, effect="receive",
                    offered="receive_offered"),
+            # 延长收货 [003][001]: while a return or an exchange is worked out, the original order
+            # must not be confirmed as received automatically on the sales platform.
+            Action("extend_receipt", "延长收货时间", "Extend receipt confirmation",
+                   _only(st, "pending_review", "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
+                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect="extend_receipt"),
             Action("receipt_overdue", "超时未确认收货", "Receipt not confirmed in time", sources("awaiting_receipt"),
                    _targets(st, "completed", "refunding", "pending_reship"), roles("system"),
                    effect="receipt_overdue"),
@@ -147,11 +152,6 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                    _only(st, "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
                    roles("finance", "reviewer", "supervisor"), s.SettleIn, effect="settle_difference",
                    offered="difference_open"),
-            # 延长收货 [003]: while the exchange is worked out, the original order must not be
-            # confirmed as received automatically on the sales platform.
-            Action("extend_receipt", "延长收货时间", "Extend receipt confirmation",
-                   _only(st, "pending_review", "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
-                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect="extend_receipt"),
             Action("reship", "发出换货", "Ship the replacement", _only(st, "pending_reship", "awaiting_receipt"),
                    ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ShipIn, guard="may_reship",
                    effect="reship", offered="reship_offered"),
