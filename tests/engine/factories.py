@@ -136,7 +136,7 @@ def returns(world: World, case_type: str, status: str) -> Case:
     body: dict[str, Any] = {"type": case_type, "order_no": order_no, "lines": [{"line_no": 1, "qty": 1}],
                             "reason": RETURN_REASONS[case_type]}
     if case_type == "exchange":
-        body["exchange_sku"] = "TSHIRT-L"
+        body["exchange_sku"], body["photos"] = "TSHIRT-L", ["/uploads/exchange.jpg"]
     with world.ctx(world.actor("buyer")) as ctx:
         case = cases.create(ctx, body)
     return put_in_state(world, case.id, status)

@@ -288,3 +288,17 @@ class TestBundles:
         r = client.post("/api/v1/orders", json=doc, headers=auth(token))
         assert r.status_code == 422 and r.json()["error"]["code"] in ("empty_bundle", "unknown_bundle")
         assert t  # the store exists
+
+
+class TestExchangePhotos:
+    """Item 8: seed 002 lists an exchange's photos without "(选填)", unlike a return's."""
+
+    def test_an_exchange_without_photos_is_refused_and_creates_nothing(self, world, client):
+        t = setup(world)
+        delivered(world, "P1")
+        r = client.post("/api/v1/cases", headers=auth(t["buyer"]), json={
+            "type": "exchange", "order_no": "P1", "reason": "size_fit", "lines": [{"line_no": 1, "qty": 1}],
+            "photos": []})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "photos_required"
+        assert client.get("/api/v1/cases", headers=auth(t["agent"])).json()["items"] == []
+        assert apply(client, t["buyer"], "P1", type="return_refund")["photos"] == []  # a return may have none

@@ -95,8 +95,7 @@ def refund_callback(refund_id: int, body: RefundCallbackIn, ctx: Ctx = Depends(a
 
 @router.get("/finance/refunds", summary="Refunds awaiting finance: reviewer-approved cases only")
 def finance_refunds(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
-    rows = returns.finance_queue(ctx, store)
-    return {"items": cases.summaries(ctx, rows)}
+    return {"items": returns.finance_rows(ctx, store)}
 
 
 @router.get("/finance/insurance-claims",

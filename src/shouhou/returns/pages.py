@@ -35,7 +35,7 @@ nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
 @router.get("/console/finance")
 def finance(request: Request, store: str | None = None) -> Response:
     ctx = ctx_of(request)
-    rows = cases.summaries(ctx, service.finance_queue(ctx, store))
+    rows = service.finance_rows(ctx, store)
     return render(request, "returns/finance.html", ctx, rows=rows, results=None,
                   claims=service.claim_rows(ctx, None, "pending"))
 
@@ -56,7 +56,7 @@ async def finance_approve(request: Request) -> Response:
         if r["ok"]:
             state = COMMON_STATES[r["status"]]
             r["status_label"] = ctx.label(state.zh, state.en)
-    rows = cases.summaries(ctx, service.finance_queue(ctx, None))
+    rows = service.finance_rows(ctx, None)
     return render(request, "returns/finance.html", ctx, rows=rows, results=results,
                   claims=service.claim_rows(ctx, None, "pending"))
 

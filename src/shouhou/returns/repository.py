@@ -46,6 +46,17 @@ def lines(session: Session, case_id: int) -> list[CaseLine]:
     return cache.get(("case_lines", case_id), load)
 
 
+def lines_of_cases(session: Session, case_ids: list[int]) -> dict[int, list[tuple[CaseLine, OrderLine]]]:
+    """Several cases' lines with their order lines, in one query (a list page's products)."""
+    out: dict[int, list[tuple[CaseLine, OrderLine]]] = defaultdict(list)
+    if case_ids:
+        rows = session.execute(select(CaseLine, OrderLine).join(OrderLine, OrderLine.id == CaseLine.order_line_id)
+                               .where(CaseLine.case_id.in_(case_ids)).order_by(CaseLine.case_id, CaseLine.line_no))
+        for cl, ol in rows:
+            out[cl.case_id].append((cl, ol))
+    return out
+
+
 def known_lines(session: Session, case_id: int, rows: list[CaseLine]) -> None:
     """A case's lines read along with it (their order lines kept): `lines` needs no query."""
     cache_of(session).put(("case_lines", case_id), sorted(rows, key=lambda r: r.line_no))

@@ -40,6 +40,10 @@ def create(ctx: Ctx, body: ApplyIn) -> Case:
     workflow = workflow_for(body.type)
     if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
         raise forbidden(f"{body.type}.apply", store=store.code)
+    if body.type == "exchange" and not body.photos:
+        # Seed 002 lists photos among an exchange's fields without "(选填)", unlike a return's.
+        raise Invalid("photos_required", en="An exchange needs at least one photo of the goods",
+                      zh="申请换货须上传至少一张商品图片", field="photos")
     claimed = Claimed(goods_intact=body.goods_intact, unsealed=body.unsealed, received=body.received,
                       refused_delivery=body.refused_delivery)
     now = ctx.clock.now()
@@ -184,6 +188,16 @@ def finance_queue(ctx: Ctx, store_code: str | None = None) -> list[Case]:
     """Only reviewer-approved cases reach finance: those waiting in pending_refund."""
     cases = repo.pending_refund_cases(ctx.session, _finance_stores(ctx, store_code))
     return [c for c in cases if _may_take(ctx, c, "approve_refund")]
+
+
+def finance_rows(ctx: Ctx, store_code: str | None = None) -> list[dict[str, Any]]:
+    """The finance refund list (seed 002): each case with its products — unit price, quantity and
+    the line's refund — its application and review times and the case's total."""
+    queue = finance_queue(ctx, store_code)
+    by_case = repo.lines_of_cases(ctx.session, [c.id for c in queue])
+    return [{**row, "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": ol.name, "unit_price": yuan(ol.unit_price_fen),
+                               "qty": cl.qty, "amount": yuan(cl.amount_fen)} for cl, ol in by_case[c.id]]}
+            for c, row in zip(queue, cases.summaries(ctx, queue), strict=True)]
 
 
 def _finance_stores(ctx: Ctx, store_code: str | None) -> set[int] | None:

@@ -1,0 +1,105 @@
+"""Issue 22 on the console: store names, the finance list's products (seed 002), the order-date
+filter, the refund breakdown, and the warehouse's "refunded, not received" list."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from shouhou.cases import service as cases
+from shouhou.engine.sweep import run_due
+from tests.returns.helpers import SIGNED
+from tests.web.conftest import login_form
+
+PW = "pw12345678"
+LINES = [{"line_no": 1, "sku": "COAT", "name": "羊毛外套", "qty": 2, "unit_price": "150.00"},
+         {"line_no": 2, "sku": "HAT", "name": "帽子", "qty": 1, "unit_price": "50.00"}]
+
+
+def _world(world) -> None:  # noqa: ANN001
+    world.store(name="杭州旗舰店", return_address="上海仓")
+    for role in ("agent", "reviewer", "warehouse", "finance"):
+        world.user(role, role, "S1", password=PW)
+    world.user("buyer", "customer", "S1", customer="u1001")
+
+
+def _refund_ready(world, order_no: str = "T1", **order) -> str:  # noqa: ANN001, ANN003
+    """A quality return of one coat and the hat, received: waiting for finance."""
+    world.order(order_no, lines=LINES, shipping_fee="10.00", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1),
+                **order)
+    with world.ctx(world.actor("buyer")) as ctx:
+        no = cases.create(ctx, {"type": "return_refund", "order_no": order_no, "reason": "quality_issue",
+                                "lines": [{"line_no": 1, "qty": 1}, {"line_no": 2, "qty": 1}]}).no
+    world.move("reviewer", no, "approve")
+    world.move("buyer", no, ("ship_return", {"carrier": "SF", "tracking_no": f"SF-{order_no}", "postage": "12.00"}))
+    world.move("warehouse", no, ("receive", {"result": "accepted"}))
+    return no
+
+
+class TestStoreNames:
+    def test_the_list_and_the_case_page_show_the_stores_name(self, world, client):
+        _world(world)
+        no = _refund_ready(world)
+        login_form(client, "agent")
+        row = re.search(rf'<tr>.*?{no}.*?</tr>', client.get("/console/cases").text, re.S).group(0)
+        assert "杭州旗舰店" in row
+        page = client.get(f"/console/cases/{no}").text
+        assert "杭州旗舰店" in page
+
+
+class TestFinanceList:
+    def test_it_shows_each_product_with_unit_price_quantity_line_refund_and_application_time(self, world, client):
+        _world(world)
+        no = _refund_ready(world)
+        api = client.get("/api/v1/finance/refunds",
+                         headers={"Authorization": f"Bearer {world.tokens['finance']}"}).json()["items"]
+        assert [(r["no"], r["refund_amount"], r["applied_at"]) for r in api] == [
+            (no, "217.72", "2026-11-23T10:00:00+08:00")]  # 150 + 50 + 5.72 of the shipping + 12.00 postage
+        assert api[0]["lines"] == [
+            {"line_no": 1, "sku": "COAT", "name": "羊毛外套", "unit_price": "150.00", "qty": 1, "amount": "150.00"},
+            {"line_no": 2, "sku": "HAT", "name": "帽子", "unit_price": "50.00", "qty": 1, "amount": "50.00"}]
+        login_form(client, "finance")
+        page = client.get("/console/finance").text
+        for text in ("羊毛外套", "帽子", "¥150.00", "¥50.00", "¥217.72", "2026-11-23 10:00", "单品小计退款"):
+            assert text in page, text
+
+
+class TestOrderDateFilter:
+    def test_the_console_filters_by_the_orders_placed_date(self, world, client):
+        _world(world)
+        early = _refund_ready(world, "T1")
+        late = _refund_ready(world, "T2", placed_at=datetime.fromisoformat("2026-11-10T09:00:00+08:00"))
+        login_form(client, "agent")
+        page = client.get("/console/cases", params={"order_placed_from": "2026-11-10",
+                                                    "order_placed_to": "2026-11-10"}).text
+        assert late in page and early not in page
+        assert 'name="order_placed_from" value="2026-11-10"' in page
+
+
+class TestBreakdownOnTheCasePage:
+    def test_it_shows_the_refund_line_by_line(self, world, client):
+        _world(world)
+        no = _refund_ready(world)
+        login_form(client, "reviewer")
+        page = client.get(f"/console/cases/{no}").text
+        table = re.search(r'<table class="list breakdown">.*?</table>', page, re.S).group(0)
+        # the coat's share of the 10.00 shipping is 8.57 (300 : 50), one of two coats 4.29, the hat 1.43
+        for text in ("商品金额", "¥200.00", "发货运费", "¥5.72", "退货运费", "¥12.00", "¥217.72", "SHIPPING-MERCHANT"):
+            assert text in table, text
+
+
+class TestWarehouseExceptions:
+    def test_it_lists_what_was_refunded_at_the_deadline_and_not_received(self, world, client, settings, clock):
+        _world(world)
+        world.order("T9", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        with world.ctx(world.actor("buyer")) as ctx:
+            no = cases.create(ctx, {"type": "return_refund", "order_no": "T9", "reason": "no_longer_wanted",
+                                    "lines": [{"line_no": 1, "qty": 1}]}).no
+        world.move("reviewer", no, "approve")
+        world.move("buyer", no, ("ship_return", {"carrier": "SF", "tracking_no": "SF-LATE"}))
+        clock.advance(days=10, seconds=1)
+        assert run_due(world.db, settings, clock.now()).fired == 1
+        login_form(client, "warehouse")
+        page = client.get("/console/warehouse").text
+        listed = re.search(r'<table class="list unreceived">.*?</table>', page, re.S).group(0)
+        assert no in listed and "SF-LATE" in listed and "已退款未收货" in page
