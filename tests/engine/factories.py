@@ -144,3 +144,20 @@ def returns(world: World, case_type: str, status: str) -> Case:
 
 def timers_of(session: Session, case_id: int) -> list[Timer]:
     return list(session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.id)))
+
+
+# -- dispute ----------------------------------------------------------------------------------
+
+@register("dispute", samples={
+    "respond": {"note": "已按约发货, 附物流记录", "photos": ["/u/track.jpg"]},
+    "add_evidence": {"note": "补充聊天记录"}, "to_review": {}, "decision_overdue": {},
+    "decide": {"decision": "partial", "refund_amount": "30.00", "note": "部分支持"},
+    "withdraw": {}, "note": {"note": "内部: 已核实"},
+})
+def dispute(world: World, case_type: str, status: str) -> Case:
+    order_no = f"D-{status}-{next(_orders)}"
+    world.order(order_no, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1), completed_at=SIGNED)
+    with world.ctx(world.actor("buyer")) as ctx:
+        case = cases.create(ctx, {"type": "dispute", "order_no": order_no, "description": "交易成功后发现开线",
+                                  "amount": "50.00"})
+    return put_in_state(world, case.id, status)

@@ -41,7 +41,7 @@ class TestStoreNames:
         _world(world)
         no = _refund_ready(world)
         login_form(client, "agent")
-        row = re.search(rf'<tr>.*?{no}.*?</tr>', client.get("/console/cases").text, re.S).group(0)
+        row = re.search(rf'<tr>.*?{no}.*?</tr>', client.get("/console/cases").text, re.DOTALL).group(0)
         assert "杭州旗舰店" in row
         page = client.get(f"/console/cases/{no}").text
         assert "杭州旗舰店" in page
@@ -82,7 +82,7 @@ class TestBreakdownOnTheCasePage:
         no = _refund_ready(world)
         login_form(client, "reviewer")
         page = client.get(f"/console/cases/{no}").text
-        table = re.search(r'<table class="list breakdown">.*?</table>', page, re.S).group(0)
+        table = re.search(r'<table class="list breakdown">.*?</table>', page, re.DOTALL).group(0)
         # the coat's share of the 10.00 shipping is 8.57 (300 : 50), one of two coats 4.29, the hat 1.43
         for text in ("商品金额", "¥200.00", "发货运费", "¥5.72", "退货运费", "¥12.00", "¥217.72", "SHIPPING-MERCHANT"):
             assert text in table, text
@@ -101,5 +101,31 @@ class TestWarehouseExceptions:
         assert run_due(world.db, settings, clock.now()).fired == 1
         login_form(client, "warehouse")
         page = client.get("/console/warehouse").text
-        listed = re.search(r'<table class="list unreceived">.*?</table>', page, re.S).group(0)
+        listed = re.search(r'<table class="list unreceived">.*?</table>', page, re.DOTALL).group(0)
         assert no in listed and "SF-LATE" in listed and "已退款未收货" in page
+
+
+class TestDisputePages:
+    def test_the_buyer_opens_one_from_a_completed_order_and_the_platform_lists_it(self, world, client):
+        _world(world)
+        world.user("buyer-web", "customer", "S1", customer="u1001", password=PW)
+        world.user("platform", "platform", None, password=PW)
+        world.order("W1", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1), completed_at=SIGNED)
+        world.order("W2", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))  # not completed: no form
+        login_form(client, "buyer-web")
+        assert "交易成功后仍有问题" not in client.get("/portal/orders/W2").text
+        page = client.get("/portal/orders/W1").text
+        assert "交易成功后仍有问题" in page
+        from tests.web.conftest import csrf_of
+
+        r = client.post("/portal/orders/W1/apply", data={"_csrf": csrf_of(page), "type": "dispute", "remedy": "refund",
+                                                         "amount": "20.00", "description": "开线"},
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text
+        no = r.headers["location"].rsplit("/", 1)[-1]
+        assert "开线" in client.get(f"/portal/cases/{no}").text
+        client.cookies.clear()
+        login_form(client, "platform")
+        listed = client.get("/console/disputes").text
+        assert no in listed and "杭州旗舰店" in listed
+        assert "凭证" in client.get(f"/console/cases/{no}").text

@@ -1,4 +1,4 @@
-"""refund rules (issue 22): the refund breakdown's parts, bundles, receipt and reship overdue
+"""refund rules (issue 22): the refund breakdown's parts, bundles, receipt and reship overdue; disputes
 
 Revision ID: 0010refunds
 Revises: 0008counter
@@ -46,6 +46,28 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('receipt_overdue_at', shouhou.db.types.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('reship_overdue_at', shouhou.db.types.UTCDateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_return_detail_receipt_overdue_at'), ['receipt_overdue_at'], unique=False)
+    op.create_table(
+        'dispute_detail',
+        sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('about_case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+        sa.Column('remedy', sa.String(length=20), nullable=False),
+        sa.Column('requested_fen', sa.BigInteger(), nullable=True),
+        sa.Column('window_until', shouhou.db.types.UTCDateTime(), nullable=True),
+        sa.Column('basis', _json(), nullable=False),
+        sa.Column('evidence', _json(), nullable=False),
+        sa.Column('decision', sa.String(length=10), nullable=True),
+        sa.Column('award_fen', sa.BigInteger(), nullable=True),
+        sa.Column('decision_note', sa.Text(), nullable=True),
+        sa.Column('decided_at', shouhou.db.types.UTCDateTime(), nullable=True),
+        sa.Column('decided_by', sa.String(length=100), nullable=True),
+        sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.ForeignKeyConstraint(['about_case_id'], ['cases.id'], name=op.f('fk_dispute_detail_about_case_id_cases')),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_dispute_detail_case_id_cases')),
+        sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_dispute_detail_store_id_store')),
+        sa.PrimaryKeyConstraint('case_id', name=op.f('pk_dispute_detail')),
+    )
+    with op.batch_alter_table('dispute_detail', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispute_detail_about_case_id'), ['about_case_id'], unique=False)
     # Cases refunded before: their vouchers paid as cash, and the reviewer's adjustment, as amounts.
     op.execute("UPDATE return_detail SET coupon_cash_fen = voucher_fen WHERE refund_vouchers")
     op.execute("UPDATE return_detail SET adjustment_fen = goods_fen"
@@ -56,6 +78,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('dispute_detail', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dispute_detail_about_case_id'))
+    op.drop_table('dispute_detail')
     with op.batch_alter_table('return_detail', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_return_detail_receipt_overdue_at'))
         for name in ('reship_overdue_at', 'receipt_overdue_at', 'exchange_postage_fen', 'rules', 'adjustment_fen',
