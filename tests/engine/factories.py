@@ -106,6 +106,15 @@ def _urgent_return_on_its_way(session: Session, case: Case) -> None:
                              tracking_no="SFRET", payer="buyer", shipped_at=case.created_at))
 
 
+def _pickup(session: Session, case: Case) -> None:
+    from shouhou.models.returns import ReturnPickup
+
+    at = case.created_at
+    session.add(ReturnPickup(store_id=case.store_id, case_id=case.id, window_start=at + timedelta(hours=20),
+                             window_end=at + timedelta(hours=23), contact="张三", phone="138", address="上海",
+                             adapter="manual", status="requested", requested_at=at))
+
+
 RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
     "approve": {}, "reject": {"reason": "商品已使用"}, "modify": {"description": "补充说明"},
     "cancel": {}, "escalate": {"reason": "不同意拒绝"}, "arbitrate": {"decision": "buyer"}, "close": {},
@@ -120,6 +129,11 @@ RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
     "reship": Sample({"carrier": "SF", "tracking_no": "SFNEW"}, _urgent_return_on_its_way),
     "confirm_receipt": {}, "extend_receipt": {"days": 5},
     "receipt_overdue": {}, "reship_overdue": {},
+    "request_pickup": {"window_start": "2026-11-24T09:00:00+08:00", "window_end": "2026-11-24T12:00:00+08:00",
+                       "address": {"contact": "张三", "phone": "13800000000", "address": "上海市浦东新区"}},
+    "book_pickup": Sample({"carrier": "SF", "tracking_no": "SFPICK"}, _pickup),
+    "record_pickup": Sample({"carrier": "SF", "tracking_no": "SFPICK"}, _pickup),
+    "cancel_pickup": Sample({}, _pickup),
     "refund_instead": Sample({}, _detail(reship_overdue_at=SIGNED, received_at=SIGNED)),
     "adjust_postage": Sample({"amount": "8.00", "reason": "超出常规运费"}, _detail(
         postage={"claimed_fen": 1200, "receipt": None, "cap_fen": 2000, "rule": "RETURN-POSTAGE-MERCHANT"},

@@ -129,3 +129,28 @@ class TestDisputePages:
         listed = client.get("/console/disputes").text
         assert no in listed and "杭州旗舰店" in listed
         assert "凭证" in client.get(f"/console/cases/{no}").text
+
+
+class TestPickupList:
+    def test_staff_see_the_pickup_and_record_its_collection(self, world, client):
+        _world(world)
+        world.order("P1", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        with world.ctx(world.actor("buyer")) as ctx:
+            no = cases.create(ctx, {"type": "return_refund", "order_no": "P1", "reason": "no_longer_wanted",
+                                    "lines": [{"line_no": 1, "qty": 1}]}).no
+        world.move("reviewer", no, "approve")
+        world.move("buyer", no, ("request_pickup", {
+            "window_start": "2026-11-24T09:00:00+08:00", "window_end": "2026-11-24T12:00:00+08:00",
+            "address": {"contact": "张三", "phone": "138", "address": "浦东新区世纪大道 1 号"}}))
+        login_form(client, "warehouse")
+        page = client.get("/console/pickups").text
+        assert no in page and "浦东新区世纪大道 1 号" in page and 'data-action="record_pickup"' in page
+        from tests.web.conftest import csrf_of
+
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": csrf_of(page), "_action": "record_pickup",
+                                                           "_version": "3", "carrier": "SF", "tracking_no": "SF-P1",
+                                                           "_back": "/console/pickups"}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        assert no not in client.get("/console/pickups").text
+        with world.ctx() as ctx:
+            assert cases.get(ctx, no).status == "awaiting_receipt"

@@ -67,7 +67,7 @@ def _about(ctx: Ctx, order: Order, case_no: str | None) -> Case | None:
 
 def eligibility(ctx: Ctx, store: Store, order: Order, about: Case | None) -> rules.Window:
     shipments = orders.shipments_of(ctx, order.id)
-    received = max((s.signed_at or s.delivered_at for s in shipments if s.signed_at or s.delivered_at), default=None)
+    received = max((t for s in shipments if (t := s.signed_at or s.delivered_at) is not None), default=None)
     lines = [rules.Line(ln.line_no, "sanbao" in (ln.tags or ()), ln.warranty_months)
              for ln in orders.lines_of(ctx, order.id)]
     return rules.window(completed_at=order.completed_at, closed_at=about.closed_at if about else None,

@@ -123,3 +123,28 @@ class CaseShipment(IdPk, StoreScoped, Base):
     payer: Mapped[str] = mapped_column(String(10), nullable=False)
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReturnPickup(IdPk, StoreScoped, Base):
+    """上门取件: a courier collects the return from the buyer instead of the buyer shipping it.
+
+    Booked through the store's carrier adapter (returns/pickups.py); the manual adapter puts
+    it on the staff's pickup list, who book it with the carrier and record the tracking number.
+    """
+
+    __tablename__ = "return_pickup"
+
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), unique=True, nullable=False)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    contact: Mapped[str] = mapped_column(String(100), nullable=False)
+    phone: Mapped[str] = mapped_column(String(40), nullable=False)
+    address: Mapped[str] = mapped_column(String(500), nullable=False)
+    adapter: Mapped[str] = mapped_column(String(30), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, index=True)  # requested|booked|picked_up|cancelled
+    booking_ref: Mapped[str | None] = mapped_column(String(100))
+    carrier: Mapped[str | None] = mapped_column(String(50))
+    tracking_no: Mapped[str | None] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

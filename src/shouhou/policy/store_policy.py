@@ -166,6 +166,7 @@ def _check_rate(name: str, value: object) -> None:
         rate = Decimal(value) if isinstance(value, str) else None
     except InvalidOperation:
         rate = None
-    if rate is None or not rate.is_finite() or not 0 <= rate <= 100 or rate.as_tuple().exponent < -2:
+    exponent = rate.as_tuple().exponent if rate is not None and rate.is_finite() else None
+    if rate is None or not isinstance(exponent, int) or not 0 <= rate <= 100 or exponent < -2:
         raise Invalid("invalid_policy", en="{field} must be a percentage from 0 to 100 as a string, e.g. \"5.5\"",
                       zh="{field} 须为 0 到 100 之间的百分比字符串, 例如 \"5.5\"", field=name, value=value)

@@ -137,7 +137,7 @@ def _whole_bundles(order: Order, lines: list[OrderLine], refunded: dict[int, int
     """A store that sells 套餐 whole takes them back whole [003]: every unit of every line of a
     bundle this application touches must be in a refund once it is made."""
     declared = {b["id"] for b in order.bundles or ()}
-    for bundle in sorted({ln.bundle for ln in lines if ln.bundle in declared and taking[ln.id]}):
+    for bundle in sorted({ln.bundle for ln in lines if ln.bundle and ln.bundle in declared and taking[ln.id]}):
         members = [ln for ln in lines if ln.bundle == bundle]
         short = [ln.line_no for ln in members if refunded[ln.id] < ln.qty]
         if short:

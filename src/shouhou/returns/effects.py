@@ -1,37 +1,42 @@
-"""Guards, effects and deadlines of the refund / return / exchange actions (named in workflow.py)."""
+"""Guards, effects and deadlines of the refund / return / exchange actions (named in workflow.py).
+
+The workflows are bound to this module: handlers kept in the modules beside it (postage.py,
+deadlines.py, pickup_actions.py) are named here too.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from shouhou.accounts.service import staff_holding
-from shouhou.db.cache import cache_of
 from shouhou.engine.outbox import emit
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
-from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
+from shouhou.models import Customer, Order, ReturnDetail, Store
 from shouhou.money import format_fen
-from shouhou.policies.service import policy_of_version
-from shouhou.policy.deductions import MISSING_INVOICE, missing_invoice
-from shouhou.policy.store_policy import rate_of
-from shouhou.returns import amounts, application, breakdown, conversion, refunding, rules
+from shouhou.returns import amounts, application, breakdown, postage, refunding, rules, steps
 from shouhou.returns import repository as repo
+from shouhou.returns.deadlines import receipt_overdue, refund_instead, reship_late, reship_overdue
+from shouhou.returns.pickup_actions import (
+    book_pickup,
+    cancel_pickup,
+    no_pickup,
+    pickup_pending,
+    record_pickup,
+    request_pickup,
+)
+from shouhou.returns.postage import adjust_postage, postage_offered, ship_return
 from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
-
-def detail(step: Step) -> ReturnDetail:
-    return repo.detail(step.ctx.session, step.case.id)
-
-
-def case_policy(step: Step):  # noqa: ANN201
-    """The store policy the case was applied under (for its first line's category)."""
-    return cache_of(step.ctx.session).get(("case_policy", step.case.id), lambda: policy_of_version(
-        step.ctx, step.case.store_id, detail(step).policy_version_id, category=_category(step)))
+__all__ = [  # bound by name in workflow.py, though defined beside this module
+    "adjust_postage", "book_pickup", "cancel_pickup", "no_pickup", "pickup_pending", "postage_offered",
+    "receipt_overdue", "record_pickup", "refund_instead", "request_pickup", "reship_late", "reship_overdue",
+    "ship_return",
+]
 
 
 def _policy_days(field: str, unit: str = "days"):  # noqa: ANN202
     def period(step: Step) -> timedelta:
-        return timedelta(**{unit: getattr(case_policy(step), field)})
+        return timedelta(**{unit: getattr(steps.case_policy(step), field)})
 
     period.__name__ = field
     return period
@@ -47,17 +52,6 @@ refund_period = _policy_days("refund_due_days")
 confirm_period = _policy_days("exchange_confirm_days")
 
 
-def _category(step: Step) -> str | None:
-    lines = repo.lines(step.ctx.session, step.case.id)
-    if not lines:
-        return None
-    return step.ctx.session.get_one(OrderLine, lines[0].order_line_id).category or None
-
-
-def _settle(step: Step, d: ReturnDetail) -> None:
-    application.settle(d, step.case.type)
-
-
 def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | None, rule: str) -> None:
     """Lower the refund to `amount` (checked against the computed `ceiling`), or undo a lowering."""
     amount = amounts.check_adjusted(ceiling, amount, reason)
@@ -69,13 +63,13 @@ def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | Non
 
 def approve(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
-    d = detail(step)
+    d = steps.detail(step)
     session = ctx.session
     order = session.get_one(Order, case.order_id)
     if p is not None and p.refund_vouchers is not None and case.type != "exchange":
         d.refund_vouchers = p.refund_vouchers
         d.coupon_cash_fen = rules.vouchers_all(d.shares or {}) if p.refund_vouchers else 0
-        _rule(d, "vouchers", breakdown.VOUCHERS_REVIEWER if p.refund_vouchers else None)
+        steps.set_rule(d, "vouchers", breakdown.VOUCHERS_REVIEWER if p.refund_vouchers else None)
     if p is not None and p.refund_shipping is not None and case.type != "exchange":
         if p.refund_shipping and not d.refund_shipping:
             left = order.shipping_fee_fen - repo.shipping_taken(session, order.id, case.id)
@@ -83,9 +77,9 @@ def approve(step: Step) -> str:
                 raise Invalid("shipping_already_refunded", en="Other cases already refund this order's shipping",
                               zh="该订单运费已在其他售后单中退还")
             d.shipping_fen = min(d.shipping_fen, left)
-            _rule(d, "shipping", breakdown.SHIPPING_REVIEWER)
+            steps.set_rule(d, "shipping", breakdown.SHIPPING_REVIEWER)
         elif not p.refund_shipping:
-            _rule(d, "shipping", None)
+            steps.set_rule(d, "shipping", None)
         d.refund_shipping = p.refund_shipping
     if case.type == "exchange":
         if p is not None and p.refund_amount is not None:
@@ -97,14 +91,14 @@ def approve(step: Step) -> str:
     else:
         ceiling = breakdown.computed(d)
         _adjust(d, ceiling, p.refund_amount if p else None, p.adjustment_reason if p else None, breakdown.ADJUSTMENT)
-        _settle(step, d)
+        steps.settle(step, d)
         step.record.update(refund_amount=format_fen(d.refund_fen), computed_amount=format_fen(ceiling))
     if case.type != "refund_only":
         _set_return_address(step, d, p.return_address if p else None)
     d.reviewed_at, d.reviewed_by = ctx.clock.now(), ctx.actor.name
     if case.type == "refund_only":
         if _fast_refund(step, d, order):
-            return _pay_out(step, d)
+            return steps.pay_out(step, d)
         return "pending_refund"
     if d.received_at is not None or d.receipt_overdue_at is not None:
         # the goods came back before (a refused receipt, a send-back), or their deadline passed
@@ -115,14 +109,9 @@ def approve(step: Step) -> str:
     return "awaiting_return"
 
 
-def _rule(d: ReturnDetail, part: str, rule: str | None) -> None:
-    others = {k: v for k, v in (d.rules or {}).items() if k != part}
-    d.rules = {**others, part: rule} if rule else others
-
-
 def _fast_refund(step: Step, d: ReturnDetail, order: Order) -> bool:
     """极速退款: refund on approval for small amounts and trusted buyers, when the store says so."""
-    policy = case_policy(step)
+    policy = steps.case_policy(step)
     if getattr(policy, "refund_timing", "after_receipt") != "on_approval":
         return False
     limit = getattr(policy, "fast_refund_max_fen", 0)
@@ -146,7 +135,7 @@ def _set_return_address(step: Step, d: ReturnDetail, given) -> None:  # noqa: AN
 
 
 def reject(step: Step) -> None:
-    detail(step).reject_reason = step.payload.reason
+    steps.detail(step).reject_reason = step.payload.reason
 
 
 def modify(step: Step) -> None:
@@ -154,12 +143,12 @@ def modify(step: Step) -> None:
 
 
 def escalate(step: Step) -> None:
-    detail(step).escalated_from = step.from_status
+    steps.detail(step).escalated_from = step.from_status
 
 
 def arbitrate(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
-    d = detail(step)
+    d = steps.detail(step)
     d.arbitration = {"decision": p.decision, "note": p.note, "by": ctx.actor.name,
                      "at": ctx.clock.now().isoformat(),
                      "refund_amount": format_fen(p.refund_amount) if p.refund_amount is not None else None}
@@ -173,81 +162,20 @@ def arbitrate(step: Step) -> str:
             raise Invalid("refund_amount_required", en="A partial decision needs refund_amount",
                           zh="部分支持须填写退款金额 refund_amount")
         _adjust(d, breakdown.computed(d), p.refund_amount, p.note or "platform decision", breakdown.PLATFORM)
-        _settle(step, d)
+        steps.settle(step, d)
         return "pending_refund"
     if case.type != "exchange" and d.refund_fen == 0:
         _adjust(d, breakdown.computed(d), None, None, breakdown.ADJUSTMENT)
-        _settle(step, d)
+        steps.settle(step, d)
     if case.type == "refund_only" or d.received_at is not None:
         return "pending_refund" if case.type != "exchange" else "pending_reship"
     return "awaiting_receipt" if d.escalated_from == "awaiting_receipt" else "awaiting_return"
 
 
-def ship_return(step: Step) -> None:
-    d = detail(step)
-    _ship(step, "return", d.return_payer)
-    p = step.payload
-    if p.postage is not None:
-        _claim_postage(step, d, p.postage, p.postage_receipt)
-
-
-def _claim_postage(step: Step, d: ReturnDetail, claimed: int, receipt: str | None) -> None:
-    """The buyer's return postage: reimbursed with the refund, up to the store's cap, when the
-    merchant bears the return leg [004][001] — unless the shipping insurance pays it [003]."""
-    order = step.ctx.session.get_one(Order, step.case.order_id)
-    cap = case_policy(step).return_postage_cap_fen
-    claim: dict[str, object] = {"claimed_fen": claimed, "receipt": receipt, "cap_fen": cap, "rule": None}
-    amount = 0
-    if d.return_payer == "merchant":
-        if (order.extra or {}).get("shipping_insurance"):
-            claim["rule"] = breakdown.POSTAGE_INSURED
-        else:
-            amount = min(claimed, cap) if cap else claimed
-            claim["rule"] = breakdown.POSTAGE_MERCHANT
-    d.postage, d.return_postage_fen = claim, amount
-    _settle(step, d)
-    step.record.update(return_postage=format_fen(amount))
-
-
-def postage_offered(step: Step) -> bool:
-    d = detail(step)
-    return (d.postage or {}).get("rule") in (breakdown.POSTAGE_MERCHANT, breakdown.POSTAGE_LOWERED) \
-        and d.refunded_fen == 0  # before any money moves
-
-
-def adjust_postage(step: Step) -> None:
-    """A reviewer lowers the return postage reimbursed (the buyer sees why)."""
-    d = detail(step)
-    claim = dict(d.postage or {})
-    ceiling = min(int(claim["claimed_fen"]), int(claim["cap_fen"])) if claim.get("cap_fen") else int(claim["claimed_fen"])
-    amount = step.payload.amount
-    if amount > ceiling:
-        raise Invalid("amount_exceeds_refundable", en="{amount} is more than the postage that may be reimbursed ({max})",
-                      zh="金额 {amount} 超过可报销的退货运费 {max}", amount=format_fen(amount), max=format_fen(ceiling))
-    claim.update(rule=breakdown.POSTAGE_LOWERED if amount < ceiling else breakdown.POSTAGE_MERCHANT,
-                 note=step.payload.reason if amount < ceiling else None)
-    d.postage, d.return_postage_fen = claim, amount
-    _settle(step, d)
-    step.record.update(return_postage=format_fen(amount), refund_amount=format_fen(d.refund_fen))
-
-
-def _ship(step: Step, direction: str, payer: str) -> None:
-    ctx, case, p = step.ctx, step.case, step.payload
-    existing = repo.shipments(ctx.session, case.id).get(direction)
-    now = ctx.clock.now()
-    if existing is None:
-        repo.add_shipment(ctx.session, CaseShipment(store_id=case.store_id, case_id=case.id, direction=direction,
-                                                    carrier=p.carrier, tracking_no=p.tracking_no, payer=payer,
-                                                    shipped_at=now))
-    else:
-        existing.carrier, existing.tracking_no, existing.payer = p.carrier, p.tracking_no, payer
-        existing.shipped_at, existing.received_at = now, None
-
-
 def receive_offered(step: Step) -> bool:
     if step.case.status == "awaiting_receipt":
         return True
-    d = detail(step)
+    d = steps.detail(step)
     if d.received_at is not None:
         return False
     if d.receipt_overdue_at is not None:
@@ -255,20 +183,9 @@ def receive_offered(step: Step) -> bool:
     return step.case.status == "reshipped" and d.urgent  # 先发后退: the return still has to come in
 
 
-def receipt_overdue(step: Step) -> str:
-    """Seeds 001/004: the merchant did not confirm receipt in time, so the refund is made now
-    (an exchange goes on to the replacement). No stock is booked: nobody received the goods;
-    the case waits on the warehouse's exceptions list until they are received and inspected."""
-    d = detail(step)
-    d.receipt_overdue_at = step.ctx.clock.now()
-    if step.case.type == "exchange":
-        return "pending_reship"
-    return _pay_out(step, d)
-
-
 def receive(step: Step) -> str | None:
     ctx, case, p = step.ctx, step.case, step.payload
-    d = detail(step)
+    d = steps.detail(step)
     now = ctx.clock.now()
     stays = step.from_status != "awaiting_receipt"
     if p.result == "refused":
@@ -279,12 +196,12 @@ def receive(step: Step) -> str | None:
         return None if stays else "pending_review"
     d.received_at, d.receive_result = now, "accepted"
     if case.type == "return_refund" and p.invoice_returned is False and not stays:
-        _missing_invoice(step, d)
+        postage.missing_invoice_deduction(step, d)
     shipment = repo.shipments(ctx.session, case.id).get("return")
     if shipment is not None:
         shipment.received_at = now
     kind = "return_in" if case.type == "return_refund" else "exchange_in"
-    _stock(step, kind, None)
+    steps.book_stock(step, kind, None)
     if stays:
         return None
     if case.type == "exchange":
@@ -292,43 +209,8 @@ def receive(step: Step) -> str | None:
     return "completed" if d.refunded_fen >= d.refund_fen else "pending_refund"
 
 
-def _missing_invoice(step: Step, d: ReturnDetail) -> None:
-    """Seed 001: an invoice issued with the order and not sent back costs its tax points."""
-    order = step.ctx.session.get_one(Order, step.case.order_id)
-    charge = missing_invoice(d.goods_fen, rate_of(case_policy(step).missing_invoice_rate)) \
-        if order.invoice_at is not None else None
-    if charge is None:
-        return
-    d.deductions = [*(x for x in d.deductions or () if x["rule"] != MISSING_INVOICE), rules.deduction_doc(charge)]
-    _settle(step, d)
-    step.record["refund_amount"] = format_fen(d.refund_fen)
-
-
-def _stock(step: Step, kind: str, sku: str | None) -> None:
-    ctx, case = step.ctx, step.case
-    note = step.payload.note if step.payload is not None and hasattr(step.payload, "note") else None
-    for line in repo.lines(ctx.session, case.id):
-        ctx.session.add(StockMovement(store_id=case.store_id, case_id=case.id, kind=kind, sku=sku or line.sku,
-                                      qty=line.qty, at=ctx.clock.now(), operator=ctx.actor.name, note=note))
-
-
 def approve_refund(step: Step) -> str:
-    return _pay_out(step, detail(step))
-
-
-def _pay_out(step: Step, d: ReturnDetail) -> str:
-    due = refunding.outstanding(step.ctx, step.case, d)
-    if due > 0:
-        refund = refunding.execute(step.ctx, step.case, d, due)
-        step.record.update(refund_id=refund.id, amount=format_fen(due), channel=refund.channel,
-                           refund_status=refund.status)
-        if refund.status == "pending":
-            return "refunding"
-    return "completed" if not _has_pending(step) else "refunding"
-
-
-def _has_pending(step: Step) -> bool:
-    return any(r.status == "pending" for r in repo.refunds(step.ctx.session, step.case.id))
+    return steps.pay_out(step, steps.detail(step))
 
 
 def send_back(step: Step) -> None:
@@ -336,13 +218,13 @@ def send_back(step: Step) -> None:
 
 
 def confirm_refund(step: Step) -> str | None:
-    d = detail(step)
+    d = steps.detail(step)
     refund = refunding.pending_refund(step.ctx, step.case, step.payload.gateway_ref)
     if refund is None:
         raise Invalid("no_pending_refund", en="There is no pending refund to confirm", zh="没有待确认的退款")
     refunding.succeed(step.ctx, step.case, d, refund, step.payload.gateway_ref)
     step.record.update(refund_id=refund.id, amount=format_fen(refund.amount_fen))
-    if step.from_status != "refunding" or _has_pending(step):
+    if step.from_status != "refunding" or steps.has_pending(step):
         return None
     return "completed"
 
@@ -357,11 +239,11 @@ def fail_refund(step: Step) -> str | None:
 
 
 def refund_pending(step: Step) -> bool:
-    return _has_pending(step)
+    return steps.has_pending(step)
 
 
 def insurance_pending(step: Step) -> bool:
-    return detail(step).insurance_status == "pending"
+    return steps.detail(step).insurance_status == "pending"
 
 
 def receipt_extensions(case) -> list[dict]:  # noqa: ANN001
@@ -378,7 +260,7 @@ def extend_receipt(step: Step) -> None:
     is held off while the return or exchange is worked out, so the buyer need not apply again online.
     The integration applies it there, on the `order.receipt_extension` webhook."""
     ctx, case = step.ctx, step.case
-    days = step.payload.days or case_policy(step).receipt_extension_days
+    days = step.payload.days or steps.case_policy(step).receipt_extension_days
     earlier = receipt_extensions(case)
     total = extended_days(earlier) + days
     if total > RECEIPT_EXTENSION_MAX_DAYS:
@@ -398,7 +280,7 @@ def extend_receipt(step: Step) -> None:
 
 
 def insurance_paid(step: Step) -> None:
-    d = detail(step)
+    d = steps.detail(step)
     d.insurance_status, d.insurance_paid_fen = "paid", step.payload.amount
 
 
@@ -409,12 +291,12 @@ def owed(d: ReturnDetail) -> int:
 
 
 def difference_open(step: Step) -> bool:
-    d = detail(step)
+    d = steps.detail(step)
     return owed(d) > 0 and not d.price_difference_settled
 
 
 def settle_difference(step: Step) -> None:
-    d = detail(step)
+    d = steps.detail(step)
     if step.payload.amount != owed(d):
         raise Invalid("amount_mismatch", en="The buyer owes {owed}, not {amount}", zh="买家应补差价 {owed}, 而非 {amount}",
                       owed=format_fen(owed(d)), amount=format_fen(step.payload.amount))
@@ -424,12 +306,12 @@ def settle_difference(step: Step) -> None:
 def reship_offered(step: Step) -> bool:
     if step.case.status == "pending_reship":
         return True
-    d = detail(step)
+    d = steps.detail(step)
     return d.urgent and "return" in repo.shipments(step.ctx.session, step.case.id)
 
 
 def may_reship(step: Step) -> None:
-    d = detail(step)
+    d = steps.detail(step)
     if d.price_difference_settled or owed(d) == 0:
         return
     if d.price_difference_fen > 0:
@@ -441,41 +323,10 @@ def may_reship(step: Step) -> None:
                   zh="买家补齐换货邮费 {amount} 后才能发出换货", amount=format_fen(owed(d)))
 
 
-def reship_overdue(step: Step) -> None:
-    """待换货 past its deadline: escalated (urgent, to a supervisor) and the buyer is told they
-    may take a refund instead."""
-    ctx, case = step.ctx, step.case
-    d = detail(step)
-    d.reship_overdue_at = ctx.clock.now()
-    case.priority = "urgent"
-    supervisor = staff_holding(ctx, case.store_id, "supervisor")
-    if supervisor is not None:
-        case.assignee_id = supervisor
-    order = ctx.session.get_one(Order, case.order_id)
-    step.record.update(message_zh="换货未能按时发出, 已升级主管处理; 您也可以申请改为退款",
-                       message_en="The replacement is late: a supervisor is on it, and you may take a refund instead",
-                       escalated_to=supervisor)
-    assert step.rows is not None
-    emit(ctx, "case.reship_overdue", {"case": case.no, "order_no": order.order_no,
-                                      "store": ctx.session.get_one(Store, case.store_id).code,
-                                      "at": d.reship_overdue_at.isoformat()},
-         store_id=case.store_id, rows=step.rows, case=case)
-
-
-def reship_late(step: Step) -> bool:
-    return detail(step).reship_overdue_at is not None
-
-
-def refund_instead(step: Step) -> str:
-    refund = conversion.refund_instead(step.ctx, step.case, detail(step))
-    step.record["refund_case"] = refund.no
-    return "closed"
-
-
 def reship(step: Step) -> None:
-    d = detail(step)
-    _ship(step, "reship", d.outbound_payer)
-    _stock(step, "aftersales_out", d.exchange_sku)
+    d = steps.detail(step)
+    steps.ship(step, "reship", d.outbound_payer)
+    steps.book_stock(step, "aftersales_out", d.exchange_sku)
     if d.price_difference_fen < 0:
         refunding.execute(step.ctx, step.case, d, -d.price_difference_fen, kind="price_difference")
     if d.return_postage_fen > 0:  # the buyer's return postage, the merchant's to bear

@@ -132,6 +132,12 @@ def warehouse_exceptions(store: str | None = None, ctx: Ctx = Depends(api_ctx)) 
     return {"items": returns.unreceived(ctx, store)}
 
 
+@router.get("/pickups", summary="Courier pickups (上门取件) to book or collect: the staff's list")
+def pickups(store: str | None = None, status: str | None = Query(default=None, description="requested,booked (default)"),
+            ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": returns.pickup_list(ctx, store, status)}
+
+
 @router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export")
 def stock_movements(store: str | None = None, kind: str | None = None, sku: str | None = None,
                     created_from: str | None = Query(default=None, alias="from"),

@@ -15,8 +15,7 @@ from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Order, Store
 from shouhou.policies.service import order_entitlements
-from shouhou.returns import reasons
-from shouhou.returns import service
+from shouhou.returns import reasons, service
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
 from shouhou.returns.workflow import COMMON_STATES
 from shouhou.web import nav
@@ -27,6 +26,7 @@ from shouhou.web.templating import render
 router = APIRouter(include_in_schema=False)
 nav.register("/console/finance", "Refunds to approve", {"finance", "supervisor"}, order=30)
 nav.register("/console/warehouse", "Receiving", {"warehouse", "supervisor"}, order=40)
+nav.register("/console/pickups", "Courier pickups", {"warehouse", "agent", "supervisor"}, order=45)
 nav.register("/console/arbitration", "Arbitration", {"platform", "supervisor"}, order=50)
 nav.register("/console/stock", "Stock movements", {"warehouse", "supervisor", "finance", "admin"}, order=60)
 nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
@@ -73,6 +73,19 @@ def warehouse(request: Request, q: str = "") -> Response:
             found.append({"doc": doc, "receive": receive and fields_of(receive["fields"]),
                           "reship": reship and fields_of(reship["fields"])})
     return render(request, "returns/warehouse.html", ctx, q=q, found=found, unreceived=service.unreceived(ctx))
+
+
+@router.get("/console/pickups")
+def pickups(request: Request) -> Response:
+    """上门取件 waiting for staff: book the courier, then record the tracking number at collection."""
+    ctx = ctx_of(request)
+    rows = []
+    for row in service.pickup_list(ctx):
+        doc = cases.document(ctx, cases.get(ctx, row["no"]))
+        forms = {a["name"]: fields_of(a["fields"]) for a in doc["available_actions"]
+                 if a["name"] in ("book_pickup", "record_pickup")}
+        rows.append({"row": row, "doc": doc, "forms": forms})
+    return render(request, "returns/pickups.html", ctx, rows=rows)
 
 
 @router.get("/console/arbitration")

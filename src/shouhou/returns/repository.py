@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from shouhou.db.cache import cache_of
 from shouhou.db.filters import none_of, one_of
 from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
+from shouhou.models.returns import ReturnPickup
 from shouhou.returns.amounts import LineBook
 
 REFUND_TYPES = ("refund_only", "return_refund")
@@ -27,6 +28,7 @@ _BOOKS = (select(CaseLine.order_line_id, CaseLine.qty, CaseLine.amount_fen, Case
                  Case.id != bindparam("exclude")))  # 0 excludes nothing
 _REFUNDS = select(Refund).where(Refund.case_id == bindparam("case_id")).order_by(Refund.seq)
 _PARCELS = select(CaseShipment).where(CaseShipment.case_id == bindparam("case_id"))
+_PICKUP = select(ReturnPickup).where(ReturnPickup.case_id == bindparam("case_id"))
 
 
 def detail(session: Session, case_id: int) -> ReturnDetail:
@@ -144,17 +146,40 @@ def add_shipment(session: Session, shipment: CaseShipment) -> None:
     shipments(session, shipment.case_id)[shipment.direction] = shipment
 
 
-def preloaded(session: Session, case_id: int, *, shipments: list[CaseShipment], refunds: list[Refund]) -> None:
-    """A case's parcels and refunds, known without a read (read along with it, or none yet)."""
+def preloaded(session: Session, case_id: int, *, shipments: list[CaseShipment], refunds: list[Refund],
+              pickups: list[ReturnPickup] | None = None) -> None:
+    """A case's parcels, refunds and pickup, known without a read (read along with it, or none yet)."""
     cache = cache_of(session)
     cache.put(("case_shipments", case_id), {s.direction: s for s in shipments})
     cache.put(("refunds", case_id), sorted(refunds, key=lambda r: r.seq))
+    if pickups is not None:
+        cache.put(("pickup", case_id), pickups[0] if pickups else None)
+
+
+def pickup(session: Session, case_id: int) -> ReturnPickup | None:
+    """The case's courier pickup (上门取件), if one was asked for."""
+    return cache_of(session).get(("pickup", case_id), lambda: session.scalars(_PICKUP, {"case_id": case_id}).first())
+
+
+def add_pickup(session: Session, found: ReturnPickup) -> None:
+    session.add(found)
+    cache_of(session).put(("pickup", found.case_id), found)
+
+
+def pickups(session: Session, store_ids: set[int] | None, statuses: tuple[str, ...],
+            limit: int = 500) -> list[tuple[Case, ReturnPickup]]:
+    """Pickups in these states, the earliest window first: the staff's list."""
+    stmt = (select(Case, ReturnPickup).join(ReturnPickup, ReturnPickup.case_id == Case.id)
+            .where(ReturnPickup.status.in_(statuses)))
+    if store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(store_ids))
+    return [(c, p) for c, p in session.execute(stmt.order_by(ReturnPickup.window_start, Case.id).limit(limit))]
 
 
 def new_detail(session: Session, d: ReturnDetail) -> None:
     session.add(d)
     cache_of(session).keep(d)
-    preloaded(session, d.case_id, shipments=[], refunds=[])  # a new case has none yet
+    preloaded(session, d.case_id, shipments=[], refunds=[], pickups=[])  # a new case has none yet
 
 
 def case_by_tracking_or_no(session: Session, query: str, store_ids: set[int] | None) -> list[Case]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from shouhou.fields import Fen
+from shouhou.fields import Fen, Instant
 from shouhou.money import parse_yuan
 
 ReturnType = Literal["refund_only", "return_refund", "exchange"]
@@ -98,6 +98,20 @@ class ReceiveIn(Strict):
     package_damaged: bool = False
     inspected_with_courier: bool = Field(default=False, description="验货 in front of the courier")
     invoice_returned: bool | None = Field(default=None, description="False: the order's invoice did not come back")
+
+
+class PickupIn(Strict):
+    """上门取件: when and where the courier collects the return."""
+
+    window_start: Instant
+    window_end: Instant
+    address: Address
+
+
+class BookPickupIn(Strict):
+    carrier: str = Field(min_length=1, max_length=50)
+    booking_ref: str | None = Field(default=None, max_length=100)
+    tracking_no: str | None = Field(default=None, max_length=100, description="when the carrier gives it at booking")
 
 
 class NoteIn(Strict):

@@ -18,6 +18,7 @@ from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
+from shouhou.models.returns import ReturnPickup
 from shouhou.orders import service as orders
 from shouhou.returns import application, breakdown, reasons
 from shouhou.returns import effects as fx
@@ -29,7 +30,8 @@ from shouhou.returns.schemas import ApplyIn
 
 def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
     """Keep the parcels, refunds and lines read along with the case for this unit of work."""
-    repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund])
+    repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund],
+                   pickups=found.get(ReturnPickup, []))
     repo.known_lines(session, case_id, found[CaseLine])
 
 
@@ -97,6 +99,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "return_postage": _postage(d),
         "refunds": [_refund_doc(r, tz) for r in repo.refunds(session, case.id)],
         "return_shipment": _ship_doc(ships.get("return"), tz),
+        "pickup": pickup_doc(repo.pickup(session, case.id), tz),
         "reship_shipment": _ship_doc(ships.get("reship"), tz),
         "return_address": None if not d.return_address else {
             "contact": d.return_contact, "phone": d.return_phone, "address": d.return_address},
@@ -128,6 +131,36 @@ def _postage(d: ReturnDetail) -> dict[str, Any] | None:
         return None
     return {"claimed": yuan(p["claimed_fen"]), "receipt": p.get("receipt"), "reimbursed": yuan(d.return_postage_fen),
             "cap": yuan(p.get("cap_fen") or 0), "rule": p.get("rule"), "note": p.get("note")}
+
+
+def pickup_doc(p: ReturnPickup | None, tz: str) -> dict[str, Any] | None:
+    """上门取件: the window, the address, and how far the booking went."""
+    if p is None:
+        return None
+    return {"window_start": local_iso(p.window_start, tz), "window_end": local_iso(p.window_end, tz),
+            "address": {"contact": p.contact, "phone": p.phone, "address": p.address}, "adapter": p.adapter,
+            "status": p.status, "booking_ref": p.booking_ref, "carrier": p.carrier, "tracking_no": p.tracking_no,
+            "requested_at": local_iso(p.requested_at, tz), "booked_at": local_iso(p.booked_at, tz),
+            "picked_up_at": local_iso(p.picked_up_at, tz)}
+
+
+PICKUP_STATUSES = ("requested", "booked", "picked_up", "cancelled")
+
+
+def pickup_list(ctx: Ctx, store_code: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    """The staff's pickup list: courier pickups to book or to collect (requested and booked by
+    default), the earliest window first."""
+    wanted = tuple(s for s in (status or "requested,booked").split(",") if s)
+    unknown = sorted(set(wanted) - set(PICKUP_STATUSES))
+    if unknown:
+        raise Invalid("invalid_status", en="status is one of {allowed}", zh="status 须为 {allowed} 之一",
+                      allowed=", ".join(PICKUP_STATUSES))
+    rows = [(c, p) for c, p in repo.pickups(ctx.session, _finance_stores(ctx, store_code), wanted)
+            if _may_take(ctx, c, "record_pickup")]
+    stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
+    summaries = cases.summaries(ctx, [c for c, _ in rows])
+    return [{**s, "pickup": pickup_doc(p, stores[c.store_id].timezone)}
+            for s, (c, p) in zip(summaries, rows, strict=True)]
 
 
 def _insurance(d: ReturnDetail, tz: str) -> dict[str, Any]:

@@ -108,6 +108,18 @@ def _actions(case_type: str) -> tuple[Action, ...]:
         acts += [
             Action("ship_return", "填写退货物流", "Ship the return", sources("awaiting_return"),
                    ("awaiting_receipt",), BUYER, s.ShipReturnIn, effect="ship_return"),
+            # 上门取件 [002]: a courier collects the return instead (pickups.py).
+            Action("request_pickup", "预约上门取件", "Book a courier pickup", sources("awaiting_return"), (None,),
+                   BUYER, s.PickupIn, effect="request_pickup", offered="no_pickup"),
+            Action("book_pickup", "已预约快递", "Courier booked", sources("awaiting_return"), (None,),
+                   roles("warehouse", "agent", "reviewer", "supervisor", "integration"), s.BookPickupIn,
+                   effect="book_pickup", offered="pickup_pending"),
+            Action("record_pickup", "快递已取件", "Collected by the courier", sources("awaiting_return"),
+                   ("awaiting_receipt",), roles("warehouse", "agent", "reviewer", "supervisor", "integration"),
+                   s.ShipIn, effect="record_pickup", offered="pickup_pending"),
+            Action("cancel_pickup", "取消上门取件", "Cancel the pickup", sources("awaiting_return"), (None,),
+                   BUYER | roles("warehouse", "reviewer", "supervisor"), s.OptionalNoteIn, effect="cancel_pickup",
+                   offered="pickup_pending"),
             # The buyer's postage is reimbursed up to the store's cap; a reviewer may lower it.
             Action("adjust_postage", "调整退货运费", "Adjust return postage",
                    _only(st, "awaiting_receipt", "pending_review", "pending_refund", "pending_reship"), (None,),

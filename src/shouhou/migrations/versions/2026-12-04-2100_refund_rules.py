@@ -1,4 +1,4 @@
-"""refund rules (issue 22): the refund breakdown's parts, bundles, receipt and reship overdue; disputes
+"""refund rules (issue 22): the refund breakdown's parts, bundles, receipt and reship overdue; disputes; pickups
 
 Revision ID: 0010refunds
 Revises: 0008counter
@@ -68,6 +68,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dispute_detail', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dispute_detail_about_case_id'), ['about_case_id'], unique=False)
+    op.create_table(
+        'return_pickup',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+        sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('window_start', shouhou.db.types.UTCDateTime(), nullable=False),
+        sa.Column('window_end', shouhou.db.types.UTCDateTime(), nullable=False),
+        sa.Column('contact', sa.String(length=100), nullable=False),
+        sa.Column('phone', sa.String(length=40), nullable=False),
+        sa.Column('address', sa.String(length=500), nullable=False),
+        sa.Column('adapter', sa.String(length=30), nullable=False),
+        sa.Column('status', sa.String(length=12), nullable=False),
+        sa.Column('booking_ref', sa.String(length=100), nullable=True),
+        sa.Column('carrier', sa.String(length=50), nullable=True),
+        sa.Column('tracking_no', sa.String(length=100), nullable=True),
+        sa.Column('requested_at', shouhou.db.types.UTCDateTime(), nullable=False),
+        sa.Column('booked_at', shouhou.db.types.UTCDateTime(), nullable=True),
+        sa.Column('picked_up_at', shouhou.db.types.UTCDateTime(), nullable=True),
+        sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_return_pickup_case_id_cases')),
+        sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_return_pickup_store_id_store')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_return_pickup')),
+        sa.UniqueConstraint('case_id', name=op.f('uq_return_pickup_case_id')),
+    )
+    with op.batch_alter_table('return_pickup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_return_pickup_status'), ['status'], unique=False)
     # Cases refunded before: their vouchers paid as cash, and the reviewer's adjustment, as amounts.
     op.execute("UPDATE return_detail SET coupon_cash_fen = voucher_fen WHERE refund_vouchers")
     op.execute("UPDATE return_detail SET adjustment_fen = goods_fen"
@@ -78,6 +103,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('return_pickup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_return_pickup_status'))
+    op.drop_table('return_pickup')
     with op.batch_alter_table('dispute_detail', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dispute_detail_about_case_id'))
     op.drop_table('dispute_detail')
