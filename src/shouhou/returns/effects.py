@@ -68,7 +68,8 @@ def approve(step: Step) -> str:
     order = session.get_one(Order, case.order_id)
     if p is not None and p.refund_vouchers is not None and case.type != "exchange":
         d.refund_vouchers = p.refund_vouchers
-        d.coupon_cash_fen = rules.vouchers_all(d.shares or {}) if p.refund_vouchers else 0
+        # (a case applied for before vouchers were split by kind knows only their sum)
+        d.coupon_cash_fen = (rules.vouchers_all(d.shares) if d.shares else d.voucher_fen) if p.refund_vouchers else 0
         steps.set_rule(d, "vouchers", breakdown.VOUCHERS_REVIEWER if p.refund_vouchers else None)
     if p is not None and p.refund_shipping is not None and case.type != "exchange":
         if p.refund_shipping and not d.refund_shipping:
