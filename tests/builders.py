@@ -33,7 +33,10 @@ def order_doc(order_no: str = "T20261101001", *, store: str = "S1", customer: st
                        "unit_price": "99.00"}]
     goods = sum(ln["qty"] * parse_yuan(ln["unit_price"]) - parse_yuan(ln.get("discount", "0")) for ln in lines)
     vouchers = sum(parse_yuan(extra.get(k, "0")) for k in ("coupon", "red_packet", "points"))
-    amount = goods - parse_yuan(discount) - vouchers + parse_yuan(shipping_fee)
+    bundled = sum(sum(ln["qty"] * parse_yuan(ln["unit_price"]) - parse_yuan(ln.get("discount", "0"))
+                      for ln in lines if ln.get("bundle") == b["id"]) - parse_yuan(b["price"])
+                  for b in extra.get("bundles", ()))  # a 套餐 costs its price, not its lines' sum
+    amount = goods - bundled - parse_yuan(discount) - vouchers + parse_yuan(shipping_fee)
     doc: dict[str, Any] = {
         "order_no": order_no, "store": store,
         "customer": {"external_id": customer, "name": "张三", "phone": "13800000000", "level": "vip",

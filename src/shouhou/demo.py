@@ -129,7 +129,7 @@ def _returns(ctx: Ctx) -> None:
     run(buyer, c, "ship_return", carrier="SF", tracking_no="SF2026RET003")
     run(warehouse, c, "receive", result="accepted")
     run(finance, c, "approve_refund")
-    c = apply(buyer2, "D1009", "exchange", "size_fit", exchange_sku="SHOE-42")
+    c = apply(buyer2, "D1009", "exchange", "size_fit", exchange_sku="SHOE-42", photos=[_photo(ctx, "shoe", (60, 60, 200))])
     run(reviewer, c, "approve")
     run(buyer2, c, "ship_return", carrier="ZTO", tracking_no="ZT2026EXC001")
     run(warehouse, c, "receive", result="accepted")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -20,7 +20,8 @@ def cases(world, clock):
               "buyer": world.user("buyer", "customer", "S1", customer="u1001"),
               "admin": world.user("root", "admin", None)}
     world.order("T1", customer="u1001", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
-    world.order("T2", customer="u1002", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+    world.order("T2", customer="u1002", signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1),
+                placed_at=datetime.fromisoformat("2026-11-05T09:00:00+08:00"))
     numbers = {}
     for name, body, moves in [
         ("c1", {"order_no": "T1"}, []),
@@ -39,7 +40,8 @@ def cases(world, clock):
                                              "lines": [{"line_no": 1, "qty": 1}]}).no
         clock.advance(hours=1)
         numbers["r2"] = service.create(ctx, {"type": "exchange", "order_no": "T1", "reason": "size_fit",
-                                             "lines": [{"line_no": 1, "qty": 1}], "exchange_sku": "TSHIRT-L"}).no
+                                             "lines": [{"line_no": 1, "qty": 1}], "exchange_sku": "TSHIRT-L",
+                                             "photos": ["https://img.example.com/r2.jpg"]}).no
     clock.advance(hours=1)
     numbers["s2"] = world.consultation("agent2", store="S2")
     return {"tokens": tokens, "no": numbers}
@@ -69,6 +71,11 @@ class TestCaseListFilters:
         ({"created_to": "2026-11-23T12:00:00+08:00"}, ["c2", "c1"]),
         ({"created_from": "2026-11-23T03:00:00Z", "created_to": "2026-11-23T05:00:00Z"}, ["c3", "c2"]),
         ({"order_no": "NOPE"}, []),
+        # the order's placed date (issue 22, item 11): T1 on 11-01, T2 on 11-05; c3 and c5 have no order
+        ({"order_placed_from": "2026-11-01T00:00:00+08:00", "order_placed_to": "2026-11-02T00:00:00+08:00"},
+         ["r2", "r1", "c4", "c1"]),
+        ({"order_placed_from": "2026-11-05T09:00:00+08:00"}, ["c2"]),
+        ({"order_placed_to": "2026-11-05T09:00:00+08:00", "type": "consultation"}, ["c4", "c1"]),
     ])
     def test_it_filters(self, client, cases, query, expected):
         assert listed(client, cases["tokens"]["agent"], **query) == [cases["no"][k] for k in expected]
@@ -83,6 +90,7 @@ class TestCaseListFilters:
     @pytest.mark.parametrize(("query", "code"), [
         ({"created_from": "2026-11-23"}, "invalid_time"),
         ({"created_to": "yesterday"}, "invalid_time"),
+        ({"order_placed_from": "2026-11-01"}, "invalid_time"),
         ({"limit": 0}, "invalid_limit"),
         ({"limit": 201}, "invalid_limit"),
         ({"cursor": "not-a-cursor"}, "invalid_cursor"),

@@ -106,6 +106,15 @@ def _urgent_return_on_its_way(session: Session, case: Case) -> None:
                              tracking_no="SFRET", payer="buyer", shipped_at=case.created_at))
 
 
+def _pickup(session: Session, case: Case) -> None:
+    from shouhou.models.returns import ReturnPickup
+
+    at = case.created_at
+    session.add(ReturnPickup(store_id=case.store_id, case_id=case.id, window_start=at + timedelta(hours=20),
+                             window_end=at + timedelta(hours=23), contact="张三", phone="138", address="上海",
+                             adapter="manual", status="requested", requested_at=at))
+
+
 RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
     "approve": {}, "reject": {"reason": "商品已使用"}, "modify": {"description": "补充说明"},
     "cancel": {}, "escalate": {"reason": "不同意拒绝"}, "arbitrate": {"decision": "buyer"}, "close": {},
@@ -119,6 +128,16 @@ RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
                                                               price_difference_settled=False)),
     "reship": Sample({"carrier": "SF", "tracking_no": "SFNEW"}, _urgent_return_on_its_way),
     "confirm_receipt": {}, "extend_receipt": {"days": 5},
+    "receipt_overdue": {}, "reship_overdue": {},
+    "request_pickup": {"window_start": "2026-11-24T09:00:00+08:00", "window_end": "2026-11-24T12:00:00+08:00",
+                       "address": {"contact": "张三", "phone": "13800000000", "address": "上海市浦东新区"}},
+    "book_pickup": Sample({"carrier": "SF", "tracking_no": "SFPICK"}, _pickup),
+    "record_pickup": Sample({"carrier": "SF", "tracking_no": "SFPICK"}, _pickup),
+    "cancel_pickup": Sample({}, _pickup),
+    "refund_instead": Sample({}, _detail(reship_overdue_at=SIGNED, received_at=SIGNED)),
+    "adjust_postage": Sample({"amount": "8.00", "reason": "超出常规运费"}, _detail(
+        postage={"claimed_fen": 1200, "receipt": None, "cap_fen": 2000, "rule": "RETURN-POSTAGE-MERCHANT"},
+        return_postage_fen=1200)),
 }
 _orders = itertools.count(1)
 RETURN_REASONS = {"refund_only": "missing_parts", "return_refund": "no_longer_wanted", "exchange": "size_fit"}
@@ -131,7 +150,7 @@ def returns(world: World, case_type: str, status: str) -> Case:
     body: dict[str, Any] = {"type": case_type, "order_no": order_no, "lines": [{"line_no": 1, "qty": 1}],
                             "reason": RETURN_REASONS[case_type]}
     if case_type == "exchange":
-        body["exchange_sku"] = "TSHIRT-L"
+        body["exchange_sku"], body["photos"] = "TSHIRT-L", ["https://img.example.com/exchange.jpg"]
     with world.ctx(world.actor("buyer")) as ctx:
         case = cases.create(ctx, body)
     return put_in_state(world, case.id, status)
@@ -139,3 +158,20 @@ def returns(world: World, case_type: str, status: str) -> Case:
 
 def timers_of(session: Session, case_id: int) -> list[Timer]:
     return list(session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.id)))
+
+
+# -- dispute ----------------------------------------------------------------------------------
+
+@register("dispute", samples={
+    "respond": {"note": "已按约发货, 附物流记录", "photos": ["https://img.example.com/track.jpg"]},
+    "add_evidence": {"note": "补充聊天记录"}, "to_review": {}, "decision_overdue": {},
+    "decide": {"decision": "partial", "refund_amount": "30.00", "note": "部分支持"},
+    "withdraw": {}, "note": {"note": "内部: 已核实"},
+})
+def dispute(world: World, case_type: str, status: str) -> Case:
+    order_no = f"D-{status}-{next(_orders)}"
+    world.order(order_no, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1), completed_at=SIGNED)
+    with world.ctx(world.actor("buyer")) as ctx:
+        case = cases.create(ctx, {"type": "dispute", "order_no": order_no, "description": "交易成功后发现开线",
+                                  "amount": "50.00"})
+    return put_in_state(world, case.id, status)

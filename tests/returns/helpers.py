@@ -28,6 +28,8 @@ def setup(world, **store: Any) -> dict[str, str]:
 def apply(client, token: str, order_no: str = "T1", *, type: str = "return_refund",
           lines: list[dict[str, int]] | None = None, reason: str = "no_longer_wanted", expect: int = 201,
           **extra: Any) -> dict[str, Any]:
+    if type == "exchange":
+        extra.setdefault("photos", ["https://img.example.com/exchange.jpg"])  # an exchange needs photos (seed 002)
     body = {"type": type, "order_no": order_no, "lines": lines or [{"line_no": 1, "qty": 1}], "reason": reason,
             **extra}
     r = client.post("/api/v1/cases", json=body, headers=auth(token))

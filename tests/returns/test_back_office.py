@@ -16,10 +16,17 @@ class TestReasonCatalogue:
         t = setup(world)
         r = client.get("/api/v1/reasons", params={"type": "return_refund"}, headers=auth(t["buyer"], "zh"))
         codes = [x["code"] for x in r.json()["items"]]
-        assert codes == ["no_longer_wanted", "size_fit", "quality_issue", "not_as_described", "wrong_item",
-                         "missing_parts", "damaged_in_transit", "other"]
+        # issue 22: 未按约定时间发货 is the merchant's fault without a defect (ground `merchant`)
+        assert codes == ["no_longer_wanted", "late_shipment", "size_fit", "quality_issue", "not_as_described",
+                         "wrong_item", "missing_parts", "damaged_in_transit", "other"]
         refund_only = client.get("/api/v1/reasons", params={"type": "refund_only"}, headers=auth(t["buyer"])).json()
         assert "not_received" in [x["code"] for x in refund_only["items"]]
+        grounds = {x["code"]: (x["ground"], x["quality"]) for x in refund_only["items"]}
+        assert {c: grounds[c] for c in ("no_longer_wanted", "ordered_by_mistake", "agreed_with_seller", "out_of_stock",
+                                        "late_shipment")} == {
+            "no_longer_wanted": ("none", False), "ordered_by_mistake": ("none", False),
+            "agreed_with_seller": ("none", False), "out_of_stock": ("merchant", False),
+            "late_shipment": ("merchant", False)}
         first = r.json()["items"][0]
         assert (first["label"], first["quality"], first["ground"]) == ("不想要了/七天无理由", False, "none")
         english = client.get("/api/v1/reasons", params={"type": "exchange"}, headers=auth(t["buyer"], "en")).json()

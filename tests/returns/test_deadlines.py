@@ -76,20 +76,97 @@ class TestBuyerDeadlines:
 
 
 class TestMerchantDeadlines:
-    def test_it_treats_an_unconfirmed_parcel_as_received_then_refunds_by_the_statutory_deadline(
-            self, world, client, settings, clock):
+    """Seeds 001/004: "商家需要在十日内确认是否有收到货品" — else the refund is made, at the deadline
+    (issue 22, items 5 and 6: formerly the parcel was "received" by the system, stock was booked
+    for goods nobody had, and the money moved only 7 days later)."""
+
+    def test_the_refund_is_made_at_the_receipt_deadline_without_booking_stock(self, world, client, settings, clock):
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"])["no"]
         act(client, t["reviewer"], no, "approve")
         act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="SF9")
+        assert get(client, t["buyer"], no)["next_deadline"]["action"] == "receipt_overdue"
+        assert sweep(world, settings, clock, days=10, seconds=-1).fired == 0
+        assert sweep(world, settings, clock, seconds=1).fired == 1
+        # then the money moved at day 10, as the system, and nothing was booked in
+        case = get(client, t["buyer"], no)
+        assert (case["status"], case["refunded_amount"], case["received_at"]) == ("completed", "99.00", None)
+        assert case["receipt_overdue_at"] == "2026-12-03T10:00:00+08:00"
+        assert events(client, t["reviewer"], no)[-1]["actor"] == "system"
+        moves = client.get("/api/v1/stock-movements", headers=auth(t["warehouse"])).json()["items"]
+        assert moves == []
+        # and the warehouse sees it on its exceptions list until the parcel is received and inspected
+        listed = client.get("/api/v1/warehouse/exceptions", headers=auth(t["warehouse"])).json()["items"]
+        assert [(x["no"], x["return_tracking_no"]) for x in listed] == [(no, "SF9")]
+        case = act(client, t["warehouse"], no, "receive", result="accepted", note="晚到")
+        assert (case["status"], case["receive_result"]) == ("completed", "accepted")
+        moves = client.get("/api/v1/stock-movements", headers=auth(t["warehouse"])).json()["items"]
+        assert [(m["kind"], m["operator"]) for m in moves] == [("return_in", "warehouse-S1")]
+        assert client.get("/api/v1/warehouse/exceptions", headers=auth(t["warehouse"])).json()["items"] == []
+        assert "receive" not in [a["name"] for a in get(client, t["warehouse"], no)["available_actions"]]
+
+    def test_an_exchange_goes_on_to_the_replacement_at_the_receipt_deadline(self, world, client, settings, clock):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], type="exchange", reason="quality_issue", photos=["https://img.example.com/p.jpg"])["no"]
+        act(client, t["reviewer"], no, "approve")
+        act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="SFX")
         assert sweep(world, settings, clock, days=10, seconds=1).fired == 1
+        case = get(client, t["warehouse"], no)
+        assert (case["status"], case["received_at"]) == ("pending_reship", None)
+        assert {"receive", "reship"} <= {a["name"] for a in case["available_actions"]}
+        assert client.get("/api/v1/stock-movements", headers=auth(t["warehouse"])).json()["items"] == []
+        case = act(client, t["warehouse"], no, "reship", carrier="SF", tracking_no="R1")
+        case = act(client, t["warehouse"], no, "receive", result="accepted")
+        assert case["status"] == "reshipped"
+        kinds = sorted(m["kind"] for m in client.get("/api/v1/stock-movements", headers=auth(t["warehouse"])).json()["items"])
+        assert kinds == ["aftersales_out", "exchange_in"]
+
+
+class TestReshipDeadline:
+    """Item 7: 待换货 has a deadline too (SPEC §4.7): `reship_days`, 3 by default (seed 001's 72 h)."""
+
+    def test_a_late_replacement_is_escalated_and_the_buyer_may_take_a_refund(self, world, client, settings, clock):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], type="exchange", reason="size_fit", exchange_sku="TSHIRT-L",
+                   photos=["https://img.example.com/p.jpg"])["no"]
+        for who, action, fields in (("reviewer", "approve", {}),
+                                    ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "1"}),
+                                    ("warehouse", "receive", {"result": "accepted"})):
+            act(client, t[who], no, action, **fields)
         case = get(client, t["buyer"], no)
-        assert (case["status"], case["receive_result"]) == ("pending_refund", "accepted")
-        assert case["next_deadline"]["action"] == "approve_refund"
-        assert sweep(world, settings, clock, days=7, seconds=1).fired == 1
-        case = get(client, t["buyer"], no)
-        assert (case["status"], case["refunded_amount"]) == ("completed", "99.00")
+        assert case["next_deadline"]["action"] == "reship_overdue"
+        assert case["next_deadline"]["at"] == "2026-11-26T10:00:00+08:00"
+        assert "refund_instead" not in [a["name"] for a in case["available_actions"]]
+        assert sweep(world, settings, clock, days=3, seconds=1).fired == 1
+        # then a supervisor has it, urgently, and the buyer is told
+        case = get(client, t["supervisor"], no)
+        assert (case["status"], case["priority"], case["assignee"]) == ("pending_reship", "urgent", "supervisor-S1")
+        told = events(client, t["buyer"], no)[-1]
+        assert told["action"] == "reship_overdue" and "退款" in told["payload"]["message_zh"]
+        # and the buyer may take a refund instead: the exchange closes, a linked refund goes to finance
+        case = act(client, t["buyer"], no, "refund_instead")
+        assert case["status"] == "closed" and case["refund_case"]
+        refund = get(client, t["buyer"], case["refund_case"])
+        assert (refund["type"], refund["status"], refund["refund_amount"], refund["instead_of"]) == (
+            "return_refund", "pending_refund", "99.00", no)
+        assert act(client, t["finance"], refund["no"], "approve_refund")["refunded_amount"] == "99.00"
+
+    def test_the_store_sets_the_reship_deadline(self, world, client, settings, clock):
+        t = setup(world)
+        delivered(world)
+        assert client.put("/api/v1/stores/S1/policy", json={"reship_days": 1},
+                          headers=auth(t["admin"])).status_code == 200
+        bad = client.put("/api/v1/stores/S1/policy", json={"reship_days": 0}, headers=auth(t["admin"]))
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_policy"
+        no = apply(client, t["buyer"], type="exchange", reason="size_fit", photos=["https://img.example.com/p.jpg"])["no"]
+        for who, action, fields in (("reviewer", "approve", {}),
+                                    ("buyer", "ship_return", {"carrier": "SF", "tracking_no": "1"}),
+                                    ("warehouse", "receive", {"result": "accepted"})):
+            act(client, t[who], no, action, **fields)
+        assert get(client, t["buyer"], no)["next_deadline"]["at"] == "2026-11-24T10:00:00+08:00"
 
 
 class TestPolicyDurations:

@@ -345,6 +345,21 @@ class TestReceiptExtension:
         act(client, t["warehouse"], no, "reship", carrier="SF", tracking_no="R9")
         assert "extend_receipt" not in [a["name"] for a in get(client, t["agent"], no)["available_actions"]]
         assert act(client, t["agent"], no, "extend_receipt", expect=409)["error"]["code"] == "invalid_transition"
-        # a buyer cannot do it, nor can a return case have it
-        other = apply(client, t["buyer"], type="return_refund", reason="size_fit")["no"]
-        assert "extend_receipt" not in [a["name"] for a in get(client, t["agent"], other)["available_actions"]]
+        # a buyer cannot do it
+        assert "extend_receipt" not in [a["name"] for a in get(client, t["buyer"], no)["available_actions"]]
+
+    def test_a_return_being_negotiated_may_have_it_too(self, world, client):
+        # seed 001: "如客户要求宝贝需要退与换, 注意查看宝贝确认收货时间还有几天, 时间较短时记得要帮客户延长交易时间"
+        # (issue 22, item 9: it was offered on exchanges only, 422 unknown_action on a return)
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], type="return_refund", reason="size_fit")["no"]
+        case = act(client, t["agent"], no, "extend_receipt", days=5, note="退货处理中, 已为您延长收货")
+        assert (case["status"], case["receipt_extension"]["days"]) == ("pending_review", 5)
+        (message,) = self._messages(world, "order.receipt_extension")
+        assert (message["case"], message["days"]) == (no, 5)
+        act(client, t["reviewer"], no, "approve")
+        act(client, t["buyer"], no, "ship_return", carrier="SF", tracking_no="SFR")
+        assert act(client, t["agent"], no, "extend_receipt", days=3)["receipt_extension"]["days"] == 8
+        act(client, t["warehouse"], no, "receive", result="accepted")
+        assert "extend_receipt" not in [a["name"] for a in get(client, t["agent"], no)["available_actions"]]

@@ -157,7 +157,7 @@ class TestCaseDetail:
         world.user("shop", "integration", "S1")
         with world.ctx(world.actor("shop")) as ctx:
             no = cases.create(ctx, {"type": "exchange", "order_no": "X1", "lines": [{"line_no": 1, "qty": 1}],
-                                    "reason": "size_fit", "exchange_sku": "TSHIRT-L"}).no
+                                    "reason": "size_fit", "exchange_sku": "TSHIRT-L", "photos": ["https://img.example.com/x1.jpg"]}).no
         login_form(client, "agent")
         page = client.get(f"/console/cases/{no}").text
         assert 'data-action="extend_receipt"' in page and "延长天数" in page and "已延长收货" not in page

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from shouhou.models import ApiToken, Customer, RoleGrant, Store, User, UserPreference
@@ -85,3 +85,9 @@ def tokens(session: Session, user_id: int | None = None) -> list[tuple[ApiToken,
 
 def tokens_by_prefix(session: Session, prefix: str) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)))
+def holders_of(session: Session, role: str, store_id: int) -> list[User]:
+    """Active users holding `role` in the store or in every store, by name."""
+    return list(session.scalars(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role, or_(RoleGrant.store_id == store_id, RoleGrant.store_id.is_(None)),
+               User.is_active.is_(True)).order_by(User.username).distinct()))

@@ -261,6 +261,12 @@ def find_staff(ctx: Ctx, username: str, store_id: int, roles: frozenset[str]) ->
     return user
 
 
+def staff_holding(ctx: Ctx, store_id: int, role: str) -> int | None:
+    """The id of the first active user (by name) holding `role` in the store, e.g. to escalate to."""
+    found = repo.holders_of(ctx.session, role, store_id)
+    return found[0].id if found else None
+
+
 def is_empty(session: Session) -> bool:
     return not repo.all_stores(session)
 

@@ -76,11 +76,15 @@ def make_router() -> APIRouter:
     def list_cases(type: str | None = None, status: str | None = Query(default=None, description="comma-separated"),
                    order_no: str | None = None, customer: str | None = None, store: str | None = None,
                    no: str | None = None, created_from: str | None = None, created_to: str | None = None,
+                   order_placed_from: str | None = Query(default=None, description="the order placed at or after"),
+                   order_placed_to: str | None = Query(default=None, description="the order placed before"),
                    limit: int = 50, cursor: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
         criteria = {"type": type, "status": status.split(",") if status else None, "order_no": order_no,
                     "customer": customer, "store_code": store, "no": no,
                     "created_from": service.parse_time(created_from, "created_from"),
-                    "created_to": service.parse_time(created_to, "created_to")}
+                    "created_to": service.parse_time(created_to, "created_to"),
+                    "order_placed_from": service.parse_time(order_placed_from, "order_placed_from"),
+                    "order_placed_to": service.parse_time(order_placed_to, "order_placed_to")}
         rows, next_cursor = service.list_page(ctx, criteria, limit=limit, cursor=cursor)
         return Document({"items": service.summaries(ctx, rows), "next_cursor": next_cursor})
 

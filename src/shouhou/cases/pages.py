@@ -33,7 +33,8 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("assignee", "Assignee", "text"), ("created_at", "Applied", "time"), ("reviewed_at", "Reviewed", "time"),
     ("order_placed_at", "Order time", "time"), ("updated_at", "Updated", "time"),
 ]
-FILTERS = ("no", "order_no", "customer", "store", "type", "status", "created_from", "created_to")
+FILTERS = ("no", "order_no", "customer", "store", "type", "status", "created_from", "created_to",
+           "order_placed_from", "order_placed_to")
 
 
 def columns_for(ctx: Ctx) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], int]:
@@ -54,7 +55,9 @@ def _criteria(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
                 "store_code": q["store"] or None, "type": q["type"] or None,
                 "status": [s for s in q["status"].split(",") if s] or None,
                 "created_from": service.parse_time(_day(q["created_from"], "00:00:00"), "created_from"),
-                "created_to": service.parse_time(_day(q["created_to"], "23:59:59"), "created_to")}
+                "created_to": service.parse_time(_day(q["created_to"], "23:59:59"), "created_to"),
+                "order_placed_from": service.parse_time(_day(q["order_placed_from"], "00:00:00"), "order_placed_from"),
+                "order_placed_to": service.parse_time(_day(q["order_placed_to"], "23:59:59"), "order_placed_to")}
     return criteria, q
 
 

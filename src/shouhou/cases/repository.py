@@ -24,6 +24,8 @@ class CaseFilter:
     customer: str | None = None  # external id
     created_from: datetime | None = None
     created_to: datetime | None = None
+    order_placed_from: datetime | None = None  # the order's 下单时间 (SPEC §9, seed 002)
+    order_placed_to: datetime | None = None
     no: str | None = None
     assignee_id: int | None = None
     store_code: str | None = None
@@ -100,6 +102,15 @@ def filtered(f: CaseFilter) -> Select[Case]:
         stmt = stmt.where(Case.created_at >= f.created_from)
     if f.created_to:
         stmt = stmt.where(Case.created_at < f.created_to)
+    if f.order_placed_from or f.order_placed_to:
+        placed = select(Order.id)
+        if f.order_placed_from:
+            placed = placed.where(Order.placed_at >= f.order_placed_from)
+        if f.order_placed_to:
+            placed = placed.where(Order.placed_at < f.order_placed_to)
+        if f.store_ids is not None:
+            placed = placed.where(Order.store_id.in_(f.store_ids))
+        stmt = stmt.where(Case.order_id.in_(placed))
     if f.assignee_id is not None:
         stmt = stmt.where(Case.assignee_id == f.assignee_id)
     return stmt

@@ -137,6 +137,7 @@ def summaries(ctx: Ctx, cases: list[Case]) -> list[dict[str, Any]]:
         state = wf.state(c.status)
         out.append({
             "no": c.no, "type": c.type, "type_label": ctx.label(wf.zh, wf.en), "store": store.code,
+            "store_name": store.name,
             "status": c.status, "status_label": ctx.label(state.zh, state.en), "version": c.version,
             "priority": c.priority, "channel": c.channel, "subject": c.subject,
             "order_no": order.order_no if order else None,

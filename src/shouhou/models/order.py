@@ -38,6 +38,8 @@ class Order(IdPk, StoreScoped, Created, Base):
     points_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     # Canonical body hash: the same document again is a no-op, another one a conflict.
     body_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    # 套餐 sold on the order: [{"id", "name", "price_fen"}]; lines name theirs in `bundle`
+    bundles: Mapped[list[dict[str, Any]]] = mapped_column(PortableJSON, nullable=False, default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(PortableJSON, nullable=False, default=dict)
 
 
@@ -57,6 +59,8 @@ class OrderLine(IdPk, StoreScoped, Base):
     # Shares of the order-level discount and of vouchers, allocated by largest remainder.
     order_discount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     voucher_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # The line's share of its bundle's discount (components' prices − the bundle's price)
+    bundle_discount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     paid_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)  # cash actually paid for the line
     bundle: Mapped[str | None] = mapped_column(String(100))
     tags: Mapped[list[str]] = mapped_column(PortableJSON, nullable=False, default=list)

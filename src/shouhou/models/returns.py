@@ -55,6 +55,20 @@ class ReturnDetail(StoreScoped, Base):
     insurance_status: Mapped[str | None] = mapped_column(String(10))  # 运费险: pending|paid
     insurance_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     insurance_paid_fen: Mapped[int | None] = mapped_column(BigInteger)
+    # The refund breakdown's parts (issue 22), besides goods, vouchers and shipping above.
+    coupon_cash_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)  # vouchers paid as cash
+    # The case's units' worth in each voucher kind and the 包邮 postage pool
+    shares: Mapped[dict[str, int]] = mapped_column(PortableJSON, nullable=False, default=dict)
+    return_postage_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)  # reimbursed
+    # The buyer's postage claim: claimed_fen, receipt, cap_fen, rule, note
+    postage: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
+    deductions: Mapped[list[dict[str, Any]]] = mapped_column(PortableJSON, nullable=False, default=list)
+    adjustment_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)  # lowered by review
+    rules: Mapped[dict[str, str]] = mapped_column(PortableJSON, nullable=False, default=dict)
+    exchange_postage_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)  # the buyer owes
+    # The merchant did not confirm receipt in time: refunded (or reshipped) without the goods
+    receipt_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reship_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the replacement is late
 
 
 class CaseLine(IdPk, StoreScoped, Base):
@@ -70,6 +84,9 @@ class CaseLine(IdPk, StoreScoped, Base):
     qty: Mapped[int] = mapped_column(Integer, nullable=False)
     amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
     voucher_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # What the units are worth in the order's other pools (shipping, each voucher kind, 包邮
+    # postage), paid out or not, so that all cases together take each exactly once.
+    shares: Mapped[dict[str, int]] = mapped_column(PortableJSON, nullable=False, default=dict)
 
 
 class Refund(IdPk, StoreScoped, Base):
@@ -106,3 +123,28 @@ class CaseShipment(IdPk, StoreScoped, Base):
     payer: Mapped[str] = mapped_column(String(10), nullable=False)
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReturnPickup(IdPk, StoreScoped, Base):
+    """上门取件: a courier collects the return from the buyer instead of the buyer shipping it.
+
+    Booked through the store's carrier adapter (returns/pickups.py); the manual adapter puts
+    it on the staff's pickup list, who book it with the carrier and record the tracking number.
+    """
+
+    __tablename__ = "return_pickup"
+
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), unique=True, nullable=False)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    contact: Mapped[str] = mapped_column(String(100), nullable=False)
+    phone: Mapped[str] = mapped_column(String(40), nullable=False)
+    address: Mapped[str] = mapped_column(String(500), nullable=False)
+    adapter: Mapped[str] = mapped_column(String(30), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, index=True)  # requested|booked|picked_up|cancelled
+    booking_ref: Mapped[str | None] = mapped_column(String(100))
+    carrier: Mapped[str | None] = mapped_column(String(50))
+    tracking_no: Mapped[str | None] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -45,6 +45,15 @@ class LineIn(BaseModel):
     supplier: str = Field(default="", max_length=200)
 
 
+class BundleIn(BaseModel):
+    """A 套餐 sold on the order at `price` (for all its units); its lines name it in `bundle`."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=100)
+    name: str = Field(default="", max_length=300)
+    price: Fen
+
+
 class ShipmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     carrier: str = Field(min_length=1, max_length=50)
@@ -72,6 +81,7 @@ class OrderIn(BaseModel):
     red_packet: Fen = 0
     points: Fen = 0
     lines: list[LineIn] = Field(min_length=1, max_length=1000)
+    bundles: list[BundleIn] = Field(default_factory=list, max_length=200)
     shipments: list[ShipmentIn] = Field(default_factory=list)
     invoice_at: Instant | None = None
     completed_at: Instant | None = None

@@ -24,7 +24,8 @@ POLICY_TAGS = TAGS  # the policy engine's vocabulary (shouhou.policy.facts)
 
 
 def body_hash(body: OrderIn) -> str:
-    canonical = body.model_dump(mode="json")
+    # An order without bundles hashes as it did before bundles existed.
+    canonical = body.model_dump(mode="json", exclude=None if body.bundles else {"bundles"})
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -60,8 +61,8 @@ def _same_or_conflict(existing: Order, digest: str) -> Order:
     return existing
 
 
-def validate(body: OrderIn) -> list[tuple[int, int, int]]:
-    """Check the arithmetic; return per line (order discount share, voucher share, paid)."""
+def validate(body: OrderIn) -> list[tuple[int, int, int, int]]:
+    """Check the arithmetic; return per line (order discount share, voucher share, paid, bundle discount)."""
     numbers = [line.line_no for line in body.lines]
     if len(set(numbers)) != len(numbers):
         raise Invalid("duplicate_line_no", en="Line numbers must be unique", zh="订单行号重复",
@@ -78,6 +79,8 @@ def validate(body: OrderIn) -> list[tuple[int, int, int]]:
             raise Invalid("discount_exceeds_line", en="Line {line_no}: discount exceeds the line subtotal",
                           zh="订单行 {line_no} 的优惠超过小计", line_no=line.line_no)
         nets.append(subtotal - line.discount)
+    bundled = _bundle_discounts(body, nets)
+    nets = [n - b for n, b in zip(nets, bundled, strict=True)]
     vouchers = body.coupon + body.red_packet + body.points
     if body.discount + vouchers > sum(nets):
         raise Invalid("discount_exceeds_order", en="Order discounts exceed the goods total",
@@ -94,13 +97,46 @@ def validate(body: OrderIn) -> list[tuple[int, int, int]]:
                           zh="运单 {tracking_no} 的签收时间早于发货时间", tracking_no=s.tracking_no)
     if body.paid_at and body.paid_at < body.placed_at:
         raise Invalid("invalid_order_times", en="paid_at is before placed_at", zh="付款时间早于下单时间")
-    order_shares = largest_remainder(body.discount, nets)
-    voucher_shares = largest_remainder(vouchers, nets)
-    return [(d, v, n - d - v) for n, d, v in zip(nets, order_shares, voucher_shares, strict=True)]
+    order_shares = _allocate(body.discount, nets)
+    voucher_shares = _allocate(vouchers, nets)
+    return [(d, v, n - d - v, b) for n, d, v, b in zip(nets, order_shares, voucher_shares, bundled, strict=True)]
+
+
+def _allocate(total: int, weights: list[int]) -> list[int]:
+    return largest_remainder(total, weights) if total else [0] * len(weights)
+
+
+def _bundle_discounts(body: OrderIn, nets: list[int]) -> list[int]:
+    """Each 套餐's discount (its lines' goods − its price), only over its own lines [003]."""
+    out = [0] * len(body.lines)
+    if not body.bundles:
+        return out  # a line's `bundle` is then only a label, as before bundles were declared
+    ids = [b.id for b in body.bundles]
+    if len(set(ids)) != len(ids):
+        raise Invalid("duplicate_bundle", en="Bundle ids must be unique", zh="套餐编号重复",
+                      bundles=sorted({i for i in ids if ids.count(i) > 1}))
+    for bundle in body.bundles:
+        members = [i for i, line in enumerate(body.lines) if line.bundle == bundle.id]
+        if not members:
+            raise Invalid("empty_bundle", en="No line belongs to bundle {bundle}", zh="没有订单行属于套餐 {bundle}",
+                          bundle=bundle.id)
+        goods = [nets[i] for i in members]
+        if bundle.price > sum(goods):
+            raise Invalid("bundle_price_exceeds_lines",
+                          en="Bundle {bundle} costs {price}, more than its lines ({goods})",
+                          zh="套餐 {bundle} 的价格 {price} 高于其商品合计 {goods}", bundle=bundle.id,
+                          price=yuan(bundle.price), goods=yuan(sum(goods)))
+        for i, part in zip(members, _allocate(sum(goods) - bundle.price, goods), strict=True):
+            out[i] = part
+    unknown = sorted({ln.bundle for ln in body.lines if ln.bundle and ln.bundle not in ids})
+    if unknown:
+        raise Invalid("unknown_bundle", en="Lines name bundles {bundles} the order does not declare",
+                      zh="订单行引用了未声明的套餐 {bundles}", bundles=unknown)
+    return out
 
 
 def _insert(ctx: Ctx, store: Store, body: OrderIn, digest: str,
-            allocation: list[tuple[int, int, int]]) -> Order:
+            allocation: list[tuple[int, int, int, int]]) -> Order:
     now = ctx.clock.now()
     session = ctx.session
     customer = _upsert_customer(ctx, store, body)
@@ -110,15 +146,17 @@ def _insert(ctx: Ctx, store: Store, body: OrderIn, digest: str,
                   payment_amount_fen=body.payment.amount, shipping_fee_fen=body.shipping_fee,
                   free_shipping=body.free_shipping, discount_fen=body.discount, coupon_fen=body.coupon,
                   red_packet_fen=body.red_packet, points_fen=body.points, body_hash=digest,
+                  bundles=[{"id": b.id, "name": b.name, "price_fen": b.price} for b in body.bundles],
                   extra=body.model_extra or {}, created_at=now)
     session.add(order)
     session.flush()
-    for line, (order_discount, voucher, paid) in zip(body.lines, allocation, strict=True):
+    for line, (order_discount, voucher, paid, bundle_discount) in zip(body.lines, allocation, strict=True):
         product = _upsert_product(ctx, store, line)
         session.add(OrderLine(
             store_id=store.id, order_id=order.id, line_no=line.line_no, product_id=product.id, sku=line.sku,
             name=line.name, category=line.category, qty=line.qty, unit_price_fen=line.unit_price,
             discount_fen=line.discount, order_discount_fen=order_discount, voucher_fen=voucher, paid_fen=paid,
+            bundle_discount_fen=bundle_discount,
             bundle=line.bundle, tags=sorted(set(line.tags)), warranty_months=line.warranty_months,
             serials=line.serials, gifts=line.gifts))
     for i, s in enumerate(body.shipments, start=1):
@@ -217,9 +255,11 @@ def document(ctx: Ctx, order: Order) -> dict[str, Any]:
             "line_no": ln.line_no, "sku": ln.sku, "name": ln.name, "category": ln.category, "qty": ln.qty,
             "unit_price": yuan(ln.unit_price_fen), "discount": yuan(ln.discount_fen), "bundle": ln.bundle,
             "tags": ln.tags, "warranty_months": ln.warranty_months, "serials": ln.serials, "gifts": ln.gifts,
+            "bundle_discount": yuan(ln.bundle_discount_fen),
             "order_discount": yuan(ln.order_discount_fen), "voucher": yuan(ln.voucher_fen),
             "paid": yuan(ln.paid_fen),
         } for ln in lines],
+        "bundles": [{"id": b["id"], "name": b["name"], "price": yuan(b["price_fen"])} for b in order.bundles or ()],
         "shipments": [{"carrier": s.carrier, "tracking_no": s.tracking_no,
                        "shipped_at": local_iso(s.shipped_at, tz), "delivered_at": local_iso(s.delivered_at, tz),
                        "signed_at": local_iso(s.signed_at, tz)} for s in shipments],

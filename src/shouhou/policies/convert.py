@@ -9,9 +9,11 @@ from typing import Any
 from shouhou.errors import Invalid
 from shouhou.money import format_fen, parse_yuan
 from shouhou.policy import StorePolicy
+from shouhou.policy.store_policy import RATES
 
 # Field name at the API edge → dataclass field, for money held in fen.
-MONEY = {"fast_refund_max": "fast_refund_max_fen"}
+MONEY = {"fast_refund_max": "fast_refund_max_fen", "return_postage_cap": "return_postage_cap_fen",
+         "free_shipping_postage": "free_shipping_postage_fen"}
 FIELD_NAMES = tuple(f.name for f in fields(StorePolicy))
 
 
@@ -61,6 +63,8 @@ def from_api(body: dict[str, Any], base: StorePolicy) -> StorePolicy:
         raise Invalid("unknown_policy_field", en="Unknown policy fields {fields}", zh="未知的政策字段 {fields}",
                       fields=unknown, known=sorted((set(FIELD_NAMES) - set(MONEY.values())) | set(MONEY)))
     for key, value in body.items():
+        if key in RATES and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # 17 means "17"; a float is refused by the check
         data[MONEY.get(key, key)] = parse_yuan(value, field=key) if key in MONEY else value
     overrides = data.get("category_overrides") or {}
     if not isinstance(overrides, dict):

@@ -75,3 +75,43 @@ def usage_compensation(line: LineFacts, mileage_km: int | None) -> Deduction:
                      f"使用补偿费{yuan(amount)}元(车价款 × {mileage_km}/1000 × {n:%})",
                      f"usage compensation {yuan(amount)} yuan (price × {mileage_km}/1000 × {n:%})",
                      "VEHICLE-2021-27")
+
+
+# Seed 001's charges to the buyer, each a store-policy setting that is off by default.
+FEE_AFTER_COMPLETION = "STORE-AFTER-COMPLETION-FEE"
+MISSING_INVOICE = "STORE-MISSING-INVOICE"
+FREE_SHIPPING_POSTAGE = "STORE-FREE-SHIPPING-POSTAGE"
+
+
+def after_completion_fee(goods_fen: int, rate: Decimal) -> Deduction | None:
+    """Seed 001: "交易成功后 … 退款扣除手续费5.5%" — a fee on the goods refunded after the
+    order completed (交易成功), for a return without a quality problem."""
+    if rate <= 0 or goods_fen <= 0:
+        return None
+    amount = _times(goods_fen, rate)
+    return Deduction("after_completion_fee", amount,
+                     f"交易成功后退款, 扣除手续费{yuan(amount)}元(商品金额{yuan(goods_fen)}元 × {rate:%})",
+                     f"refund after the order completed: a fee of {yuan(amount)} yuan "
+                     f"({yuan(goods_fen)} yuan of goods × {rate:%})", FEE_AFTER_COMPLETION)
+
+
+def missing_invoice(goods_fen: int, rate: Decimal) -> Deduction | None:
+    """Seed 001: "如有开发票未退回的扣17%点" — the invoice's tax points when it is not sent back."""
+    if rate <= 0 or goods_fen <= 0:
+        return None
+    amount = _times(goods_fen, rate)
+    return Deduction("missing_invoice", amount,
+                     f"发票未退回, 扣除{yuan(amount)}元(商品金额{yuan(goods_fen)}元 × {rate:%})",
+                     f"the invoice was not sent back: {yuan(amount)} yuan ({yuan(goods_fen)} yuan of goods × {rate:%})",
+                     MISSING_INVOICE)
+
+
+def free_shipping_postage(amount_fen: int) -> Deduction | None:
+    """Seed 001: "包邮活动的商品 … 退款扣除发货邮费" — on a no-reason return of a 包邮 order the
+    buyer bears the outbound postage (its share for the goods returned)."""
+    if amount_fen <= 0:
+        return None
+    return Deduction("free_shipping_postage", amount_fen,
+                     f"包邮商品无理由退货, 扣除发货邮费{yuan(amount_fen)}元",
+                     f"no-reason return of a free-shipping order: the outbound postage of {yuan(amount_fen)} yuan "
+                     "is the buyer's", FREE_SHIPPING_POSTAGE)

@@ -11,9 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 
 REMEDIES = ("refund_only", "return_refund", "exchange", "repair")
-GROUNDS = ("none", "quality", "not_as_described", "damaged_in_transit")
+GROUNDS = ("none", "quality", "not_as_described", "damaged_in_transit", "merchant")
 # Grounds that mean the goods do not conform: 不符合质量要求 in 消费者权益保护法 Art. 24.
 QUALITY_GROUNDS = frozenset({"quality", "not_as_described", "damaged_in_transit"})
+# The merchant's fault without a defect in the goods (缺货, 未按约定时间发货): the merchant
+# bears the shipping, but no statutory quality right follows from it.
+MERCHANT_GROUNDS = frozenset({"merchant"})
 
 CHANNELS = ("online", "tv", "phone", "mail", "store")
 DISTANCE_CHANNELS = frozenset({"online", "tv", "phone", "mail"})  # 消费者权益保护法 Art. 25
@@ -150,9 +153,14 @@ class Claim:
     def quality(self) -> bool:
         return self.ground in QUALITY_GROUNDS
 
+    @property
+    def merchant_fault(self) -> bool:
+        """A quality problem, or the merchant's fault without one: the merchant bears the shipping."""
+        return self.ground in QUALITY_GROUNDS or self.ground in MERCHANT_GROUNDS
+
 
 __all__ = [
-    "CHANNELS", "DISTANCE_CHANNELS", "GROUNDS", "QUALITY_GROUNDS", "REMEDIES", "TAGS",
+    "CHANNELS", "DISTANCE_CHANNELS", "GROUNDS", "MERCHANT_GROUNDS", "QUALITY_GROUNDS", "REMEDIES", "TAGS",
     "VEHICLE_ART23_FAULTS", "VEHICLE_FAULTS", "VEHICLE_MAJOR_ASSEMBLIES", "VEHICLE_SERIOUS_FAULTS",
     "Claim", "Gift", "LineFacts", "SaleFacts",
 ]

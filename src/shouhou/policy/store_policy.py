@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -36,6 +37,24 @@ class StorePolicy:
     fast_refund_max_fen: int = 0  # 极速退款 limit; 0 = off
     fast_refund_levels: tuple[str, ...] = ()
     refund_coupons_as_cash: bool = False
+    # Red packets and points paid as cash too (seed 002: not refunded unless the policy says so)
+    refund_red_packets_as_cash: bool = False
+    refund_points_as_cash: bool = False
+    # The buyer's return postage the merchant reimburses when it bears the return leg [004][001];
+    # 0 = no cap. 20 yuan covers a domestic first-weight parcel (首重) with the usual carriers.
+    return_postage_cap_fen: int = 2000
+    # Seed 001's charges to the buyer, each off unless the store turns it on:
+    # the outbound postage of a 包邮 order on a no-reason return ("退款扣除发货邮费") …
+    deduct_outbound_postage_free_shipping: bool = False
+    free_shipping_postage_fen: int = 0  # … what one delivery of a 包邮 order costs the store
+    # a fee after 交易成功 ("退款扣除手续费5.5%"), percent of the goods refunded …
+    after_completion_fee_rate: str = "0"
+    # and the tax points of an invoice not sent back ("如有开发票未退回的扣17%点"), percent.
+    missing_invoice_rate: str = "0"
+    # 待换货: the replacement ships within N days of the return's receipt, else the case is
+    # escalated and the buyer may take a refund instead. 3 days = seed 001's 72 h 发货 rule.
+    reship_days: int = 3
+    bundle_return_whole: bool = False  # a 套餐 comes back whole or not at all [003]
     in_store_return_days: int = 0  # a voluntary no-reason return for in-store sales; 0 = none
     category_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -77,8 +96,15 @@ STATUTORY_FLOORS: tuple[Floor, ...] = (
 
 _NON_NEGATIVE = ("exchange_days", "buyer_ship_days", "receipt_confirm_days", "exchange_confirm_days",
                  "buyer_modify_days",
-                 "fast_refund_max_fen", "in_store_return_days", "refund_due_days")
-_POSITIVE = ("review_timeout_hours", "receipt_extension_days")
+                 "fast_refund_max_fen", "in_store_return_days", "refund_due_days", "return_postage_cap_fen",
+                 "free_shipping_postage_fen")
+_POSITIVE = ("review_timeout_hours", "receipt_extension_days", "reship_days")
+RATES = ("after_completion_fee_rate", "missing_invoice_rate")  # percent, as decimal strings
+
+
+def rate_of(value: str) -> Decimal:
+    """A percentage setting ("5.5") as a fraction (0.055)."""
+    return Decimal(value) / 100
 
 
 # The most a whole-number setting may be: past these, deadlines and amounts stop meaning anything
@@ -128,6 +154,8 @@ def _validate_one(policy: StorePolicy, prefix: str, floors: tuple[Floor, ...]) -
         if getattr(policy, name) > most:
             raise Invalid("invalid_policy", en="{field} must be at most {max}", zh="{field} 不能超过 {max}",
                           field=prefix + name, value=getattr(policy, name), max=most)
+    for name in RATES:
+        _check_rate(prefix + name, getattr(policy, name))
     if policy.refund_timing not in REFUND_TIMINGS:
         raise Invalid("invalid_policy", en="refund_timing must be one of {allowed}",
                       zh="refund_timing 必须是 {allowed} 之一", field=prefix + "refund_timing",
@@ -145,3 +173,15 @@ def _validate_one(policy: StorePolicy, prefix: str, floors: tuple[Floor, ...]) -
                 op_en="at least" if floor.op == "at_least" else "at most",
                 op_zh="不少于" if floor.op == "at_least" else "不超过",
             )
+
+
+def _check_rate(name: str, value: object) -> None:
+    """A percentage from 0 to 100 with at most two decimals, given as a string ("5.5")."""
+    try:
+        rate = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        rate = None
+    exponent = rate.as_tuple().exponent if rate is not None and rate.is_finite() else None
+    if rate is None or not isinstance(exponent, int) or not 0 <= rate <= 100 or exponent < -2:
+        raise Invalid("invalid_policy", en="{field} must be a percentage from 0 to 100 as a string, e.g. \"5.5\"",
+                      zh="{field} 须为 0 到 100 之间的百分比字符串, 例如 \"5.5\"", field=name, value=value)

@@ -1,20 +1,35 @@
-"""Refund arithmetic, pure (SPEC §4.1, issue 4 "Rules").
+"""Refund arithmetic, pure (SPEC §4.1, issue 4 "Rules", issue 22).
 
 A line paid P for n units. When units already held by other refund cases are worth H in
 total (m units), k more units are worth alloc(P, n, m+k) − H, clamped to [0, P − H]. Without
 cancellations H = alloc(P, n, m), so successive partial refunds are
 alloc(P, n, m+k) − alloc(P, n, m) and add up to exactly P; with cancellations the clamp
 keeps every sum ≤ P and the application that takes the last unit tops it up to exactly P.
+
+The same rule splits every other amount that belongs to an order's units ("pools"): the
+order's shipping fee, each kind of voucher (coupons, red packets, points), the outbound
+postage of a 包邮 order. Each pool is first allocated over the order's lines by largest
+remainder, weighted by the lines' goods after line and bundle discounts, then over a
+line's units as above. A case line records what its units are worth in every pool,
+whether or not the case pays it out, so all of an order's cases together take each pool
+exactly once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from shouhou.errors import Invalid
-from shouhou.money import alloc, format_fen
+from shouhou.money import alloc, format_fen, largest_remainder
+
+# Pools beyond the goods (paid_fen) and all vouchers together (voucher_fen).
+SHIPPING, COUPON, RED_PACKET, POINTS, POSTAGE = "shipping", "coupon", "red_packet", "points", "postage"
+VOUCHER_KINDS = (COUPON, RED_PACKET, POINTS)
+POOLS = (SHIPPING, *VOUCHER_KINDS, POSTAGE)
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,8 @@ class LineBook:
     refund_qty: int  # units held by live refund cases (refund_only, return_refund)
     refund_fen: int  # what those refund cases are worth
     refund_voucher_fen: int
+    pools: Mapping[str, int] = field(default_factory=dict)  # the line's share of each pool
+    held_pools: Mapping[str, int] = field(default_factory=dict)  # what live refund cases' units are worth in each
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,10 @@ class LineShare:
     qty: int
     amount_fen: int
     voucher_fen: int
+    pools: Mapping[str, int] = field(default_factory=dict)
+
+    def pool(self, name: str) -> int:
+        return self.pools.get(name, 0)
 
 
 def refundable_qty(book: LineBook) -> int:
@@ -56,14 +77,42 @@ def share(book: LineBook, k: int, *, refunds: bool) -> LineShare:
     if not refunds:
         return LineShare(book.line_no, k, 0, 0)
     m = book.refund_qty
-    amount = _clamp(alloc(book.paid_fen, book.qty, m + k) - book.refund_fen, book.paid_fen - book.refund_fen)
-    voucher = _clamp(alloc(book.voucher_fen, book.qty, m + k) - book.refund_voucher_fen,
-                     book.voucher_fen - book.refund_voucher_fen)
-    return LineShare(book.line_no, k, amount, voucher)
+    amount = units_worth(book.paid_fen, book.qty, m, k, book.refund_fen)
+    voucher = units_worth(book.voucher_fen, book.qty, m, k, book.refund_voucher_fen)
+    pools = {name: units_worth(total, book.qty, m, k, book.held_pools.get(name, 0))
+             for name, total in book.pools.items()}
+    return LineShare(book.line_no, k, amount, voucher, MappingProxyType(pools))
+
+
+def units_worth(total: int, n: int, m: int, k: int, held: int) -> int:
+    """k more of n units, m of which (worth `held`) other cases hold: alloc(total, n, m+k) − held,
+    within [0, total − held]."""
+    return _clamp(alloc(total, n, m + k) - held, total - held)
 
 
 def _clamp(value: int, ceiling: int) -> int:
     return max(0, min(value, ceiling))
+
+
+@dataclass(frozen=True)
+class LineWeight:
+    """An order line as the pools are allocated over it."""
+
+    qty: int
+    goods_fen: int  # qty × unit price − line discount − bundle discount
+
+
+def line_pools(lines: Sequence[LineWeight], totals: Mapping[str, int]) -> list[dict[str, int]]:
+    """Each pool's total allocated over the lines by largest remainder, weighted by their goods
+    (by their quantities when the goods are all free); the parts add up to each total exactly."""
+    weights = [max(0, ln.goods_fen) for ln in lines]
+    if not any(weights):
+        weights = [ln.qty for ln in lines]
+    out: list[dict[str, int]] = [{} for _ in lines]
+    for name, total in totals.items():
+        for part, parts in zip(out, largest_remainder(total, weights) if total else [0] * len(lines), strict=True):
+            part[name] = parts
+    return out
 
 
 def maximum(goods_fen: int, voucher_fen: int, shipping_fen: int, *, vouchers: bool, shipping: bool) -> int:
@@ -90,11 +139,15 @@ def check_adjusted(requested_max: int, adjusted: int | None, reason: str | None)
 REFUND_TYPES = ("refund_only", "return_refund")
 
 
-def books(order_lines: list[Any], held: list[Any]) -> dict[int, LineBook]:
+def books(order_lines: Sequence[Any], held: Sequence[Any],
+          pools: Mapping[int, Mapping[str, int]] | None = None) -> dict[int, LineBook]:
     """Per order line (by id): what other live cases already hold, in units and in money.
-    `held` are those cases' lines (order_line_id, qty, amount_fen, voucher_fen, case_type, status)."""
+    `held` are those cases' lines (order_line_id, qty, amount_fen, voucher_fen, shares,
+    case_type, status); `pools` the lines' shares of the order's other amounts (shipping,
+    vouchers by kind, …) by line id."""
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for line_id, qty, amount_fen, voucher_fen, case_type, status in held:
+    held_pools: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for line_id, qty, amount_fen, voucher_fen, shares, case_type, status in held:
         h = sums[line_id]
         if case_type == "exchange" and status == "completed":
             continue  # the replacement unit can come back again
@@ -103,7 +156,10 @@ def books(order_lines: list[Any], held: list[Any]) -> dict[int, LineBook]:
             h[1] += qty
             h[2] += amount_fen
             h[3] += voucher_fen
+            for name, value in (shares or {}).items():
+                held_pools[line_id][name] += int(value)
     return {ln.id: LineBook(line_no=ln.line_no, qty=ln.qty, paid_fen=ln.paid_fen, voucher_fen=ln.voucher_fen,
                             held_qty=sums[ln.id][0], refund_qty=sums[ln.id][1], refund_fen=sums[ln.id][2],
-                            refund_voucher_fen=sums[ln.id][3])
+                            refund_voucher_fen=sums[ln.id][3], pools=(pools or {}).get(ln.id, {}),
+                            held_pools=dict(held_pools[ln.id]))
             for ln in order_lines}

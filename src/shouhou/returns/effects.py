@@ -1,34 +1,42 @@
-"""Guards, effects and deadlines of the refund / return / exchange actions (named in workflow.py)."""
+"""Guards, effects and deadlines of the refund / return / exchange actions (named in workflow.py).
+
+The workflows are bound to this module: handlers kept in the modules beside it (postage.py,
+deadlines.py, pickup_actions.py) are named here too.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from shouhou.db.cache import cache_of
 from shouhou.engine.outbox import emit
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
-from shouhou.models import CaseShipment, Customer, Order, OrderLine, ReturnDetail, StockMovement, Store
+from shouhou.models import Customer, Order, ReturnDetail, Store
 from shouhou.money import format_fen
-from shouhou.policies.service import policy_of_version
-from shouhou.returns import amounts, application, refunding
+from shouhou.returns import amounts, application, breakdown, postage, refunding, rules, steps
 from shouhou.returns import repository as repo
+from shouhou.returns.deadlines import receipt_overdue, refund_instead, reship_late, reship_overdue
+from shouhou.returns.pickup_actions import (
+    book_pickup,
+    cancel_pickup,
+    no_pickup,
+    pickup_pending,
+    record_pickup,
+    request_pickup,
+)
+from shouhou.returns.postage import adjust_postage, postage_offered, ship_return
 from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
-
-def detail(step: Step) -> ReturnDetail:
-    return repo.detail(step.ctx.session, step.case.id)
-
-
-def case_policy(step: Step):
-    """The store policy the case was applied under (for its first line's category)."""
-    return cache_of(step.ctx.session).get(("case_policy", step.case.id), lambda: policy_of_version(
-        step.ctx, step.case.store_id, detail(step).policy_version_id, category=_category(step)))
+__all__ = [  # bound by name in workflow.py, though defined beside this module
+    "adjust_postage", "book_pickup", "cancel_pickup", "no_pickup", "pickup_pending", "postage_offered",
+    "receipt_overdue", "record_pickup", "refund_instead", "request_pickup", "reship_late", "reship_overdue",
+    "ship_return",
+]
 
 
 def _policy_days(field: str, unit: str = "days"):
     def period(step: Step) -> timedelta:
-        return timedelta(**{unit: getattr(case_policy(step), field)})
+        return timedelta(**{unit: getattr(steps.case_policy(step), field)})
 
     period.__name__ = field
     return period
@@ -39,35 +47,40 @@ review_period = _policy_days("review_timeout_hours", "hours")
 modify_period = _policy_days("buyer_modify_days")
 ship_period = _policy_days("buyer_ship_days")
 receipt_period = _policy_days("receipt_confirm_days")
+reship_period = _policy_days("reship_days")
 refund_period = _policy_days("refund_due_days")
 confirm_period = _policy_days("exchange_confirm_days")
 
 
-def _category(step: Step) -> str | None:
-    lines = repo.lines(step.ctx.session, step.case.id)
-    if not lines:
-        return None
-    return step.ctx.session.get_one(OrderLine, lines[0].order_line_id).category or None
-
-
-def _max(d: ReturnDetail) -> int:
-    return amounts.maximum(d.goods_fen, d.voucher_fen, d.shipping_fen, vouchers=d.refund_vouchers,
-                           shipping=d.refund_shipping)
+def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | None, rule: str) -> None:
+    """Lower the refund to `amount` (checked against the computed `ceiling`), or undo a lowering."""
+    amount = amounts.check_adjusted(ceiling, amount, reason)
+    d.adjustment_fen = ceiling - amount
+    d.adjustment_reason = reason if d.adjustment_fen else None
+    others = {k: v for k, v in (d.rules or {}).items() if k != "adjustment"}
+    d.rules = {**others, "adjustment": rule} if d.adjustment_fen else others
 
 
 def approve(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
-    d = detail(step)
+    d = steps.detail(step)
     session = ctx.session
     order = session.get_one(Order, case.order_id)
-    if p is not None and p.refund_vouchers is not None:
+    if p is not None and p.refund_vouchers is not None and case.type != "exchange":
         d.refund_vouchers = p.refund_vouchers
+        # (a case applied for before vouchers were split by kind knows only their sum)
+        d.coupon_cash_fen = (rules.vouchers_all(d.shares) if d.shares else d.voucher_fen) if p.refund_vouchers else 0
+        steps.set_rule(d, "vouchers", breakdown.VOUCHERS_REVIEWER if p.refund_vouchers else None)
     if p is not None and p.refund_shipping is not None and case.type != "exchange":
-        if p.refund_shipping and not d.shipping_fen:
-            if repo.shipping_taken(session, order.id, case.id):
-                raise Invalid("shipping_already_refunded", en="Another case already refunds this order's shipping",
+        if p.refund_shipping and not d.refund_shipping:
+            left = order.shipping_fee_fen - repo.shipping_taken(session, order.id, case.id)
+            if order.shipping_fee_fen and min(d.shipping_fen, left) <= 0:
+                raise Invalid("shipping_already_refunded", en="Other cases already refund this order's shipping",
                               zh="该订单运费已在其他售后单中退还")
-            d.shipping_fen = order.shipping_fee_fen
+            d.shipping_fen = min(d.shipping_fen, left)
+            steps.set_rule(d, "shipping", breakdown.SHIPPING_REVIEWER)
+        elif not p.refund_shipping:
+            steps.set_rule(d, "shipping", None)
         d.refund_shipping = p.refund_shipping
     if case.type == "exchange":
         if p is not None and p.refund_amount is not None:
@@ -75,21 +88,21 @@ def approve(step: Step) -> str:
                           zh="换货不退款; 如有差价请填写 price_difference")
         if p is not None and p.price_difference is not None:
             d.price_difference_fen = p.price_difference
-            d.price_difference_settled = p.price_difference <= 0
+            d.price_difference_settled = owed(d) == 0
     else:
-        ceiling = _max(d)
-        d.refund_fen = amounts.check_adjusted(ceiling, p.refund_amount if p else None,
-                                              p.adjustment_reason if p else None)
-        d.adjustment_reason = (p.adjustment_reason if p else None) if d.refund_fen < ceiling else None
+        ceiling = breakdown.computed(d)
+        _adjust(d, ceiling, p.refund_amount if p else None, p.adjustment_reason if p else None, breakdown.ADJUSTMENT)
+        steps.settle(step, d)
         step.record.update(refund_amount=format_fen(d.refund_fen), computed_amount=format_fen(ceiling))
     if case.type != "refund_only":
         _set_return_address(step, d, p.return_address if p else None)
     d.reviewed_at, d.reviewed_by = ctx.clock.now(), ctx.actor.name
     if case.type == "refund_only":
         if _fast_refund(step, d, order):
-            return _pay_out(step, d)
+            return steps.pay_out(step, d)
         return "pending_refund"
-    if d.received_at is not None:  # the goods came back before (a refused receipt, a send-back)
+    if d.received_at is not None or d.receipt_overdue_at is not None:
+        # the goods came back before (a refused receipt, a send-back), or their deadline passed
         return "pending_refund" if case.type == "return_refund" else "pending_reship"
     if case.type == "return_refund" and _fast_refund(step, d, order):
         refunding.execute(ctx, case, d, refunding.outstanding(ctx, case, d))
@@ -99,7 +112,7 @@ def approve(step: Step) -> str:
 
 def _fast_refund(step: Step, d: ReturnDetail, order: Order) -> bool:
     """极速退款: refund on approval for small amounts and trusted buyers, when the store says so."""
-    policy = case_policy(step)
+    policy = steps.case_policy(step)
     if getattr(policy, "refund_timing", "after_receipt") != "on_approval":
         return False
     limit = getattr(policy, "fast_refund_max_fen", 0)
@@ -123,7 +136,7 @@ def _set_return_address(step: Step, d: ReturnDetail, given) -> None:
 
 
 def reject(step: Step) -> None:
-    detail(step).reject_reason = step.payload.reason
+    steps.detail(step).reject_reason = step.payload.reason
 
 
 def modify(step: Step) -> None:
@@ -131,12 +144,12 @@ def modify(step: Step) -> None:
 
 
 def escalate(step: Step) -> None:
-    detail(step).escalated_from = step.from_status
+    steps.detail(step).escalated_from = step.from_status
 
 
 def arbitrate(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
-    d = detail(step)
+    d = steps.detail(step)
     d.arbitration = {"decision": p.decision, "note": p.note, "by": ctx.actor.name,
                      "at": ctx.clock.now().isoformat(),
                      "refund_amount": format_fen(p.refund_amount) if p.refund_amount is not None else None}
@@ -149,55 +162,47 @@ def arbitrate(step: Step) -> str:
         if p.refund_amount is None:
             raise Invalid("refund_amount_required", en="A partial decision needs refund_amount",
                           zh="部分支持须填写退款金额 refund_amount")
-        d.refund_fen = amounts.check_adjusted(_max(d), p.refund_amount, p.note or "platform decision")
+        _adjust(d, breakdown.computed(d), p.refund_amount, p.note or "platform decision", breakdown.PLATFORM)
+        steps.settle(step, d)
         return "pending_refund"
     if case.type != "exchange" and d.refund_fen == 0:
-        d.refund_fen = _max(d)
+        _adjust(d, breakdown.computed(d), None, None, breakdown.ADJUSTMENT)
+        steps.settle(step, d)
     if case.type == "refund_only" or d.received_at is not None:
         return "pending_refund" if case.type != "exchange" else "pending_reship"
     return "awaiting_receipt" if d.escalated_from == "awaiting_receipt" else "awaiting_return"
 
 
-def ship_return(step: Step) -> None:
-    d = detail(step)
-    _ship(step, "return", d.return_payer)
-
-
-def _ship(step: Step, direction: str, payer: str) -> None:
-    ctx, case, p = step.ctx, step.case, step.payload
-    existing = repo.shipments(ctx.session, case.id).get(direction)
-    now = ctx.clock.now()
-    if existing is None:
-        repo.add_shipment(ctx.session, CaseShipment(store_id=case.store_id, case_id=case.id, direction=direction,
-                                                    carrier=p.carrier, tracking_no=p.tracking_no, payer=payer,
-                                                    shipped_at=now))
-    else:
-        existing.carrier, existing.tracking_no, existing.payer = p.carrier, p.tracking_no, payer
-        existing.shipped_at, existing.received_at = now, None
-
-
 def receive_offered(step: Step) -> bool:
     if step.case.status == "awaiting_receipt":
         return True
-    d = detail(step)
-    return d.urgent and d.received_at is None  # 先发后退: the return still has to come in
+    d = steps.detail(step)
+    if d.received_at is not None:
+        return False
+    if d.receipt_overdue_at is not None:
+        return True  # refunded (or reshipped) at the deadline; the parcel has yet to be inspected
+    return step.case.status == "reshipped" and d.urgent  # 先发后退: the return still has to come in
 
 
 def receive(step: Step) -> str | None:
     ctx, case, p = step.ctx, step.case, step.payload
-    d = detail(step)
+    d = steps.detail(step)
     now = ctx.clock.now()
-    stays = step.from_status == "reshipped"
+    stays = step.from_status != "awaiting_receipt"
     if p.result == "refused":
         d.receive_result = "refused"
         step.record["evidence"] = {"photos": p.photos, "note": p.note, "package_damaged": p.package_damaged}
+        if d.receipt_overdue_at is not None:
+            d.received_at = now  # it came, after the money: the evidence is for the merchant's claim
         return None if stays else "pending_review"
     d.received_at, d.receive_result = now, "accepted"
+    if case.type == "return_refund" and p.invoice_returned is False and not stays:
+        postage.missing_invoice_deduction(step, d)
     shipment = repo.shipments(ctx.session, case.id).get("return")
     if shipment is not None:
         shipment.received_at = now
     kind = "return_in" if case.type == "return_refund" else "exchange_in"
-    _stock(step, kind, None)
+    steps.book_stock(step, kind, None)
     if stays:
         return None
     if case.type == "exchange":
@@ -205,31 +210,8 @@ def receive(step: Step) -> str | None:
     return "completed" if d.refunded_fen >= d.refund_fen else "pending_refund"
 
 
-def _stock(step: Step, kind: str, sku: str | None) -> None:
-    ctx, case = step.ctx, step.case
-    note = step.payload.note if step.payload is not None and hasattr(step.payload, "note") else None
-    for line in repo.lines(ctx.session, case.id):
-        ctx.session.add(StockMovement(store_id=case.store_id, case_id=case.id, kind=kind, sku=sku or line.sku,
-                                      qty=line.qty, at=ctx.clock.now(), operator=ctx.actor.name, note=note))
-
-
 def approve_refund(step: Step) -> str:
-    return _pay_out(step, detail(step))
-
-
-def _pay_out(step: Step, d: ReturnDetail) -> str:
-    due = refunding.outstanding(step.ctx, step.case, d)
-    if due > 0:
-        refund = refunding.execute(step.ctx, step.case, d, due)
-        step.record.update(refund_id=refund.id, amount=format_fen(due), channel=refund.channel,
-                           refund_status=refund.status)
-        if refund.status == "pending":
-            return "refunding"
-    return "completed" if not _has_pending(step) else "refunding"
-
-
-def _has_pending(step: Step) -> bool:
-    return any(r.status == "pending" for r in repo.refunds(step.ctx.session, step.case.id))
+    return steps.pay_out(step, steps.detail(step))
 
 
 def send_back(step: Step) -> None:
@@ -237,13 +219,13 @@ def send_back(step: Step) -> None:
 
 
 def confirm_refund(step: Step) -> str | None:
-    d = detail(step)
+    d = steps.detail(step)
     refund = refunding.pending_refund(step.ctx, step.case, step.payload.gateway_ref)
     if refund is None:
         raise Invalid("no_pending_refund", en="There is no pending refund to confirm", zh="没有待确认的退款")
     refunding.succeed(step.ctx, step.case, d, refund, step.payload.gateway_ref)
     step.record.update(refund_id=refund.id, amount=format_fen(refund.amount_fen))
-    if step.from_status != "refunding" or _has_pending(step):
+    if step.from_status != "refunding" or steps.has_pending(step):
         return None
     return "completed"
 
@@ -258,11 +240,11 @@ def fail_refund(step: Step) -> str | None:
 
 
 def refund_pending(step: Step) -> bool:
-    return _has_pending(step)
+    return steps.has_pending(step)
 
 
 def insurance_pending(step: Step) -> bool:
-    return detail(step).insurance_status == "pending"
+    return steps.detail(step).insurance_status == "pending"
 
 
 def receipt_extensions(case) -> list[dict]:
@@ -275,11 +257,11 @@ def extended_days(extensions: list[dict]) -> int:
 
 
 def extend_receipt(step: Step) -> None:
-    """延长收货 [003]: the original order's automatic receipt confirmation on the sales platform
-    is held off while the exchange is worked out, so the buyer need not apply again online.
+    """延长收货 [003][001]: the original order's automatic receipt confirmation on the sales platform
+    is held off while the return or exchange is worked out, so the buyer need not apply again online.
     The integration applies it there, on the `order.receipt_extension` webhook."""
     ctx, case = step.ctx, step.case
-    days = step.payload.days or case_policy(step).receipt_extension_days
+    days = step.payload.days or steps.case_policy(step).receipt_extension_days
     earlier = receipt_extensions(case)
     total = extended_days(earlier) + days
     if total > RECEIPT_EXTENSION_MAX_DAYS:
@@ -299,41 +281,54 @@ def extend_receipt(step: Step) -> None:
 
 
 def insurance_paid(step: Step) -> None:
-    d = detail(step)
+    d = steps.detail(step)
     d.insurance_status, d.insurance_paid_fen = "paid", step.payload.amount
 
 
+def owed(d: ReturnDetail) -> int:
+    """What the buyer pays before the replacement ships: a higher price, and the postage when
+    the outbound leg is theirs (seed 001: "换货邮费自理 … 无邮费 … 通知客户补邮费")."""
+    return max(0, d.price_difference_fen) + d.exchange_postage_fen
+
+
 def difference_open(step: Step) -> bool:
-    d = detail(step)
-    return d.price_difference_fen > 0 and not d.price_difference_settled
+    d = steps.detail(step)
+    return owed(d) > 0 and not d.price_difference_settled
 
 
 def settle_difference(step: Step) -> None:
-    d = detail(step)
-    if step.payload.amount != d.price_difference_fen:
+    d = steps.detail(step)
+    if step.payload.amount != owed(d):
         raise Invalid("amount_mismatch", en="The buyer owes {owed}, not {amount}", zh="买家应补差价 {owed}, 而非 {amount}",
-                      owed=format_fen(d.price_difference_fen), amount=format_fen(step.payload.amount))
+                      owed=format_fen(owed(d)), amount=format_fen(step.payload.amount))
     d.price_difference_settled = True
 
 
 def reship_offered(step: Step) -> bool:
     if step.case.status == "pending_reship":
         return True
-    d = detail(step)
+    d = steps.detail(step)
     return d.urgent and "return" in repo.shipments(step.ctx.session, step.case.id)
 
 
 def may_reship(step: Step) -> None:
-    d = detail(step)
-    if d.price_difference_fen > 0 and not d.price_difference_settled:
+    d = steps.detail(step)
+    if d.price_difference_settled or owed(d) == 0:
+        return
+    if d.price_difference_fen > 0:
         raise Invalid("price_difference_unsettled",
                       en="The buyer must pay the price difference {amount} before the replacement ships",
-                      zh="买家补齐差价 {amount} 后才能发出换货", amount=format_fen(d.price_difference_fen))
+                      zh="买家补齐差价 {amount} 后才能发出换货", amount=format_fen(owed(d)))
+    raise Invalid("exchange_postage_unpaid",
+                  en="The buyer must pay the exchange postage {amount} before the replacement ships",
+                  zh="买家补齐换货邮费 {amount} 后才能发出换货", amount=format_fen(owed(d)))
 
 
 def reship(step: Step) -> None:
-    d = detail(step)
-    _ship(step, "reship", d.outbound_payer)
-    _stock(step, "aftersales_out", d.exchange_sku)
+    d = steps.detail(step)
+    steps.ship(step, "reship", d.outbound_payer)
+    steps.book_stock(step, "aftersales_out", d.exchange_sku)
     if d.price_difference_fen < 0:
         refunding.execute(step.ctx, step.case, d, -d.price_difference_fen, kind="price_difference")
+    if d.return_postage_fen > 0:  # the buyer's return postage, the merchant's to bear
+        refunding.execute(step.ctx, step.case, d, d.return_postage_fen, kind="return_postage")

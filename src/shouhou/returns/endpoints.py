@@ -96,8 +96,7 @@ def refund_callback(refund_id: RowId, body: RefundCallbackIn, ctx: Ctx = Depends
 
 @router.get("/finance/refunds", summary="Refunds awaiting finance: reviewer-approved cases only")
 def finance_refunds(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
-    rows = returns.finance_queue(ctx, store)
-    return {"items": cases.summaries(ctx, rows)}
+    return {"items": returns.finance_rows(ctx, store)}
 
 
 @router.get("/finance/insurance-claims",
@@ -126,6 +125,18 @@ def batch_approve(body: BatchIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 @router.get("/warehouse/lookup", summary="Find the case of a returned parcel by tracking or case number")
 def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": cases.summaries(ctx, returns.find_for_receiving(ctx, q))}
+
+
+@router.get("/warehouse/exceptions",
+            summary="Refunded (or reshipped) at the receipt deadline, goods not yet received: the warehouse's list")
+def warehouse_exceptions(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": returns.unreceived(ctx, store)}
+
+
+@router.get("/pickups", summary="Courier pickups (上门取件) to book or collect: the staff's list")
+def pickups(store: str | None = None, status: str | None = Query(default=None, description="requested,booked (default)"),
+            ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return {"items": returns.pickup_list(ctx, store, status)}
 
 
 @router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export")

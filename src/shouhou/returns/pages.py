@@ -27,6 +27,7 @@ from shouhou.web.templating import render
 router = APIRouter(include_in_schema=False)
 nav.register("/console/finance", "Refunds to approve", {"finance", "supervisor"}, order=30)
 nav.register("/console/warehouse", "Receiving", {"warehouse", "supervisor"}, order=40)
+nav.register("/console/pickups", "Courier pickups", {"warehouse", "agent", "supervisor"}, order=45)
 nav.register("/console/arbitration", "Arbitration", {"platform", "supervisor"}, order=50)
 nav.register("/console/stock", "Stock movements", {"warehouse", "supervisor", "finance", "admin"}, order=60)
 nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
@@ -35,7 +36,7 @@ nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
 @router.get("/console/finance")
 def finance(request: Request, store: str | None = None) -> Response:
     ctx = ctx_of(request)
-    rows = cases.summaries(ctx, service.finance_queue(ctx, store))
+    rows = service.finance_rows(ctx, store)
     return render(request, "returns/finance.html", ctx, rows=rows, results=None,
                   claims=service.claim_rows(ctx, None, "pending"))
 
@@ -56,7 +57,7 @@ async def finance_approve(request: Request) -> Response:
         if r["ok"]:
             state = COMMON_STATES[r["status"]]
             r["status_label"] = ctx.label(state.zh, state.en)
-    rows = cases.summaries(ctx, service.finance_queue(ctx, None))
+    rows = service.finance_rows(ctx, None)
     return render(request, "returns/finance.html", ctx, rows=rows, results=results,
                   claims=service.claim_rows(ctx, None, "pending"))
 
@@ -72,7 +73,20 @@ def warehouse(request: Request, q: str = "") -> Response:
             reship = next((a for a in doc["available_actions"] if a["name"] == "reship"), None)
             found.append({"doc": doc, "receive": receive and fields_of(receive["fields"]),
                           "reship": reship and fields_of(reship["fields"])})
-    return render(request, "returns/warehouse.html", ctx, q=q, found=found)
+    return render(request, "returns/warehouse.html", ctx, q=q, found=found, unreceived=service.unreceived(ctx))
+
+
+@router.get("/console/pickups")
+def pickups(request: Request) -> Response:
+    """上门取件 waiting for staff: book the courier, then record the tracking number at collection."""
+    ctx = ctx_of(request)
+    rows = []
+    for row in service.pickup_list(ctx):
+        doc = cases.document(ctx, cases.get(ctx, row["no"]))
+        forms = {a["name"]: fields_of(a["fields"]) for a in doc["available_actions"]
+                 if a["name"] in ("book_pickup", "record_pickup")}
+        rows.append({"row": row, "doc": doc, "forms": forms})
+    return render(request, "returns/pickups.html", ctx, rows=rows)
 
 
 @router.get("/console/arbitration")

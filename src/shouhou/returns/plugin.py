@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shouhou.models import CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail
+from shouhou.models.returns import ReturnPickup
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
 from shouhou.returns import effects, endpoints, pages, service
 from shouhou.returns.schemas import ApplyIn
@@ -16,7 +17,7 @@ def _kind(case_type: str) -> CaseKind:
     return CaseKind(
         workflow=WORKFLOWS[case_type].bind(effects), create_schema=ApplyIn, create=service.create,
         describe=service.describe, summarize=service.summarize,
-        companions=(ReturnDetail,), collections=(CaseShipment, Refund, (CaseLine, OrderLine)),
+        companions=(ReturnDetail,), collections=(CaseShipment, Refund, ReturnPickup, (CaseLine, OrderLine)),
         preload=service.preload, detail_template="returns/_case.html",
         portal=PortalOffer(order_form="returns/_portal_apply.html", order_context=pages.portal_order_context,
                            body_from_form=pages.application_from_form, position=PORTAL_POSITION[case_type]),

@@ -17,9 +17,11 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Conflict, Invalid, not_found
 from shouhou.models import Reason, Store
+from shouhou.policy.facts import GROUNDS as POLICY_GROUNDS
+from shouhou.policy.facts import QUALITY_GROUNDS
 
 RETURN_TYPES = ("refund_only", "return_refund", "exchange")
-GROUNDS = ("none", "quality", "not_as_described", "damaged_in_transit")
+GROUNDS = POLICY_GROUNDS  # none | quality | not_as_described | damaged_in_transit | merchant
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class ReasonView:
 
     @property
     def quality(self) -> bool:
-        return self.ground != "none"
+        """A statutory quality ground; the merchant's fault without a defect (`merchant`) is not one."""
+        return self.ground in QUALITY_GROUNDS
 
     def applies_to(self, case_type: str) -> bool:
         return not self.case_types or case_type in self.case_types
@@ -42,8 +45,14 @@ class ReasonView:
 
 _ALL = RETURN_TYPES
 DEFAULTS = (
-    ReasonView("no_longer_wanted", "不想要了/七天无理由", "No longer wanted (7-day no reason)",
-               ("return_refund", "exchange"), "none", True, 10),
+    ReasonView("no_longer_wanted", "不想要了/七天无理由", "No longer wanted (7-day no reason)", _ALL, "none", True, 10),
+    # 仅退款 without anybody at fault [002][004]: a refusal after shipment is then the buyer's cost.
+    ReasonView("ordered_by_mistake", "拍错/多拍", "Ordered by mistake / too many", ("refund_only",), "none", True, 12),
+    ReasonView("agreed_with_seller", "协商一致退款", "Agreed with the seller", ("refund_only",), "none", True, 14),
+    # The merchant's fault without a defect: shipping on the merchant, no statutory quality ground.
+    ReasonView("out_of_stock", "缺货", "Out of stock", ("refund_only",), "merchant", True, 16),
+    ReasonView("late_shipment", "未按约定时间发货", "Not shipped when promised", ("refund_only", "return_refund"),
+               "merchant", True, 18),
     ReasonView("size_fit", "尺码不合适", "Wrong size / fit", ("return_refund", "exchange"), "none", True, 20),
     ReasonView("quality_issue", "质量问题", "Quality problem", _ALL, "quality", True, 30),
     ReasonView("not_as_described", "与描述不符", "Not as described", _ALL, "not_as_described", True, 40),

@@ -34,11 +34,13 @@ def execute(ctx: Ctx, case: Case, d: ReturnDetail, amount: int, *, kind: str = "
     session = ctx.session
     order = session.get_one(Order, case.order_id)
     already = repo.refunded_on_order(session, order.id)
-    if amount <= 0 or already + amount > order_cap(order):
+    # What was paid, and the buyer's return postage the merchant reimburses on top of it.
+    cap = order_cap(order) + repo.postage_on_order(session, order.id)
+    if amount <= 0 or already + amount > cap:
         raise Invalid("amount_exceeds_refundable",
                       en="Refunding {amount} would take the order past what was paid ({cap}; {already} refunded)",
                       zh="退款 {amount} 将超过订单实付 {cap} (已退 {already})", amount=format_fen(amount),
-                      cap=format_fen(order_cap(order)), already=format_fen(already))
+                      cap=format_fen(cap), already=format_fen(already))
     store = session.get_one(Store, case.store_id)
     name = gateway_for(ctx, store)
     seq = repo.next_refund_seq(session, case.id)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from shouhou.fields import Fen, Link
+from shouhou.fields import Fen, Instant, Link
 from shouhou.money import parse_yuan
 
 ReturnType = Literal["refund_only", "return_refund", "exchange"]
@@ -80,12 +80,38 @@ class ShipIn(Strict):
     tracking_no: str = Field(min_length=1, max_length=100)
 
 
+class ShipReturnIn(ShipIn):
+    postage: Fen | None = Field(default=None, description="what the buyer paid the carrier; reimbursed when "
+                                                           "the merchant bears the return leg, up to the store's cap")
+    postage_receipt: Link | None = Field(default=None, description="a photo of the postage receipt")
+
+
+class AdjustPostageIn(Strict):
+    amount: Fen = Field(description="the return postage to reimburse, lower than claimed")
+    reason: str = Field(min_length=1, max_length=1000, description="shown to the buyer")
+
+
 class ReceiveIn(Strict):
     result: Literal["accepted", "refused"]
     note: str | None = Field(default=None, max_length=2000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
     package_damaged: bool = False
     inspected_with_courier: bool = Field(default=False, description="验货 in front of the courier")
+    invoice_returned: bool | None = Field(default=None, description="False: the order's invoice did not come back")
+
+
+class PickupIn(Strict):
+    """上门取件: when and where the courier collects the return."""
+
+    window_start: Instant
+    window_end: Instant
+    address: Address
+
+
+class BookPickupIn(Strict):
+    carrier: str = Field(min_length=1, max_length=50)
+    booking_ref: str | None = Field(default=None, max_length=100)
+    tracking_no: str | None = Field(default=None, max_length=100, description="when the carrier gives it at booking")
 
 
 class NoteIn(Strict):

@@ -18,8 +18,9 @@ from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
+from shouhou.models.returns import ReturnPickup
 from shouhou.orders import service as orders
-from shouhou.returns import amounts, application, reasons
+from shouhou.returns import amounts, application, breakdown, reasons
 from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
 from shouhou.returns.application import Claimed
@@ -29,7 +30,8 @@ from shouhou.returns.schemas import ApplyIn
 
 def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
     """Keep the parcels, refunds and lines read along with the case for this unit of work."""
-    repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund])
+    repo.preloaded(session, case_id, shipments=found[CaseShipment], refunds=found[Refund],
+                   pickups=found.get(ReturnPickup, []))
     repo.known_lines(session, case_id, found[CaseLine])
 
 
@@ -40,6 +42,10 @@ def create(ctx: Ctx, body: ApplyIn) -> Case:
     workflow = workflow_for(body.type)
     if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
         raise forbidden(f"{body.type}.apply", store=store.code)
+    if body.type == "exchange" and not body.photos:
+        # Seed 002 lists photos among an exchange's fields without "(选填)", unlike a return's.
+        raise Invalid("photos_required", en="An exchange needs at least one photo of the goods",
+                      zh="申请换货须上传至少一张商品图片", field="photos")
     claimed = Claimed(goods_intact=body.goods_intact, unsealed=body.unsealed, received=body.received,
                       refused_delivery=body.refused_delivery)
     now = ctx.clock.now()
@@ -48,7 +54,7 @@ def create(ctx: Ctx, body: ApplyIn) -> Case:
     case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
                    priority="high" if body.urgent else "normal", description=body.description, data={},
                    subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
-    create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.goods_fen + prepared.shipping_fen)},
+    create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.refund_fen)},
                 prepare=lambda step: application.write(step, prepared, photos=body.photos, claimed=claimed,
                                                        urgent=body.urgent, exchange_sku=body.exchange_sku))
     if body.type == "refund_only" and not application.shipped(orders.shipments_of(ctx, order.id), now):
@@ -69,7 +75,8 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
     order_lines = by_ids(session, OrderLine, (cl.order_line_id for cl in case_lines))
     reason = reasons.describe_code(ctx, store, d.reason_code)
     ships = repo.shipments(session, case.id)
-    computed = d.goods_fen + (d.voucher_fen if d.refund_vouchers else 0) + (d.shipping_fen if d.refund_shipping else 0)
+    refunds = case.type != "exchange"
+    computed = breakdown.computed(d) if refunds else 0
     staff = not (ctx.actor.customer_id is not None and not may(ctx.actor, "case.read", case.store_id))
     return {
         "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": order_lines[cl.order_line_id].name,
@@ -80,15 +87,19 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "reason_label": reasons.label(reason, ctx.lang) if reason else d.reason_code,
         "quality_problem": d.quality,
         "photos": d.photos,
-        "refund_amount": yuan(d.refund_fen) if case.type != "exchange" else "0.00",
+        "refund_amount": yuan(d.refund_fen) if refunds else "0.00",
         "refunded_amount": yuan(d.refunded_fen),
-        "computed_amount": yuan(computed) if case.type != "exchange" else "0.00",
+        "computed_amount": yuan(computed),
+        "refund_breakdown": [i.document(ctx.lang) for i in breakdown.lines(d)] if refunds else [],
         "amounts": {"goods": yuan(d.goods_fen), "vouchers": yuan(d.voucher_fen), "shipping": yuan(d.shipping_fen),
-                    "refund_vouchers": d.refund_vouchers, "refund_shipping": d.refund_shipping},
-        "adjustment": None if d.refund_fen >= computed or case.type == "exchange" else {
+                    "refund_vouchers": d.refund_vouchers, "refund_shipping": d.refund_shipping,
+                    "coupon_as_cash": yuan(d.coupon_cash_fen), "return_postage": yuan(d.return_postage_fen)},
+        "adjustment": None if d.refund_fen >= computed or not refunds else {
             "amount": yuan(computed - d.refund_fen), "reason": d.adjustment_reason},
+        "return_postage": _postage(d),
         "refunds": [_refund_doc(r, tz) for r in repo.refunds(session, case.id)],
         "return_shipment": _ship_doc(ships.get("return"), tz),
+        "pickup": pickup_doc(repo.pickup(session, case.id), tz),
         "reship_shipment": _ship_doc(ships.get("reship"), tz),
         "return_address": None if not d.return_address else {
             "contact": d.return_contact, "phone": d.return_phone, "address": d.return_address},
@@ -99,13 +110,57 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "applied_at": local_iso(d.applied_at, tz),
         "urgent": d.urgent, "exchange_sku": d.exchange_sku,
         "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
+        "exchange_postage": yuan(d.exchange_postage_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
-        "receipt_extension": _receipt_extension(case, tz) if case.type == "exchange" else None,
+        "receipt_extension": _receipt_extension(case, tz) if case.type != "refund_only" else None,
         "arbitration": d.arbitration,
+        "refund_case": (case.data or {}).get("refund_case"),  # an exchange turned into this refund
+        "instead_of": (case.data or {}).get("instead_of"),  # the exchange this refund replaces
+        "receipt_overdue_at": local_iso(d.receipt_overdue_at, tz),
+        "reship_overdue_at": local_iso(d.reship_overdue_at, tz),
         "shipping_insurance": _insurance(d, tz) if d.insurance_status else None,
         "eligibility": d.eligibility,
         "policy_version_id": d.policy_version_id,
     }
+
+
+def _postage(d: ReturnDetail) -> dict[str, Any] | None:
+    """The buyer's return postage: claimed, with its receipt, and what is reimbursed."""
+    p = d.postage
+    if not p:
+        return None
+    return {"claimed": yuan(p["claimed_fen"]), "receipt": p.get("receipt"), "reimbursed": yuan(d.return_postage_fen),
+            "cap": yuan(p.get("cap_fen") or 0), "rule": p.get("rule"), "note": p.get("note")}
+
+
+def pickup_doc(p: ReturnPickup | None, tz: str) -> dict[str, Any] | None:
+    """上门取件: the window, the address, and how far the booking went."""
+    if p is None:
+        return None
+    return {"window_start": local_iso(p.window_start, tz), "window_end": local_iso(p.window_end, tz),
+            "address": {"contact": p.contact, "phone": p.phone, "address": p.address}, "adapter": p.adapter,
+            "status": p.status, "booking_ref": p.booking_ref, "carrier": p.carrier, "tracking_no": p.tracking_no,
+            "requested_at": local_iso(p.requested_at, tz), "booked_at": local_iso(p.booked_at, tz),
+            "picked_up_at": local_iso(p.picked_up_at, tz)}
+
+
+PICKUP_STATUSES = ("requested", "booked", "picked_up", "cancelled")
+
+
+def pickup_list(ctx: Ctx, store_code: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    """The staff's pickup list: courier pickups to book or to collect (requested and booked by
+    default), the earliest window first."""
+    wanted = tuple(s for s in (status or "requested,booked").split(",") if s)
+    unknown = sorted(set(wanted) - set(PICKUP_STATUSES))
+    if unknown:
+        raise Invalid("invalid_status", en="status is one of {allowed}", zh="status 须为 {allowed} 之一",
+                      allowed=", ".join(PICKUP_STATUSES))
+    rows = [(c, p) for c, p in repo.pickups(ctx.session, _finance_stores(ctx, store_code), wanted)
+            if _may_take(ctx, c, "record_pickup")]
+    stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
+    summaries = cases.summaries(ctx, [c for c, _ in rows])
+    return [{**s, "pickup": pickup_doc(p, stores[c.store_id].timezone)}
+            for s, (c, p) in zip(summaries, rows, strict=True)]
 
 
 def _insurance(d: ReturnDetail, tz: str) -> dict[str, Any]:
@@ -168,6 +223,16 @@ def finance_queue(ctx: Ctx, store_code: str | None = None) -> list[Case]:
     return [c for c in cases if _may_take(ctx, c, "approve_refund")]
 
 
+def finance_rows(ctx: Ctx, store_code: str | None = None) -> list[dict[str, Any]]:
+    """The finance refund list (seed 002): each case with its products — unit price, quantity and
+    the line's refund — its application and review times and the case's total."""
+    queue = finance_queue(ctx, store_code)
+    by_case = repo.lines_of_cases(ctx.session, [c.id for c in queue])
+    return [{**row, "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": ol.name, "unit_price": yuan(ol.unit_price_fen),
+                               "qty": cl.qty, "amount": yuan(cl.amount_fen)} for cl, ol in by_case[c.id]]}
+            for c, row in zip(queue, cases.summaries(ctx, queue), strict=True)]
+
+
 def _finance_stores(ctx: Ctx, store_code: str | None) -> set[int] | None:
     """The caller's stores (None: all), narrowed to `store_code` if given."""
     ids = ctx.actor.store_ids()
@@ -213,6 +278,22 @@ def batch_approve_refunds(ctx: Ctx, items: list[tuple[str, int]]) -> list[dict[s
         except ShouhouError as exc:
             results.append({"no": no, "ok": False, "code": exc.code, "message": exc.message(ctx.lang)})
     return results
+
+
+def unreceived(ctx: Ctx, store_code: str | None = None) -> list[dict[str, Any]]:
+    """The warehouse's exceptions list: refunded (or reshipped) at the receipt deadline, the
+    goods not yet received and inspected; the stock is booked when they are."""
+    ids = _finance_stores(ctx, store_code)
+    rows = [(c, d) for c, d in repo.unreceived(ctx.session, ids) if may(ctx.actor, "stock.read", c.store_id)]
+    stores = by_ids(ctx.session, Store, {c.store_id for c, _ in rows})
+    summaries = cases.summaries(ctx, [c for c, _ in rows])
+    return [{**s, "receipt_overdue_at": local_iso(d.receipt_overdue_at, stores[c.store_id].timezone),
+             "return_tracking_no": _return_tracking(ctx, c.id)} for s, (c, d) in zip(summaries, rows, strict=True)]
+
+
+def _return_tracking(ctx: Ctx, case_id: int) -> str | None:
+    parcel = repo.shipments(ctx.session, case_id).get("return")
+    return parcel.tracking_no if parcel is not None else None
 
 
 def find_for_receiving(ctx: Ctx, query: str) -> list[Case]:

@@ -21,9 +21,18 @@ MODIFY_TIMEOUT = TimerSpec("modify_timeout", "close", "modify_period",
                            "买家未修改申请, 自动关闭", "closes if the buyer does not modify or escalate")
 SHIP_TIMEOUT = TimerSpec("ship_timeout", "close", "ship_period",
                          "买家未退货, 自动关闭", "closes if the buyer does not ship the return")
-RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receive", "receipt_period",
-                            "商家未确认收货, 视为收货并验收通过", "treated as received and accepted",
-                            payload={"result": "accepted", "note": "auto: receipt not confirmed in time"})
+# Seeds 001/004: the merchant confirms receipt within 10 days, or the refund is made — at the
+# deadline, and without booking stock for goods nobody received (issue 22, items 5 and 6).
+RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receipt_overdue", "receipt_period",
+                            "商家未按时确认收货, 立即退款(货到后再验收入库)",
+                            "refunded at once; the goods are inspected and booked in when they arrive")
+EXCHANGE_RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receipt_overdue", "receipt_period",
+                                     "商家未按时确认收货, 转入待换货(货到后再验收入库)",
+                                     "the replacement goes ahead; the goods are inspected and booked in when they arrive")
+# 待换货 has a deadline too (SPEC §4.7): escalated to a supervisor, and the buyer may take a refund.
+RESHIP_TIMEOUT = TimerSpec("reship_timeout", "reship_overdue", "reship_period",
+                           "换货超时未发出, 升级主管处理, 买家可改为退款",
+                           "escalated to a supervisor; the buyer may ask for a refund instead")
 REFUND_DUE = TimerSpec("refund_due", "approve_refund", "refund_period",
                        "退款期限届满, 自动退款", "refunded automatically when the refund deadline passes")
 CONFIRM_TIMEOUT = TimerSpec("confirm_timeout", "confirm_receipt", "confirm_period",
@@ -38,7 +47,7 @@ COMMON_STATES = {
                               timers=(RECEIPT_TIMEOUT,)),
     "pending_refund": State("pending_refund", "待退款", "Pending refund", timers=(REFUND_DUE,)),
     "refunding": State("refunding", "退款中", "Refunding"),
-    "pending_reship": State("pending_reship", "待换货", "Pending reshipment"),
+    "pending_reship": State("pending_reship", "待换货", "Pending reshipment", timers=(RESHIP_TIMEOUT,)),
     "reshipped": State("reshipped", "换货已发出", "Replacement shipped", timers=(CONFIRM_TIMEOUT,)),
     "in_arbitration": State("in_arbitration", "平台介入中", "In arbitration"),
     "completed": State("completed", "已完成", "Completed", terminal=True),
@@ -98,11 +107,38 @@ def _actions(case_type: str) -> tuple[Action, ...]:
     if goods_back:
         acts += [
             Action("ship_return", "填写退货物流", "Ship the return", sources("awaiting_return"),
-                   ("awaiting_receipt",), BUYER, s.ShipIn, effect="ship_return"),
-            Action("receive", "确认收货验货", "Receive and inspect", _only(st, "awaiting_receipt", "reshipped"),
+                   ("awaiting_receipt",), BUYER, s.ShipReturnIn, effect="ship_return"),
+            # 上门取件 [002]: a courier collects the return instead (pickups.py).
+            Action("request_pickup", "预约上门取件", "Book a courier pickup", sources("awaiting_return"), (None,),
+                   BUYER, s.PickupIn, effect="request_pickup", offered="no_pickup"),
+            Action("book_pickup", "已预约快递", "Courier booked", sources("awaiting_return"), (None,),
+                   roles("warehouse", "agent", "reviewer", "supervisor", "integration"), s.BookPickupIn,
+                   effect="book_pickup", offered="pickup_pending"),
+            Action("record_pickup", "快递已取件", "Collected by the courier", sources("awaiting_return"),
+                   ("awaiting_receipt",), roles("warehouse", "agent", "reviewer", "supervisor", "integration"),
+                   s.ShipIn, effect="record_pickup", offered="pickup_pending"),
+            Action("cancel_pickup", "取消上门取件", "Cancel the pickup", sources("awaiting_return"), (None,),
+                   BUYER | roles("warehouse", "reviewer", "supervisor"), s.OptionalNoteIn, effect="cancel_pickup",
+                   offered="pickup_pending"),
+            # The buyer's postage is reimbursed up to the store's cap; a reviewer may lower it.
+            Action("adjust_postage", "调整退货运费", "Adjust return postage",
+                   _only(st, "awaiting_receipt", "pending_review", "pending_refund", "pending_reship"), (None,),
+                   REVIEW, s.AdjustPostageIn, effect="adjust_postage", offered="postage_offered"),
+            # Also after the receipt deadline passed (the money or the replacement went ahead),
+            # and for an urgent exchange shipped first: the goods still have to come in.
+            Action("receive", "确认收货验货", "Receive and inspect",
+                   _only(st, "awaiting_receipt", "pending_reship", "reshipped", "refunding", "completed"),
                    _targets(st, "pending_refund", "completed", "pending_review", "pending_reship", None),
                    roles("warehouse", "supervisor", "system"), s.ReceiveIn, effect="receive",
                    offered="receive_offered"),
+            # 延长收货 [003][001]: while a return or an exchange is worked out, the original order
+            # must not be confirmed as received automatically on the sales platform.
+            Action("extend_receipt", "延长收货时间", "Extend receipt confirmation",
+                   _only(st, "pending_review", "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
+                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect="extend_receipt"),
+            Action("receipt_overdue", "超时未确认收货", "Receipt not confirmed in time", sources("awaiting_receipt"),
+                   _targets(st, "completed", "refunding", "pending_reship"), roles("system"),
+                   effect="receipt_overdue"),
         ]
     if refunds:
         acts += [
@@ -128,24 +164,34 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                    _only(st, "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
                    roles("finance", "reviewer", "supervisor"), s.SettleIn, effect="settle_difference",
                    offered="difference_open"),
-            # 延长收货 [003]: while the exchange is worked out, the original order must not be
-            # confirmed as received automatically on the sales platform.
-            Action("extend_receipt", "延长收货时间", "Extend receipt confirmation",
-                   _only(st, "pending_review", "awaiting_return", "awaiting_receipt", "pending_reship"), (None,),
-                   roles("agent", "reviewer", "supervisor"), s.ExtendReceiptIn, effect="extend_receipt"),
             Action("reship", "发出换货", "Ship the replacement", _only(st, "pending_reship", "awaiting_receipt"),
                    ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ShipIn, guard="may_reship",
                    effect="reship", offered="reship_offered"),
             Action("confirm_receipt", "确认收到换货", "Confirm receipt", sources("reshipped"), ("completed",),
                    roles("customer", "integration", "system")),
+            Action("reship_overdue", "换货超时未发出", "Replacement overdue", sources("pending_reship"), (None,),
+                   roles("system"), effect="reship_overdue"),
+            Action("refund_instead", "改为退款", "Take a refund instead", sources("pending_reship"), ("closed",),
+                   BUYER, s.OptionalNoteIn, effect="refund_instead", offered="reship_late"),
         ]
     return tuple(acts)
+
+
+# An exchange's own version of a shared state.
+EXCHANGE_STATES = {
+    "awaiting_receipt": State("awaiting_receipt", "买家已退货, 待商家收货", "Returned, awaiting receipt",
+                              timers=(EXCHANGE_RECEIPT_TIMEOUT,)),
+}
+
+
+def _state(case_type: str, name: str) -> State:
+    return (EXCHANGE_STATES if case_type == "exchange" else {}).get(name) or COMMON_STATES[name]
 
 
 def _workflow(case_type: str) -> Workflow:
     zh, en = LABELS[case_type]
     return Workflow(
-        type=case_type, zh=zh, en=en, states=tuple(COMMON_STATES[n] for n in FLOWS[case_type]),
+        type=case_type, zh=zh, en=en, states=tuple(_state(case_type, n) for n in FLOWS[case_type]),
         create=Action("apply", "申请售后", "Apply", sources(), ("pending_review",),
                       roles("customer", "integration", "agent", "supervisor"), s.ApplyIn),
         actions=_actions(case_type),
