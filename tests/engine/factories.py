@@ -139,3 +139,8 @@ def returns(world: World, case_type: str, status: str) -> Case:
 
 def timers_of(session: Session, case_id: int) -> list[Timer]:
     return list(session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.id)))
+
+
+# -- repair / installation (tests/repairs/factories.py registers them) -------------------------
+
+import tests.repairs.factories  # noqa: E402, F401
