@@ -44,7 +44,8 @@ def quote_not_accepted(case: Case) -> Conflict:
 def may_book_work(step: Step) -> None:
     """Guard of log_work, finish_repair and complete_onsite (reads only)."""
     d, p = detail(step), step.payload
-    if d.service_type == "paid" and d.quote_status != "accepted" and _books(p):
+    # An installation is charged by its fee lines (the installation fee); a repair by its quote.
+    if step.case.type == "repair" and d.service_type == "paid" and d.quote_status != "accepted" and _books(p):
         raise quote_not_accepted(step.case)
     repair_settings.check_fault_code(step.ctx, step.case.store_id, getattr(p, "fault_code", None))
     if getattr(p, "fee_lines", None) and d.service_type == "warranty":
