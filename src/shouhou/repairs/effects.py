@@ -89,8 +89,10 @@ pickup_flag_period = _days("pickup_flag_days")
 
 
 def response_period(step: Step) -> timedelta:
-    """The contract's promised response time, else the store's."""
+    """The contract's promised response time, else the store's; a maintenance visit is due on its day."""
     d = repo.detail(step.ctx.session, step.case.id)
+    if d.kind == "maintenance" and d.preferred_end is not None:
+        return max(d.preferred_end - step.ctx.clock.now(), timedelta(minutes=1))
     if d.contract_id is not None:
         return timedelta(hours=contracts.get_by_id(step.ctx, d.contract_id).response_hours)
     return timedelta(hours=repair_settings.of_store(step.ctx, step.case.store_id).response_hours)

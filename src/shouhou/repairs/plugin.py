@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shouhou.plugins import CaseKind, Plugin, register
-from shouhou.repairs import effects, endpoints, service
+from shouhou.repairs import effects, endpoints, jobs, service
 from shouhou.repairs.schemas import InstallationIn, RepairIn
 from shouhou.repairs.workflow import INSTALLATION, REPAIR
 
@@ -24,4 +24,5 @@ INSTALLATION_KIND = CaseKind(
         "type": "installation", "order_no": "D1001", "line_no": 1, "contact": CONTACT, "channel": "hotline"}}},
 )
 
-PLUGIN = register(Plugin(name="repairs", kinds=(REPAIR_KIND, INSTALLATION_KIND), api=(endpoints.router,)))
+PLUGIN = register(Plugin(name="repairs", kinds=(REPAIR_KIND, INSTALLATION_KIND), api=(endpoints.router,),
+                         jobs=(jobs.open_maintenance_visits,)))
