@@ -15,7 +15,9 @@ from shouhou.db.cache import cache_of
 from shouhou.engine.context import Ctx
 from shouhou.models import Case, Store
 from shouhou.models.repairs import RepairDetail
+from shouhou.policy import RemedyDecision
 from shouhou.policy.warranty import RepairFacts, days_in_repair, same_fault_repairs
+from shouhou.policy.warranty import entitlements as warranty_entitlements
 from shouhou.repairs import settings as repair_settings
 from shouhou.units import service as units
 
@@ -38,21 +40,30 @@ def facts(ctx: Ctx, case: Case, d: RepairDetail, tz: ZoneInfo) -> tuple[RepairFa
                        vehicle_fault=fault.vehicle_fault if fault else None), days
 
 
-def entitlements(ctx: Ctx, case: Case, d: RepairDetail) -> list[dict[str, Any]]:
-    """The exchange and return open to the customer now, each with its rule (cached per version)."""
+def assessment(ctx: Ctx, case: Case, d: RepairDetail) -> units.Assessment | None:
+    """The policy engine's answer for the unit now, given its history (cached per case version)."""
     if d.unit_id is None or d.kind == "installation":
-        return []
+        return None
 
-    def load() -> list[dict[str, Any]]:
-        store = ctx.session.get_one(Store, case.store_id)
-        tz = ZoneInfo(store.timezone)
+    def load() -> units.Assessment:
+        tz = ZoneInfo(ctx.session.get_one(Store, case.store_id).timezone)
         found, days = facts(ctx, case, d, tz)
-        unit = units.get(ctx, d.unit_id)  # type: ignore[arg-type]
-        assessment = units.assess(ctx, unit, facts=found, extra_repair_days=days)
-        return units.entitlements_document(ctx, assessment, store.timezone)
+        return units.assess(ctx, units.get(ctx, d.unit_id), facts=found,  # type: ignore[arg-type]
+                            extra_repair_days=days)
 
-    return cache_of(ctx.session).get(("repair_entitlements", case.id, case.version, ctx.lang), load)
+    return cache_of(ctx.session).get(("repair_assessment", case.id, case.version), load)
 
 
-def offered(ctx: Ctx, case: Case, d: RepairDetail, remedy: str) -> bool:
-    return any(e["remedy"] == remedy for e in entitlements(ctx, case, d))
+def entitlements(ctx: Ctx, case: Case, d: RepairDetail) -> list[dict[str, Any]]:
+    """The exchange and return open to the customer now, each with its rule."""
+    found = assessment(ctx, case, d)
+    if found is None:
+        return []
+    return units.entitlements_document(ctx, found, ctx.session.get_one(Store, case.store_id).timezone)
+
+
+def decision(ctx: Ctx, case: Case, d: RepairDetail, remedy: str) -> RemedyDecision | None:
+    found = assessment(ctx, case, d)
+    if found is None:
+        return None
+    return next((x for x in warranty_entitlements(found.eligibility) if x.type == remedy), None)

@@ -19,6 +19,7 @@ from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, parse, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.orders import service as orders
+from shouhou.policy import RemedyDecision
 from shouhou.returns import application, reasons
 from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
@@ -33,7 +34,9 @@ def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
     repo.known_lines(session, case_id, found[CaseLine])
 
 
-def create(ctx: Ctx, body: ApplyIn) -> Case:
+def create(ctx: Ctx, body: ApplyIn, *, decided: RemedyDecision | None = None) -> Case:
+    """`decided`: the entitlement another context already established (a 三包 exchange or return a
+    repair history made due), used instead of asking the policy again: no window refusal."""
     store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                              customer_external_id=None, lock_order=True)
     assert order is not None and customer is not None
@@ -43,7 +46,8 @@ def create(ctx: Ctx, body: ApplyIn) -> Case:
     claimed = Claimed(goods_intact=body.goods_intact, unsealed=body.unsealed, received=body.received,
                       refused_delivery=body.refused_delivery)
     now = ctx.clock.now()
-    prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now)
+    prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now,
+                                   decided=decided)
     channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
     case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
                    priority="high" if body.urgent else "normal", description=body.description, data={},
