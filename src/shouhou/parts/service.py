@@ -12,7 +12,7 @@ from shouhou.engine.context import Ctx
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
 from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, RoleGrant, Store, User
-from shouhou.models.parts import CENTRAL, OldPart, Part, PartMovement, PartStock
+from shouhou.models.parts import CENTRAL, OldPart, OldPartBatch, Part, PartMovement, PartRequest, PartStock
 from shouhou.parts import stock
 
 READERS = frozenset({"technician", "supervisor", "warehouse", "admin", "agent", "finance"})
@@ -154,3 +154,132 @@ def to_returns_bin(ctx: Ctx, part: Part, case_id: int, qty: int, old_serial: str
     ctx.session.add(row)
     ctx.session.flush()
     return row
+
+
+def listing(ctx: Ctx, store_code: str | None) -> list[Part]:
+    store = accounts.store_for_caller(ctx, store_code)
+    _require(ctx, READERS, store.id, "part.read")
+    return list(ctx.session.scalars(select(Part).where(Part.store_id == store.id).order_by(Part.sku)))
+
+
+def reorder_list(ctx: Ctx, store_code: str | None) -> list[dict[str, Any]]:
+    """Parts at or below their reorder point, counting what is free in every location."""
+    out = []
+    for part in listing(ctx, store_code):
+        doc = document(ctx, part)
+        available = doc["on_hand"] - doc["reserved"]
+        if available <= part.reorder_point:
+            out.append({**doc, "available": available, "short_by": part.reorder_point - available + 1})
+    return out
+
+
+# -- 配件申领 ------------------------------------------------------------------------------------
+
+def request_parts(ctx: Ctx, store_code: str | None, *, sku: str, qty: int, to_location: str | None,
+                  case_no: str | None, note: str | None) -> PartRequest:
+    store = accounts.store_for_caller(ctx, store_code)
+    _require(ctx, frozenset({"technician", "supervisor", "warehouse"}), store.id, "part.request")
+    part = require_part(ctx, store.id, sku)
+    if qty < 1:
+        raise Invalid("invalid_qty", en="Ask for at least one", zh="申领数量至少为 1")
+    target = check_location(ctx, store.id, to_location or van(ctx.actor.name))
+    case_id = None
+    if case_no:
+        found = ctx.session.scalars(select(Case).where(Case.no == case_no, Case.store_id == store.id)).first()
+        if found is None:
+            raise not_found("case", case_no)
+        case_id = found.id
+    row = PartRequest(store_id=store.id, part_id=part.id, qty=qty, to_location=target, from_location=CENTRAL,
+                      case_id=case_id, requested_by=ctx.actor.name, status="pending", note=note,
+                      created_at=ctx.clock.now())
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def decide_request(ctx: Ctx, request_id: int, approve: bool, note: str | None) -> PartRequest:
+    row = ctx.session.get(PartRequest, request_id)
+    if row is None or not ctx.actor.roles_in(row.store_id) & READERS:
+        raise not_found("part_request", request_id)
+    _require(ctx, frozenset({"supervisor", "admin"}), row.store_id, "part.approve")
+    if row.status != "pending":
+        raise Conflict("request_decided", en="Request {id} is already {status}", zh="申领单 {id} 已{status}",
+                       id=request_id, status=row.status)
+    if approve:  # the parts move from the central store to the van now
+        part = ctx.session.get_one(Part, row.part_id)
+        transfer(ctx, part, row.from_location, row.to_location, row.qty, case_id=row.case_id,
+                 note=f"request {row.id}")
+    row.status, row.decided_by, row.decided_at = ("approved" if approve else "rejected"), ctx.actor.name, ctx.clock.now()
+    if note:
+        row.note = f"{row.note or ''}\n{note}".strip()
+    ctx.session.flush()
+    return row
+
+
+def requests(ctx: Ctx, store_code: str | None, status: str | None) -> list[PartRequest]:
+    store = accounts.store_for_caller(ctx, store_code)
+    _require(ctx, READERS, store.id, "part.read")
+    stmt = select(PartRequest).where(PartRequest.store_id == store.id)
+    if status:
+        stmt = stmt.where(PartRequest.status == status)
+    return list(ctx.session.scalars(stmt.order_by(PartRequest.id.desc()).limit(500)))
+
+
+def request_document(ctx: Ctx, row: PartRequest) -> dict[str, Any]:
+    tz = ctx.session.get_one(Store, row.store_id).timezone
+    part = ctx.session.get_one(Part, row.part_id)
+    case = ctx.session.get(Case, row.case_id) if row.case_id else None
+    return {"id": row.id, "sku": part.sku, "name": part.name, "qty": row.qty, "to_location": row.to_location,
+            "from_location": row.from_location, "case": case.no if case else None, "status": row.status,
+            "requested_by": row.requested_by, "requested_at": local_iso(row.created_at, tz),
+            "decided_by": row.decided_by, "decided_at": local_iso(row.decided_at, tz), "note": row.note}
+
+
+# -- 旧件返还 ------------------------------------------------------------------------------------
+
+def returns_bin(ctx: Ctx, store_code: str | None, *, maker: str | None, status: str | None) -> list[dict[str, Any]]:
+    store = accounts.store_for_caller(ctx, store_code)
+    _require(ctx, READERS, store.id, "part.read")
+    stmt = select(OldPart, Case.no).join(Case, Case.id == OldPart.case_id).where(OldPart.store_id == store.id)
+    if maker:
+        stmt = stmt.where(OldPart.maker == maker)
+    if status:
+        stmt = stmt.where(OldPart.status == status)
+    batches = {b.id: b for b in ctx.session.scalars(select(OldPartBatch).where(OldPartBatch.store_id == store.id))}
+    return [{"id": o.id, "case": no, "sku": o.sku, "qty": o.qty, "old_serial": o.old_serial, "maker": o.maker,
+             "status": o.status, "in_bin_since": local_iso(o.created_at, store.timezone),
+             "batch": None if o.batch_id is None else {
+                 "id": o.batch_id, "carrier": batches[o.batch_id].carrier, "tracking_no": batches[o.batch_id].tracking_no,
+                 "shipped_at": local_iso(batches[o.batch_id].shipped_at, store.timezone)}}
+            for o, no in ctx.session.execute(stmt.order_by(OldPart.id))]
+
+
+def ship_old_parts(ctx: Ctx, store_code: str | None, *, maker: str, carrier: str, tracking_no: str,
+                   ids: list[int] | None) -> OldPartBatch:
+    """A batch of faulty parts back to their maker, so that the reimbursement can be claimed."""
+    store = accounts.store_for_caller(ctx, store_code)
+    _require(ctx, KEEPERS, store.id, "part.ship")
+    stmt = select(OldPart).where(OldPart.store_id == store.id, OldPart.maker == maker, OldPart.status == "in_bin")
+    if ids:
+        stmt = stmt.where(OldPart.id.in_(ids))
+    rows = list(ctx.session.scalars(stmt))
+    if not rows:
+        raise Invalid("nothing_to_ship", en="No faulty parts of {maker} are in the returns bin",
+                      zh="旧件箱中没有 {maker} 的旧件", maker=maker)
+    batch = OldPartBatch(store_id=store.id, maker=maker, carrier=carrier, tracking_no=tracking_no,
+                         shipped_at=ctx.clock.now(), by=ctx.actor.name, created_at=ctx.clock.now())
+    ctx.session.add(batch)
+    ctx.session.flush()
+    for row in rows:
+        row.status, row.batch_id = "shipped", batch.id
+    ctx.session.flush()
+    return batch
+
+
+def old_parts_of(ctx: Ctx, case_id: int) -> list[OldPart]:
+    return list(ctx.session.scalars(select(OldPart).where(OldPart.case_id == case_id).order_by(OldPart.id)))
+
+
+def maker_of(ctx: Ctx, part_id: int | None) -> str:
+    part = ctx.session.get(Part, part_id) if part_id else None
+    return part.maker if part else ""

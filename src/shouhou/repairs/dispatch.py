@@ -19,6 +19,7 @@ from shouhou.errors import Conflict, Invalid, forbidden
 from shouhou.fields import local_iso
 from shouhou.models import Case, Store, User
 from shouhou.models.repairs import RepairDetail, Technician
+from shouhou.repairs import outlets
 from shouhou.repairs import repository as repo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -49,7 +50,7 @@ def put_profile(ctx: Ctx, username: str, store_code: str | None, body: dict[str,
     if not ctx.actor.roles_in(store.id) & MANAGERS:
         raise forbidden("technician.write", store=store.code)
     user = accounts.find_staff(ctx, username, store.id, frozenset({"technician"}))
-    unknown = sorted(set(body) - {"skills", "areas", "hours", "active"})
+    unknown = sorted(set(body) - {"skills", "areas", "hours", "active", "outlet"})
     if unknown:
         raise Invalid("unknown_field", en="Unknown fields {fields}", zh="未知字段 {fields}", fields=unknown)
     row = repo.technician(ctx.session, store.id, user.id)
@@ -66,6 +67,8 @@ def put_profile(ctx: Ctx, username: str, store_code: str | None, body: dict[str,
         row.hours = check_hours(body["hours"])
     if "active" in body:
         row.active = bool(body["active"])
+    if "outlet" in body:
+        row.outlet_id = outlets.outlet_id(ctx, store.id, body["outlet"]) if body["outlet"] else None
     row.updated_at = ctx.clock.now()
     ctx.session.flush()
     return row

@@ -11,7 +11,7 @@ from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document
 from shouhou.engine.context import Ctx
 from shouhou.fields import Instant
-from shouhou.repairs import dispatch, service, settings, worklogs
+from shouhou.repairs import dispatch, outlets, reports, service, settings, worklogs
 
 router = APIRouter(prefix="/api/v1", tags=["repairs"])
 
@@ -114,3 +114,52 @@ def list_work_logs(store: str | None = None, technician: str | None = None,
                    since: datetime | None = Query(default=None, alias="from"),
                    until: datetime | None = Query(default=None, alias="to"), ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(worklogs.listing(ctx, store_code=store, technician=technician, since=since, until=until))
+
+
+@router.post("/outlets", status_code=201, summary="An authorised service outlet (服务网点) and its fee schedule")
+def create_outlet(store: str | None = None,
+                  body: dict[str, Any] = Body(..., examples=[{"code": "PD01", "name": "浦东服务网点",
+                                                              "areas": ["浦东新区"], "job_fees": {"repair": "80.00"},
+                                                              "per_km": "2.00", "radius_km": 10,
+                                                              "parts_margin_percent": "10.00",
+                                                              "supervisors": ["pd-supervisor"]}]),
+                  ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(outlets.document(outlets.create(ctx, store, body)), status_code=201)
+
+
+@router.get("/outlets", summary="The store's outlets")
+def list_outlets(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document({"items": [outlets.document(o) for o in outlets.listing(ctx, store)]})
+
+
+@router.get("/outlets/{code}/statements/{month}", summary="An outlet's settlement statement for a month (yyyy-mm)")
+def outlet_statement(code: str, month: str, store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(outlets.statement(ctx, code, month, store))
+
+
+@router.post("/outlets/{code}/statements/{month}/approve", summary="The maker approves the month's statement")
+def approve_statement(code: str, month: str, store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(outlets.approve(ctx, code, month, store))
+
+
+class PaidIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ref: str = Field(min_length=1, max_length=100, description="the payment's reference")
+
+
+@router.post("/outlets/{code}/statements/{month}/pay", summary="The approved statement is paid")
+def pay_statement(code: str, month: str, body: PaidIn, store: str | None = None,
+                  ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(outlets.pay(ctx, code, month, body.ref, store))
+
+
+@router.get("/warranty-claims", summary="Each maker's claim for a month: warranty parts and labour per case")
+def warranty_claims(month: str, store: str | None = None, maker: str | None = None,
+                    ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(reports.warranty_claims(ctx, store, month, maker))
+
+
+@router.get("/repairs/kpi", summary="The re-repair rate (返修率) over a period")
+def repair_kpi(store: str | None = None, since: datetime | None = Query(default=None, alias="from"),
+               until: datetime | None = Query(default=None, alias="to"), ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(reports.rework_rate(ctx, store, since, until))

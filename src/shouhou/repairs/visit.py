@@ -48,6 +48,7 @@ def dispatch_offered(step: Step) -> bool:
 def may_dispatch(step: Step) -> None:
     p = step.payload
     _future(step, p.window.start, p.window.end)
+    outlets.check_dispatcher(step.ctx, step.case, detail(step))
     dispatch.check(step.ctx, step.case, detail(step), p.technician, p.window.start, p.window.end)
 
 
@@ -66,6 +67,7 @@ def may_redispatch(step: Step) -> None:
     if start is None or end is None:
         raise Invalid("window_required", en="Give the new window", zh="请填写预约时段 window")
     _future(step, start, end)
+    outlets.check_dispatcher(step.ctx, step.case, d)
     dispatch.check(step.ctx, step.case, d, p.technician, start, end)
 
 
