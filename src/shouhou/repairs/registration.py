@@ -146,9 +146,12 @@ def _mark_rework(step: Step, d: RepairDetail, unit: Unit) -> None:
 
 def registration_book(ctx: Ctx, store_ids: set[int] | None, tz: str) -> list[dict[str, Any]]:
     """叫修登记簿: the repair calls still waiting for dispatch."""
-    rows = repo.cases_in_state(ctx.session, store_ids, None, ["registered"])
-    return [{"no": c.no, "type": c.type, "kind": d.kind, "mode": d.mode, "registered_at": local_iso(c.created_at, tz),
-             "contact": d.contact_name, "phone": d.contact_phone, "address": d.address, "district": d.district,
-             "model": d.model, "serial": d.serial, "fault": d.fault, "service_type": d.service_type,
-             "preferred_start": local_iso(d.preferred_start, tz), "preferred_end": local_iso(d.preferred_end, tz)}
-            for c, d in rows]
+    return book_lines(ctx, repo.cases_in_state(ctx.session, store_ids, None, ["registered"]), tz)
+
+
+def book_lines(ctx: Ctx, rows: list[tuple[Case, RepairDetail]], tz: str) -> list[dict[str, Any]]:
+    return [{"no": c.no, "type": c.type, "status": c.status, "kind": d.kind, "mode": d.mode,
+             "registered_at": local_iso(c.created_at, tz), "contact": d.contact_name, "phone": d.contact_phone,
+             "address": d.address, "district": d.district, "model": d.model, "serial": d.serial, "fault": d.fault,
+             "service_type": d.service_type, "preferred_start": local_iso(d.preferred_start, tz),
+             "preferred_end": local_iso(d.preferred_end, tz)} for c, d in rows]
