@@ -16,6 +16,7 @@ from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
+from shouhou.repairs.demo import load as load_repairs
 
 PASSWORD = "shouhou123"
 STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor", "supervisor", "S1"),
@@ -65,6 +66,7 @@ def load_demo(ctx: Ctx) -> list[tuple[str, ...]]:
         logins.append((username, PASSWORD, f"customer {external_id}", store))
     _consultations(ctx)
     _returns(ctx)
+    logins += load_repairs(ctx)
     ctx.session.flush()
     return logins
 

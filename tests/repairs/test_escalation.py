@@ -5,7 +5,7 @@ and opens the linked case (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from tests.builders import auth
-from tests.repairs.helpers import SIGNATURE, act, get, register, setup, window
+from tests.repairs.helpers import SIGNATURE, act, get, register, setup
 from tests.units.helpers import appliance_order
 
 

@@ -24,7 +24,8 @@ class Unit(IdPk, StoreScoped, Created, Base):
     """
 
     __tablename__ = "unit"
-    __table_args__ = (UniqueConstraint("store_id", "serial"), Index("ix_unit_store_customer", "store_id", "customer_id"))
+    __table_args__ = (UniqueConstraint("store_id", "serial"),
+                      Index("ix_unit_store_customer", "store_id", "customer_id"))
 
     serial: Mapped[str] = mapped_column(String(100), nullable=False)
     model: Mapped[str] = mapped_column(String(100), nullable=False)

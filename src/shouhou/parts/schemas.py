@@ -51,4 +51,5 @@ class ShipIn(Strict):
     maker: str = Field(min_length=1, max_length=200)
     carrier: str = Field(min_length=1, max_length=50)
     tracking_no: str = Field(min_length=1, max_length=100)
-    ids: list[int] | None = Field(default=None, description="which parts; every one of the maker's in the bin when omitted")
+    ids: list[int] | None = Field(default=None,
+                                  description="which parts; every one of the maker's in the bin when omitted")

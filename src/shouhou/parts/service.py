@@ -12,7 +12,15 @@ from shouhou.engine.context import Ctx
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
 from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, RoleGrant, Store, User
-from shouhou.models.parts import CENTRAL, OldPart, OldPartBatch, Part, PartMovement, PartRequest, PartStock
+from shouhou.models.parts import (
+    CENTRAL,
+    OldPart,
+    OldPartBatch,
+    Part,
+    PartMovement,
+    PartRequest,
+    PartStock,
+)
 from shouhou.parts import stock
 
 READERS = frozenset({"technician", "supervisor", "warehouse", "admin", "agent", "finance"})
@@ -99,7 +107,8 @@ def record_movement(ctx: Ctx, part: Part, *, location: str, qty: int, kind: str,
         if qty <= 0:
             raise Invalid("invalid_qty", en="A transfer moves a positive quantity", zh="调拨数量须为正数")
         if not to_location:
-            raise Invalid("to_location_required", en="A transfer needs to_location", zh="调拨须填写目标库位 to_location")
+            raise Invalid("to_location_required", en="A transfer needs to_location",
+                          zh="调拨须填写目标库位 to_location")
         target = check_location(ctx, part.store_id, to_location)
         if target == location:
             raise Invalid("same_location", en="A transfer needs two different locations", zh="调出与调入库位相同")
@@ -112,7 +121,8 @@ def record_movement(ctx: Ctx, part: Part, *, location: str, qty: int, kind: str,
         else:
             stock.take(ctx, part, location, -qty, "adjustment", note=note)
     else:
-        raise Invalid("invalid_kind", en="kind is receipt, transfer or adjustment", zh="kind 须为 receipt、transfer 或 adjustment")
+        raise Invalid("invalid_kind", en="kind is receipt, transfer or adjustment",
+                      zh="kind 须为 receipt、transfer 或 adjustment")
 
 
 def transfer(ctx: Ctx, part: Part, source: str, target: str, qty: int, *, case_id: int | None = None,
@@ -209,7 +219,8 @@ def decide_request(ctx: Ctx, request_id: int, approve: bool, note: str | None) -
         part = ctx.session.get_one(Part, row.part_id)
         transfer(ctx, part, row.from_location, row.to_location, row.qty, case_id=row.case_id,
                  note=f"request {row.id}")
-    row.status, row.decided_by, row.decided_at = ("approved" if approve else "rejected"), ctx.actor.name, ctx.clock.now()
+    row.status = "approved" if approve else "rejected"
+    row.decided_by, row.decided_at = ctx.actor.name, ctx.clock.now()
     if note:
         row.note = f"{row.note or ''}\n{note}".strip()
     ctx.session.flush()
@@ -249,7 +260,8 @@ def returns_bin(ctx: Ctx, store_code: str | None, *, maker: str | None, status: 
     return [{"id": o.id, "case": no, "sku": o.sku, "qty": o.qty, "old_serial": o.old_serial, "maker": o.maker,
              "status": o.status, "in_bin_since": local_iso(o.created_at, store.timezone),
              "batch": None if o.batch_id is None else {
-                 "id": o.batch_id, "carrier": batches[o.batch_id].carrier, "tracking_no": batches[o.batch_id].tracking_no,
+                 "id": o.batch_id, "carrier": batches[o.batch_id].carrier,
+                 "tracking_no": batches[o.batch_id].tracking_no,
                  "shipped_at": local_iso(batches[o.batch_id].shipped_at, store.timezone)}}
             for o, no in ctx.session.execute(stmt.order_by(OldPart.id))]
 

@@ -142,7 +142,8 @@ def charge_call_out(step: Step, d: RepairDetail) -> None:
     contract = contracts.get_by_id(ctx, d.contract_id) if d.contract_id else None
     fee = repair_settings.of_store(ctx, case.store_id).call_out_fee_fen
     if d.service_type == "contract" and contract is not None and not contract.covers_call_out and fee:
-        ctx.session.add(RepairFee(store_id=case.store_id, case_id=case.id, kind="call_out", description="上门费 (合同不含)",
+        ctx.session.add(RepairFee(store_id=case.store_id, case_id=case.id, kind="call_out",
+                                  description="上门费 (合同不含)",
                                   amount_fen=fee, source="contract", created_at=ctx.clock.now()))
         ctx.session.flush()
 
@@ -202,6 +203,7 @@ def finish_repair(step: Step) -> None:
 
 
 def session_documents(ctx: Ctx, case_id: int, tz: str) -> list[dict[str, Any]]:
-    return [{"technician": s.technician, "started_at": local_iso(s.started_at, tz), "ended_at": local_iso(s.ended_at, tz),
+    return [{"technician": s.technician, "started_at": local_iso(s.started_at, tz),
+             "ended_at": local_iso(s.ended_at, tz),
              "minutes": s.minutes, "diagnosis": s.diagnosis, "fault_code": s.fault_code, "note": s.note,
              "result": s.result, "onsite": s.onsite} for s in repo.sessions(ctx.session, case_id)]

@@ -31,7 +31,12 @@ from shouhou.repairs.fees import (  # noqa: F401
     quote_offered,
     write_off,
 )
-from shouhou.repairs.proposals import exchange_offered, propose_exchange, propose_return, return_offered  # noqa: F401
+from shouhou.repairs.proposals import (  # noqa: F401
+    exchange_offered,
+    propose_exchange,
+    propose_return,
+    return_offered,
+)
 from shouhou.repairs.visit import (  # noqa: F401
     assign_outlet,
     cancel,
@@ -48,7 +53,6 @@ from shouhou.repairs.visit import (  # noqa: F401
     response_overdue,
 )
 from shouhou.repairs.visit import dispatch_ as dispatch  # noqa: F401
-from shouhou.units import contracts
 from shouhou.repairs.workshop import (  # noqa: F401
     confirm_return,
     fail_qc,
@@ -61,6 +65,7 @@ from shouhou.repairs.workshop import (  # noqa: F401
     take_in,
     vendor_returned,
 )
+from shouhou.units import contracts
 
 
 def rating_open(step: Step) -> bool:

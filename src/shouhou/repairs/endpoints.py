@@ -11,7 +11,16 @@ from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document
 from shouhou.engine.context import Ctx
 from shouhou.fields import Instant
-from shouhou.repairs import dispatch, outlets, reports, service, settings, worklogs
+from shouhou.repairs import (
+    dispatch,
+    field_reports,
+    outlets,
+    reports,
+    service,
+    settings,
+    worklogs,
+)
+from shouhou.repairs.schemas import ReportIn
 
 router = APIRouter(prefix="/api/v1", tags=["repairs"])
 
@@ -35,7 +44,8 @@ def registrations(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Docu
 
 
 TECHNICIAN_EXAMPLE = {"skills": ["appliance", "air_conditioner"], "areas": ["浦东新区", "徐汇区"],
-                      "hours": {d: [["09:00", "12:00"], ["13:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+                      "hours": {d: [["09:00", "12:00"], ["13:00", "18:00"]]
+                                for d in ("mon", "tue", "wed", "thu", "fri")}}
 
 
 @router.put("/technicians/{user}", summary="A technician's skills, service area and working hours")
@@ -163,3 +173,9 @@ def warranty_claims(month: str, store: str | None = None, maker: str | None = No
 def repair_kpi(store: str | None = None, since: datetime | None = Query(default=None, alias="from"),
                until: datetime | None = Query(default=None, alias="to"), ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(reports.rework_rate(ctx, store, since, until))
+
+
+@router.post("/cases/{no}/reports", summary="A technician's on-site report; the same report_id again changes nothing")
+def technician_report(no: str, body: ReportIn, ctx: Ctx = Depends(api_ctx)) -> Document:
+    case, replayed = field_reports.submit(ctx, no, body.report_id, body.version, body.action, body.fields)
+    return Document(field_reports.result(ctx, case, replayed))

@@ -88,7 +88,8 @@ def may_collect(step: Step) -> None:
     amount = step.payload.amount
     if amount <= 0 or amount > due:
         raise Invalid("amount_exceeds_due" if amount > due else "invalid_amount",
-                      en="Collect between 0.01 and the {due} due", zh="收款金额须在 0.01 到应收 {due} 之间", due=yuan(due),
+                      en="Collect between 0.01 and the {due} due", zh="收款金额须在 0.01 到应收 {due} 之间",
+                      due=yuan(due),
                       amount=yuan(amount))
 
 
@@ -129,7 +130,8 @@ def change_service_type(step: Step) -> None:
     d, p = detail(step), step.payload
     step.record["from_service_type"] = d.service_type
     d.service_type = p.service_type
-    d.service_basis = [{"rule": "SUPERVISOR", "zh": f"主管变更: {p.reason}", "en": f"changed by a supervisor: {p.reason}"}]
+    d.service_basis = [{"rule": "SUPERVISOR", "zh": f"主管变更: {p.reason}",
+                        "en": f"changed by a supervisor: {p.reason}"}]
 
 
 def fees_document(ctx: Ctx, case_id: int, d: RepairDetail) -> dict[str, Any]:

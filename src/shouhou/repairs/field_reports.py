@@ -23,7 +23,8 @@ def submit(ctx: Ctx, no: str, report_id: str, version: int, action: str,
            fields: dict[str, Any]) -> tuple[Case, bool]:
     """(the case, whether this report had been applied before)."""
     if not report_id or len(report_id) > 64:
-        raise Invalid("invalid_report_id", en="A report needs an id of 1-64 characters", zh="报告须有 1-64 个字符的编号")
+        raise Invalid("invalid_report_id", en="A report needs an id of 1-64 characters",
+                      zh="报告须有 1-64 个字符的编号")
     if action not in REPORT_ACTIONS:
         raise Invalid("invalid_report_action", en="A report is one of {actions}", zh="现场报告只能是 {actions}",
                       actions=list(REPORT_ACTIONS))

@@ -97,7 +97,8 @@ def window_from_form(form: dict[str, Any], tz: ZoneInfo) -> dict[str, str]:
         start = datetime.combine(day, time.fromisoformat(str(form.get("start", ""))), tzinfo=tz)
         end = datetime.combine(day, time.fromisoformat(str(form.get("end", ""))), tzinfo=tz)
     except ValueError:
-        raise Invalid("invalid_window", en="Give the day and the start and end times", zh="请填写日期和起止时间") from None
+        raise Invalid("invalid_window", en="Give the day and the start and end times",
+                      zh="请填写日期和起止时间") from None
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
-from shouhou.repairs import effects, endpoints, jobs, pages, portal_pages, service, tech_pages
+from shouhou.repairs import (
+    effects,
+    endpoints,
+    jobs,
+    pages,
+    portal_pages,
+    service,
+    tech_pages,
+)
 from shouhou.repairs.schemas import InstallationIn, RepairIn
 from shouhou.repairs.workflow import INSTALLATION, REPAIR
 
@@ -26,6 +34,6 @@ INSTALLATION_KIND = CaseKind(
 )
 
 PLUGIN = register(Plugin(name="repairs", kinds=(REPAIR_KIND, INSTALLATION_KIND),
-                         api=(endpoints.router, tech_pages.api),
+                         api=(endpoints.router,),
                          pages=(pages.router, tech_pages.router, portal_pages.router),
                          jobs=(jobs.open_maintenance_visits,)))

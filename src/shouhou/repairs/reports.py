@@ -22,6 +22,7 @@ from shouhou.repairs import repository as repo
 from shouhou.repairs import settings as repair_settings
 from shouhou.repairs.pricing import labour_fen
 
+
 def case_when_rework():  # noqa: ANN201
     return sql_case((RepairDetail.rework.is_(True), 1), else_=0)
 

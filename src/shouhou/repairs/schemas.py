@@ -7,10 +7,17 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from shouhou.fields import Fen, Instant
 
@@ -286,5 +293,10 @@ class RateIn(Strict):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-def window_of(start: datetime | None, end: datetime | None) -> Window | None:
-    return Window(start=start, end=end) if start and end else None
+class ReportIn(Strict):
+    """A technician's on-site report, as a phone sends it (perhaps more than once)."""
+
+    report_id: str = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
+    version: int = Field(ge=1, description="the case version the report was filled in at")
+    action: str = Field(description="check_in | take_in | complete_onsite")
+    fields: dict[str, Any] = Field(default_factory=dict)

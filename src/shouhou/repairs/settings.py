@@ -168,7 +168,8 @@ def put_fault_codes(ctx: Ctx, code: str, items: list[dict[str, Any]]) -> dict[st
         ctx.session.delete(row)
     ctx.session.flush()
     for item in items:
-        ctx.session.add(FaultCode(store_id=store.id, code=item["code"], label_zh=str(item.get("label_zh") or item["code"]),
+        ctx.session.add(FaultCode(store_id=store.id, code=item["code"],
+                                  label_zh=str(item.get("label_zh") or item["code"]),
                                   label_en=str(item.get("label_en") or item["code"]),
                                   category=str(item.get("category") or ""), serious=bool(item.get("serious", True)),
                                   vehicle_fault=item.get("vehicle_fault")))

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import hmac
 from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.api.deps import api_ctx
 from shouhou.api.errors import STATUS, error_body
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
@@ -21,12 +18,12 @@ from shouhou.errors import Forbidden, Invalid, ShouhouError
 from shouhou.models import Store
 from shouhou.repairs import dispatch, field_reports, settings
 from shouhou.repairs.pages import store_of
+from shouhou.repairs.schemas import ReportIn
 from shouhou.web.forms import fields_of
 from shouhou.web.session import csrf_token, ctx_of
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["repairs"])
 
 
 @router.get("/console/tech")
@@ -52,14 +49,6 @@ def job(no: str, request: Request) -> Response:
                   store=ctx.session.get_one(Store, case.store_id))
 
 
-class ReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    report_id: str = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
-    version: int = Field(ge=1, description="the case version the report was filled in at")
-    action: str = Field(description="check_in | take_in | complete_onsite")
-    fields: dict[str, Any] = Field(default_factory=dict)
-
-
 @router.post("/console/tech/jobs/{no}/report")
 async def send_report(no: str, request: Request) -> Response:
     """JSON from repairs.js (CSRF in the X-CSRF-Token header); answers JSON."""
@@ -83,9 +72,3 @@ def _error(ctx: Ctx, exc: ShouhouError) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message(ctx.lang), {k: v for k, v in exc.details.items()
                                                                       if not k.endswith(("_zh", "_en"))}),
                         status_code=STATUS.get(exc.kind, 422))
-
-
-@api.post("/cases/{no}/reports", summary="A technician's on-site report; sending the same report_id again changes nothing")
-def api_report(no: str, body: ReportIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
-    case, replayed = field_reports.submit(ctx, no, body.report_id, body.version, body.action, body.fields)
-    return field_reports.result(ctx, case, replayed)

@@ -174,7 +174,8 @@ def _installed(step: Step, d: RepairDetail) -> None:
 def pay(step: Step, d: RepairDetail, amount: int, method: str) -> None:
     due = balance_of(step.ctx, step.case.id, d).due_fen
     if amount > due:
-        raise Invalid("amount_exceeds_due", en="{amount} is more than the {due} due", zh="收款金额 {amount} 超过应收 {due}",
+        raise Invalid("amount_exceeds_due", en="{amount} is more than the {due} due",
+                      zh="收款金额 {amount} 超过应收 {due}",
                       amount=f"{amount / 100:.2f}", due=f"{due / 100:.2f}")
     step.ctx.session.add(RepairPayment(store_id=step.case.store_id, case_id=step.case.id, amount_fen=amount,
                                        method=method, at=step.ctx.clock.now(), by=step.ctx.actor.name))

@@ -26,7 +26,8 @@ def add(ctx: Ctx, *, store_code: str | None, technician: str | None, kind: str, 
     if not mine & LOGGERS:
         raise forbidden("work_log.write", store=store.code)
     if kind not in WORK_LOG_KINDS:
-        raise Invalid("invalid_kind", en="kind is one of {kinds}", zh="kind 须为 {kinds} 之一", kinds=list(WORK_LOG_KINDS))
+        raise Invalid("invalid_kind", en="kind is one of {kinds}", zh="kind 须为 {kinds} 之一",
+                      kinds=list(WORK_LOG_KINDS))
     if not 1 <= minutes <= 24 * 60:
         raise Invalid("invalid_minutes", en="minutes is from 1 to 1440", zh="分钟数须在 1 到 1440 之间")
     name = technician or ctx.actor.name

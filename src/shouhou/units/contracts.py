@@ -40,7 +40,8 @@ def create(ctx: Ctx, body: ContractIn) -> ServiceContract:
         if unit is None:
             raise not_found("unit", serial)
         if unit.customer_id != customer.id:
-            raise Invalid("unit_not_customers", en="Unit {serial} is not the customer's", zh="产品 {serial} 不属于该客户",
+            raise Invalid("unit_not_customers", en="Unit {serial} is not the customer's",
+                          zh="产品 {serial} 不属于该客户",
                           serial=serial)
         covered.append(unit)
     days = sorted(set(body.visits.dates) | set(_every(body.starts_on, body.ends_on, body.visits.every_months)))

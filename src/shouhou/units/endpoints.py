@@ -22,7 +22,8 @@ def create_unit(body: UnitIn, ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(service.document(ctx, service.create(ctx, body)), status_code=201)
 
 
-@router.post("/orders/{order_no}/units", status_code=201, summary="Every serial of the order (or of one line) as a unit")
+@router.post("/orders/{order_no}/units", status_code=201,
+             summary="Every serial of the order (or of one line) as a unit")
 def units_of_order(order_no: str, line_no: int | None = None, store: str | None = None,
                    ctx: Ctx = Depends(api_ctx)) -> Document:
     found = service.create_from_order(ctx, order_no, line_no, store)

@@ -9,7 +9,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shouhou.models import Case, Customer, Order
-from shouhou.models.units import ContractUnit, MaintenanceVisit, ServiceContract, Unit, UnitService
+from shouhou.models.units import (
+    ContractUnit,
+    MaintenanceVisit,
+    ServiceContract,
+    Unit,
+    UnitService,
+)
 
 
 def unit_by_serial(session: Session, store_id: int, serial: str) -> Unit | None:
@@ -76,7 +82,8 @@ def service_line(session: Session, unit_id: int, case_id: int) -> UnitService | 
 
 
 def contracts_of_unit(session: Session, unit_id: int) -> list[ServiceContract]:
-    return list(session.scalars(select(ServiceContract).join(ContractUnit, ContractUnit.contract_id == ServiceContract.id)
+    return list(session.scalars(select(ServiceContract)
+                                .join(ContractUnit, ContractUnit.contract_id == ServiceContract.id)
                                 .where(ContractUnit.unit_id == unit_id).order_by(ServiceContract.ends_on.desc())))
 
 

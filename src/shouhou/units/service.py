@@ -22,9 +22,16 @@ from shouhou.models.units import Unit, UnitService
 from shouhou.orders import service as orders
 from shouhou.policies import service as policies
 from shouhou.policy import TAGS, Basis, Eligibility, LineFacts, SaleFacts
-from shouhou.policy.sanbao import sale_start
 from shouhou.policy.outcomes import Ctx as PolicyCtx
-from shouhou.policy.warranty import PastRepair, RepairFacts, Warranty, entitlements, evaluate, warranty
+from shouhou.policy.sanbao import sale_start
+from shouhou.policy.warranty import (
+    PastRepair,
+    RepairFacts,
+    Warranty,
+    entitlements,
+    evaluate,
+    warranty,
+)
 from shouhou.units import repository as repo
 from shouhou.units.schemas import ReplaceIn, UnitIn
 
@@ -236,7 +243,8 @@ def basis_document(ctx: Ctx, basis: tuple[Basis, ...] | list[Basis]) -> list[dic
     return [{"rule": b.rule, "text": ctx.label(b.text_zh, b.text_en)} for b in basis]
 
 
-def entitlements_document(ctx: Ctx, assessment: Assessment, tz: str, *, escalation_only: bool = False) -> list[dict[str, Any]]:
+def entitlements_document(ctx: Ctx, assessment: Assessment, tz: str, *,
+                          escalation_only: bool = False) -> list[dict[str, Any]]:
     return [{"remedy": d.type, "until": local_iso(d.until, tz), "basis": basis_document(ctx, d.basis),
              "rule": next((b.rule for b in d.basis), None), "message": ctx.label(d.message_zh, d.message_en),
              "deductions": [{"kind": x.kind, "amount": yuan(x.amount_fen), "rule": x.rule,
