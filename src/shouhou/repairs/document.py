@@ -71,9 +71,6 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
                        for s in repo.signatures(session, case.id)],
         "rework": d.rework, "rework_of": _case_no(ctx, d.rework_of_case_id),
         "entitlements": escalation.entitlements(ctx, case, d),
-        "links": [{"case": other.no, "type": other.type, "status": other.status, "kind": link.kind,
-                   "direction": "to" if link.case_id == case.id else "from"}
-                  for link, other in repo.links(session, case.id)],
         "response_overdue": d.response_overdue, "unclaimed": d.unclaimed,
         "rating": None if d.rating is None else {"score": d.rating, "comment": d.rating_comment},
         "distance_km": None if customer_view else d.distance_km,
