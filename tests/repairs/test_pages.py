@@ -166,3 +166,22 @@ class TestPortal:
                         follow_redirects=False)
         assert r.status_code == 303
         assert get(client, t["agent"], no)["status"] == "in_repair"
+
+
+class TestRescheduleFromTheBoard:
+    def test_it_moves_an_appointment_and_hands_it_to_another_technician(self, world, client):
+        t = people(world, client)
+        new_unit(client, t["agent"], "WM-1")
+        no = register(client, t["agent"], serial="WM-1")["no"]
+        act(client, t["supervisor"], no, "dispatch", technician="tom", window=window(25, 9, 2))
+        as_user(client, "sup")
+        page = client.get("/console/repairs/board", params={"day": "2026-11-25"})
+        form = {"_csrf": csrf_of(page.text), "no": no, "version": "2", "store": "S1", "technician": "tom",
+                "date": "2026-11-26", "start": "14:00", "end": "16:00"}
+        assert client.post("/console/repairs/board/reschedule", data=form, follow_redirects=False).status_code == 303
+        assert get(client, t["agent"], no)["appointment"]["start"] == "2026-11-26T14:00:00+08:00"
+        r = client.post("/console/repairs/board/redispatch", data={**form, "version": "3",
+                                                                   "technician": "technician-S1"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        assert get(client, t["agent"], no)["technician"] == "technician-S1"

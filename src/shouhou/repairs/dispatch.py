@@ -194,7 +194,8 @@ def schedule(ctx: Ctx, username: str, store_code: str | None, day: date | None) 
     row = profile(ctx, store.id, user.id)
     return {"technician": user.username, "date": day.isoformat(),
             "hours": (row.hours.get(DAYS[day.weekday()], []) if row and row.hours else None),
-            "items": [{"case": c.no, "type": c.type, "status": c.status, "start": local_iso(dd.window_start, tz),
+            "items": [{"case": c.no, "type": c.type, "status": c.status, "version": c.version,
+                       "start": local_iso(dd.window_start, tz),
                        "end": local_iso(dd.window_end, tz), "contact": dd.contact_name, "phone": dd.contact_phone,
                        "address": dd.address, "district": dd.district, "model": dd.model, "fault": dd.fault}
                       for dd, c in jobs]}
