@@ -5,10 +5,11 @@ new one is covered the moment it exists, with no edit to the contracts (pyprojec
 
 * modules outside every context, the assembly excepted (app, CLI, worker), import no context;
 * a context imports no assembly module;
-* a context uses another context only through that context's `service` module;
+* a context uses another context only through that context's `service` module (and the
+  `schemas` its service takes and gives);
 * inside a context, modules import only their own layer or lower ones:
-  plugin → endpoints | pages → the service layer (every other module) → repository →
-  workflow | schemas; endpoints and pages do not import each other;
+  plugin → endpoints | pages (and *_endpoints, *_pages) → the service layer (every other
+  module) → repository → workflow | schemas; endpoints and pages do not import each other;
 * below endpoints and pages nothing imports HTTP or the console (`web_toolkits`).
 """
 
@@ -19,10 +20,12 @@ from dataclasses import dataclass
 import grimp
 from importlinter import Contract, ContractCheck, fields, output
 
-# (layer, may import its own layer's other modules)
-LAYERS = {"plugin": (4, False), "endpoints": (3, False), "pages": (3, False), "repository": (1, False),
+# (layer, may import its own layer's other modules); a module named *_pages or *_endpoints is a
+# page or an endpoint module too (a context may split them: tech_pages, portal_pages).
+LAYERS = {"plugin": (4, False), "endpoints": (3, True), "pages": (3, True), "repository": (1, False),
           "workflow": (0, True), "schemas": (0, True)}
 SERVICE_LAYER = (2, True)
+FACES = ("pages", "endpoints")
 
 
 @dataclass(frozen=True)
@@ -95,13 +98,15 @@ def _rule(importer: str, imported: str, mine: str | None, theirs: str | None, as
         return None
     if theirs != mine:
         part = imported[len(theirs) + 1:]
-        return None if part in public or not part else f"another context's {part}: use its service"
+        return None if part.split(".")[0] in public or not part else f"another context's {part}: use its service"
     return _layer_rule(importer[len(mine) + 1:], imported[len(mine) + 1:])
 
 
 def _layer_rule(importer: str, imported: str) -> str | None:
     if not importer or not imported or importer == imported:
         return None
+    if {_face(importer), _face(imported)} == set(FACES):
+        return f"{importer} and {imported}: pages and endpoints do not import each other"
     (upper, _), (lower, same_ok) = _layer(importer), _layer(imported)
     if lower > upper:
         return f"{importer} is below {imported} in its context"
@@ -110,5 +115,10 @@ def _layer_rule(importer: str, imported: str) -> str | None:
     return None
 
 
+def _face(part: str) -> str | None:
+    name = part.split(".")[0]
+    return next((f for f in FACES if name == f or name.endswith("_" + f)), None)
+
+
 def _layer(part: str) -> tuple[int, bool]:
-    return LAYERS.get(part.split(".")[0], SERVICE_LAYER)
+    return LAYERS.get(_face(part) or part.split(".")[0], SERVICE_LAYER)

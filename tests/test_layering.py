@@ -34,6 +34,8 @@ PLANTED = [
     ("returns/repository.py", "shouhou.returns.service"),  # a repository → its service
     ("returns/workflow.py", "shouhou.returns.effects"),  # a declaration → use-case code
     ("returns/pages.py", "shouhou.returns.endpoints"),  # pages → endpoints
+    ("repairs/tech_pages.py", "shouhou.repairs.endpoints"),  # pages by another name → endpoints
+    ("repairs/registration.py", "shouhou.repairs.tech_pages"),  # the service layer → pages by another name
     ("returns/service.py", "shouhou.orders.repository"),  # another context's repository
     ("portal/pages.py", "shouhou.cases.pages"),  # another context's pages
     ("orders/service.py", "shouhou.app"),  # a context → the assembly

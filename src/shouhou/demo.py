@@ -20,6 +20,7 @@ from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
+from shouhou.repairs.demo import load as load_repairs
 
 PASSWORD = "shouhou123"  # published in the README: demo users alone may have it (no password policy)
 STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor", "supervisor", "S1"),
@@ -70,6 +71,7 @@ def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
         logins.append((username, PASSWORD, f"customer {external_id}", store))
     _consultations(ctx)
     _returns(ctx)
+    logins += load_repairs(ctx)
     ctx.session.flush()
     return logins
 

@@ -175,3 +175,8 @@ def dispute(world: World, case_type: str, status: str) -> Case:
         case = cases.create(ctx, {"type": "dispute", "order_no": order_no, "description": "交易成功后发现开线",
                                   "amount": "50.00"})
     return put_in_state(world, case.id, status)
+
+
+# -- repair / installation (tests/repairs/factories.py registers them) -------------------------
+
+import tests.repairs.factories  # noqa: E402, F401

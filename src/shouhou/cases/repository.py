@@ -6,12 +6,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.cache import by_ids, cache_of
 from shouhou.db.filters import is_state
-from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer, User
+from shouhou.models import Case, CaseEvent, CaseLink, Customer, Order, Store, Timer, User
 
 
 @dataclass(frozen=True)
@@ -137,3 +137,12 @@ def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
 
 def count_for_customer(session: Session, customer_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Case).where(Case.customer_id == customer_id)) or 0
+
+
+def links_of(session: Session, case_id: int) -> list[tuple[CaseLink, Case]]:
+    """The case's links either way, each with the case at its other end (one query)."""
+    mine, theirs = CaseLink.case_id == case_id, CaseLink.other_case_id == case_id
+    return [(link, other) for link, other in session.execute(
+        select(CaseLink, Case).join(Case, or_(and_(mine, Case.id == CaseLink.other_case_id),
+                                              and_(theirs, Case.id == CaseLink.case_id)))
+        .where(or_(mine, theirs)).order_by(CaseLink.id))]

@@ -173,6 +173,10 @@ def document(ctx: Ctx, case: Case) -> dict[str, Any]:
         "effect": ctx.label(deadline.zh, deadline.en),
     }
     doc["available_actions"] = [action_document(ctx, a) for a in available_actions(ctx, case)]
+    # A complaint spawns an exchange, a failed repair a 三包 return: shown on both cases.
+    doc["links"] = [{"case": other.no, "type": other.type, "status": other.status, "kind": link.kind,
+                     "direction": "to" if link.case_id == case.id else "from"}
+                    for link, other in repo.links_of(ctx.session, case.id)]
     doc.update(plugins.kind_for(case.type).describe(ctx, case))
     return doc
 

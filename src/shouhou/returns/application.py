@@ -72,7 +72,8 @@ def shipped(shipments: list[Shipment], as_of: datetime) -> bool:
 
 def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[LineQty], reason_code: str,
             claimed: Claimed, *, as_of: datetime, exclude_case_id: int | None = None,
-            policy_version_id: int | bool | None = False, owed: bool = False) -> Prepared:
+            policy_version_id: int | bool | None = False, owed: bool = False,
+            decided: RemedyDecision | None = None) -> Prepared:
     """`policy_version_id`: the version to decide under (a modified application keeps its own);
     False means the one in force now. `owed`: the merchant owes this remedy whatever the windows
     say (a replacement it did not ship in time), so the policy decides only who pays."""
@@ -101,7 +102,8 @@ def prepare(ctx: Ctx, store: Store, order: Order, case_type: str, wanted: list[L
     decisions: dict[int, RemedyDecision] = {}
     for w in wanted:
         line = by_no[w.line_no]
-        decision = policies.evaluate(ctx, store, order, line, shipments, claim, as_of, policy).remedy(case_type)
+        decision = decided or policies.evaluate(ctx, store, order, line, shipments, claim, as_of,
+                                                policy).remedy(case_type)
         if not decision.allowed and not owed:
             raise refusal(decision, line.line_no, store)
         decisions[w.line_no] = decision

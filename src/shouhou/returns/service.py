@@ -20,6 +20,7 @@ from shouhou.fields import local_iso, yuan
 from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.models.returns import ReturnPickup
 from shouhou.orders import service as orders
+from shouhou.policy import RemedyDecision
 from shouhou.returns import amounts, application, breakdown, reasons
 from shouhou.returns import effects as fx
 from shouhou.returns import repository as repo
@@ -35,21 +36,24 @@ def preload(session: Session, case_id: int, found: dict[type, list]) -> None:
     repo.known_lines(session, case_id, found[CaseLine])
 
 
-def create(ctx: Ctx, body: ApplyIn) -> Case:
+def create(ctx: Ctx, body: ApplyIn, *, decided: RemedyDecision | None = None) -> Case:
+    """`decided`: the entitlement another context already established (a 三包 exchange or return a
+    repair history made due), used instead of asking the policy again: no window refusal."""
     store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                              customer_external_id=None, lock_order=True)
     assert order is not None and customer is not None
     workflow = workflow_for(body.type)
     if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
         raise forbidden(f"{body.type}.apply", store=store.code)
-    if body.type == "exchange" and not body.photos:
+    if body.type == "exchange" and not body.photos and decided is None:  # a 三包 proposal has its repair case
         # Seed 002 lists photos among an exchange's fields without "(选填)", unlike a return's.
         raise Invalid("photos_required", en="An exchange needs at least one photo of the goods",
                       zh="申请换货须上传至少一张商品图片", field="photos")
     claimed = Claimed(goods_intact=body.goods_intact, unsealed=body.unsealed, received=body.received,
                       refused_delivery=body.refused_delivery)
     now = ctx.clock.now()
-    prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now)
+    prepared = application.prepare(ctx, store, order, body.type, body.lines, body.reason, claimed, as_of=now,
+                                   decided=decided)
     channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
     case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
                    priority="high" if body.urgent else "normal", description=body.description, data={},

@@ -1,0 +1,55 @@
+"""Console: parts stock by location, the reorder list, parts requests to approve, a part's movements."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from shouhou.accounts import service as accounts
+from shouhou.api.errors import STATUS
+from shouhou.errors import ShouhouError
+from shouhou.parts import service
+from shouhou.web import nav
+from shouhou.web.session import check_csrf, ctx_of
+from shouhou.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+nav.register("/console/parts", "Parts", {"warehouse", "supervisor", "technician"}, order=24)
+
+
+def _page(request: Request, store: str | None, error: str | None = None, status: int = 200) -> Response:
+    ctx = ctx_of(request)
+    stores = accounts.visible_stores(ctx)
+    code = store or (stores[0].code if stores else None)
+    parts = [service.document(ctx, p) for p in service.listing(ctx, code)]
+    return render(request, "parts/stock.html", ctx, status=status, error=error, store=code, stores=stores,
+                  parts=parts, locations=sorted({s["location"] for p in parts for s in p["stock"]}),
+                  reorder=service.reorder_list(ctx, code),
+                  requests=[service.request_document(ctx, r) for r in service.requests(ctx, code, "pending")],
+                  bin=service.returns_bin(ctx, code, maker=None, status="in_bin"))
+
+
+@router.get("/console/parts")
+def stock_page(request: Request, store: str | None = None) -> Response:
+    return _page(request, store)
+
+
+@router.post("/console/parts/requests/{request_id}/{decision}")
+async def decide(request_id: int, decision: str, request: Request) -> Response:
+    ctx = ctx_of(request)
+    form = await check_csrf(request)
+    store = str(form.get("store") or "") or None
+    try:
+        service.decide_request(ctx, request_id, decision == "approve", str(form.get("note") or "") or None)
+    except ShouhouError as exc:
+        ctx.session.rollback()
+        return _page(request, store, exc.message(ctx.lang), STATUS.get(exc.kind, 422))
+    return RedirectResponse(f"/console/parts?store={store or ''}", status_code=303)
+
+
+@router.get("/console/parts/{sku}")
+def part_page(sku: str, request: Request, store: str | None = None) -> Response:
+    ctx = ctx_of(request)
+    part = service.find(ctx, sku, store)
+    return render(request, "parts/part.html", ctx, part=service.document(ctx, part),
+                  movements=service.movements(ctx, part), store=store)
