@@ -3,10 +3,15 @@ request bodies take the JSON types the document names, no others."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import jsonschema_rs  # schemathesis's validator
 import pytest
 
+from shouhou.engine.registry import all_workflows
 from tests.api.test_access_matrix import openapi
 from tests.builders import auth, error_of, order_doc
+from tests.engine.factories import CASE_FACTORIES, SAMPLES
 
 
 class TestTheDocument:
@@ -88,3 +93,43 @@ class TestRequestTypes:
     def test_it_refuses_a_boolean_given_as_text(self, client, integration):
         r = client.post("/api/v1/orders", json={**order_doc("T1"), "free_shipping": "yes"}, headers=auth(integration))
         assert error_of(r, 422, "validation_failed")["details"]["errors"][0]["loc"] == ["body", "free_shipping"]
+
+
+def validator(component: str) -> Any:
+    """A validator of one of the document's schemas (OpenAPI 3.1: JSON Schema 2020-12)."""
+    doc = openapi()
+    return jsonschema_rs.validator_for({"$ref": f"#/components/schemas/{component}", "components": doc["components"]},
+                                       validate_formats=True)
+
+
+class TestCaseDocuments:
+    """Every case type in every state, with the facts its actions look for (a pending refund, an
+    unpaid insurance claim, a price difference, a parcel on its way), as staff and as its buyer:
+    the case, the list and the timeline are what the document says. (schemathesis reaches only
+    the states its requests lead to.)"""
+
+    @pytest.mark.parametrize("workflow", sorted(all_workflows(), key=lambda w: w.type), ids=lambda w: w.type)
+    def test_every_state_answers_as_documented(self, world, client, workflow):
+        world.store("S1", return_contact="售后仓", return_phone="021-1", return_address="上海仓")
+        staff = {"admin": world.user("admin-S1", "admin", None)}
+        world.user("agent-S1", "agent", "S1")
+        staff["buyer"] = world.user("buyer", "customer", "S1", customer="u1001")
+        prepares = list(dict.fromkeys(s.prepare for s in SAMPLES[workflow.type].values() if s.prepare))
+        case_doc, case_list, events = validator("CaseDocument"), validator("CaseList"), validator("CaseEvents")
+        problems: list[str] = []
+        for state in workflow.state_names:
+            case = CASE_FACTORIES[workflow.type](world, state)
+            with world.db.session() as s:
+                for prepare in prepares:
+                    prepare(s, case)
+            extend = workflow.action("extend_receipt")  # an exchange's record of receipt extensions
+            if extend is not None and state in extend.sources:
+                world.move("agent-S1", case.no, ("extend_receipt", SAMPLES[workflow.type]["extend_receipt"].payload))
+            for who, token in staff.items():
+                for url, check in ((f"/api/v1/cases/{case.no}", case_doc), (f"/api/v1/cases?no={case.no}", case_list),
+                                   (f"/api/v1/cases/{case.no}/events", events)):
+                    r = client.get(url, headers=auth(token))
+                    assert r.status_code == 200, r.text
+                    problems += [f"{state} as {who}, {url}: {e.instance_path}: {e.message}"
+                                 for e in check.iter_errors(r.json())]
+        assert not problems, "\n".join(problems[:20])
