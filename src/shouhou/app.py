@@ -19,7 +19,7 @@ from fastapi import FastAPI
 import shouhou
 from shouhou import __version__, plugins
 from shouhou.accounts.service import IDENTITIES
-from shouhou.api import collector, docs_ui, errors, ops
+from shouhou.api import collector, docs_ui, errors, openapi, ops
 from shouhou.api.observability import RequestContext, configure_logging
 from shouhou.api.responses import Document
 from shouhou.api.unit_of_work import UnitOfWork
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.clock = clock
     app.state.identities = IDENTITIES
     errors.install(app)
+    openapi.install(app)
     docs_ui.install(app)
     for plugin in loaded:  # in their order: routes match in turn
         for router in plugin.api() if callable(plugin.api) else plugin.api:

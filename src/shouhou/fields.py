@@ -6,7 +6,16 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field, ValidationError, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from shouhou.errors import Invalid, ShouhouError, validation_failed
@@ -36,8 +45,29 @@ def _plausible(value: datetime) -> datetime:
     return value
 
 
-# An ISO 8601 time with its UTC offset, within EARLIEST..LATEST.
-Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
+# An ISO 8601 time with its UTC offset, within EARLIEST..LATEST. Request models are strict (JSON
+# types as documented: no "5" for 5, no false for 0); a time is JSON text, so it is parsed from it.
+Instant = Annotated[AwareDatetime, Strict(False), AfterValidator(_plausible), WithJsonSchema({
+    "type": "string", "format": "date-time", "pattern": r"^(19\d\d|2[01]\d\d|2200)-",
+    "description": f"ISO 8601 with its UTC offset, in the years {EARLIEST}-{LATEST}",
+    "examples": ["2026-11-01T10:00:00+08:00"]})]
+
+def whole(value: Any) -> Any:
+    """2.0 is 2, as JSON Schema's integer says; text and true/false stay as they are, to be refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An integer in a request model (request models are strict): a JSON number without a fraction,
+# never "5" or true. Bounds of an optional one go before the validator, or pydantic's schema
+# loses them: `Annotated[int, Ge(1), BeforeValidator(whole)] | None`.
+Integer = Annotated[int, BeforeValidator(whole)]
+
+# What the API answers (response models, documentation only): money as yuan text, as `yuan()`
+# writes it, and times in ISO 8601 with their offset, as `local_iso()` writes them.
+YuanText = Annotated[str, WithJsonSchema({"type": "string", "format": "yuan", "pattern": r"^-?\d+\.\d{2}$",
+                                          "examples": ["199.00"]})]
+TimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time",
+                                          "examples": ["2026-11-23T10:00:00+08:00"]})]
 
 
 UNSAFE_URL_EN = "Links must be uploaded files or http(s) URLs"

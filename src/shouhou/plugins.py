@@ -74,6 +74,10 @@ class CaseKind:
     portal: PortalOffer | None = None
     # Example create bodies for the API docs: {name: {"summary", "value"}}.
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # For the API docs: the fields `summarize` adds to a list row and `describe` to the case
+    # document, as pydantic models (None: the type adds nothing, or says nothing of it).
+    summary_schema: type[BaseModel] | None = None
+    document_schema: type[BaseModel] | None = None
 
     @property
     def type(self) -> str:

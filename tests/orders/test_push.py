@@ -127,7 +127,8 @@ class TestPushOrder:
         assert error(push(client, shop["S1"], doc)) == (422, code)
 
     def test_it_lets_only_the_stores_integration_or_an_admin_push(self, client, shop):
-        assert error(push(client, shop["S2"], order_doc("T1"))) == (403, "forbidden")
+        # another store's integration: that store is not found (what a caller holds no role in does not exist)
+        assert error(push(client, shop["S2"], order_doc("T1"))) == (404, "store_not_found")
         assert error(push(client, shop["agent"], order_doc("T1"))) == (403, "forbidden")
         assert push(client, shop["admin"], order_doc("T1")).status_code == 201
 
@@ -187,5 +188,6 @@ class TestGetOrder:
     def test_it_hides_another_stores_order(self, client, shop):
         push(client, shop["S2"], order_doc("T9", store="S2"))
         assert error(client.get("/api/v1/orders/T9", headers=auth(shop["agent"]))) == (404, "order_not_found")
+        # a store the caller holds no role in is not found, as one that does not exist
         assert error(client.get("/api/v1/orders/T9?store=S2", headers=auth(shop["agent"]))) == (
-            404, "order_not_found")
+            404, "store_not_found")

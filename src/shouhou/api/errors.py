@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -60,6 +61,21 @@ def render(err: ShouhouError, lang: str) -> JSONResponse:
                         headers=headers)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods of the path's resource: of the most specific route template that matches it (a
+    fixed path before one with parameters), all its routes together. Starlette names only the
+    first route that matched, which for a path with several methods is one of them."""
+    path = request.scope["path"]
+    found: dict[str, set[str]] = {}
+    for route in iter_route_contexts(request.app.router.routes):
+        methods, regex = route.methods, getattr(route, "path_regex", None)
+        if methods and route.path is not None and regex is not None and regex.match(path):
+            found.setdefault(route.path, set()).update(methods)
+    if not found:
+        return []
+    return sorted(found[min(found, key=lambda template: template.count("{"))])
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ShouhouError)
     async def _domain(request: Request, exc: ShouhouError) -> JSONResponse:
@@ -95,8 +111,11 @@ def install(app: FastAPI) -> None:
         message = str(exc.detail)
         if exc.status_code in PLAIN_HTTP and message == HTTPStatus(exc.status_code).phrase:
             message = PLAIN_HTTP[exc.status_code][request_lang(request) == "en"]
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return JSONResponse(error_body(codes.get(exc.status_code, "http_error"), message),
-                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
+                            status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(PayloadTooLarge)
     async def _too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:

@@ -7,15 +7,23 @@ import ipaddress
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 
+from shouhou.api import access
+from shouhou.api.responses import answers
 from shouhou.errors import Forbidden, Unauthorized
 from shouhou.metrics import REGISTRY
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+@router.get("/healthz", **answers(Health), openapi_extra=access.PUBLIC)
 def healthz(request: Request) -> dict[str, str]:
     db = request.app.state.db
     with db.engine.connect() as conn:
@@ -23,7 +31,8 @@ def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "database": db.engine.dialect.name}
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_model=None, response_class=Response, openapi_extra=access.OPERATOR,
+            responses={200: {"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics(request: Request) -> Response:
     """With SHOUHOU_METRICS_TOKEN, only for its bearer; without, only for this host's clients
     (SHOUHOU_METRICS_PUBLIC=true: for anyone)."""

@@ -12,10 +12,11 @@ from fastapi.routing import APIRoute
 from pydantic import Field
 
 from shouhou import plugins
+from shouhou.api import access
 from shouhou.api.deps import api_ctx
-from shouhou.api.responses import Document
+from shouhou.api.responses import Document, answers
 from shouhou.cases import service
-from shouhou.cases.schemas import TransitionIn
+from shouhou.cases.schemas import CaseDocument, CaseEvents, CaseList, TransitionIn
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
 
@@ -66,19 +67,22 @@ def make_router() -> APIRouter:
     body_type = create_body()
     creating = APIRouter(tags=["cases"], route_class=CreateRoute)
 
-    @creating.post("/cases", status_code=201, summary="Open a case of any type")
+    @creating.post("/cases", summary="Open a case of any type", **answers(CaseDocument, 201),
+                   openapi_extra=access.WORKFLOW)
     def create_case(body: body_type, ctx: Ctx = Depends(api_ctx)) -> Document:  # type: ignore[valid-type]
         return Document(service.document(ctx, service.create(ctx, body)), status_code=201)
 
     router.include_router(creating)
 
-    @router.get("/cases", summary="Cases, newest first, with a keyset cursor")
+    @router.get("/cases", summary="Cases, newest first, with a keyset cursor", **answers(CaseList),
+                openapi_extra=access.SCOPED)
     def list_cases(type: str | None = None, status: str | None = Query(default=None, description="comma-separated"),
                    order_no: str | None = None, customer: str | None = None, store: str | None = None,
                    no: str | None = None, created_from: str | None = None, created_to: str | None = None,
                    order_placed_from: str | None = Query(default=None, description="the order placed at or after"),
                    order_placed_to: str | None = Query(default=None, description="the order placed before"),
-                   limit: int = 50, cursor: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
+                   limit: int = Query(default=50, json_schema_extra={"minimum": 1, "maximum": 200}),
+                   cursor: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
         criteria = {"type": type, "status": status.split(",") if status else None, "order_no": order_no,
                     "customer": customer, "store_code": store, "no": no,
                     "created_from": service.parse_time(created_from, "created_from"),
@@ -88,15 +92,18 @@ def make_router() -> APIRouter:
         rows, next_cursor = service.list_page(ctx, criteria, limit=limit, cursor=cursor)
         return Document({"items": service.summaries(ctx, rows), "next_cursor": next_cursor})
 
-    @router.get("/cases/{no}", summary="A case with its next deadline and the caller's available actions")
+    @router.get("/cases/{no}", summary="A case with its next deadline and the caller's available actions",
+                **answers(CaseDocument), openapi_extra=access.operation("case.read", buyer=True))
     def get_case(no: str, ctx: Ctx = Depends(api_ctx)) -> Document:
         return Document(service.document(ctx, service.get(ctx, no)))
 
-    @router.post("/cases/{no}/transitions", summary="Take an action on a case at the version you saw")
+    @router.post("/cases/{no}/transitions", summary="Take an action on a case at the version you saw",
+                 **answers(CaseDocument), openapi_extra=access.WORKFLOW)
     def transition(no: str, body: TransitionIn, ctx: Ctx = Depends(api_ctx)) -> Document:
         return Document(service.document(ctx, service.transition(ctx, no, body.action, body.version, body.fields())))
 
-    @router.get("/cases/{no}/events", summary="The case timeline (immutable events)")
+    @router.get("/cases/{no}/events", summary="The case timeline (immutable events)", **answers(CaseEvents),
+                openapi_extra=access.operation("case.read", buyer=True))
     def case_events(no: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
         return {"items": service.timeline(ctx, service.get(ctx, no))}
 

@@ -13,6 +13,9 @@ from pydantic import BaseModel
 from shouhou import plugins
 from shouhou.cases import repository as repo
 from shouhou.cases.repository import CaseFilter
+from shouhou.cases.schemas import CaseDocument as CaseDocument  # re-exported for other contexts' endpoints
+from shouhou.cases.schemas import CaseRows as CaseRows
+from shouhou.cases.schemas import CaseSummary as CaseSummary
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import is_customer_view, may

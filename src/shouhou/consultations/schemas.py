@@ -9,7 +9,7 @@ Priority = Literal["low", "normal", "high", "urgent"]
 
 
 class ConsultationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     type: Literal["consultation"] = "consultation"
     store: str | None = Field(default=None, description="store code; taken from the order when given")
     order_no: str | None = None
@@ -21,20 +21,20 @@ class ConsultationIn(BaseModel):
 
 
 class AssignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     assignee: str | None = Field(default=None, description="user name; the caller when omitted")
 
 
 class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     message: str = Field(min_length=1, max_length=20000)
 
 
 class OptionalMessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     message: str | None = Field(default=None, max_length=20000)
 
 
 class ResolveIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     resolution: str | None = Field(default=None, max_length=20000)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from shouhou.accounts.service import customer_by_external, get_store, store_for_caller
+from shouhou.accounts.service import customer_by_external, store_for_caller
 from shouhou.db.cache import cache_of
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import may, require
@@ -31,7 +31,7 @@ def body_hash(body: OrderIn) -> str:
 
 def push_order(ctx: Ctx, body: OrderIn) -> tuple[Order, bool]:
     """Create the order, or return the existing one when the same document comes again."""
-    store = get_store(ctx.session, body.store)
+    store = store_for_caller(ctx, body.store)
     require(ctx.actor, "order.write", store.id)
     digest = body_hash(body)
     allocation = validate(body)  # a wrong document is refused as such, even for a known order
@@ -199,7 +199,7 @@ def find_order(ctx: Ctx, order_no: str, store_code: str | None = None, *, lock: 
     `lock`: the order row is locked until commit (see repository.orders_by_no)."""
     actor = ctx.actor
     if store_code:
-        store = get_store(ctx.session, store_code)
+        store = store_for_caller(ctx, store_code)
         candidates = repo.orders_by_no(ctx.session, order_no, {store.id}, lock=lock)
     else:
         candidates = repo.orders_by_no(ctx.session, order_no, actor.store_ids(), lock=lock)

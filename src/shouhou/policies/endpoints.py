@@ -1,21 +1,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+from annotated_types import Ge
 from fastapi import APIRouter, Body, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shouhou.accounts.service import get_store
+from shouhou.api import access
 from shouhou.api.deps import Year, api_ctx
+from shouhou.api.responses import answers
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, not_found
-from shouhou.fields import Instant, local_iso
+from shouhou.fields import Instant, Integer, local_iso, whole
 from shouhou.models import Store
 from shouhou.money import format_fen
 from shouhou.orders.service import find_order, lines_of, require_order_access, shipments_of
 from shouhou.policies import service
+from shouhou.policies.schemas import CalendarDocument, EligibilityDocument, PolicyDocument, PolicyVersions
 from shouhou.policy import Claim, Eligibility
 from shouhou.policy.facts import VEHICLE_FAULTS
 
@@ -25,20 +29,23 @@ POLICY_EXAMPLE = {"no_reason_return_days": 15, "exchange_days": 30, "free_return
                   "review_timeout_hours": 24}
 
 
-@router.get("/stores/{code}/policy", summary="The store's after-sales policy, with the statutory floor per field")
+@router.get("/stores/{code}/policy", summary="The store's after-sales policy, with the statutory floor per field",
+            **answers(PolicyDocument), openapi_extra=access.operation("policy.read"))
 def get_policy(code: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return service.policy_document(ctx, code)
 
 
 @router.put("/stores/{code}/policy", summary="Save a new policy version; fields left out keep their value",
-            responses={422: {"description": "policy_below_statutory names the rule undercut"}})
+            **answers(PolicyDocument, errors={422: "policy_below_statutory names the rule undercut"}),
+            openapi_extra=access.operation("policy.write"))
 def put_policy(code: str, body: dict[str, Any] = Body(..., examples=[POLICY_EXAMPLE]),
                ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     service.put_policy(ctx, code, body)
     return service.policy_document(ctx, code)
 
 
-@router.get("/stores/{code}/policy/versions", summary="Every saved version of the store's policy")
+@router.get("/stores/{code}/policy/versions", summary="Every saved version of the store's policy",
+            **answers(PolicyVersions), openapi_extra=access.operation("policy.read"))
 def policy_versions(code: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     tz = get_store(ctx.session, code).timezone
     return {"items": [{"version": v.version, "created_at": local_iso(v.created_at, tz), "created_by": v.created_by}
@@ -46,22 +53,24 @@ def policy_versions(code: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 
 
 class EligibilityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    line_no: int | None = Field(default=None, ge=1, description="optional for a one-line order")
+    model_config = ConfigDict(extra="forbid", strict=True)
+    line_no: Annotated[int, Ge(1), BeforeValidator(whole)] | None = Field(
+        default=None, description="optional for a one-line order")
     as_of: Instant | None = None
     ground: Literal["none", "quality", "not_as_described", "damaged_in_transit"] = "none"
     goods_intact: bool = True
     unsealed: bool = False
     misuse: bool = False
-    prior_repairs: int = Field(default=0, ge=0)
-    repair_days: int = Field(default=0, ge=0)
+    prior_repairs: Integer = Field(default=0, ge=0)
+    repair_days: Integer = Field(default=0, ge=0)
     parts_unavailable: bool = False
-    mileage_km: int | None = Field(default=None, ge=0)
+    mileage_km: Annotated[int, Ge(0), BeforeValidator(whole)] | None = None
     fault: str | None = None
     received: bool | None = None
 
 
-@router.post("/orders/{order_no}/eligibility", summary="What the customer may ask for on a line, until when, why")
+@router.post("/orders/{order_no}/eligibility", summary="What the customer may ask for on a line, until when, why",
+             **answers(EligibilityDocument), openapi_extra=access.operation("order.read", buyer=True))
 def eligibility(order_no: str, body: EligibilityIn, store: str | None = None,
                 ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     order = find_order(ctx, order_no, store)
@@ -107,13 +116,14 @@ def eligibility_document(ctx: Ctx, order_no: str, line_no: int, result: Eligibil
 
 
 class CalendarDayIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    day: date
+    model_config = ConfigDict(extra="forbid", strict=True)
+    day: date = Field(strict=False)  # JSON text, parsed
     workday: bool
     note: str = ""
 
 
-@router.get("/calendar/{year}", summary="Working and rest days entered by admins for a year")
+@router.get("/calendar/{year}", summary="Working and rest days entered by admins for a year",
+            **answers(CalendarDocument), openapi_extra=access.SIGNED_IN)
 def get_calendar(year: Year, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     cal = service.holiday_calendar(ctx)
     return {"year": year, "built_in": cal.builtin_covers(year), "covered": cal.covers(year),
@@ -121,7 +131,8 @@ def get_calendar(year: Year, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
                      for d in service.calendar_days(ctx, year)]}
 
 
-@router.put("/calendar/{year}", summary="Enter rest days and make-up working days (admin)")
+@router.put("/calendar/{year}", summary="Enter rest days and make-up working days (admin)",
+            **answers(CalendarDocument), openapi_extra=access.operation("store.admin", everywhere=True))
 def put_calendar(year: Year, days: list[CalendarDayIn], ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     if any(d.day.year != year for d in days):
         raise Invalid("wrong_year", en="Every day must be in {year}", zh="所有日期须在 {year} 年内", year=year)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from shouhou.accounts.service import get_store, store_cached, store_config_changed
+from shouhou.accounts.service import store_cached, store_config_changed, store_for_caller
 from shouhou.calendar import HolidayCalendar
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
@@ -59,7 +59,7 @@ def policy_of_version(ctx: Ctx, store_id: int, version_id: int | None, *, catego
 
 
 def put_policy(ctx: Ctx, store_code: str, body: dict[str, Any], note: str = "") -> StorePolicyVersion:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "policy.write", store.id)
     _row, current = current_policy(ctx, store)
     policy = convert.from_api(body, current)
@@ -75,7 +75,7 @@ def put_policy(ctx: Ctx, store_code: str, body: dict[str, Any], note: str = "") 
 
 
 def policy_document(ctx: Ctx, store_code: str) -> dict[str, Any]:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "policy.read", store.id)
     row, policy = current_policy(ctx, store)
     return {
@@ -88,7 +88,7 @@ def policy_document(ctx: Ctx, store_code: str) -> dict[str, Any]:
 
 
 def versions(ctx: Ctx, store_code: str) -> list[StorePolicyVersion]:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "policy.read", store.id)
     return list(ctx.session.scalars(select(StorePolicyVersion).where(StorePolicyVersion.store_id == store.id)
                                     .order_by(StorePolicyVersion.version.desc())))

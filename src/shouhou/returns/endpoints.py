@@ -7,19 +7,31 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shouhou import exports
 from shouhou.accounts.service import store_for_caller
+from shouhou.api import access
 from shouhou.api.deps import RowId, api_ctx
+from shouhou.api.responses import answers
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
+from shouhou.fields import Integer
 from shouhou.orders.service import find_order
 from shouhou.returns import reasons, refund_access
 from shouhou.returns import service as returns
+from shouhou.returns.schemas import (
+    BatchResults,
+    ClaimRows,
+    OrderAfterSales,
+    ReasonItems,
+    ReasonList,
+    ReasonOut,
+    StockMovements,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["refunds, returns, exchanges"])
 
 
 class ReasonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     store: str
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
     label_zh: str = Field(min_length=1, max_length=100)
@@ -27,11 +39,11 @@ class ReasonIn(BaseModel):
     case_types: list[str] = Field(default_factory=list, description="empty = every return type")
     ground: str = Field(default="quality", description="none | quality | not_as_described | damaged_in_transit")
     visible: bool = True
-    position: int | None = None
+    position: Integer | None = None
 
 
 class ReasonOrderIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     store: str
     codes: list[str] = Field(min_length=1)
 
@@ -42,7 +54,8 @@ def _reason_doc(ctx: Ctx, v: reasons.ReasonView) -> dict[str, Any]:
             "position": v.position}
 
 
-@router.get("/reasons", summary="The reason catalogue for a store and case type")
+@router.get("/reasons", summary="The reason catalogue for a store and case type", **answers(ReasonList),
+            openapi_extra=access.IN_STORE)
 def list_reasons(type: str | None = None, store: str | None = None, include_hidden: bool = False,
                  ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     s = store_for_caller(ctx, store)
@@ -52,7 +65,8 @@ def list_reasons(type: str | None = None, store: str | None = None, include_hidd
     return {"store": s.code, "items": [_reason_doc(ctx, v) for v in views]}
 
 
-@router.post("/reasons", status_code=201, summary="Add a reason (admin)")
+@router.post("/reasons", summary="Add a reason (admin)", **answers(ReasonOut, 201),
+             openapi_extra=access.operation("reason.write"))
 def add_reason(body: ReasonIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     v = reasons.upsert(ctx, body.store, body.code, label_zh=body.label_zh, label_en=body.label_en,
                        case_types=body.case_types, ground=body.ground, visible=body.visible,
@@ -60,7 +74,8 @@ def add_reason(body: ReasonIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return _reason_doc(ctx, v)
 
 
-@router.put("/reasons/{code}", summary="Edit, hide or show a reason (admin)")
+@router.put("/reasons/{code}", summary="Edit, hide or show a reason (admin)", **answers(ReasonOut),
+            openapi_extra=access.operation("reason.write"))
 def edit_reason(code: str, body: ReasonIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     if body.code != code:
         raise Invalid("code_mismatch", en="The body's code must match the URL", zh="请求体中的 code 须与 URL 一致")
@@ -70,59 +85,66 @@ def edit_reason(code: str, body: ReasonIn, ctx: Ctx = Depends(api_ctx)) -> dict[
     return _reason_doc(ctx, v)
 
 
-@router.delete("/reasons/{code}", status_code=204, summary="Delete a reason (admin)")
+@router.delete("/reasons/{code}", status_code=204, summary="Delete a reason (admin)",
+               openapi_extra=access.operation("reason.write"))
 def delete_reason(code: str, store: str, ctx: Ctx = Depends(api_ctx)) -> None:
     reasons.delete(ctx, store, code)
 
 
-@router.post("/reasons/order", summary="Put the reasons in this order (admin)")
+@router.post("/reasons/order", summary="Put the reasons in this order (admin)", **answers(ReasonItems),
+             openapi_extra=access.operation("reason.write"))
 def order_reasons(body: ReasonOrderIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": [_reason_doc(ctx, v) for v in reasons.reorder(ctx, body.store, body.codes)]}
 
 
 class RefundCallbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     status: Literal["succeeded", "failed"]
     gateway_ref: str | None = None
     failure: str | None = None
 
 
-@router.post("/refunds/{refund_id}/callback", summary="The refund gateway reports an asynchronous refund")
+@router.post("/refunds/{refund_id}/callback", summary="The refund gateway reports an asynchronous refund",
+             **answers(cases.CaseDocument), openapi_extra=access.WORKFLOW)
 def refund_callback(refund_id: RowId, body: RefundCallbackIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     refund_access.require_reporter(ctx, refund_id)
     case = returns.refund_callback(ctx, refund_id, body.status == "succeeded", body.gateway_ref, body.failure)
     return cases.document(ctx, case)
 
 
-@router.get("/finance/refunds", summary="Refunds awaiting finance: reviewer-approved cases only")
+@router.get("/finance/refunds", summary="Refunds awaiting finance: reviewer-approved cases only",
+            **answers(cases.CaseRows), openapi_extra=access.SCOPED)
 def finance_refunds(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": returns.finance_rows(ctx, store)}
 
 
 @router.get("/finance/insurance-claims",
-            summary="Shipping-insurance claims (运费险理赔): awaiting payout first, earliest due first")
+            summary="Shipping-insurance claims (运费险理赔): awaiting payout first, earliest due first",
+            **answers(ClaimRows), openapi_extra=access.SCOPED)
 def insurance_claims(store: str | None = None, status: str | None = Query(default=None, description="pending | paid"),
                      ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": returns.claim_rows(ctx, store, status)}
 
 
 class BatchItem(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     no: str
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
 
 
 class BatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     items: list[BatchItem] = Field(min_length=1, max_length=200)
 
 
-@router.post("/finance/refunds/approve", summary="Approve several refunds at once; each succeeds or fails alone")
+@router.post("/finance/refunds/approve", summary="Approve several refunds at once; each succeeds or fails alone",
+             **answers(BatchResults), openapi_extra=access.WORKFLOW)
 def batch_approve(body: BatchIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"results": returns.batch_approve_refunds(ctx, [(i.no, i.version) for i in body.items])}
 
 
-@router.get("/warehouse/lookup", summary="Find the case of a returned parcel by tracking or case number")
+@router.get("/warehouse/lookup", summary="Find the case of a returned parcel by tracking or case number",
+            **answers(cases.CaseRows), openapi_extra=access.SCOPED)
 def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": cases.summaries(ctx, returns.find_for_receiving(ctx, q))}
 
@@ -139,7 +161,10 @@ def pickups(store: str | None = None, status: str | None = Query(default=None, d
     return {"items": returns.pickup_list(ctx, store, status)}
 
 
-@router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export")
+@router.get("/stock-movements", summary="After-sales stock in/out (退货入库/换货入库/售后出库); CSV/XLSX export",
+            **answers(StockMovements, description="JSON, or with ?format= a CSV or XLSX file",
+                      files=(exports.CSV_TYPE, exports.XLSX_TYPE)),
+            openapi_extra=access.operation("stock.read"))
 def stock_movements(store: str | None = None, kind: str | None = None, sku: str | None = None,
                     created_from: str | None = Query(default=None, alias="from"),
                     created_to: str | None = Query(default=None, alias="to"), limit: int = 200,
@@ -154,7 +179,8 @@ def stock_movements(store: str | None = None, kind: str | None = None, sku: str 
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/orders/{order_no}/after-sales", summary="Per line: units and money already in after-sales")
+@router.get("/orders/{order_no}/after-sales", summary="Per line: units and money already in after-sales",
+            **answers(OrderAfterSales), openapi_extra=access.operation("order.read", buyer=True))
 def order_after_sales(order_no: str, store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     order = find_order(ctx, order_no, store)
     return {"order_no": order.order_no, "lines": returns.order_after_sales(ctx, order)}

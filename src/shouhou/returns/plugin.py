@@ -6,7 +6,7 @@ from shouhou.models import CaseLine, CaseShipment, OrderLine, Refund, ReturnDeta
 from shouhou.models.returns import ReturnPickup
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
 from shouhou.returns import effects, endpoints, pages, service
-from shouhou.returns.schemas import ApplyIn
+from shouhou.returns.schemas import ApplyIn, ReturnCaseDetail, ReturnCaseSummary
 from shouhou.returns.workflow import WORKFLOWS
 
 PORTAL_POSITION = {"return_refund": 10, "exchange": 20, "refund_only": 30}  # the form's choices, in order
@@ -22,6 +22,7 @@ def _kind(case_type: str) -> CaseKind:
         portal=PortalOffer(order_form="returns/_portal_apply.html", order_context=pages.portal_order_context,
                            body_from_form=pages.application_from_form, position=PORTAL_POSITION[case_type]),
         examples={case_type: {"summary": WORKFLOWS[case_type].zh, "value": {"type": case_type, **EXAMPLE}}},
+        summary_schema=ReturnCaseSummary, document_schema=ReturnCaseDetail,
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from shouhou.accounts.service import get_store, store_cached, store_config_changed
+from shouhou.accounts.service import store_cached, store_config_changed, store_for_caller
 from shouhou.db.cache import cache_of
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
@@ -124,7 +124,7 @@ def _validate(case_types: list[str], ground: str) -> None:
 
 def upsert(ctx: Ctx, store_code: str, code: str, *, label_zh: str, label_en: str, case_types: list[str],
            ground: str, visible: bool = True, position: int | None = None, create: bool) -> ReasonView:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "reason.write", store.id)
     _validate(case_types, ground)
     rows = {r.code: r for r in _materialise(ctx, store)}
@@ -145,7 +145,7 @@ def upsert(ctx: Ctx, store_code: str, code: str, *, label_zh: str, label_en: str
 
 def delete(ctx: Ctx, store_code: str, code: str) -> None:
     """Soft delete: old cases keep pointing at the code."""
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "reason.write", store.id)
     row = {r.code: r for r in _materialise(ctx, store)}.get(code)
     if row is None or row.deleted:
@@ -155,7 +155,7 @@ def delete(ctx: Ctx, store_code: str, code: str) -> None:
 
 
 def reorder(ctx: Ctx, store_code: str, codes: list[str]) -> list[ReasonView]:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "reason.write", store.id)
     rows = {r.code: r for r in _materialise(ctx, store) if not r.deleted}
     missing = [c for c in codes if c not in rows]

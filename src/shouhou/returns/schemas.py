@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from shouhou.fields import Fen, Instant, Link
+from shouhou.cases.schemas import CaseSummary
+from shouhou.fields import Fen, Instant, Integer, Link, TimeText, YuanText, whole
 from shouhou.money import parse_yuan
 
 ReturnType = Literal["refund_only", "return_refund", "exchange"]
@@ -23,12 +25,12 @@ SignedFen = Annotated[int, BeforeValidator(_signed), WithJsonSchema({
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class LineQty(Strict):
-    line_no: int = Field(ge=1)
-    qty: int = Field(ge=1)
+    line_no: Integer = Field(ge=1)
+    qty: Integer = Field(ge=1)
 
 
 class ApplyIn(Strict):
@@ -136,7 +138,8 @@ RECEIPT_EXTENSION_MAX_DAYS = 30  # in all, per case: a hold, not a way to keep t
 
 
 class ExtendReceiptIn(Strict):
-    days: int | None = Field(default=None, ge=1, le=RECEIPT_EXTENSION_MAX_DAYS)  # the store policy's receipt_extension_days otherwise
+    # None: the store policy's receipt_extension_days
+    days: Annotated[int, Ge(1), Le(RECEIPT_EXTENSION_MAX_DAYS), BeforeValidator(whole)] | None = None
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -153,3 +156,204 @@ class RefundResultIn(Strict):
 
 class InsurancePaidIn(Strict):
     amount: Fen
+
+
+# What the return endpoints answer, and each return case's part of the case document
+# (documentation of service.describe / summarize and the endpoints' documents).
+
+
+class ReturnCaseSummary(BaseModel):
+    """What a refund, return or exchange adds to a case list row."""
+
+    refund_amount: YuanText | None = Field(description="null for an exchange")
+    refunded_amount: YuanText
+    reason: str
+    applied_at: TimeText
+    reviewed_at: TimeText | None
+
+
+class CaseLineOut(BaseModel):
+    line_no: int
+    sku: str
+    name: str
+    unit_price: YuanText
+    qty: int
+    amount: YuanText
+    voucher: YuanText
+
+
+class AmountsOut(BaseModel):
+    goods: YuanText
+    vouchers: YuanText
+    shipping: YuanText
+    refund_vouchers: bool
+    refund_shipping: bool
+
+
+class AdjustmentOut(BaseModel):
+    amount: YuanText = Field(description="how much less than computed is refunded")
+    reason: str | None
+
+
+class RefundOut(BaseModel):
+    id: int
+    kind: str
+    channel: str
+    amount: YuanText
+    status: Literal["pending", "succeeded", "failed"]
+    requested_at: TimeText
+    time: TimeText | None = Field(description="when it succeeded")
+    expected_arrival: TimeText | None
+    arrival_days: str = Field(examples=["1-3"])
+    gateway: str
+    gateway_ref: str | None
+    failure: str | None
+
+
+class ParcelOut(BaseModel):
+    carrier: str
+    tracking_no: str
+    payer: str
+    shipped_at: TimeText
+    received_at: TimeText | None
+
+
+class ReturnAddressOut(BaseModel):
+    contact: str | None
+    phone: str | None
+    address: str
+
+
+class ShippingResponsibility(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    return_: str = Field(alias="return", description="who pays the return parcel: buyer | merchant")
+    outbound: str
+
+
+class ReceiptExtensionRequest(BaseModel):
+    days: int
+    at: TimeText
+    by: str
+    note: str | None
+
+
+class ReceiptExtensionOut(BaseModel):
+    days: int = Field(description="in all")
+    requests: list[ReceiptExtensionRequest]
+
+
+class InsuranceOut(BaseModel):
+    status: Literal["pending", "paid"]
+    due_at: TimeText | None
+    paid: YuanText | None
+
+
+class ReturnCaseDetail(ReturnCaseSummary):
+    """What a refund, return or exchange adds to the case document."""
+
+    refund_amount: YuanText = Field(description="0.00 for an exchange")
+    lines: list[CaseLineOut]
+    reason_label: str
+    quality_problem: bool
+    photos: list[str]
+    computed_amount: YuanText
+    amounts: AmountsOut
+    adjustment: AdjustmentOut | None
+    refunds: list[RefundOut]
+    return_shipment: ParcelOut | None
+    reship_shipment: ParcelOut | None
+    return_address: ReturnAddressOut | None
+    shipping_responsibility: ShippingResponsibility
+    reject_reason: str | None
+    reviewed_by: str | None = Field(description="null for the buyer")
+    received_at: TimeText | None
+    receive_result: str | None
+    urgent: bool
+    exchange_sku: str | None
+    price_difference: YuanText | None = Field(description="exchange only")
+    price_difference_settled: bool | None
+    receipt_extension: ReceiptExtensionOut | None
+    arbitration: dict[str, Any] | None
+    shipping_insurance: InsuranceOut | None
+    eligibility: dict[str, Any]
+    policy_version_id: int | None
+
+
+class ReasonOut(BaseModel):
+    code: str
+    label: str = Field(description="in the caller's language")
+    label_zh: str
+    label_en: str
+    case_types: list[str] = Field(description="empty: every return type")
+    ground: str
+    quality: bool
+    visible: bool
+    position: int
+
+
+class ReasonList(BaseModel):
+    store: str
+    items: list[ReasonOut]
+
+
+class ReasonItems(BaseModel):
+    items: list[ReasonOut]
+
+
+class ClaimOut(InsuranceOut):
+    overdue: bool = Field(description="the insurer's 72 h have passed unpaid")
+
+
+class ClaimRow(CaseSummary):
+    """A case list row with its shipping-insurance claim."""
+
+    shipping_insurance: ClaimOut
+
+
+class ClaimRows(BaseModel):
+    items: list[ClaimRow]
+
+
+class BatchResult(BaseModel):
+    no: str
+    ok: bool
+    status: str | None = Field(default=None, description="when ok")
+    version: int | None = Field(default=None, description="when ok")
+    code: str | None = Field(default=None, description="when not ok: the error code")
+    message: str | None = Field(default=None, description="when not ok")
+
+
+class BatchResults(BaseModel):
+    results: list[BatchResult]
+
+
+class StockMovementOut(BaseModel):
+    id: int
+    store: str
+    case_no: str
+    kind: Literal["return_in", "exchange_in", "aftersales_out"]
+    kind_label: str
+    sku: str
+    qty: int
+    at: TimeText
+    operator: str
+    note: str | None
+
+
+class StockMovements(BaseModel):
+    items: list[StockMovementOut]
+
+
+class LineAfterSales(BaseModel):
+    line_no: int
+    qty: int
+    held_qty: int = Field(description="units in live after-sales cases")
+    available_qty: int
+    refund_qty: int
+    refund_amount: YuanText
+    paid: YuanText
+
+
+class OrderAfterSales(BaseModel):
+    order_no: str
+    lines: list[LineAfterSales]

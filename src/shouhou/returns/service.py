@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shouhou.accounts.service import get_store
+from shouhou.accounts.service import store_for_caller
 from shouhou.cases import service as cases
 from shouhou.db.cache import by_ids
 from shouhou.engine.context import Ctx
@@ -334,7 +334,7 @@ KIND_LABELS = {"return_in": ("退货入库", "Return in"), "exchange_in": ("换�
 
 
 def _store(ctx: Ctx, code: str) -> Store:
-    return get_store(ctx.session, code)
+    return store_for_caller(ctx, code)  # a store the caller holds no role in is not found
 
 
 def order_after_sales(ctx: Ctx, order: Order) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shouhou.accounts.service import get_store
+from shouhou.accounts.service import store_for_caller
 from shouhou.config import Settings
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
@@ -18,7 +18,7 @@ TOPICS = ("case.created", "case.transitioned", "order.receipt_extension")
 
 
 def add_endpoint(ctx: Ctx, store_code: str, url: str, topics: list[str]) -> tuple[WebhookEndpoint, str]:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "webhook.admin", store.id)
     try:
         destinations.check(url, ctx.settings.webhook_allowed_hosts)
@@ -43,26 +43,29 @@ def add_endpoint(ctx: Ctx, store_code: str, url: str, topics: list[str]) -> tupl
 
 
 def endpoints(ctx: Ctx, store_code: str) -> list[WebhookEndpoint]:
-    store = get_store(ctx.session, store_code)
+    store = store_for_caller(ctx, store_code)
     require(ctx.actor, "webhook.admin", store.id)
     return list(ctx.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.store_id == store.id)
                                     .order_by(WebhookEndpoint.id)))
 
 
-def deactivate(ctx: Ctx, endpoint_id: int) -> None:
+def _endpoint(ctx: Ctx, endpoint_id: int) -> WebhookEndpoint:
+    """The subscription, for its store's webhook admins; not found for whoever holds no role there."""
     ep = ctx.session.get(WebhookEndpoint, endpoint_id)
-    if ep is None:
+    if ep is None or not ctx.actor.roles_in(ep.store_id):
         raise not_found("webhook", endpoint_id)
     require(ctx.actor, "webhook.admin", ep.store_id)
+    return ep
+
+
+def deactivate(ctx: Ctx, endpoint_id: int) -> None:
+    ep = _endpoint(ctx, endpoint_id)
     ep.active = False
     ctx.session.flush()
 
 
 def deliveries(ctx: Ctx, endpoint_id: int, limit: int = 50) -> list[WebhookDelivery]:
-    ep = ctx.session.get(WebhookEndpoint, endpoint_id)
-    if ep is None:
-        raise not_found("webhook", endpoint_id)
-    require(ctx.actor, "webhook.admin", ep.store_id)
+    _endpoint(ctx, endpoint_id)
     return list(ctx.session.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
                                     .order_by(WebhookDelivery.id.desc()).limit(limit)))
 
