@@ -21,10 +21,12 @@ from shouhou.returns.schemas import (
     BatchResults,
     ClaimRows,
     OrderAfterSales,
+    PickupRows,
     ReasonItems,
     ReasonList,
     ReasonOut,
     StockMovements,
+    UnreceivedRows,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["refunds, returns, exchanges"])
@@ -150,12 +152,14 @@ def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) 
 
 
 @router.get("/warehouse/exceptions",
-            summary="Refunded (or reshipped) at the receipt deadline, goods not yet received: the warehouse's list")
+            summary="Refunded (or reshipped) at the receipt deadline, goods not yet received: the warehouse's list",
+            **answers(UnreceivedRows), openapi_extra=access.SCOPED)
 def warehouse_exceptions(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": returns.unreceived(ctx, store)}
 
 
-@router.get("/pickups", summary="Courier pickups (上门取件) to book or collect: the staff's list")
+@router.get("/pickups", summary="Courier pickups (上门取件) to book or collect: the staff's list",
+            **answers(PickupRows), openapi_extra=access.SCOPED)
 def pickups(store: str | None = None, status: str | None = Query(default=None, description="requested,booked (default)"),
             ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": returns.pickup_list(ctx, store, status)}
