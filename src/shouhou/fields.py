@@ -24,7 +24,7 @@ from shouhou.money import format_fen, parse_yuan
 
 
 def _to_fen(value: Any) -> int:
-    if isinstance(value, (float, bool)):
+    if not isinstance(value, str):  # JSON text, as documented: never a number (fen or yuan?)
         raise ValueError('money must be a decimal string in yuan, e.g. "199.00"')
     try:
         return parse_yuan(value)

@@ -15,7 +15,7 @@ ReturnType = Literal["refund_only", "return_refund", "exchange"]
 
 
 def _signed(value: object) -> int:
-    if isinstance(value, (float, bool)):
+    if not isinstance(value, str):
         raise ValueError('money must be a decimal string in yuan, e.g. "-10.00"')
     return parse_yuan(str(value), allow_negative=True)
 
