@@ -56,6 +56,16 @@ class TestTechnicians:
         listed = client.get("/api/v1/technicians", headers=auth(t["agent"])).json()["items"]
         assert [x["user"] for x in listed] == ["technician-S1"]
 
+    def test_a_technician_of_another_store_is_not_found_here(self, world, client):
+        t = setup(world)
+        world.store("S2", "别的店铺")
+        world.user("tech-S2", "technician", "S2")
+        for r in (client.get("/api/v1/technicians/tech-S2", headers=auth(t["supervisor"])),
+                  client.get("/api/v1/technicians/tech-S2/schedule", headers=auth(t["supervisor"])),
+                  client.put("/api/v1/technicians/tech-S2", json={"skills": ["appliance"]},
+                             headers=auth(t["supervisor"]))):
+            error_of(r, 404, "user_not_found")  # as for a name nobody has, not "not staff here"
+
 
 class TestWorkLogs:
     def test_it_adds_up_a_technician_s_time_off_cases(self, world, client):
