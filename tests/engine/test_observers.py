@@ -11,7 +11,7 @@ from shouhou.models import Case
 
 
 @pytest.fixture
-def watching(monkeypatch):  # noqa: ANN201
+def watching(monkeypatch):
     seen: list[tuple[str, str | None, str, str]] = []
 
     def observer(step: Step) -> None:
