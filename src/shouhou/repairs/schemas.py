@@ -296,7 +296,7 @@ class ReportIn(Strict):
     """A technician's on-site report, as a phone sends it (perhaps more than once)."""
 
     report_id: str = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
-    version: Integer = Field(ge=1, description="the case version the report was filled in at")
+    version: Integer = Field(ge=1, le=2**31 - 1, description="the case version the report was filled in at")
     action: Literal["check_in", "take_in", "complete_onsite"]
     fields: dict[str, Any] = Field(default_factory=dict)
 

@@ -29,8 +29,8 @@ class Strict(BaseModel):
 
 
 class LineQty(Strict):
-    line_no: Integer = Field(ge=1)
-    qty: Integer = Field(ge=1)
+    line_no: Integer = Field(ge=1, le=10_000)
+    qty: Integer = Field(ge=1, le=1_000_000)
 
 
 class ApplyIn(Strict):

@@ -28,7 +28,7 @@ class UnitIn(Strict):
     category: str | None = Field(default=None, max_length=100)
     customer: str | None = Field(default=None, description="the customer's external id")
     order_no: str | None = None
-    line_no: Annotated[int, Ge(1), BeforeValidator(whole)] | None = None
+    line_no: Annotated[int, Ge(1), Le(10_000), BeforeValidator(whole)] | None = None
     tags: list[str] | None = Field(default=None, description="policy tags, e.g. sanbao, installation_required")
     warranty_months: Annotated[int, Ge(0), Le(1200), BeforeValidator(whole)] | None = Field(
         default=None, description="the 三包 period")
