@@ -83,7 +83,7 @@ def _as(ctx: Ctx, username: str) -> Ctx:
 def _consultations(ctx: Ctx) -> None:
     agent, buyer = _as(ctx, "agent"), _as(ctx, "buyer")
     plan: list[tuple[Ctx, dict[str, Any], list[tuple[str, dict[str, Any]]]]] = [
-        (buyer, {"type": "consultation", "order_no": "D1001", "subject": "滚筒洗衣机怎么清洗滤网?",
+        (buyer, {"type": "consultation", "order_no": "D1001", "subject": "滚筒洗衣机怎么清洗滤网？",
                  "channel": "portal"}, []),
         (agent, {"type": "consultation", "store": "S1", "customer": "u1002", "subject": "空调遥控器失灵",
                  "channel": "hotline"}, [("assign", {})]),
@@ -114,7 +114,7 @@ def _returns(ctx: Ctx) -> None:
     def run(who: Ctx, case: Any, action: str, **fields: Any) -> None:
         cases.transition(who, case.no, action, case.version, fields)
 
-    apply(buyer, "D1003", "refund_only", "other", line_no=1, qty=1, description="不想要了, 还没发货")
+    apply(buyer, "D1003", "refund_only", "other", line_no=1, qty=1, description="不想要了，还没发货")
     apply(buyer, "D1004", "return_refund", "no_longer_wanted", description="颜色不喜欢")
     c = apply(buyer, "D1005", "return_refund", "quality_issue", description="开机有异响",
               photos=[_photo(ctx, "noise", (200, 80, 60))])
@@ -123,7 +123,7 @@ def _returns(ctx: Ctx) -> None:
     run(reviewer, c, "approve")
     run(buyer, c, "ship_return", carrier="SF", tracking_no="SF2026RET001")
     c = apply(buyer, "D1007", "return_refund", "not_as_described", description="与详情页颜色不符")
-    run(reviewer, c, "approve", refund_amount="350.00", adjustment_reason="吊牌已剪, 扣除二次销售损失 49 元")
+    run(reviewer, c, "approve", refund_amount="350.00", adjustment_reason="吊牌已剪，扣除二次销售损失 49 元")
     run(buyer, c, "ship_return", carrier="YTO", tracking_no="YT2026RET002")
     run(warehouse, c, "receive", result="accepted", note="外包装完好")
     c = apply(buyer, "D1008", "return_refund", "damaged_in_transit", photos=[_photo(ctx, "box", (120, 90, 40))])
@@ -136,10 +136,10 @@ def _returns(ctx: Ctx) -> None:
     run(buyer2, c, "ship_return", carrier="ZTO", tracking_no="ZT2026EXC001")
     run(warehouse, c, "receive", result="accepted")
     c = apply(buyer2, "D1010", "return_refund", "no_longer_wanted", description="买多了")
-    run(reviewer, c, "reject", reason="商品已拆封使用, 影响二次销售")
+    run(reviewer, c, "reject", reason="商品已拆封使用，影响二次销售")
     c = apply(buyer2, "D1011", "refund_only", "missing_parts", description="少发了一个配件")
     run(reviewer, c, "reject", reason="仓库称重记录无误")
-    run(buyer2, c, "escalate", reason="确实少了配件, 有开箱视频")
+    run(buyer2, c, "escalate", reason="确实少了配件，有开箱视频")
 
 
 def _orders(ctx: Ctx, now: Any) -> list[dict[str, Any]]:

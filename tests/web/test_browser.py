@@ -70,14 +70,14 @@ class TestReturnInTheBrowser:
         page.goto(f"{live_server}/console/cases/{no}")
         approve = page.locator("form[data-action=approve]")
         approve.locator("input[name=refund_amount]").fill("90.00")
-        approve.locator("textarea[name=adjustment_reason]").fill("吊牌已拆, 扣 9 元")
+        approve.locator("textarea[name=adjustment_reason]").fill("吊牌已拆，扣 9 元")
         with page.expect_navigation():
             approve.locator("button.primary").click()
-        assert page.locator("h1 .status").inner_text() == "审核通过, 待买家退货"
+        assert page.locator("h1 .status").inner_text() == "审核通过，待买家退货"
         assert "上海市嘉定区售后仓" in page.content()
 
         page.context.clear_cookies()
         sign_in(page, live_server, "buyer")
         page.goto(f"{live_server}/portal/cases/{no}")
         body = page.content()
-        assert "¥90.00" in body and "吊牌已拆, 扣 9 元" in body and 'data-action="ship_return"' in body
+        assert "¥90.00" in body and "吊牌已拆，扣 9 元" in body and 'data-action="ship_return"' in body

@@ -33,7 +33,7 @@ def create(ctx: Ctx, body: dict[str, Any] | BaseModel) -> Case:
         return kind.create(ctx, body)
     case_type = body.get("type")
     if not isinstance(case_type, str):
-        raise Invalid("type_required", en="Give the case type", zh="请指定售后类型(type)")
+        raise Invalid("type_required", en="Give the case type", zh="请指定售后类型（type）")
     kind = plugins.kind_for(case_type)
     return kind.create(ctx, parse(kind.create_schema, body))
 

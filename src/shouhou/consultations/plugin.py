@@ -10,9 +10,9 @@ from shouhou.plugins import CaseKind, OrderPanel, Plugin, PortalOffer, register
 KIND = CaseKind(
     workflow=WORKFLOW.bind(effects), create_schema=ConsultationIn, create=service.create,
     describe=service.describe,
-    portal=PortalOffer(link=("/portal/consult", "只是想咨询这个订单?", "Just a question about this order?")),
+    portal=PortalOffer(link=("/portal/consult", "只是想咨询这个订单？", "Just a question about this order?")),
     examples={"consultation": {"summary": "咨询", "value": {
-        "type": "consultation", "order_no": "T20261101001", "subject": "洗衣机怎么清洗滤网?",
+        "type": "consultation", "order_no": "T20261101001", "subject": "洗衣机怎么清洗滤网？",
         "description": "", "channel": "hotline"}}},
 )
 

@@ -211,7 +211,7 @@ def find_order(ctx: Ctx, order_no: str, store_code: str | None = None, *, lock: 
         raise not_found("order", order_no)
     if len(candidates) > 1:
         raise Invalid("store_required", en="Order number {order_no} exists in several stores; give ?store=",
-                      zh="多个店铺存在订单号 {order_no}, 请指定 store", order_no=order_no)
+                      zh="多个店铺存在订单号 {order_no}，请指定 store", order_no=order_no)
     return candidates[0]
 
 

@@ -96,7 +96,7 @@ async def _save_photos(request: Request, var_dir: Path) -> list[str]:
         data = await upload.read()
         if ext is None or len(data) > MAX_PHOTO_BYTES:
             raise Invalid("invalid_photo", en="Photos must be JPEG, PNG, WebP or GIF up to 8 MB",
-                          zh="照片须为 JPEG、PNG、WebP 或 GIF, 不超过 8 MB")
+                          zh="照片须为 JPEG、PNG、WebP 或 GIF，不超过 8 MB")
         saved.append(uploads.save(var_dir, data, ext))
     return saved
 

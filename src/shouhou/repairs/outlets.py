@@ -49,7 +49,7 @@ def create(ctx: Ctx, store_code: str | None, body: dict[str, Any]) -> Outlet:
         raise Conflict("outlet_exists", en="Outlet {code} already exists", zh="网点 {code} 已存在", code=code)
     fees = body.get("job_fees") or {}
     if not isinstance(fees, dict) or set(fees) - set(JOB_KINDS):
-        raise Invalid("invalid_outlet", en="job_fees are per job kind: {kinds}", zh="job_fees 按工单类别填写: {kinds}",
+        raise Invalid("invalid_outlet", en="job_fees are per job kind: {kinds}", zh="job_fees 按工单类别填写：{kinds}",
                       kinds=list(JOB_KINDS))
     supervisors = [str(u) for u in body.get("supervisors") or []]
     for name in supervisors:

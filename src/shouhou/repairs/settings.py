@@ -159,7 +159,7 @@ def put_fault_codes(ctx: Ctx, code: str, items: list[dict[str, Any]]) -> dict[st
         c = str(item.get("code") or "")
         if not c or c in seen or len(c) > 40:
             raise Invalid("invalid_fault_code", en="Each fault code needs a unique code of 1-40 characters",
-                          zh="每个故障代码须有唯一的代码(1-40 个字符)", code=c)
+                          zh="每个故障代码须有唯一的代码（1-40 个字符）", code=c)
         seen.add(c)
         if item.get("vehicle_fault") and item["vehicle_fault"] not in VEHICLE_FAULTS:
             raise Invalid("invalid_fault", en="Unknown vehicle fault {fault}", zh="未知的汽车故障类型 {fault}",

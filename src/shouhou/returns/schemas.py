@@ -41,11 +41,11 @@ class ApplyIn(Strict):
     reason: str = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
-    goods_intact: bool = Field(default=True, description="完好: opening the box to inspect still counts as intact")
+    goods_intact: bool = Field(default=True, description="完好：opening the box to inspect still counts as intact")
     unsealed: bool = Field(default=False, description="digital media opened or downloaded")
     received: bool | None = Field(default=None, description="False: the parcel never arrived (lost, refused)")
     refused_delivery: bool = False
-    urgent: bool = Field(default=False, description="先发后退: ship the replacement once the return is on its way")
+    urgent: bool = Field(default=False, description="先发后退：ship the replacement once the return is on its way")
     exchange_sku: str | None = Field(default=None, max_length=100, description="another size/colour")
     channel: Literal["portal", "api", "hotline", "chat", "email"] | None = None
 

@@ -50,7 +50,7 @@ async def check_csrf(request: Request) -> dict[str, Any]:
     sent = str(form.get("_csrf", ""))
     if not sent or not hmac.compare_digest(sent, request.session.get("csrf", "")):
         raise Forbidden("csrf_failed", en="The form expired or did not come from this site; reload and retry",
-                        zh="表单已过期或来源不明, 请刷新后重试")
+                        zh="表单已过期或来源不明，请刷新后重试")
     return {k: form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k) for k in form}
 
 
