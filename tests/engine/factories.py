@@ -118,7 +118,7 @@ def _pickup(session: Session, case: Case) -> None:
 RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
     "approve": {}, "reject": {"reason": "商品已使用"}, "modify": {"description": "补充说明"},
     "cancel": {}, "escalate": {"reason": "不同意拒绝"}, "arbitrate": {"decision": "buyer"}, "close": {},
-    "note": {"note": "内部备注"}, "ship_return": {"carrier": "SF", "tracking_no": "SF999"},
+    "note": {"note": "内部备注"}, "message": {"message": "请问何时寄回？"}, "ship_return": {"carrier": "SF", "tracking_no": "SF999"},
     "receive": Sample({"result": "accepted"}, _detail(urgent=True)),
     "approve_refund": {}, "send_back": {"note": "金额有误"},
     "confirm_refund": Sample({"gateway_ref": "R1"}, _pending_refund),

@@ -13,7 +13,8 @@ hidden inputs. `problems(text, lang, allowed)` names what a person should never 
 
 `allowed` holds what people typed (subjects, names, addresses, notes — read from the database)
 and the identifiers a page may show (case, order and tracking numbers, SKUs, user names…):
-they are taken out of the text before it is checked. Anything else must be a label.
+they are taken out of the text before it is checked; so is an element of class "ident" (an identifier shown on
+purpose, such as a reason's code on the admin's reason editor). Anything else must be a label.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 
 # Words in Latin letters a Chinese page may show: names of things, not labels in English.
+# Chinese an English page may show: the brand, the language switch, and a legal term of art.
+CJK_OK = ("售后", "中文", "三包")
 LATIN_OK = {
     "shouhou", "English", "SKU", "CSV", "XLSX", "API", "QR", "PDF", "ID", "kg", "L", "ml", "cm", "mm", "MB",
-    "JPEG", "PNG", "WebP", "GIF", "T", "VIP", "SLA", "IMEI", "SN", "OK", "A5", "A4", "App",
+    "JPEG", "PNG", "WebP", "GIF", "T", "VIP", "SLA", "IMEI", "SN", "OK", "A5", "A4", "App", "EMS", "RMA", "QC",
 }
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
@@ -42,16 +45,26 @@ _HALF_PUNCT = re.compile(f"[{CJK}][,:;?!]|[,:;?!] ?[{CJK}]")
 
 class _Text(HTMLParser):
     SKIP = {"script", "style", "template", "head", "noscript"}
+    VOID = {"input", "img", "br", "hr", "meta", "link", "source", "wbr"}
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.lang = lang
         self.parts: list[str] = []
         self.skipping = 0
+        self.skip_tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag in self.SKIP:
-            self.skipping += 1
+        # Identifiers marked as such (a reason's code for integrations, a token's prefix) are allowed.
+        # So is an element in another language on purpose (the reason editor's English labels).
+        other_lang = a.get("lang") not in (None, self.lang, "zh-CN" if self.lang == "zh" else self.lang)
+        if tag in self.SKIP or "ident" in str(a.get("class") or "").split() or other_lang:
+            if tag not in self.VOID:
+                self.skipping += 1
+                self.skip_tags.append(tag)
+            return
+        if self.skipping:
             return
         if tag == "input" and a.get("type") in ("hidden", "checkbox", "radio", "file", "submit", "button"):
             return
@@ -64,7 +77,8 @@ class _Text(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
+        if self.skip_tags and tag == self.skip_tags[-1]:
+            self.skip_tags.pop()
             self.skipping = max(0, self.skipping - 1)
         elif tag in ("td", "th", "option", "button", "span", "a", "b", "small", "li", "dd", "dt"):
             self.parts.append(" ")
@@ -74,8 +88,8 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = _Text()
+def visible_text(html: str, lang: str = "zh") -> str:
+    parser = _Text(lang)
     parser.feed(html)
     text = "".join(parser.parts)
     return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
@@ -100,5 +114,5 @@ def problems(text: str, lang: str, allowed: Iterable[str] = ()) -> list[str]:
             found += [f"English {w!r} in: {line}" for w in _LATIN_WORD.findall(line) if w not in LATIN_OK]
             found += [f"half-width punctuation {m.group()!r} in: {line}" for m in _HALF_PUNCT.finditer(line)]
         else:
-            found += [f"Chinese {w!r} in: {line}" for w in _CJK_RUN.findall(line)]
+            found += [f"Chinese {w!r} in: {line}" for w in _CJK_RUN.findall(line) if w not in CJK_OK]
     return found

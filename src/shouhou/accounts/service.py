@@ -267,6 +267,16 @@ def staff_holding(ctx: Ctx, store_id: int, role: str) -> int | None:
     return found[0].id if found else None
 
 
+def team(ctx: Ctx, store_id: int, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(user name, display name) of the active users holding any of `roles` in the store: whom a
+    case may be handed to."""
+    seen: dict[str, str] = {}
+    for role in roles:
+        for user in repo.holders_of(ctx.session, role, store_id):
+            seen.setdefault(user.username, user.display_name or user.username)
+    return sorted(seen.items())
+
+
 def is_empty(session: Session) -> bool:
     return not repo.all_stores(session)
 

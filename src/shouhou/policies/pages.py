@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +12,8 @@ from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.policies import service
 from shouhou.web import nav
-from shouhou.web.session import check_csrf, ctx_of
+from shouhou.fields import local_iso
+from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,23 +53,30 @@ FIELDS: list[tuple[str, str, str, str]] = [
 ]
 
 
+OVERRIDE_ROWS = 3  # empty rows offered for new per-category overrides
+
+
 def _page(request: Request, ctx: Any, store: Any, error: str | None = None, status: int = 200) -> Response:
     doc = service.policy_document(ctx, store.code)
+    overrides = [(category, name, value) for category, values in doc["policy"]["category_overrides"].items()
+                 for name, value in values.items()]
+    versions = [{"version": v.version, "created_by": v.created_by, "at": local_iso(v.created_at, store.timezone)}
+                for v in service.versions(ctx, store.code)]
     return render(request, "policies/admin.html", ctx, status=status, store=store, doc=doc, fields=FIELDS,
-                  overrides=json.dumps(doc["policy"]["category_overrides"], ensure_ascii=False, indent=2),
-                  stores=accounts.visible_stores(ctx), versions=service.versions(ctx, store.code), error=error)
+                  overrides=overrides + [("", "", "")] * OVERRIDE_ROWS, stores=accounts.visible_stores(ctx),
+                  versions=versions, error=error)
 
 
 @router.get("/console/policy")
 def policy_page(request: Request, store: str | None = None) -> Response:
-    ctx = ctx_of(request)
+    ctx = staff_only(request)
     stores = accounts.visible_stores(ctx)
     return _page(request, ctx, accounts.store_for_caller(ctx, store or (stores[0].code if stores else None)))
 
 
 @router.post("/console/policy")
 async def policy_save(request: Request) -> Response:
-    ctx = ctx_of(request)
+    ctx = staff_only(request)
     form = await check_csrf(request)
     store = accounts.store_for_caller(ctx, str(form.get("store", "")) or None)
     try:
@@ -86,8 +93,9 @@ def _body(form: dict[str, Any]) -> dict[str, Any]:
         raw = str(form.get(name, "")).strip()
         if kind == "int":
             if not raw.lstrip("-").isdigit():
-                raise Invalid("invalid_policy", en="{field} must be a whole number", zh="{field} 必须是整数",
-                              field=name)
+                zh, en = next((z, e) for n, z, e, _ in FIELDS if n == name)
+                raise Invalid("invalid_policy", en="{label} must be a whole number", zh="{label_zh}必须是整数",
+                              field=name, label=en, label_zh=zh)
             body[name] = int(raw)
         elif kind == "bool":
             body[name] = raw == "true"
@@ -95,12 +103,37 @@ def _body(form: dict[str, Any]) -> dict[str, Any]:
             body[name] = [p.strip() for p in raw.split(",") if p.strip()]
         else:
             body[name] = raw
-    try:
-        body["category_overrides"] = json.loads(str(form.get("category_overrides") or "{}"))
-    except json.JSONDecodeError:
-        raise Invalid("invalid_policy", en="category_overrides must be JSON", zh="品类覆盖须为 JSON",
-                      field="category_overrides") from None
+    body["category_overrides"] = _overrides(form)
     return body
+
+
+def _overrides(form: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per-category overrides from the table's rows (co_category_N, co_setting_N, co_value_N)."""
+    kinds = {name: kind for name, _, _, kind in FIELDS}
+    labels = {name: (zh, en) for name, zh, en, _ in FIELDS}
+    out: dict[str, dict[str, Any]] = {}
+    n = 0
+    while f"co_category_{n}" in form:
+        category = str(form.get(f"co_category_{n}", "")).strip()
+        name = str(form.get(f"co_setting_{n}", "")).strip()
+        raw = str(form.get(f"co_value_{n}", "")).strip()
+        n += 1
+        if not category or name not in kinds:
+            continue
+        kind = kinds[name]
+        if kind == "int":
+            if not raw.lstrip("-").isdigit():
+                zh, en = labels[name]
+                raise Invalid("invalid_policy", en="{category}: {setting} must be a whole number",
+                              zh="{category}：{setting_zh}须为整数", category=category, setting=en, setting_zh=zh)
+            out.setdefault(category, {})[name] = int(raw)
+        elif kind == "bool":
+            out.setdefault(category, {})[name] = raw.lower() in ("true", "yes", "是", "1")
+        elif kind == "list":
+            out.setdefault(category, {})[name] = [p.strip() for p in raw.split(",") if p.strip()]
+        else:
+            out.setdefault(category, {})[name] = raw
+    return out
 
 
 def order_entitlements_panel(ctx: Ctx, order: Any) -> dict[str, Any]:

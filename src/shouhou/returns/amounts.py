@@ -69,6 +69,11 @@ def share(book: LineBook, k: int, *, refunds: bool) -> LineShare:
     if k < 1:
         raise Invalid("invalid_quantity", en="Line {line_no}: quantity must be at least 1",
                       zh="订单行 {line_no} 的数量至少为 1", line_no=book.line_no)
+    if k > refundable_qty(book) == 0:
+        raise Invalid("quantity_exceeds_refundable",
+                      en="Line {line_no}: every unit is already refunded or in an after-sales request",
+                      zh="订单行 {line_no} 的商品已全部退款或正在售后中", line_no=book.line_no, qty=k, available=0,
+                      total=book.qty)
     if k > refundable_qty(book):
         raise Invalid("quantity_exceeds_refundable",
                       en="Line {line_no}: {qty} asked, only {available} of {total} units left for after-sales",

@@ -120,6 +120,13 @@ class NoteIn(Strict):
     note: str = Field(min_length=1, max_length=5000)
 
 
+class MessageIn(Strict):
+    """A message in the buyer–merchant thread, with photos if any."""
+
+    message: str = Field(min_length=1, max_length=5000)
+    photos: list[Link] = Field(default_factory=list, max_length=9)
+
+
 class OptionalNoteIn(Strict):
     note: str | None = Field(default=None, max_length=5000)
 
@@ -162,6 +169,12 @@ class InsurancePaidIn(Strict):
 # (documentation of service.describe / summarize and the endpoints' documents).
 
 
+class ProductOut(BaseModel):
+    sku: str
+    name: str
+    qty: int
+
+
 class ReturnCaseSummary(BaseModel):
     """What a refund, return or exchange adds to a case list row."""
 
@@ -170,6 +183,7 @@ class ReturnCaseSummary(BaseModel):
     reason: str
     applied_at: TimeText
     reviewed_at: TimeText | None
+    products: list[ProductOut] = Field(description="the case's items: name, SKU, quantity")
 
 
 class CaseLineOut(BaseModel):

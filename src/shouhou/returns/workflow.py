@@ -103,6 +103,8 @@ def _actions(case_type: str) -> tuple[Action, ...]:
         Action("close", "关闭", "Close", _only(st, "rejected", "awaiting_return"), ("closed",), roles("system")),
         Action("note", "内部备注", "Internal note", frozenset(open_states), (None,), STAFF, s.NoteIn,
                visibility="internal"),
+        # The buyer–merchant thread: both sides see every message (an internal note stays internal).
+        Action("message", "留言", "Message", frozenset(open_states), (None,), BUYER | STAFF, s.MessageIn),
     ]
     if goods_back:
         acts += [
