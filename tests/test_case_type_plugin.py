@@ -29,7 +29,8 @@ def test_a_case_type_in_a_package_of_its_own_works_end_to_end(backend, pg_server
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert "stub" in seen["types"] and "stub" in seen["openapi_union"]
     assert seen["create"] == 201
-    assert seen["created"] == {"type": "stub", "status": "registered", "stub": {"model": "KFR-35", "verdict": None}}
+    assert seen["created"] == {"type": "stub", "status": "registered", "stub": {"model": "KFR-35", "verdict": None},
+                               "stub_watched": "stub"}
     assert (seen["deadline"], seen["offered"]) == ("close", ["close", "inspect"])
     assert seen["refused"] == [422, "validation_failed", [["model"]]]
     assert seen["inspected"] == [200, "inspected", "压缩机故障"]

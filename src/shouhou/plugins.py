@@ -119,6 +119,10 @@ class Plugin:
     api: Sequence[APIRouter] | Callable[[], Sequence[APIRouter]] = ()
     pages: Sequence[APIRouter] = ()  # console and portal pages
     order_panels: tuple[OrderPanel, ...] = ()  # sections of the console's order page
+    # Fields this context adds to every case's document, whatever its type (e.g. service levels).
+    case_document: Callable[[Ctx, Case], dict[str, Any]] | None = None
+    # Called for every case created or moved through the engine (engine.registry.observe).
+    observers: tuple[Callable[[Any], None], ...] = ()
     # Routers are mounted in these orders (routes match in order): the busiest API first, and
     # pages with catch-all paths (/console/cases/{no}) after the more specific ones.
     order: int = 100
@@ -152,6 +156,8 @@ def register(plugin: Plugin) -> Plugin:
             raise ValueError(f"case type {kind.type} registered twice")
         workflows.register(kind.workflow)
         _KINDS[kind.type] = kind
+    for observer in plugin.observers:
+        workflows.observe(observer)
     _PLUGINS[plugin.name] = plugin
     return plugin
 

@@ -52,7 +52,7 @@ def main(url: str, var: str) -> dict:
                                                                  "model": "KFR-35"})
         seen["create"] = made.status_code
         case = made.json()
-        seen["created"] = {k: case.get(k) for k in ("type", "status", "stub")}
+        seen["created"] = {k: case.get(k) for k in ("type", "status", "stub", "stub_watched")}
         seen["deadline"] = (case.get("next_deadline") or {}).get("action")
         seen["offered"] = sorted(a["name"] for a in case["available_actions"])
         bad = client.post("/api/v1/cases", headers=auth, json={"type": "stub", "store": "S1", "subject": "x"})

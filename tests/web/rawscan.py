@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
+from typing import ClassVar
 
 # Words in Latin letters a Chinese page may show: names of things, not labels in English.
 # Chinese an English page may show: the brand, the language switch, and a legal term of art.
@@ -44,8 +45,8 @@ _HALF_PUNCT = re.compile(f"[{CJK}][,:;?!]|[,:;?!] ?[{CJK}]")
 
 
 class _Text(HTMLParser):
-    SKIP = {"script", "style", "template", "head", "noscript"}
-    VOID = {"input", "img", "br", "hr", "meta", "link", "source", "wbr"}
+    SKIP: ClassVar[set[str]] = {"script", "style", "template", "head", "noscript"}
+    VOID: ClassVar[set[str]] = {"input", "img", "br", "hr", "meta", "link", "source", "wbr"}
 
     def __init__(self, lang: str) -> None:
         super().__init__(convert_charrefs=True)

@@ -19,11 +19,11 @@ from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Case, Store
 from shouhou.web import actions as offered
 from shouhou.web.forms import Field, fields_of, has_files, payload_from
+from shouhou.web.i18n import gettext
+from shouhou.web.labels import field_label
 from shouhou.web.photos import forget_photos, save_photos
 from shouhou.web.session import buyer_only, check_csrf, staff_only
 from shouhou.web.templating import render
-from shouhou.web.i18n import gettext
-from shouhou.web.labels import field_label
 from shouhou.web.values import event_items
 
 router = APIRouter(include_in_schema=False)

@@ -19,7 +19,7 @@ from shouhou.engine.registry import all_workflows
 from shouhou.models import Store
 from shouhou.money import format_fen, parse_yuan
 from shouhou.web import nav
-from shouhou.web.session import check_csrf, ctx_of, staff_only
+from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -218,6 +218,9 @@ def document(ctx: Ctx, case: Case) -> dict[str, Any]:
                      "direction": "to" if link.case_id == case.id else "from"}
                     for link, other in repo.links_of(ctx.session, case.id)]
     doc.update(plugins.kind_for(case.type).describe(ctx, case))
+    for plugin in plugins.plugins():  # what other contexts add to every case (e.g. service levels)
+        if plugin.case_document is not None:
+            doc.update(plugin.case_document(ctx, case))
     return doc
 
 

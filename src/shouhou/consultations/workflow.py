@@ -18,7 +18,7 @@ WORKFLOW = Workflow(
     states=(
         State("new", "新建", "New"),
         State("open", "处理中", "Open"),
-        State("pending", "待客户回复", "Waiting on customer"),
+        State("pending", "待客户回复", "Waiting on customer", waits_on="customer"),
         State("resolved", "已解决", "Resolved",
               timers=(TimerSpec("auto_close", "close", AUTO_CLOSE_AFTER, "自动关闭", "closes automatically"),)),
         State("closed", "已关闭", "Closed", terminal=True),

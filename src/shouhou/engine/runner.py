@@ -24,7 +24,7 @@ from shouhou.engine.messages import CREATED, TRANSITIONED, event_row, transition
 from shouhou.engine.numbers import next_case_no
 from shouhou.engine.outbox import emit
 from shouhou.engine.permissions import may_act
-from shouhou.engine.registry import workflow_for
+from shouhou.engine.registry import observers, workflow_for
 from shouhou.engine.workflow import Action, Handler, Workflow
 from shouhou.errors import Conflict, Invalid, forbidden, validation_failed
 from shouhou.fields import parse
@@ -187,6 +187,8 @@ def _finish(step: Step, *, new_version: int) -> None:
         case_no=case.no, case_type=case.type, action=action.name, from_status=step.from_status,
         to_status=case.status, version=new_version, at=now.isoformat(), actor=actor.name,
     ), store_id=case.store_id, case=case, rows=rows)
+    for observer in observers():  # e.g. service-level clocks, which watch every type's actions
+        observer(step)
     ctx.session.flush()  # the case's new status and whatever the effect changed
     rows.write()
 

@@ -51,6 +51,9 @@ class State:
     terminal: bool = False
     # Timers armed on entering the state and cancelled on leaving it.
     timers: tuple[TimerSpec, ...] = ()
+    # Whom the case waits on here, if not the team: "customer" or "third_party" (parts, the
+    # maker, a parcel); service-level clocks may pause meanwhile.
+    waits_on: str | None = None
 
 
 @dataclass(frozen=True)

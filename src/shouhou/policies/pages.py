@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from shouhou.accounts import service as accounts
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
+from shouhou.fields import local_iso
 from shouhou.policies import service
 from shouhou.web import nav
-from shouhou.fields import local_iso
 from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
 

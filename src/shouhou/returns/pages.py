@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from shouhou import exports, plugins
-from shouhou.money import format_fen, parse_yuan
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Order, Store
+from shouhou.money import format_fen, parse_yuan
 from shouhou.orders import service as orders
 from shouhou.policies.service import order_entitlements
 from shouhou.returns import reasons, service

@@ -40,15 +40,17 @@ CONFIRM_TIMEOUT = TimerSpec("confirm_timeout", "confirm_receipt", "confirm_perio
 
 COMMON_STATES = {
     "pending_review": State("pending_review", "待审核", "Pending review", timers=(REVIEW_TIMEOUT,)),
-    "rejected": State("rejected", "审核拒绝，待买家修改", "Rejected, awaiting buyer", timers=(MODIFY_TIMEOUT,)),
+    "rejected": State("rejected", "审核拒绝，待买家修改", "Rejected, awaiting buyer", timers=(MODIFY_TIMEOUT,),
+                      waits_on="customer"),
     "awaiting_return": State("awaiting_return", "审核通过，待买家退货", "Approved, awaiting return",
-                             timers=(SHIP_TIMEOUT,)),
+                             timers=(SHIP_TIMEOUT,), waits_on="customer"),
     "awaiting_receipt": State("awaiting_receipt", "买家已退货，待商家收货", "Returned, awaiting receipt",
-                              timers=(RECEIPT_TIMEOUT,)),
+                              timers=(RECEIPT_TIMEOUT,), waits_on="third_party"),  # the parcel
     "pending_refund": State("pending_refund", "待退款", "Pending refund", timers=(REFUND_DUE,)),
-    "refunding": State("refunding", "退款中", "Refunding"),
+    "refunding": State("refunding", "退款中", "Refunding", waits_on="third_party"),  # the payment gateway
     "pending_reship": State("pending_reship", "待换货", "Pending reshipment", timers=(RESHIP_TIMEOUT,)),
-    "reshipped": State("reshipped", "换货已发出", "Replacement shipped", timers=(CONFIRM_TIMEOUT,)),
+    "reshipped": State("reshipped", "换货已发出", "Replacement shipped", timers=(CONFIRM_TIMEOUT,),
+                       waits_on="customer"),
     "in_arbitration": State("in_arbitration", "平台介入中", "In arbitration"),
     "completed": State("completed", "已完成", "Completed", terminal=True),
     "cancelled": State("cancelled", "已撤销", "Cancelled", terminal=True),
@@ -182,7 +184,7 @@ def _actions(case_type: str) -> tuple[Action, ...]:
 # An exchange's own version of a shared state.
 EXCHANGE_STATES = {
     "awaiting_receipt": State("awaiting_receipt", "买家已退货，待商家收货", "Returned, awaiting receipt",
-                              timers=(EXCHANGE_RECEIPT_TIMEOUT,)),
+                              timers=(EXCHANGE_RECEIPT_TIMEOUT,), waits_on="third_party"),
 }
 
 

@@ -8,8 +8,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import (BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, pass_context,
-                    select_autoescape)
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.runtime import Context
 
 from shouhou.engine.context import Ctx
@@ -20,10 +27,10 @@ from shouhou.money import format_fen
 from shouhou.web import nav
 from shouhou.web.carriers import carrier_name
 from shouhou.web.carriers import choices as carrier_choices
-from shouhou.web.labels import field_label
-from shouhou.web.values import words
 from shouhou.web.i18n import translations
+from shouhou.web.labels import field_label
 from shouhou.web.session import csrf_token, is_staff
+from shouhou.web.values import words
 
 _lang: contextvars.ContextVar[str] = contextvars.ContextVar("console_lang", default="zh")
 
