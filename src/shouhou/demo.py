@@ -30,6 +30,15 @@ STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor"
 BUYERS = [("buyer", "S1", "u1001", "张三"), ("buyer2", "S1", "u1002", "李四"), ("buyer3", "S2", "u2001", "王五")]
 
 
+def logins() -> list[tuple[str, str, str, str]]:
+    """Every demo login (user / password / role / store), as `make run` prints them on each run."""
+    from shouhou.repairs.demo import LOGINS as REPAIR_LOGINS
+
+    staff = [(username, PASSWORD, role, store or "*") for username, role, store in STAFF]
+    buyers = [(username, PASSWORD, f"customer {external_id}", store) for username, store, external_id, _ in BUYERS]
+    return staff + buyers + list(REPAIR_LOGINS)
+
+
 def reset_database(url: str, locations: list[str] | None = None) -> None:
     """Drop everything and migrate from scratch."""
     from shouhou.db import Base, make_engine

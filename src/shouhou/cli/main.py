@@ -262,7 +262,11 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     with cli_ctx() as ctx:
         if not accounts.is_empty(ctx.session):
             if if_empty:
-                typer.echo("database already has data; demo not loaded")
+                from shouhou.demo import logins
+
+                typer.echo("database already has data; demo not loaded. demo logins (user / password / role / store):")
+                for row in logins():
+                    typer.echo("  " + " / ".join(row))
                 return
             fail(Invalid("database_not_empty", en="The database has data; use --force to wipe it",
                          zh="数据库已有数据；使用 --force 清空后重建"))

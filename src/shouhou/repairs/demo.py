@@ -44,6 +44,9 @@ def _png() -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+LOGINS = (("technician2", PASSWORD, "technician", "S1"),)
+
+
 def load(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     """Returns the extra logins it made (user / password / role / store)."""
     accounts.add_user(ctx, "technician2", "technician", store_code="S1", password=PASSWORD, display_name="王师傅",
@@ -56,7 +59,7 @@ def load(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     _units(ctx)
     _cases(ctx)
     ctx.session.flush()
-    return [("technician2", PASSWORD, "technician", "S1")]
+    return list(LOGINS)
 
 
 def _parts(ctx: Ctx) -> None:
