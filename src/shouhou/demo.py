@@ -149,6 +149,33 @@ def _returns(ctx: Ctx) -> None:
     c = apply(buyer2, "D1011", "refund_only", "missing_parts", description="少发了一个配件")
     run(reviewer, c, "reject", reason="仓库称重记录无误")
     run(buyer2, c, "escalate", reason="确实少了配件，有开箱视频")
+    # The states pages must also show in words: a thread, a cancelled and a modified request, an
+    # automatic refund before shipment, and the platform's award waiting for finance.
+    c = cases.get(reviewer, _case_of(ctx, "D1004"))
+    run(buyer, c, "message", message="请问什么时候可以审核？")
+    run(reviewer, c, "message", message="今天内处理，请保持电话畅通")
+    run(reviewer, c, "note", note="买家近期退货较多，注意核对商品")
+    c = apply(buyer2, "D1010", "return_refund", "no_longer_wanted", description="多买了一条")
+    run(buyer2, c, "cancel")
+    c = apply(buyer, "D1008", "return_refund", "no_longer_wanted", description="颜色不喜欢")
+    run(reviewer, c, "reject", reason="超出售后期限")
+    run(buyer, c, "modify", reason="quality_issue", description="杯口有裂纹，附照片")
+    apply(buyer, "D1003", "refund_only", "ordered_by_mistake", line_no=2, description="拍错了型号")
+    platform = _as(ctx, "platform")
+    c = apply(buyer2, "D1002", "refund_only", "quality_issue", description="冷藏室不制冷")
+    run(reviewer, c, "reject", reason="请先联系售后上门检测")
+    run(buyer2, c, "escalate", reason="已检测确认不制冷")
+    run(platform, c, "arbitrate", decision="partial", refund_amount="500.00", note="按检测结果部分退款")
+
+
+def _case_of(ctx: Ctx, order_no: str) -> str:
+    """The first case of an order (the demo's own, to continue it)."""
+    from sqlalchemy import select
+
+    from shouhou.models import Case, Order
+
+    return str(ctx.session.scalars(select(Case.no).join(Order, Order.id == Case.order_id)
+                                   .where(Order.order_no == order_no).order_by(Case.id)).first())
 
 
 def _orders(ctx: Ctx, now: Any) -> list[dict[str, Any]]:

@@ -262,10 +262,10 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     with cli_ctx() as ctx:
         if not accounts.is_empty(ctx.session):
             if if_empty:
-                from shouhou.demo import logins
+                from shouhou.demo import logins as demo_logins
 
                 typer.echo("database already has data; demo not loaded. demo logins (user / password / role / store):")
-                for row in logins():
+                for row in demo_logins():
                     typer.echo("  " + " / ".join(row))
                 return
             fail(Invalid("database_not_empty", en="The database has data; use --force to wipe it",
