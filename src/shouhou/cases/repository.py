@@ -140,7 +140,7 @@ def status_counts(session: Session, f: CaseFilter) -> dict[str, int]:
     """How many cases of the filter are in each status (the list's tabs)."""
     inner = filtered(f).with_only_columns(Case.status).subquery()
     rows = session.execute(select(inner.c.status, func.count()).group_by(inner.c.status))
-    return {str(status): int(n) for status, n in rows.tuples()}
+    return {str(row[0]): int(row[1]) for row in rows}
 
 
 def deadline_of() -> Any:
@@ -154,7 +154,7 @@ def deadlines(session: Session, case_ids: list[int]) -> dict[int, datetime]:
         return {}
     stmt = (select(Timer.case_id, func.min(Timer.due_at))
             .where(Timer.case_id.in_(case_ids), Timer.state == "pending").group_by(Timer.case_id))
-    return dict(session.execute(stmt).tuples().all())
+    return {row[0]: row[1] for row in session.execute(stmt)}
 
 
 SORTS: dict[str, Any] = {
