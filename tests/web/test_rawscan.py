@@ -37,7 +37,12 @@ TYPED = {
     "in_by", "out_by", "qc_by", "technician", "requested_by", "operator", "category", "skills", "email", "prefix",
     "in_from", "out_to", "returned_to", "supervisors", "payload", "data", "extra",
 }
+# Who did something: user names are identifiers even when they look like a word (the demo's
+# `agent`, `reviewer`…), so these columns are allowed whatever they hold.
+WHO = {"username", "display_name", "actor_name", "operator", "created_by", "by", "in_by", "out_by", "qc_by",
+       "technician", "requested_by", "approved_by", "reviewed_by", "decided_by", "supervisors", "signer"}
 LABELS = {"zh": "label_zh", "en": "label_en"}  # a store's own labels, in the page's language
+AMOUNT = re.compile(r"^[-−]?\d+(?:\.\d+)?$")  # a bare number or amount is never allowed for being stored
 CODE = re.compile(r"^[a-z][a-z0-9]*(?:[_:][a-z0-9]+)*$")  # a code, never allowed for being in the database
 ROLES = ("reviewer", "warehouse", "finance", "platform", "supervisor", "agent", "technician", "admin",
          "buyer", "buyer2", "buyer3")
@@ -59,6 +64,7 @@ def _leaves(value: Any) -> Iterator[str]:
 def allowed_texts(db: Any, lang: str) -> set[str]:
     """What the database holds that people typed, and identifiers (TYPED), minus anything code-like."""
     found: set[str] = set()
+    who: set[str] = set()
     with db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             cols = [c for c in table.columns if c.name in TYPED or c.name == LABELS[lang]]
@@ -68,11 +74,11 @@ def allowed_texts(db: Any, lang: str) -> set[str]:
                 for col, value in zip(cols, row, strict=True):
                     if value is None:
                         continue
-                    if isinstance(col.type, String | Text) and isinstance(value, str):
-                        found.add(value)
-                    else:
-                        found |= set(_leaves(value))
-    return {t for t in found if t.strip() and not CODE.match(t) and t not in ("None", "True", "False")}
+                    texts = [value] if isinstance(col.type, String | Text) and isinstance(value, str) \
+                        else list(_leaves(value))
+                    (who if col.name in WHO else found).update(texts)
+    typed = {t for t in found if not CODE.match(t) and not AMOUNT.match(t.strip())}
+    return {t for t in typed | who if t.strip() and t not in ("None", "True", "False")}
 
 
 def _sign_in(page: Any, base: str, user: str, lang: str) -> None:

@@ -36,7 +36,7 @@ def field_options(ctx: Ctx, case: Case) -> dict[str, FieldOptions]:
                    if v.code not in known)
     out["apply.reason"] = FieldOptions(choices=choices + labels)  # the timeline names old codes too
     out["modify.reason"] = FieldOptions(choices=choices)
-    out["reject.reason"] = FieldOptions(suggestions=tuple(reasons.reject_reasons(store)))
+    out["reject.reason"] = FieldOptions(suggestions=tuple(reasons.reject_reasons(store, ctx.lang)))
     if case.type == "exchange":
         variants = exchange_choices(ctx, case)
         if variants:

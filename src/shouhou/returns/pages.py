@@ -139,7 +139,7 @@ def reason_admin(request: Request, store: str | None = None) -> Response:
     require(ctx.actor, "reason.write", current.id)  # hidden reasons are for the store's admins only
     return render(request, "returns/reasons.html", ctx, store=current, stores=stores, error=None,
                   reasons=reasons.catalogue(ctx, current, include_hidden=True), types=RETURN_TYPES, grounds=GROUNDS,
-                  reject_reasons=reasons.reject_reasons(current))
+                  reject_reasons=reasons.reject_reasons(current, ctx.lang))
 
 
 @router.post("/console/reasons/rejections")
@@ -177,7 +177,7 @@ async def reason_save(request: Request) -> Response:
         current = accounts.store_for_caller(ctx, store or None)
         return render(request, "returns/reasons.html", ctx, status=422, store=current, error=exc.message(ctx.lang),
                       stores=accounts.visible_stores(ctx), reasons=reasons.catalogue(ctx, current, include_hidden=True),
-                      types=RETURN_TYPES, grounds=GROUNDS, reject_reasons=reasons.reject_reasons(current))
+                      types=RETURN_TYPES, grounds=GROUNDS, reject_reasons=reasons.reject_reasons(current, ctx.lang))
     return RedirectResponse(f"/console/reasons?store={store}", status_code=303)
 
 
