@@ -19,7 +19,7 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 from sqlalchemy import select
 
-from shouhou.app import create_app, migration_locations
+from shouhou.app import create_app, load_all, migration_locations
 from shouhou.clock import SystemClock
 from shouhou.config import Settings
 from shouhou.db import Database
@@ -62,6 +62,7 @@ def main(out: Path) -> None:
         url = f"sqlite:///{tmp}/demo.sqlite3"
         settings = Settings(database_url=url, var_dir=Path(tmp), secret_key="screenshots", log_json=False,
                             log_level="WARNING", tune_collector=False)
+        load_all(settings)
         upgrade(url, locations=migration_locations())
         db = Database(url)
         with db.session() as session:
@@ -82,14 +83,14 @@ def main(out: Path) -> None:
         arbitration = _case(db, "refund_only", "in_arbitration")
         returning = _case(db, "return_refund", "awaiting_return")
         shots = [
-            ("reviewer", "/console/cases", "console-queue.png", WIDE, False),
+            ("reviewer", "/console", "console-queue.png", WIDE, False),
             ("reviewer", f"/console/cases/{pending}", "console-case.png", WIDE, True),
             ("finance", "/console/finance", "console-finance.png", WIDE, False),
             ("warehouse", "/console/warehouse", "console-warehouse.png", WIDE, False),
             ("platform", f"/console/cases/{arbitration}", "console-arbitration.png", WIDE, True),
             ("agent", "/console/cases?type=consultation", "console-consultations.png", WIDE, False),
-            ("buyer", "/portal", "portal-home.png", PHONE, True),
-            ("buyer", "/portal/orders/D1004", "portal-apply.png", PHONE, True),
+            ("buyer", "/portal", "portal-home.png", PHONE, False),
+            ("buyer", "/portal/orders/D1001", "portal-apply.png", PHONE, True),
             ("buyer", f"/portal/cases/{returning}", "portal-case.png", PHONE, True),
         ]
         with sync_playwright() as p:

@@ -35,6 +35,7 @@ CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
 _PYTHON = re.compile(r"(?<![\w-])(None|True|False)(?![\w-])")
 _YUAN_BAD = re.compile(r"¥\s*-?\d+(?!\d*\.\d\d)")
+_YUAN_EMPTY = re.compile(r"¥(?!\s*[-−]?\d)")
 _MONEY_LABEL = re.compile(
     r"(金额|退款|实付|单价|价格|差价|运费|费用|赔付|amount|price|refund|paid|fee|postage|difference)"
     r"[^:：\n]{0,12}[:：]\s*[-−]?\d[\d,]*(?:\.\d+)?(?!\s*(?:件|天|个|次|小时|%|day|hour|item|pcs))",
@@ -110,6 +111,7 @@ def problems(text: str, lang: str, allowed: Iterable[str] = ()) -> list[str]:
         found += [f"code {m!r} in: {line}" for m in _SNAKE.findall(line)]
         found += [f"{m!r} in: {line}" for m in _PYTHON.findall(line)]
         found += [f"yuan without two decimals in: {line}" for _ in _YUAN_BAD.findall(line)]
+        found += [f"¥ without an amount in: {line}" for _ in _YUAN_EMPTY.findall(line)]
         found += [f"money without ¥ in: {line}" for _ in _MONEY_LABEL.finditer(line)]
         if lang == "zh":
             found += [f"English {w!r} in: {line}" for w in _LATIN_WORD.findall(line) if w not in LATIN_OK]

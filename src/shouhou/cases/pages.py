@@ -76,12 +76,20 @@ def _day(value: str, clock_time: str) -> str | None:
     return value if "T" in value else f"{value}T{clock_time}+08:00"
 
 
+# The tabs follow the refund flow first (千牛's 退款 workbench), then the other types; ended last.
+FLOW_FIRST = ("return_refund", "exchange", "refund_only")
+
+
 def _states() -> list[tuple[str, str, str]]:
+    flows = sorted(all_workflows(), key=lambda wf: FLOW_FIRST.index(wf.type) if wf.type in FLOW_FIRST else 99)
     seen: dict[str, tuple[str, str, str]] = {}
-    for wf in all_workflows():
+    ended: set[str] = set()
+    for wf in flows:
         for s in wf.states:
             seen.setdefault(s.name, (s.name, s.zh, s.en))
-    return list(seen.values())
+            if s.terminal:
+                ended.add(s.name)
+    return sorted(seen.values(), key=lambda st: st[0] in ended)  # stable: the flow's order kept
 
 
 def _tabs(ctx: Ctx, criteria: dict[str, Any], q: dict[str, str]) -> list[dict[str, Any]]:

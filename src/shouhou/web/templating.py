@@ -56,8 +56,8 @@ def _when(value: str | None, with_seconds: bool = False) -> str:
 def _money(value: str | int | None) -> str:
     """'199.00' → '¥199.00'; '-8.00' → '−¥8.00' (the minus before the sign, as people write it).
     An int is an amount in fen."""
-    if isinstance(value, bool) or value is None or value == "":
-        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return ""  # nothing to show (None, or a column the row does not have)
     text = format_fen(value) if isinstance(value, int) else str(value)
     return f"−¥{text[1:]}" if text.startswith("-") else f"¥{text}"
 
