@@ -54,6 +54,8 @@ def configure_logging(level: str = "INFO", as_json: bool | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler._shouhou = True  # type: ignore[attr-defined]
     handler.setFormatter(JsonFormatter() if as_json else PlainFormatter())
+    if not as_json:  # our own line per request says it already, more briefly
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     root.addHandler(handler)
     root.setLevel(level)
 
