@@ -136,3 +136,23 @@ class TestBuyersPage:
         login_form(client, "buyer")
         html = client.get(f"/portal/cases/{no}").text
         assert "已撤销" in html and 'class="amount"' not in html and "有进展会通知您" not in html
+
+
+class TestPresetRejections:
+    def test_a_stores_admin_edits_the_texts_the_reject_form_offers(self, world, client):
+        _shop(world)
+        world.user("boss", "admin", "S1", password=PW)
+        no = _return(world, "T1")
+        login_form(client, "reviewer")
+        assert "超出售后期限" in client.get(f"/console/cases/{no}").text  # the defaults
+        client.cookies.clear()
+        login_form(client, "boss")
+        page = client.get("/console/reasons?store=S1").text
+        client.post("/console/reasons/rejections", data={"_csrf": csrf_of(page), "store": "S1",
+                                                          "texts": "吊牌已剪\n\n包装缺失\n"})
+        client.cookies.clear()
+        login_form(client, "reviewer")
+        reject = client.get(f"/console/cases/{no}").text
+        reject = reject[reject.index('data-action="reject"'):]
+        reject = reject[:reject.index("</form>")]
+        assert re.findall(r"<option>([^<]+)</option>", reject) == ["吊牌已剪", "包装缺失"]
