@@ -30,7 +30,8 @@ from shouhou.engine.context import Ctx
 from shouhou.models import Case
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--lang=zh-CN"]  # the browser's own words (a file input's button) in Chinese too
 WIDE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

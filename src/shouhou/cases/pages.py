@@ -131,6 +131,8 @@ def case_list(request: Request, cursor: str | None = None, limit: int = 50, page
     visible, ordered, frozen = columns_for(ctx)
     query = urlencode({k: v for k, v in q.items() if v})
     rows = _rows(ctx, cases)
+    if q["type"] and rows:  # one type: leave out the columns it never fills (a consultation's refund amount)
+        visible = [c for c in visible if c[2] in ("link", "status") or any(r.get(c[0]) not in (None, "", []) for r in rows)]
     batch = bool(ctx.actor.roles & REVIEW) and any(r["status"] == "pending_review" for r in rows)
     sortable = service.sort_names()
     return render(request, "cases/list.html", ctx, rows=rows, next_cursor=next_cursor, next_page=next_page,
