@@ -3,8 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SHOUHOU := $(VENV)/bin/shouhou
 PYTEST_WORKERS ?= 2
+PORT ?= 8000
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,11 +17,21 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-## run: create the virtualenv, install, initialise SQLite with demo data, serve on 127.0.0.1:8000
+## run: create the virtualenv, install, initialise SQLite with demo data, serve on 127.0.0.1:$(PORT) (make run PORT=8001)
 run: $(VENV)/.installed
 	$(SHOUHOU) init
 	$(SHOUHOU) demo --if-empty
-	$(SHOUHOU) serve --host 127.0.0.1 --port 8000
+	@echo ""
+	@echo "  console   http://127.0.0.1:$(PORT)/console   (staff: e.g. reviewer / shouhou123)"
+	@echo "  portal    http://127.0.0.1:$(PORT)/portal    (buyers: buyer / shouhou123)"
+	@echo "  API docs  http://127.0.0.1:$(PORT)/api/docs"
+	@echo ""
+	$(SHOUHOU) serve --host 127.0.0.1 --port $(PORT)
+
+## screenshots: the main console and portal pages as docs/screenshots/*.png (demo data, headless chromium)
+screenshots: $(VENV)/.test-installed
+	./scripts/test-prereqs
+	$(PY) scripts/screenshots.py docs/screenshots
 
 ## test: install test dependencies and system prerequisites, then run every test on SQLite and PostgreSQL
 test: $(VENV)/.test-installed lint

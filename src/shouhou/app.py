@@ -81,7 +81,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/api/openapi.json", default_response_class=Document,
                   description="After-sales service platform. Money is a decimal string in yuan; times are "
-                              "ISO 8601 with offset; errors are {\"error\": {code, message, details}}.")
+                              "ISO 8601 with offset; errors are {\"error\": {code, message, details}}.\n\n"
+                              "**Getting a token**: on the server, `shouhou token issue <user name>` prints a "
+                              "bearer token for that user (the demo's users: `reviewer`, `finance`, `buyer`…); "
+                              "send it as `Authorization: Bearer <token>` (the Authorize button below). An admin "
+                              "sees and revokes tokens in the console under API tokens.")
     app.state.settings = settings
     app.state.db = db
     app.state.clock = clock

@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
-    log_json: bool = True
+    # JSON lines for a log collector; None: JSON unless the log goes to a terminal (then plain lines).
+    log_json: bool | None = None
     case_number_prefix: str = "AS"
     worker_poll_seconds: float = 2.0
     # Test each pooled PostgreSQL connection before use (a round trip per request). Off: after

@@ -66,7 +66,7 @@ def not_found(what: str, key: Any) -> NotFound:
 
 
 def forbidden(action: str, **details: Any) -> Forbidden:
-    return Forbidden("forbidden", en="You may not {action} here", zh="您无权执行此操作: {action}",
+    return Forbidden("forbidden", en="You may not {action} here", zh="您无权执行此操作：{action}",
                      action=action, **details)
 
 

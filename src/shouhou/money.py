@@ -20,12 +20,12 @@ def parse_yuan(value: str | int | Decimal, *, field: str = "amount", allow_negat
     """'199.00' → 19900. Refuses floats, more than two decimals and junk."""
     if isinstance(value, (bool, float)):
         raise Invalid("invalid_amount", en="{field} must be a decimal string in yuan, e.g. \"199.00\"",
-                      zh="{field} 必须是以元为单位的十进制字符串, 例如 \"199.00\"", field=field)
+                      zh="{field} 必须是以元为单位的十进制字符串，例如 \"199.00\"", field=field)
     text = str(value).strip()
     m = _YUAN.match(text)
     if not m:
         raise Invalid("invalid_amount", en="{field} must be a decimal string in yuan with at most 2 decimals, got {value!r}",
-                      zh="{field} 必须是最多两位小数的金额(元), 收到 {value!r}", field=field, value=text)
+                      zh="{field} 必须是最多两位小数的金额（元），收到 {value!r}", field=field, value=text)
     sign, whole, frac = m.groups()
     fen = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
     if sign:

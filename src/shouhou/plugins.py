@@ -55,6 +55,24 @@ class OrderPanel:
 
 
 @dataclass(frozen=True)
+class FieldOptions:
+    """How the console and the portal offer one field of an action's form on a given case."""
+
+    choices: tuple[tuple[str, str], ...] = ()  # (code, label in the caller's language): a list to pick from
+    suggestions: tuple[str, ...] = ()  # texts to pick from or type over (preset rejection reasons…)
+    hidden: bool = False  # not a field of this case (a price difference on a return)
+
+
+@dataclass(frozen=True)
+class Progress:
+    steps: tuple[str, ...]  # labels in the caller's language: 申请 → 审核 → 退货 → 收货 → 退款
+    current: int  # index of the step under way; len(steps) when all are done
+    ended: str | None = None  # a case that stopped short: its status label (已撤销, 已关闭)
+    note: str | None = None  # where it stands besides the steps (平台介入中)
+    deadline: str | None = None  # the next deadline written to the buyer: 您需要在 … 前寄回商品
+
+
+@dataclass(frozen=True)
 class CaseKind:
     """A case type: its workflow and what the generic case service needs to serve it."""
 
@@ -78,6 +96,12 @@ class CaseKind:
     # document, as pydantic models (None: the type adds nothing, or says nothing of it).
     summary_schema: type[BaseModel] | None = None
     document_schema: type[BaseModel] | None = None
+    # For forms and the timeline: per "action.field" (or "*.field" for every action), what the
+    # field offers on this case, and how a code in it reads (a reason code → its label).
+    field_options: Callable[[Ctx, Case], dict[str, FieldOptions]] | None = None
+    # For the buyer's case page: the steps of this type, where the case is, and its next
+    # deadline in words to the buyer — from the case document.
+    progress: Callable[[Ctx, dict[str, Any]], Progress | None] | None = None
 
     @property
     def type(self) -> str:
@@ -107,6 +131,10 @@ class Plugin:
     # many things it did (0 lets the worker rest).
     jobs: tuple[Callable[[Database, Settings, Clock], int], ...] = ()
     housekeeping: tuple[Callable[[Database, Settings, Clock], int], ...] = ()  # the same, hourly
+    # The case list: cases whose own rows match a search text (tracking numbers…), as a select of
+    # case ids; and columns the list may sort by, as SQL expressions correlated to the case.
+    search: Callable[[str], Any] | None = None
+    sort_keys: dict[str, Callable[[], Any]] = field(default_factory=dict)
     # A plug-in outside shouhou may bring its own Alembic versions and templates.
     migrations: str | None = None
     templates: str | None = None
@@ -140,6 +168,19 @@ def plugins() -> list[Plugin]:
 
 def order_panels() -> list[OrderPanel]:
     return sorted((panel for p in plugins() for panel in p.order_panels), key=lambda panel: panel.position)
+
+
+def searches() -> list[Callable[[str], Any]]:
+    return [p.search for p in plugins() if p.search is not None]
+
+
+def sort_keys() -> dict[str, Callable[[], Any]]:
+    return {name: key for p in plugins() for name, key in p.sort_keys.items()}
+
+
+def options_for(ctx: Ctx, case: Case) -> dict[str, FieldOptions]:
+    hook = kind_for(case.type).field_options
+    return hook(ctx, case) if hook else {}
 
 
 def kinds() -> list[CaseKind]:

@@ -179,4 +179,4 @@ class TestPasswordPolicy:
 
     def test_demo_users_sign_in_with_the_published_password(self, db, world, client):
         assert run_cli(db.url, "demo").exit_code == 0
-        assert login_form(client, "agent", "shouhou123").headers["location"] == "/console/cases"
+        assert login_form(client, "agent", "shouhou123").headers["location"] == "/console"  # their start page

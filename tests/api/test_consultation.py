@@ -23,7 +23,7 @@ def desk(world):
 
 
 def create(client, token: str, **body) -> dict:
-    r = client.post("/api/v1/cases", json={"type": "consultation", "subject": "洗衣机怎么清洗滤网?",
+    r = client.post("/api/v1/cases", json={"type": "consultation", "subject": "洗衣机怎么清洗滤网？",
                                            "description": "滤网有异味", "channel": "hotline", **body},
                     headers=auth(token))
     assert r.status_code == 201, r.text

@@ -163,7 +163,7 @@ class TestUnexpectedFailures:
                         headers={**auth(parties["agent"]), "Accept-Language": "zh-CN", **idempotency})
         monkeypatch.undo()
         # then the caller is told nothing was saved, and the write lock is free again
-        assert error_of(r, 503, "commit_failed")["message"] == "保存失败, 未做任何更改"
+        assert error_of(r, 503, "commit_failed")["message"] == "保存失败，未做任何更改"
         assert r.headers["retry-after"] == "1"
         assert world.count(Case) == 1
         if backend == "sqlite":

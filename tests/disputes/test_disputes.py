@@ -14,7 +14,7 @@ COMPLETED = datetime.fromisoformat("2026-11-21T12:00:00+08:00")  # two days befo
 
 def open_dispute(client, token: str, order_no: str, expect: int = 201, **body):
     r = client.post("/api/v1/cases", headers=auth(token), json={
-        "type": "dispute", "order_no": order_no, "description": "交易成功后发现衣服开线, 商家不处理", **body})
+        "type": "dispute", "order_no": order_no, "description": "交易成功后发现衣服开线，商家不处理", **body})
     assert r.status_code == expect, r.text
     return r.json()
 
@@ -30,20 +30,20 @@ class TestOpening:
         assert case["next_deadline"]["action"] == "to_review"
         no = case["no"]
         # the merchant answers with its evidence; the buyer adds more
-        case = act(client, t["reviewer"], no, "respond", note="已按约发货, 开线属人为", photos=["https://img.example.com/qc.jpg"])
+        case = act(client, t["reviewer"], no, "respond", note="已按约发货，开线属人为", photos=["https://img.example.com/qc.jpg"])
         assert case["status"] == "in_review"
         case = act(client, t["buyer"], no, "add_evidence", note="收到即开线", photos=["https://img.example.com/unbox.jpg"])
         assert [(e["side"], e["note"]) for e in case["evidence"]] == [
-            ("buyer", "交易成功后发现衣服开线, 商家不处理"), ("merchant", "已按约发货, 开线属人为"), ("buyer", "收到即开线")]
+            ("buyer", "交易成功后发现衣服开线，商家不处理"), ("merchant", "已按约发货，开线属人为"), ("buyer", "收到即开线")]
         # the merchant may not decide; the platform does, as it arbitrates
         assert act(client, t["reviewer"], no, "decide", decision="merchant", note="x", expect=403)
         case = act(client, t["platform"], no, "decide", decision="partial", refund_amount="30.00",
-                   note="质量瑕疵存在, 部分支持")
+                   note="质量瑕疵存在，部分支持")
         assert case["status"] == "decided"
         assert {k: case["decision"][k] for k in ("decision", "refund_amount", "by")} == {
             "decision": "partial", "refund_amount": "30.00", "by": "platform-S1"}
         seen = get(client, t["buyer"], no)
-        assert seen["decision"]["note"] == "质量瑕疵存在, 部分支持"
+        assert seen["decision"]["note"] == "质量瑕疵存在，部分支持"
         assert [e["action"] for e in events(client, t["buyer"], no)] == [
             "open_dispute", "respond", "add_evidence", "decide"]
 

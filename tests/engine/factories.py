@@ -75,7 +75,7 @@ def put_in_state(world: World, case_id: int, status: str) -> Case:
 # -- consultation -----------------------------------------------------------------------------
 
 @register("consultation", samples={
-    "assign": {}, "transfer": {}, "reply": {"message": "请提供型号"}, "note": {"message": "内部: 已查知识库"},
+    "assign": {}, "transfer": {}, "reply": {"message": "请提供型号"}, "note": {"message": "内部：已查知识库"},
     "wait_on_customer": {}, "customer_reply": {"message": "型号是 XQG100"}, "resolve": {"resolution": "已解答"},
     "close": {}, "reopen": {"message": "还是不行"},
 })
@@ -118,7 +118,7 @@ def _pickup(session: Session, case: Case) -> None:
 RETURN_SAMPLES: dict[str, dict[str, Any] | Sample] = {
     "approve": {}, "reject": {"reason": "商品已使用"}, "modify": {"description": "补充说明"},
     "cancel": {}, "escalate": {"reason": "不同意拒绝"}, "arbitrate": {"decision": "buyer"}, "close": {},
-    "note": {"note": "内部备注"}, "ship_return": {"carrier": "SF", "tracking_no": "SF999"},
+    "note": {"note": "内部备注"}, "message": {"message": "请问何时寄回？"}, "ship_return": {"carrier": "SF", "tracking_no": "SF999"},
     "receive": Sample({"result": "accepted"}, _detail(urgent=True)),
     "approve_refund": {}, "send_back": {"note": "金额有误"},
     "confirm_refund": Sample({"gateway_ref": "R1"}, _pending_refund),
@@ -163,10 +163,10 @@ def timers_of(session: Session, case_id: int) -> list[Timer]:
 # -- dispute ----------------------------------------------------------------------------------
 
 @register("dispute", samples={
-    "respond": {"note": "已按约发货, 附物流记录", "photos": ["https://img.example.com/track.jpg"]},
+    "respond": {"note": "已按约发货，附物流记录", "photos": ["https://img.example.com/track.jpg"]},
     "add_evidence": {"note": "补充聊天记录"}, "to_review": {}, "decision_overdue": {},
     "decide": {"decision": "partial", "refund_amount": "30.00", "note": "部分支持"},
-    "withdraw": {}, "note": {"note": "内部: 已核实"},
+    "withdraw": {}, "note": {"note": "内部：已核实"},
 })
 def dispute(world: World, case_type: str, status: str) -> Case:
     order_no = f"D-{status}-{next(_orders)}"

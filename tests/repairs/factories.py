@@ -40,8 +40,8 @@ COMMON: dict[str, dict[str, Any] | Sample] = {
     "check_in": {"geo_note": "小区门口"},
     "collect_fee": Sample({"amount": "10.00", "method": "cash"}, _fee),
     "issue_invoice": Sample({"invoice_no": "INV-1"}, _fee),
-    "write_off": Sample({"reason": "客户困难, 经理同意减免"}, _fee),
-    "change_service_type": {"service_type": "paid", "reason": "人为损坏, 不属三包"},
+    "write_off": Sample({"reason": "客户困难，经理同意减免"}, _fee),
+    "change_service_type": {"service_type": "paid", "reason": "人为损坏，不属三包"},
     "cancel": {}, "note": {"note": "内部备注"}, "rate": {"score": 5, "comment": "很满意"},
     "response_overdue": {}, "remind_appointment": {},
 }

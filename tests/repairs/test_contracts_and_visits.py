@@ -46,7 +46,7 @@ class TestMaintenanceVisits:
         act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window(30, 9, 2))
         act(client, t["technician"], no, "check_in")
         done = act(client, t["technician"], no, "complete_onsite", labour_minutes=40, signature=SIGNATURE,
-                   work_done="清洗滤网, 检查冷媒")
+                   work_done="清洗滤网，检查冷媒")
         assert done["status"] == "completed" and done["fees"]["total"] == "0.00"
         unit = client.get("/api/v1/units/AC-1", headers=auth(t["agent"])).json()
         assert [(h["kind"], h["case"]) for h in unit["history"]] == [("maintenance", no)]

@@ -39,7 +39,7 @@ class TestSecondRepairOfTheSameFault:
         act(client, t["technician"], no, "take_in", signature=SIGNATURE)
         act(client, t["technician"], no, "start_repair")
         case = act(client, t["technician"], no, "finish_repair", result="not_fixable", fault_code="noise",
-                   diagnosis="电机轴承磨损, 无法修复")
+                   diagnosis="电机轴承磨损，无法修复")
         # repaired twice for the same fault within the 三包 period and still failing: SANBAO-11
         remedies = {e["remedy"]: e for e in case["entitlements"]}
         assert set(remedies) == {"exchange", "return_refund"}
@@ -97,7 +97,7 @@ class TestRepairBeyondTheTimeLimit:
         no = register(client, t["agent"], order_no="A1", mode="carry_in")["no"]
         act(client, t["agent"], no, "receive_unit")
         act(client, t["technician"], no, "start_repair")
-        act(client, t["technician"], no, "wait_parts", note="等主板, 厂家缺货")
+        act(client, t["technician"], no, "wait_parts", note="等主板，厂家缺货")
         world.clock.advance(days=60)
         assert get(client, t["supervisor"], no)["entitlements"] == []
         world.clock.advance(days=31)

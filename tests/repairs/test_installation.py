@@ -32,7 +32,7 @@ class TestInstallationFromAnOrder:
         act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window(24, 14, 2))
         world.clock.advance(days=1, hours=5)  # 2026-11-24 15:00
         act(client, t["technician"], no, "check_in")
-        case = act(client, t["technician"], no, "complete_onsite", labour_minutes=45, work_done="安装调试完成, 试机正常",
+        case = act(client, t["technician"], no, "complete_onsite", labour_minutes=45, work_done="安装调试完成，试机正常",
                    signature=SIGNATURE)
         # then the unit's periods run from the installation
         assert case["status"] == "completed" and [s["purpose"] for s in case["signatures"]] == ["installation"]

@@ -60,7 +60,7 @@ class TestServiceType:
         r = act(client, t["agent"], no, "change_service_type", service_type="paid", reason="人为损坏", expect=403)
         assert r["error"]["code"] == "forbidden"
         case = act(client, t["supervisor"], no, "change_service_type", service_type="paid",
-                   reason="进水损坏, 属使用不当 (三包除外)")
+                   reason="进水损坏，属使用不当（三包除外）")
         assert case["service_type"] == "paid" and case["service_type_basis"][0]["rule"] == "SUPERVISOR"
         last = client.get(f"/api/v1/cases/{no}/events", headers=auth(t["agent"])).json()["items"][-1]
         assert (last["action"], last["payload"]["from_service_type"], last["payload"]["service_type"]) == (
@@ -131,7 +131,7 @@ class TestPaidRepair:
                    collected={"amount": "50.00", "method": "cash"})
         assert (case["status"], case["fees"]["total"], case["fees"]["due"]) == ("awaiting_payment", "90.00", "40.00")
         act(client, t["agent"], no, "write_off", reason="老客户", expect=403)
-        case = act(client, t["supervisor"], no, "write_off", reason="老客户, 经理同意减免")
+        case = act(client, t["supervisor"], no, "write_off", reason="老客户，经理同意减免")
         assert (case["status"], case["fees"]["written_off"], case["fees"]["due"]) == ("completed", "40.00", "0.00")
 
     def test_it_refuses_fees_on_a_warranty_case(self, world, client):

@@ -305,14 +305,14 @@ class TestReceiptExtension:
         delivered(world)
         no = apply(client, t["buyer"], type="exchange", reason="size_fit", exchange_sku="TSHIRT-L")["no"]
         assert get(client, t["buyer"], no)["receipt_extension"] is None
-        case = act(client, t["agent"], no, "extend_receipt", note="换货时间已延迟, 您不需要网上操作")
+        case = act(client, t["agent"], no, "extend_receipt", note="换货时间已延迟，您不需要网上操作")
         assert case["status"] == "pending_review"  # it holds the order; the case stays where it is
         ext = case["receipt_extension"]
         assert ext["days"] == 7 and [(r["days"], r["by"]) for r in ext["requests"]] == [(7, "agent-S1")]
         # the buyer sees it in the timeline, with the note
         last = events(client, t["buyer"], no)[-1]
         assert (last["action"], last["payload"]["days"], last["payload"]["note"]) == (
-            "extend_receipt", 7, "换货时间已延迟, 您不需要网上操作")
+            "extend_receipt", 7, "换货时间已延迟，您不需要网上操作")
         (message,) = self._messages(world, "order.receipt_extension")
         assert datetime.fromisoformat(message.pop("at")) == datetime.fromisoformat(ext["requests"][0]["at"])
         assert message == {"case": no, "order_no": "T1", "store": "S1", "days": 7, "total_days": 7}
@@ -354,7 +354,7 @@ class TestReceiptExtension:
         t = setup(world)
         delivered(world)
         no = apply(client, t["buyer"], type="return_refund", reason="size_fit")["no"]
-        case = act(client, t["agent"], no, "extend_receipt", days=5, note="退货处理中, 已为您延长收货")
+        case = act(client, t["agent"], no, "extend_receipt", days=5, note="退货处理中，已为您延长收货")
         assert (case["status"], case["receipt_extension"]["days"]) == ("pending_review", 5)
         (message,) = self._messages(world, "order.receipt_extension")
         assert (message["case"], message["days"]) == (no, 5)

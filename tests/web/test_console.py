@@ -46,9 +46,16 @@ class TestSignIn:
         assert r.status_code == 401 and "用户名或密码错误" in r.text
         assert client.get("/console/cases", follow_redirects=False).status_code == 303
 
-    def test_it_lands_staff_on_cases_and_buyers_on_the_portal(self, world, client):
-        _staff(world, "agent")
-        assert login_form(client, "agent").headers["location"] == "/console/cases"
+    def test_it_lands_staff_on_their_roles_page_and_buyers_on_the_portal(self, world, client):
+        _staff(world, "agent", "reviewer", "finance", "warehouse")
+        assert login_form(client, "agent").headers["location"] == "/console"
+        assert client.get("/console", follow_redirects=False).headers["location"] == "/console/cases?type=consultation"
+        landings = {"reviewer": "/console/cases?status=pending_review&sort=deadline&dir=asc",
+                    "finance": "/console/finance", "warehouse": "/console/warehouse"}
+        for who, where in landings.items():
+            client.cookies.clear()
+            login_form(client, who)
+            assert client.get("/console", follow_redirects=False).headers["location"] == where
         client.cookies.clear()
         world.user("buyer", "customer", "S1", customer="u1001", password=PW)
         assert login_form(client, "buyer").headers["location"] == "/portal"
@@ -57,7 +64,7 @@ class TestSignIn:
         _staff(world, "agent")
         assert login_form(client, "agent", next_path="/console/orders").headers["location"] == "/console/orders"
         client.cookies.clear()
-        assert login_form(client, "agent", next_path="//evil.example/x").headers["location"] == "/console/cases"
+        assert login_form(client, "agent", next_path="//evil.example/x").headers["location"] == "/console"
 
     def test_it_refuses_a_form_without_its_csrf_token(self, world, client):
         _staff(world, "agent")
@@ -83,14 +90,14 @@ class TestCaseList:
         _consultation(world)
         login_form(client, "agent")
         token = csrf_of(client.get("/console/cases").text)
-        order = "subject,no,status_label,store,type_label,order_no,customer,refund_amount,assignee,created_at," \
-                "reviewed_at,order_placed_at,updated_at"
+        order = "subject,no,status_label,store,type_label,products,order_no,customer,refund_amount,deadline,assignee," \
+                "created_at,reviewed_at,order_placed_at,updated_at"
         r = client.post("/console/prefs/case_list", data={"_csrf": token, "order": order, "frozen": "2",
                                                            "shown": ["subject", "no", "status_label"],
                                                            "back": "/console/cases"}, follow_redirects=False)
         assert r.status_code == 303
         html = client.get("/console/cases").text
-        heads = re.findall(r'<th data-key="([a-z_]+)" class="([a-z]*)"', html)
+        heads = re.findall(r'<th data-key="([a-z_]+)" class="(frozen)?[^"]*"', html)
         assert heads == [("subject", "frozen"), ("no", "frozen"), ("status_label", "")]
         client.cookies.clear()
         login_form(client, "agent")  # a new session: the choice is the user's, kept server-side
@@ -147,7 +154,7 @@ class TestCaseDetail:
         no = _return(world)
         login_form(client, "reviewer")
         page = client.get(f"/console/cases/{no}").text
-        for fact in ("T恤 M码", "¥99.00", "vip", "历史售后次数", "质量问题", 'data-action="approve"', "政策依据"):
+        for fact in ("T恤 M码", "¥99.00", "VIP 会员", "历史售后次数", "质量问题", 'data-action="approve"', "政策依据"):
             assert fact in page, fact
 
 
@@ -166,7 +173,7 @@ class TestCaseDetail:
                         follow_redirects=False)
         assert r.status_code == 303
         page = client.get(f"/console/cases/{no}").text
-        assert "已延长收货" in page and "+5 天" in page and "延长收货时间" in page  # the detail and the event
+        assert "已延长收货" in page and "延长 5 天" in page and "延长收货时间" in page  # the detail and the event
 
 
 class TestPortal:
@@ -186,7 +193,7 @@ class TestPortal:
         world.user("buyer", "customer", "S1", customer="u1001", password=PW)
         login_form(client, "buyer")
         page = client.get("/portal/orders/T9").text
-        assert "退货退款" in page and "截至" in page
+        assert "退货退款" in page and "截止" in page
         r = client.post("/portal/orders/T9/apply",
                         data={"_csrf": csrf_of(page), "type": "return_refund", "reason": "size_fit", "qty_1": "1",
                               "description": "偏小"},
@@ -227,7 +234,7 @@ class TestAdminPages:
         _staff(world, "admin")
         login_form(client, "admin")
         page = client.get("/console/policy").text
-        assert "CPL-25" in page and "≥ 7" in page
+        assert "CPL-25" in page and "不少于 7" in page
         form = {"_csrf": csrf_of(page), "store": "S1", "category_overrides": "{}"}
         for name, value in re.findall(r'name="([a-z_]+)" (?:type="number" )?value="([^"]*)"', page):
             form[name] = value
@@ -284,7 +291,13 @@ class TestFinanceAndWarehouse:
         page = client.get("/console/finance").text
         assert no in page
         r = client.post("/console/finance/approve", data={"_csrf": csrf_of(page), "case": f"{no}:4"})
-        assert r.status_code == 200 and f"{no}: 已完成" in r.text
+        assert r.status_code == 200 and "确认审核并退款 1 个售后单" in r.text and "¥99.00" in r.text  # asked first
+        with world.ctx() as ctx:
+            assert cases.get(ctx, no).status == "pending_refund"
+        r = client.post("/console/finance/approve", data={"_csrf": csrf_of(page), "case": f"{no}:4", "confirmed": "yes"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        assert "已审核并退款 1 个售后单，合计 ¥99.00" in client.get("/console/finance").text
         with world.ctx() as ctx:
             assert cases.get(ctx, no).status == "completed"
 

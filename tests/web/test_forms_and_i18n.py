@@ -24,8 +24,17 @@ class TestActionForms:
                                                     "return_address.address"]
         assert not any(c.required for c in group.children)  # the whole address is optional
         receive = {f.name: f for f in fields_of(payload_schema(ReceiveIn))}
-        assert receive["result"].kind == "select" and receive["result"].choices == ["accepted", "refused"]
-        assert receive["result"].required and receive["photos"].kind == "lines"
+        assert receive["result"].kind == "select" and receive["result"].choices == [("accepted", None),
+                                                                                   ("refused", None)]
+        assert receive["result"].required and receive["photos"].kind == "photos"  # uploads, not links typed in
+
+    def test_a_case_type_hides_the_fields_that_are_not_its_own(self):
+        from shouhou.plugins import FieldOptions
+
+        fields = fields_of(payload_schema(ApproveIn), "approve",
+                           {"approve.price_difference": FieldOptions(hidden=True)})
+        assert "price_difference" not in {f.name for f in fields}
+        assert {f.name: f.label for f in fields}["refund_shipping"] == "Refund the shipping fee"
 
     def test_it_turns_a_form_back_into_the_payload(self):
         fields = fields_of(payload_schema(ApproveIn))
@@ -35,8 +44,8 @@ class TestActionForms:
         assert payload_from(form, fields) == {"refund_amount": "90.00", "refund_shipping": False,
                                               "return_address": {"contact": "刘", "phone": "1", "address": "上海"}}
         assert ApproveIn.model_validate(payload_from(form, fields)).refund_amount == 9000
-        assert payload_from({"photos": "a.jpg\n\n b.jpg "}, fields_of(payload_schema(ReceiveIn))) == {
-            "photos": ["a.jpg", "b.jpg"]}
+        assert payload_from({}, fields_of(payload_schema(ReceiveIn)), files={"photos": ["/media/a.jpg"]}) == {
+            "photos": ["/media/a.jpg"]}
 
 
 class TestTranslations:
@@ -50,3 +59,16 @@ class TestTranslations:
             if msgid and zh.gettext(msgid) == msgid:
                 missing.append(msgid)
         assert missing == []
+
+    def test_every_field_label_code_and_page_label_has_both_languages(self):
+        """Labels of every action's fields, codes shown in words (web/labels.py CODES and every
+        payload enum as "<field>:<code>"), navigation and list columns."""
+        from tests.web.msgids import payload_msgids, python_msgids
+
+        zh, en = translations("zh"), translations("en")
+        labels, codes = payload_msgids()
+        same = {"SKU"}  # the same word in both languages (as 千牛 writes it)
+        missing = sorted(m for m in labels | python_msgids() | codes if zh.gettext(m) == m and m not in same)
+        assert missing == []
+        untranslated = sorted(c for c in codes if en.gettext(c) == c)
+        assert untranslated == []  # "<field>:<code>" is no English either

@@ -86,10 +86,10 @@ class TestLinksOnTheWayIn:
         login_form(client, "keeper")
         page = client.get(f"/console/cases/{no}").text
         csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
-        r = client.post(f"/console/cases/{no}/act", data={"_csrf": csrf, "_action": "receive", "_version": "3",
-                                                           "result": "refused", "photos": "javascript:alert(1)"})
-        assert r.status_code == 422 and "链接须为上传的文件或 http(s) 地址" in r.text
-        assert get(client, tokens["warehouse"], no)["version"] == 3
+        # photos come as uploaded files: a link typed into the form is not taken as one
+        client.post(f"/console/cases/{no}/act", data={"_csrf": csrf, "_action": "receive", "_version": "3",
+                                                       "result": "refused", "photos": "javascript:alert(1)"})
+        assert "javascript" not in str(get(client, tokens["warehouse"], no))
 
 
 class TestLinksOnTheWayOut:

@@ -14,7 +14,7 @@ from shouhou.accounts import service, signin
 from shouhou.errors import ShouhouError, Throttled
 from shouhou.fields import local_iso
 from shouhou.web import nav
-from shouhou.web.session import check_csrf, ctx_of, is_staff, sign_in, sign_out
+from shouhou.web.session import check_csrf, ctx_of, is_staff, sign_in, sign_out, staff_only
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +33,14 @@ def home(request: Request) -> Response:
     if request.session.get("uid") is None:
         return RedirectResponse("/login", status_code=303)
     ctx = ctx_of(request)
-    return RedirectResponse("/console/cases" if is_staff(ctx) else "/portal", status_code=303)
+    return RedirectResponse(nav.landing_for(ctx.actor) if is_staff(ctx) else "/portal", status_code=303)
+
+
+@router.get("/console")
+def console_home(request: Request) -> Response:
+    """Each role's own start page (a buyer is sent to the portal)."""
+    ctx = staff_only(request)
+    return RedirectResponse(nav.landing_for(ctx.actor), status_code=303)
 
 
 @router.get("/login")
@@ -59,7 +66,7 @@ async def login(request: Request) -> Response:
     assert attempt.user_id is not None
     sign_in(request, attempt.user_id, attempt.session_epoch)
     staff = bool(attempt.roles - {"customer"})
-    return RedirectResponse(next_path or ("/console/cases" if staff else "/portal"), status_code=303)
+    return RedirectResponse(next_path or ("/console" if staff else "/portal"), status_code=303)
 
 
 async def _verify(request: Request, username: str, password: str, address: str) -> signin.Attempt:

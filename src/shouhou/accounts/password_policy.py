@@ -30,7 +30,7 @@ def check(password: str, username: str, min_length: int) -> None:
     lowered, name = password.lower(), username.lower()
     if lowered == name or (len(name) >= 4 and name in lowered) or lowered == name[::-1]:
         raise Invalid("password_is_user_name", en="A password must not be (or contain) the user name",
-                      zh="密码不能是(或包含)用户名")
+                      zh="密码不能是（或包含）用户名")
     if lowered in common_passwords():
         raise Invalid("password_too_common", en="This password is one of the most common ones; choose another",
-                      zh="该密码过于常见, 请换一个")
+                      zh="该密码过于常见，请换一个")

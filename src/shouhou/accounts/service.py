@@ -92,11 +92,11 @@ def grant(ctx: Ctx, user: User, role: str, *, store_code: str | None = None,
     store = get_store(ctx.session, store_code) if store_code else None
     if role in ("customer", "integration") and store is None:
         raise Invalid("store_required", en="A {role} user belongs to one store: give --store",
-                      zh="{role} 用户必须属于一个店铺, 请指定 --store", role=role)
+                      zh="{role} 用户必须属于一个店铺，请指定 --store", role=role)
     if role == "customer":
         if not customer_external_id:
             raise Invalid("customer_required", en="A customer user is bound to one customer: give --customer",
-                          zh="客户用户必须绑定一个客户, 请指定 --customer")
+                          zh="客户用户必须绑定一个客户，请指定 --customer")
         assert store is not None
         customer = repo.customer_by_external(ctx.session, store.id, customer_external_id)
         if customer is None:
@@ -156,7 +156,7 @@ def revoke_token(ctx: Ctx, key: str) -> ApiToken:
         raise not_found("token", key)
     if len(found) > 1:
         raise Conflict("ambiguous_token", en="Several tokens start with {key}: give the id",
-                       zh="多个令牌以 {key} 开头, 请使用编号", key=key, ids=[t.id for t in found])
+                       zh="多个令牌以 {key} 开头，请使用编号", key=key, ids=[t.id for t in found])
     token = found[0]
     if token.revoked_at is None:
         token.revoked_at = ctx.clock.now()
@@ -268,6 +268,16 @@ def staff_holding(ctx: Ctx, store_id: int, role: str) -> int | None:
     return found[0].id if found else None
 
 
+def team(ctx: Ctx, store_id: int, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(user name, display name) of the active users holding any of `roles` in the store: whom a
+    case may be handed to."""
+    seen: dict[str, str] = {}
+    for role in roles:
+        for user in repo.holders_of(ctx.session, role, store_id):
+            seen.setdefault(user.username, user.display_name or user.username)
+    return sorted(seen.items())
+
+
 def is_empty(session: Session) -> bool:
     return not repo.all_stores(session)
 
@@ -288,7 +298,7 @@ def store_for_caller(ctx: Ctx, code: str | None) -> Store:
     if ids is not None and len(ids) == 1:
         return ctx.session.get_one(Store, next(iter(ids)))
     raise Invalid("store_required", en="Say which store: give store (or an order number)",
-                  zh="请指定店铺(store)或订单号")
+                  zh="请指定店铺（store）或订单号")
 
 
 def customer_by_external(session: Session, store_id: int, external_id: str) -> Customer | None:

@@ -81,7 +81,7 @@ def begin(session: Session, limits: Limits, now: datetime, username: str, addres
         retry_after = max(1, math.ceil(max(waits).total_seconds()))
         security_event("sign_in_throttled", username, address, retry_after=retry_after)
         raise Throttled("sign_in_throttled", en="Too many failed sign-ins; try again in {retry_after} s",
-                        zh="登录失败次数过多, 请 {retry_after} 秒后再试", retry_after=retry_after)
+                        zh="登录失败次数过多，请 {retry_after} 秒后再试", retry_after=retry_after)
     for counter, free in counters:
         if counter.updated_at < now - limits.window:  # quiet for long enough: forgotten
             counter.failures, counter.blocked_until = 0, None

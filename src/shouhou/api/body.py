@@ -91,7 +91,7 @@ def refused_json(body: bytes) -> Refusal | None:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Refusal(422, "invalid_utf8", f"The body is not UTF-8 text (byte {exc.start})",
-                       f"请求内容不是 UTF-8 文本 (第 {exc.start} 字节)")
+                       f"请求内容不是 UTF-8 文本（第 {exc.start} 字节）")
     try:
         json.loads(text)
     except RecursionError:
@@ -122,4 +122,4 @@ def refused_form(body: bytes) -> Refusal | None:
 
 def nul_refusal() -> Refusal:
     return Refusal(422, "nul_character", "Text may not contain NUL characters (\\u0000)",
-                   "文本不能包含空字符 (\\u0000)")
+                   "文本不能包含空字符（\\u0000）")

@@ -42,7 +42,7 @@ def api_ctx(request: Request) -> Ctx:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("unauthorized", en="Send an API token: Authorization: Bearer <token>",
-                           zh="请提供 API 令牌: Authorization: Bearer <token>")
+                           zh="请提供 API 令牌：Authorization: Bearer <token>")
     clock = request.app.state.clock
     # A write's token was checked before its body was read (api/early_auth.py).
     actor = early_actor(request.state) or identities(request).by_token(session, token.strip(), clock)

@@ -16,7 +16,7 @@ from shouhou.errors import ShouhouError, Unauthorized
 
 API_PREFIX = "/api/"
 NO_TOKEN = Unauthorized("unauthorized", en="Send an API token: Authorization: Bearer <token>",
-                        zh="请提供 API 令牌: Authorization: Bearer <token>")
+                        zh="请提供 API 令牌：Authorization: Bearer <token>")
 
 
 def bearer(headers: dict[bytes, bytes]) -> str | None:

@@ -23,13 +23,13 @@ PLAIN_HTTP = {404: ("找不到该地址", "Not Found"), 405: ("不支持该请�
 STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "unauthorized": 401, "conflict": 409, "throttled": 429}
 log = logging.getLogger("shouhou.api")
 BUSY_EN = "The database is busy with another change; nothing was changed. Retry the request"
-BUSY_ZH = "数据库正忙于其他更改, 未做任何更改, 请重试"
+BUSY_ZH = "数据库正忙于其他更改，未做任何更改，请重试"
 COMMIT_FAILED_EN = "The change could not be saved; nothing was changed"
-COMMIT_FAILED_ZH = "保存失败, 未做任何更改"
+COMMIT_FAILED_ZH = "保存失败，未做任何更改"
 
 
 UNAVAILABLE_EN = "The database is unavailable; nothing was changed. Retry the request"
-UNAVAILABLE_ZH = "数据库暂时不可用, 未做任何更改, 请重试"
+UNAVAILABLE_ZH = "数据库暂时不可用，未做任何更改，请重试"
 
 
 def is_busy(exc: DBAPIError) -> bool:
@@ -127,5 +127,5 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         lang = request_lang(request)
-        msg = "Internal error; nothing was changed" if lang == "en" else "服务器内部错误, 未做任何更改"
+        msg = "Internal error; nothing was changed" if lang == "en" else "服务器内部错误，未做任何更改"
         return JSONResponse(error_body("internal_error", msg), status_code=500)

@@ -27,13 +27,35 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
+class PlainFormatter(logging.Formatter):
+    """One readable line for a person at a terminal: time, level, what happened (a request as
+    `GET /console/cases 200 12.3 ms`)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s  %(message)s", "%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "fields", {})
+        if record.name == "shouhou.access" and "path" in fields:
+            line = f"{fields['method']} {fields['path']} {fields['status']} {fields['ms']} ms"
+            return f"{self.formatTime(record, self.datefmt)} {record.levelname:<7} {line}"
+        text = super().format(record)
+        extra = " ".join(f"{k}={v}" for k, v in fields.items())
+        return f"{text}  {extra}" if extra else text
+
+
+def configure_logging(level: str = "INFO", as_json: bool | None = None) -> None:
+    """JSON lines (as_json), or plain lines; None: plain on a terminal, JSON otherwise."""
     root = logging.getLogger()
     if any(getattr(h, "_shouhou", False) for h in root.handlers):
         return
+    if as_json is None:
+        as_json = not sys.stderr.isatty()
     handler = logging.StreamHandler(sys.stderr)
     handler._shouhou = True  # type: ignore[attr-defined]
-    handler.setFormatter(JsonFormatter() if as_json else logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(JsonFormatter() if as_json else PlainFormatter())
+    if not as_json:  # our own line per request says it already, more briefly
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     root.addHandler(handler)
     root.setLevel(level)
 

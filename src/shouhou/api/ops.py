@@ -42,7 +42,7 @@ def metrics(request: Request) -> Response:
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
                                                                  settings.metrics_token.encode()):
             raise Unauthorized("metrics_token_required", en="Send the metrics token: Authorization: Bearer <token>",
-                               zh="请提供监控令牌: Authorization: Bearer <token>")
+                               zh="请提供监控令牌：Authorization: Bearer <token>")
     elif not settings.metrics_public and not _local(request):
         raise Forbidden("metrics_local_only", en="Metrics are served to clients on this host only",
                         zh="监控指标仅对本机客户端开放")

@@ -131,7 +131,7 @@ class UnitOfWork:
             log.exception("unhandled error")
             await anyio.to_thread.run_sync(_close, session)  # closing rolls back
             response = error(scope, 500, "internal_error", "Internal error; nothing was changed",
-                             "服务器内部错误, 未做任何更改")
+                             "服务器内部错误，未做任何更改")
         except BaseException:  # cancelled: roll back, without waiting on a thread
             session.close()
             raise

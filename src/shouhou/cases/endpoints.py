@@ -50,7 +50,7 @@ def _relocated(exc: RequestValidationError) -> Exception:
     errors = list(exc.errors())
     for e in errors:
         if tuple(e.get("loc", ())) == ("body",) and e.get("type") == "union_tag_not_found":
-            return Invalid("type_required", en="Give the case type", zh="请指定售后类型(type)")
+            return Invalid("type_required", en="Give the case type", zh="请指定售后类型（type）")
         if tuple(e.get("loc", ())) == ("body",) and e.get("type") == "union_tag_invalid":
             plugins.kind_for(str(e.get("ctx", {}).get("tag")))  # raises unknown_case_type
     types = {k.type for k in plugins.kinds()}

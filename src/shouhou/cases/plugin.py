@@ -4,9 +4,9 @@ since /console/cases/{no} would take another context's /console/cases/new."""
 
 from __future__ import annotations
 
-from shouhou.cases import endpoints, pages
+from shouhou.cases import case_pages, endpoints, pages
 from shouhou.plugins import OrderPanel, Plugin, register
 
-PLUGIN = register(Plugin(name="cases", api=lambda: (endpoints.make_router(),), pages=(pages.router,), order=0,
+PLUGIN = register(Plugin(name="cases", api=lambda: (endpoints.make_router(),), pages=(pages.router, case_pages.router), order=0,
                          page_order=1000,
                          order_panels=(OrderPanel("cases/_order_cases.html", pages.order_cases, position=90),)))

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from shouhou.db.cache import by_ids, cache_of
@@ -29,6 +29,10 @@ class CaseFilter:
     no: str | None = None
     assignee_id: int | None = None
     store_code: str | None = None
+    # One search box: part of a case, order or tracking number, the buyer's account, name or phone;
+    # `extra` are the plug-ins' own searches (selects of case ids).
+    text: str | None = None
+    extra: tuple[Any, ...] = ()
 
 
 def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
@@ -113,7 +117,68 @@ def filtered(f: CaseFilter) -> Select[Case]:
         stmt = stmt.where(Case.order_id.in_(placed))
     if f.assignee_id is not None:
         stmt = stmt.where(Case.assignee_id == f.assignee_id)
+    if f.text:
+        stmt = stmt.where(_matches(f.text, f.extra))
     return stmt
+
+
+def _matches(text: str, extra: tuple[Any, ...]) -> ColumnElement[bool]:
+    like = f"%{_escape(text)}%"
+    customers = select(Customer.id).where(or_(Customer.external_id.ilike(like, escape="\\"),
+                                              Customer.name.ilike(like, escape="\\"),
+                                              Customer.phone.ilike(like, escape="\\")))
+    orders = select(Order.id).where(Order.order_no.ilike(like, escape="\\"))
+    return or_(Case.no.ilike(like, escape="\\"), Case.subject.ilike(like, escape="\\"),
+               Case.customer_id.in_(customers), Case.order_id.in_(orders), *(Case.id.in_(e) for e in extra))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def status_counts(session: Session, f: CaseFilter) -> dict[str, int]:
+    """How many cases of the filter are in each status (the list's tabs)."""
+    inner = filtered(f).with_only_columns(Case.status).subquery()
+    rows = session.execute(select(inner.c.status, func.count()).group_by(inner.c.status))
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+def deadline_of() -> Any:
+    """A case's next pending deadline, as a column (the list shows and sorts by it)."""
+    return (select(func.min(Timer.due_at)).where(Timer.case_id == Case.id, Timer.state == "pending")
+            .correlate(Case).scalar_subquery())
+
+
+def deadlines(session: Session, case_ids: list[int]) -> dict[int, datetime]:
+    if not case_ids:
+        return {}
+    stmt = (select(Timer.case_id, func.min(Timer.due_at))
+            .where(Timer.case_id.in_(case_ids), Timer.state == "pending").group_by(Timer.case_id))
+    return {row[0]: row[1] for row in session.execute(stmt)}
+
+
+SORTS: dict[str, Any] = {
+    "no": lambda: Case.id, "created_at": lambda: Case.created_at, "updated_at": lambda: Case.updated_at,
+    "status": lambda: Case.status, "type": lambda: Case.type, "subject": lambda: Case.subject,
+    "deadline": deadline_of,
+    "order_no": lambda: select(Order.order_no).where(Order.id == Case.order_id).correlate(Case).scalar_subquery(),
+    "order_placed_at": lambda: (select(Order.placed_at).where(Order.id == Case.order_id).correlate(Case)
+                                .scalar_subquery()),
+    "customer": lambda: (select(Customer.external_id).where(Customer.id == Case.customer_id).correlate(Case)
+                         .scalar_subquery()),
+    "store": lambda: select(Store.code).where(Store.id == Case.store_id).correlate(Case).scalar_subquery(),
+    "assignee": lambda: (select(User.username).where(User.id == Case.assignee_id).correlate(Case)
+                         .scalar_subquery()),
+}
+
+
+def sorted_page(session: Session, f: CaseFilter, key: Any, *, descending: bool, offset: int,
+                limit: int) -> list[Case]:
+    """A page of the list ordered by a column (empty values last), then by id."""
+    column = key()
+    order = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    tie = Case.id.desc() if descending else Case.id.asc()
+    return list(session.scalars(filtered(f).order_by(order, tie).offset(offset).limit(limit)))
 
 
 def page(session: Session, f: CaseFilter, *, after_id: int | None, limit: int) -> list[Case]:

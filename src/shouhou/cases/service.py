@@ -21,7 +21,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import is_customer_view, may
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import available_actions, run_action
-from shouhou.errors import Invalid, forbidden, not_found
+from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import EARLIEST, LATEST, local_iso, parse
 from shouhou.models import Case, CaseEvent, Customer, Order, Store, Timer
 
@@ -33,7 +33,7 @@ def create(ctx: Ctx, body: dict[str, Any] | BaseModel) -> Case:
         return kind.create(ctx, body)
     case_type = body.get("type")
     if not isinstance(case_type, str):
-        raise Invalid("type_required", en="Give the case type", zh="请指定售后类型(type)")
+        raise Invalid("type_required", en="Give the case type", zh="请指定售后类型（type）")
     kind = plugins.kind_for(case_type)
     return kind.create(ctx, parse(kind.create_schema, body))
 
@@ -80,12 +80,49 @@ def list_page(ctx: Ctx, criteria: dict[str, Any], *, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Case], str | None]:
     if not 1 <= limit <= 200:
         raise Invalid("invalid_limit", en="limit must be between 1 and 200", zh="limit 须在 1 到 200 之间")
-    f = scope_filter(ctx, **criteria)
+    f = _filter(ctx, criteria)
     after = decode_cursor(cursor) if cursor else None
     rows = repo.page(ctx.session, f, after_id=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].id) if more and rows else None
+
+
+def _filter(ctx: Ctx, criteria: dict[str, Any]) -> CaseFilter:
+    text = (criteria.pop("text", None) or "").strip()
+    if text:
+        criteria = {**criteria, "text": text, "extra": tuple(search(text) for search in plugins.searches())}
+    return scope_filter(ctx, **criteria)
+
+
+SORTABLE = frozenset(repo.SORTS)
+
+
+def sorted_list(ctx: Ctx, criteria: dict[str, Any], sort: str, *, descending: bool, offset: int = 0,
+                limit: int = 50) -> list[Case]:
+    """The list ordered by one of its columns (`SORTABLE`, or a plug-in's sort key)."""
+    key = repo.SORTS.get(sort) or plugins.sort_keys().get(sort)
+    if key is None:
+        raise Invalid("invalid_sort", en="The list cannot be sorted by {sort}", zh="列表不能按 {sort} 排序",
+                      sort=sort)
+    return repo.sorted_page(ctx.session, _filter(ctx, criteria), key, descending=descending,
+                            offset=max(offset, 0), limit=limit)
+
+
+def sort_names() -> frozenset[str]:
+    return SORTABLE | frozenset(plugins.sort_keys())
+
+
+def status_counts(ctx: Ctx, criteria: dict[str, Any]) -> dict[str, int]:
+    """The list's tabs: how many cases of the filter (whatever their status) are in each status."""
+    return repo.status_counts(ctx.session, _filter(ctx, {**criteria, "status": None}))
+
+
+def deadlines(ctx: Ctx, cases: list[Case]) -> dict[str, str | None]:
+    """Each case's next deadline in its store's zone, by case number."""
+    due = repo.deadlines(ctx.session, [c.id for c in cases])
+    stores = repo.by_ids(ctx.session, Store, (c.store_id for c in cases))
+    return {c.no: local_iso(due.get(c.id), stores[c.store_id].timezone) for c in cases}
 
 
 def encode_cursor(last_id: int) -> str:
@@ -218,3 +255,17 @@ def parse_time(value: str | None, field: str) -> datetime | None:
 def customer_case_count(ctx: Ctx, customer_id: int) -> int:
     """How many after-sales cases this buyer has had (the reviewer weighs it, SPEC §4.3)."""
     return repo.count_for_customer(ctx.session, customer_id)
+
+
+def batch_transition(ctx: Ctx, items: list[tuple[str, int]], action: str,
+                     payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The same action on several cases; each succeeds or fails on its own (a savepoint each)."""
+    results = []
+    for no, version in items:
+        try:
+            with ctx.session.begin_nested():
+                case = transition(ctx, no, action, version, dict(payload))
+            results.append({"no": no, "ok": True, "status": case.status, "version": case.version})
+        except ShouhouError as exc:
+            results.append({"no": no, "ok": False, "code": exc.code, "message": exc.message(ctx.lang)})
+    return results

@@ -76,12 +76,12 @@ def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
         return
     if workers > 1:
         _refuse("SQLite has one writer: serve it with one process (use PostgreSQL for more)",
-                "SQLite 只有一个写入者: 请用单个进程服务 (更多进程请使用 PostgreSQL)")
+                "SQLite 只有一个写入者：请用单个进程服务（更多进程请使用 PostgreSQL）")
     try:
         with sqlite_holder(settings, "server"):
             run()
     except Busy as busy:
-        _refuse(f"{busy}; stop it first", f"另一个 shouhou {busy.role} 进程 (pid {busy.pid}) 正在使用该 SQLite 数据库, 请先停止它")
+        _refuse(f"{busy}; stop it first", f"另一个 shouhou {busy.role} 进程（pid {busy.pid}）正在使用该 SQLite 数据库，请先停止它")
 
 
 @app.command()
@@ -100,7 +100,7 @@ def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None
         holding.__enter__()
     except Busy as busy:
         _refuse(f"{busy}: on SQLite the server fires timers and delivers webhooks itself",
-                f"另一个 shouhou {busy.role} 进程 (pid {busy.pid}) 正在使用该 SQLite 数据库; SQLite 上由服务进程自己处理定时器和 Webhook")
+                f"另一个 shouhou {busy.role} 进程（pid {busy.pid}）正在使用该 SQLite 数据库；SQLite 上由服务进程自己处理定时器和 Webhook")
     db = Database(settings.database_url, pre_ping=settings.database_pre_ping)
     worker_ = Worker(db, settings, SystemClock())
     try:
@@ -144,7 +144,7 @@ def _instant(text: str) -> datetime:
         dt = datetime.fromisoformat(text)
     except ValueError:
         fail(Invalid("invalid_time", en="--as-of must be ISO 8601, e.g. 2026-11-30T12:00:00+08:00",
-                     zh="--as-of 须为 ISO 8601 时间, 例如 2026-11-30T12:00:00+08:00"))
+                     zh="--as-of 须为 ISO 8601 时间，例如 2026-11-30T12:00:00+08:00"))
         raise
     if dt.tzinfo is None:
         fail(Invalid("invalid_time", en="--as-of needs a UTC offset", zh="--as-of 需要时区偏移"))
@@ -262,10 +262,14 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
     with cli_ctx() as ctx:
         if not accounts.is_empty(ctx.session):
             if if_empty:
-                typer.echo("database already has data; demo not loaded")
+                from shouhou.demo import logins as demo_logins
+
+                typer.echo("database already has data; demo not loaded. demo logins (user / password / role / store):")
+                for row in demo_logins():
+                    typer.echo("  " + " / ".join(row))
                 return
             fail(Invalid("database_not_empty", en="The database has data; use --force to wipe it",
-                         zh="数据库已有数据; 使用 --force 清空后重建"))
+                         zh="数据库已有数据；使用 --force 清空后重建"))
         logins = load_demo(ctx)
     typer.echo("demo loaded. logins (user / password / role / store):")
     for row in logins:

@@ -15,7 +15,7 @@ KIND = CaseKind(
                        body_from_form=pages.dispute_from_form, position=90),
     examples={"dispute": {"summary": "维权", "value": {
         "type": "dispute", "order_no": "T20261101001", "remedy": "refund", "amount": "50.00",
-        "description": "交易成功后发现衣服开线, 商家不予处理"}}},
+        "description": "交易成功后发现衣服开线，商家不予处理"}}},
     summary_schema=DisputeSummary, document_schema=DisputeCaseDetail,
 )
 

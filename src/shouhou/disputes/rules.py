@@ -41,7 +41,7 @@ def window(*, completed_at: datetime | None, closed_at: datetime | None, receive
            lines: list[Line], as_of: datetime, tz: ZoneInfo) -> Window:
     start = completed_at or closed_at
     if start is None:
-        return Window(False, None, PLATFORM_RULE, "交易尚未成功; 进行中的售后请在售后单上申请平台介入",
+        return Window(False, None, PLATFORM_RULE, "交易尚未成功；进行中的售后请在售后单上申请平台介入",
                       "the order has not completed: escalate the open after-sales case instead", "not_eligible")
     until = make_period(start, tz, None, days=WINDOW_DAYS).until(tz)
     since = "交易成功" if completed_at else "售后关闭"
@@ -56,7 +56,7 @@ def window(*, completed_at: datetime | None, closed_at: datetime | None, receive
         sanbao_until = make_period(received_at or start, tz, None, months=months).until(tz)
         if as_of <= sanbao_until:
             return Window(True, sanbao_until, SANBAO_RULE,
-                          f"订单行 {line.line_no} 属三包商品, 三包有效期({months}个月)内仍可申请售后",
+                          f"订单行 {line.line_no} 属三包商品，三包有效期（{months}个月）内仍可申请售后",
                           f"line {line.line_no} is a 三包 product within its {months}-month 三包 period")
-    return Window(False, until, PLATFORM_RULE, f"{since}已超过15日, 维权通道已关闭",
+    return Window(False, until, PLATFORM_RULE, f"{since}已超过15日，维权通道已关闭",
                   f"more than 15 days since {since_en}: disputes are closed", "window_expired")

@@ -61,7 +61,7 @@ def _about(ctx: Ctx, order: Order, case_no: str | None) -> Case | None:
                       zh="售后单 {case} 不属于订单 {order_no}", case=case_no, order_no=order.order_no)
     if about.closed_at is None:
         raise Conflict("case_still_open", en="Case {case} is still open: escalate it to the platform instead",
-                       zh="售后单 {case} 仍在处理中, 请在该售后单上申请平台介入", case=case_no)
+                       zh="售后单 {case} 仍在处理中，请在该售后单上申请平台介入", case=case_no)
     return about
 
 

@@ -18,9 +18,9 @@ MERCHANT_RESPONSE = timedelta(days=3)  # the merchant's time to answer with evid
 DECISION_DUE = timedelta(days=7)  # seed 001: the platform 核实处理 within 7 (working) days
 
 RESPONSE_TIMEOUT = TimerSpec("response_timeout", "to_review", MERCHANT_RESPONSE,
-                             "商家未按时举证, 转平台审核", "goes to the platform without the merchant's answer")
+                             "商家未按时举证，转平台审核", "goes to the platform without the merchant's answer")
 DECISION_TIMEOUT = TimerSpec("decision_due", "decision_overdue", DECISION_DUE,
-                             "平台裁决逾期, 标为紧急", "marked urgent: the platform's decision is overdue")
+                             "平台裁决逾期，标为紧急", "marked urgent: the platform's decision is overdue")
 
 WORKFLOW = Workflow(
     type="dispute", zh="维权", en="Dispute",

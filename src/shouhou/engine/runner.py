@@ -217,7 +217,7 @@ def available_actions(ctx: Ctx, case: Case) -> list[Action]:
 def version_conflict(case: Case, expected: int) -> Conflict:
     return Conflict("version_conflict",
                     en="Case {case} has changed (version {current}, you sent {expected}); reload and retry",
-                    zh="售后单 {case} 已被修改(当前版本 {current}, 提交版本 {expected}), 请刷新后重试",
+                    zh="售后单 {case} 已被修改（当前版本 {current}，提交版本 {expected}），请刷新后重试",
                     case=case.no, expected=expected, current=case.version)
 
 
@@ -225,6 +225,6 @@ def invalid_transition(workflow: Workflow, case: Case, action: Action) -> Confli
     state = workflow.state(case.status)
     return Conflict("invalid_transition",
                     en="Cannot {action} a case that is {status_en}",
-                    zh="售后单当前状态为「{status_zh}」, 不能执行「{action_zh}」",
+                    zh="售后单当前状态为「{status_zh}」，不能执行「{action_zh}」",
                     case=case.no, action=action.name, action_zh=action.zh, status=case.status,
                     status_zh=state.zh, status_en=state.en, allowed_from=sorted(action.sources))

@@ -57,7 +57,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         rows = _xlsx_rows(path)
     else:
         raise Invalid("unsupported_file", en="Import reads .csv or .xlsx files, not {suffix}",
-                      zh="仅支持 .csv 或 .xlsx 文件, 不支持 {suffix}", suffix=suffix)
+                      zh="仅支持 .csv 或 .xlsx 文件，不支持 {suffix}", suffix=suffix)
     return [{(k or "").strip(): ("" if v is None else str(v).strip()) for k, v in r.items()} for r in rows]
 
 

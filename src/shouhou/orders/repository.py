@@ -116,3 +116,11 @@ def store_of(session: Session, order: Order) -> Store:
 
 def product_by_sku(session: Session, store_id: int, sku: str) -> Product | None:
     return session.scalars(select(Product).where(Product.store_id == store_id, Product.sku == sku)).first()
+
+
+def products_like(session: Session, store_id: int, stem: str, limit: int = 50) -> list[Product]:
+    """The store's products whose SKU starts with `stem` (the variants of one product)."""
+    like = stem.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(session.scalars(select(Product).where(Product.store_id == store_id,
+                                                      Product.sku.like(like, escape="\\"))
+                                .order_by(Product.sku).limit(limit)))

@@ -211,7 +211,7 @@ def find_order(ctx: Ctx, order_no: str, store_code: str | None = None, *, lock: 
         raise not_found("order", order_no)
     if len(candidates) > 1:
         raise Invalid("store_required", en="Order number {order_no} exists in several stores; give ?store=",
-                      zh="多个店铺存在订单号 {order_no}, 请指定 store", order_no=order_no)
+                      zh="多个店铺存在订单号 {order_no}，请指定 store", order_no=order_no)
     return candidates[0]
 
 
@@ -332,3 +332,12 @@ def lock_order(ctx: Ctx, order_id: int) -> None:
 def recent_orders(ctx: Ctx, query: str = "") -> list[Order]:
     """The newest orders of the caller's stores, by order number if `query` is given."""
     return repo.recent_orders(ctx.session, ctx.actor.store_ids(), query)
+
+
+def variants_of(ctx: Ctx, store_id: int, sku: str) -> list[tuple[str, str]]:
+    """The other sizes and colours of a product, as (SKU, name): the store's SKUs that share its
+    stem — all but the last "-" part (SHOE-41 → SHOE-40, SHOE-42…)."""
+    stem, sep, _ = sku.rpartition("-")
+    if not sep or not stem:
+        return []
+    return [(p.sku, p.name) for p in repo.products_like(ctx.session, store_id, stem + "-") if p.sku != sku]

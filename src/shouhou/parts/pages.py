@@ -11,9 +11,21 @@ from shouhou.errors import ShouhouError
 from shouhou.parts import service
 from shouhou.web import nav
 from shouhou.web.session import check_csrf, ctx_of
-from shouhou.web.templating import render
+from shouhou.web.templating import env, render, translate
 
 router = APIRouter(include_in_schema=False)
+
+
+def stock_location(code: str) -> str:
+    """A stock location in words: the central store, or a technician's van (van:<user name>)."""
+    if code == "central":
+        return translate("Central stock")
+    if code.startswith("van:"):
+        return translate("Van of %(who)s", who=code[4:])
+    return code
+
+
+env.filters["stock_location"] = stock_location
 nav.register("/console/parts", "Parts", {"warehouse", "supervisor", "technician"}, order=24)
 
 

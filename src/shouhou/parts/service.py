@@ -50,7 +50,7 @@ def check_location(ctx: Ctx, store_id: int, location: str) -> str:
                 (RoleGrant.store_id == store_id) | RoleGrant.store_id.is_(None))):
             return location
     raise Invalid("invalid_location", en="Location {location} is neither central nor a technician's van (van:<user>)",
-                  zh="库位 {location} 无效: 应为 central 或技术员的车载库 van:<用户名>", location=location)
+                  zh="库位 {location} 无效：应为 central 或技术员的车载库 van:<用户名>", location=location)
 
 
 def part_by_sku(ctx: Ctx, store_id: int, sku: str) -> Part | None:

@@ -55,7 +55,7 @@ def insufficient(part: Part, location: str, wanted: int, ctx: Ctx) -> Conflict:
     have = row(ctx, part, location)
     available = (have.qty - have.reserved) if have else 0
     return Conflict("insufficient_stock", en="Only {available} of {sku} at {location}; {wanted} wanted",
-                    zh="{location} 的配件 {sku} 仅有 {available} 件, 需要 {wanted} 件", sku=part.sku,
+                    zh="{location} 的配件 {sku} 仅有 {available} 件，需要 {wanted} 件", sku=part.sku,
                     location=location, available=available, wanted=wanted)
 
 

@@ -81,4 +81,4 @@ def from_api(body: dict[str, Any], base: StorePolicy) -> StorePolicy:
     try:
         return from_data(data)
     except TypeError as exc:
-        raise Invalid("invalid_policy", en="Invalid policy: {error}", zh="政策不合法: {error}", error=str(exc)) from None
+        raise Invalid("invalid_policy", en="Invalid policy: {error}", zh="政策不合法：{error}", error=str(exc)) from None

@@ -79,7 +79,7 @@ def eligibility(order_no: str, body: EligibilityIn, store: str | None = None,
     lines = {ln.line_no: ln for ln in lines_of(ctx, order.id)}
     line_no = body.line_no or (next(iter(lines)) if len(lines) == 1 else None)
     if line_no is None:
-        raise Invalid("line_no_required", en="The order has several lines; give line_no", zh="订单有多行, 请指定 line_no")
+        raise Invalid("line_no_required", en="The order has several lines; give line_no", zh="订单有多行，请指定 line_no")
     if line_no not in lines:
         raise not_found("order_line", f"{order_no}#{line_no}")
     if body.fault is not None and body.fault not in VEHICLE_FAULTS:

@@ -41,7 +41,7 @@ def _quality(ctx: Ctx) -> list[Outcome]:
         return general_quality(ctx)
     return refuse("repair", (Basis("CPL-24", "免费修理以商品不符合质量要求为前提",
                                    "a free repair needs goods that do not meet quality requirements"),),
-                  "未申报质量问题,不适用免费维修,可有偿维修", "no quality problem claimed: no free repair (a paid one is possible)")
+                  "未申报质量问题，不适用免费维修，可有偿维修", "no quality problem claimed: no free repair (a paid one is possible)")
 
 
 def _secondary(outcome: Outcome) -> Outcome:

@@ -18,7 +18,7 @@ STATUTORY_NO_REASON_DAYS = 7
 STATUTORY_QUALITY_RETURN_DAYS = 7
 INSPECTION_MONTHS = 24  # CIVIL-621: 2 years from receipt when there is no guarantee period
 
-_INTACT = Basis("NRR-2017-8", "退回商品应当完好;为查验打开包装或合理调试不影响完好",
+_INTACT = Basis("NRR-2017-8", "退回商品应当完好；为查验打开包装或合理调试不影响完好",
                 "returned goods must be intact; opening to inspect or reasonable testing keeps them intact")
 
 
@@ -49,24 +49,24 @@ def no_reason_blockers(ctx: Ctx, remedy: str, *extra: Basis) -> list[Outcome]:
               Basis("NRR-2017-6", "交付的报纸、期刊", "delivered newspapers and periodicals"))
     if ctx.has("excluded_confirmed"):
         if confirmable_by_nature(ctx.line.category) or ctx.has("near_expiry") or ctx.has("disclosed_defect"):
-            block("CPL-25", "该商品依其性质不宜退货,且消费者购买时已确认不适用七日无理由退货",
+            block("CPL-25", "该商品依其性质不宜退货，且消费者购买时已确认不适用七日无理由退货",
                   "unsuitable for return by nature and confirmed by the customer at purchase",
                   Basis("NRR-2017-7", "经消费者购买时确认可不适用的商品", "goods excludable by confirmation at purchase"))
         else:
             out.append(Note("exclusion_not_by_nature",
-                            f"品类「{ctx.line.category}」依其性质不属于可经确认排除无理由退货的商品,购买时的确认不生效"
+                            f"品类「{ctx.line.category}」依其性质不属于可经确认排除无理由退货的商品，购买时的确认不生效"
                             "(不得擅自扩大不适用范围)",
                             f"category '{ctx.line.category}' is not unsuitable for return by nature, so the "
                             "customer's confirmation does not exclude it (exclusions may not be widened)"))
     if not ctx.claim.goods_intact:
-        block("CPL-25", "退回商品应当完好,该商品已不完好", "returned goods must be intact; these are not", _INTACT)
+        block("CPL-25", "退回商品应当完好，该商品已不完好", "returned goods must be intact; these are not", _INTACT)
     return out
 
 
 def _distance_refusal(ctx: Ctx) -> list[Outcome]:
     return refuse("return_refund", (Basis("CPL-25", "七日无理由退货仅适用于网络、电视、电话、邮购等远程销售",
                                           "no-reason returns apply to distance sales only"),),
-                  "门店(非远程)销售不适用法定七日无理由退货", "an in-store sale has no statutory no-reason return")
+                  "门店（非远程）销售不适用法定七日无理由退货", "an in-store sale has no statutory no-reason return")
 
 
 def no_reason_return(ctx: Ctx) -> list[Outcome]:
@@ -75,7 +75,7 @@ def no_reason_return(ctx: Ctx) -> list[Outcome]:
         return _distance_refusal(ctx)
     if not claim.received:
         return refuse("return_refund", (Basis("CPL-25", "无理由退货期自收到商品起算", "the window starts on receipt"),),
-                      "尚未收到商品,不能退货;可申请仅退款", "goods not received yet: nothing to return; ask for a refund only")
+                      "尚未收到商品，不能退货；可申请仅退款", "goods not received yet: nothing to return; ask for a refund only")
     blockers = no_reason_blockers(ctx, "return_refund")
     if any(isinstance(b, Refusal) for b in blockers):
         return blockers
@@ -87,24 +87,24 @@ def no_reason_return(ctx: Ctx) -> list[Outcome]:
         return ctx.period(start, days=days) if start is not None else None
 
     if start is None:
-        out.append(Note("receipt_time_unknown", "签收时间未知,无法计算无理由退货期限,请核实",
+        out.append(Note("receipt_time_unknown", "签收时间未知，无法计算无理由退货期限，请核实",
                         "the sign-for time is unknown, so the no-reason window cannot be computed: check it"))
     if sale.distance:
         out.append(Option("return_refund", (
-            Basis("CPL-25", "远程销售商品,自收到商品之日起七日内可无理由退货",
+            Basis("CPL-25", "远程销售商品，自收到商品之日起七日内可无理由退货",
                   "distance sale: no-reason return within 7 days of receipt"),
             Basis("NRR-2017-10", "七日自签收商品的次日起算", "the 7 days count from the day after sign-for"),
         ), period(STATUTORY_NO_REASON_DAYS), "七天无理由退货期", "the 7-day no-reason window", gifts))
         days = policy.no_reason_return_days
         if days > STATUTORY_NO_REASON_DAYS:
             out.append(Option("return_refund", (
-                Basis("STORE", f"店铺承诺{zh_days(days)}无理由退货(法定为七天)",
+                Basis("STORE", f"店铺承诺{zh_days(days)}无理由退货（法定为七天）",
                       f"the store offers {days}-day no-reason returns (the law requires 7)"),
             ), period(days), f"{zh_days(days)}无理由退货期", f"the {days}-day no-reason window", gifts))
     else:
         days = policy.in_store_return_days
         out.append(Option("return_refund", (
-            Basis("STORE", f"店铺承诺门店购买商品{zh_days(days)}无理由退货(法律未规定门店无理由退货)",
+            Basis("STORE", f"店铺承诺门店购买商品{zh_days(days)}无理由退货（法律未规定门店无理由退货）",
                   f"the store offers {days}-day no-reason returns for in-store sales (not required by law)"),
         ), period(days), f"{zh_days(days)}无理由退货期", f"the {days}-day no-reason window", gifts))
     return out
@@ -118,16 +118,16 @@ def general_quality(ctx: Ctx, *, transit: bool = False) -> list[Outcome]:
     if claim.misuse:
         return refuse(remedies, (Basis("CPL-24", "人为损坏不属于商品不符合质量要求",
                                        "damage caused by the customer is not a quality failure"),),
-                      "客户使用不当或人为损坏,不属于质量问题,可有偿维修",
+                      "客户使用不当或人为损坏，不属于质量问题，可有偿维修",
                       "customer damage is not a quality problem; a paid repair is possible")
     if not claim.received:
         return refuse(remedies, (Basis("CPL-24", "质量退换修以收到商品为前提", "needs the goods to have been received"),),
-                      "尚未收到商品;可申请仅退款", "goods not received; ask for a refund only")
+                      "尚未收到商品；可申请仅退款", "goods not received; ask for a refund only")
     start = ctx.sale.received_at or line.invoice_at
     if start is None:
-        return [Note("receipt_time_unknown", "收货时间未知,无法计算质量退货期限", "receipt time unknown")]
+        return [Note("receipt_time_unknown", "收货时间未知，无法计算质量退货期限", "receipt time unknown")]
     extra = (Basis("ECL-20", "商品运输中的风险由经营者承担", "the seller bears the risk of damage in transit"),) if transit else ()
-    cpl24 = Basis("CPL-24", "商品不符合质量要求,自收到商品之日起七日内可以退货",
+    cpl24 = Basis("CPL-24", "商品不符合质量要求，自收到商品之日起七日内可以退货",
                   "goods not meeting quality requirements may be returned within 7 days of receipt")
     out: list[Outcome] = [Option("return_refund", (cpl24, *extra), ctx.period(start, days=STATUTORY_QUALITY_RETURN_DAYS),
                                  "质量问题七日退货期", "the 7-day quality return window")]
@@ -146,7 +146,7 @@ def general_quality(ctx: Ctx, *, transit: bool = False) -> list[Outcome]:
     out.append(Option("repair", (after7, inspection, *extra), period, label_zh, label_en))
     if claim.fundamental_breach:
         out.append(Option("return_refund", (
-            Basis("CPL-24", "七日后符合法定解除合同条件的,可以及时退货", "after 7 days, a return if the contract may be terminated"),
+            Basis("CPL-24", "七日后符合法定解除合同条件的，可以及时退货", "after 7 days, a return if the contract may be terminated"),
             Basis("CIVIL-563", "质量问题致使不能实现合同目的", "the defect defeats the purpose of the contract"),
             inspection, *extra), period, label_zh, label_en))
     return out

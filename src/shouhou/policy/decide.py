@@ -44,7 +44,7 @@ def decide(line: LineFacts, sale: SaleFacts, claim: Claim, policy: StorePolicy, 
     decisions = [_judge(remedy, outcomes, ctx, jurisdiction) for remedy in REMEDIES]
     missing = sorted({y for o in outcomes if isinstance(o, Option) and o.period for y in o.period.missing_years})
     for year in missing:
-        notes.append(Note("holiday_data_missing", f"{year}年节假日数据缺失,期限按周一至周五为工作日推算,请在日历中补充",
+        notes.append(Note("holiday_data_missing", f"{year}年节假日数据缺失，期限按周一至周五为工作日推算，请在日历中补充",
                           f"holiday data for {year} is missing: deadlines assume Mon–Fri working days; "
                           "add the year to the calendar"))
     return Eligibility(as_of=as_of, remedies=decisions, notes=notes)
@@ -60,11 +60,11 @@ def _extension_basis(option: Option) -> tuple[Basis, ...]:
         return ()
     extra: list[Basis] = []
     if period.extended:
-        extra.append(Basis("CIVIL-203", f"期限末日{day(period.nominal_last_day)}为法定休假日,顺延至{day(period.last_day)}",
+        extra.append(Basis("CIVIL-203", f"期限末日{day(period.nominal_last_day)}为法定休假日，顺延至{day(period.last_day)}",
                            f"the last day {day(period.nominal_last_day)} is a public rest day; "
                            f"the period ends on {day(period.last_day)}"))
     for year in period.missing_years:
-        extra.append(Basis("CIVIL-203", f"{year}年节假日数据缺失,按周一至周五为工作日推算期限末日",
+        extra.append(Basis("CIVIL-203", f"{year}年节假日数据缺失，按周一至周五为工作日推算期限末日",
                            f"holiday data for {year} is missing; the last day assumes Mon–Fri working days"))
     return tuple(extra)
 
@@ -117,9 +117,9 @@ def _allowed(shell: RemedyDecision, open_: list[Option], ctx: Ctx) -> RemedyDeci
         until, msg_zh, msg_en = None, f"可申请{zh}", f"{en} is available"
     else:
         last = day(latest.period.last_day)
-        until, msg_zh, msg_en = latest.period.until(ctx.tz), f"可申请{zh},截止{last}", f"{en} is available until {last}"
+        until, msg_zh, msg_en = latest.period.until(ctx.tz), f"可申请{zh}，截止{last}", f"{en} is available until {last}"
     if best.needs_review:
-        msg_zh, msg_en = msg_zh + ",需商家审核同意", msg_en + ", subject to the merchant's review"
+        msg_zh, msg_en = msg_zh + "，需商家审核同意", msg_en + ", subject to the merchant's review"
     return replace(shell, allowed=True, until=until, deductions=list(best.deductions),
                    basis=_basis_of([best, *(o for o in open_ if o is not best)]),
                    message_zh=msg_zh, message_en=msg_en, needs_review=best.needs_review)

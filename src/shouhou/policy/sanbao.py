@@ -37,7 +37,7 @@ def sale_start(ctx: Ctx) -> tuple[datetime | None, Basis]:
                                         "counted from the completed installation")
     if sale.received_at is not None:
         return sale.received_at, Basis("CPL-IMPL-2024-18", "自交付商品之日起计算", "counted from delivery")
-    return line.invoice_at, Basis("SANBAO-8", "交付日期未知,按开具发票之日起计算(1995年规定)",
+    return line.invoice_at, Basis("SANBAO-8", "交付日期未知，按开具发票之日起计算（1995年规定）",
                                   "delivery date unknown: counted from the invoice date (1995 rules)")
 
 
@@ -46,28 +46,28 @@ def sanbao(ctx: Ctx) -> list[Outcome]:
     if claim.misuse:
         return refuse(_REMEDIES, (Basis("SANBAO-EXCLUSIONS", "使用维护保管不当或非三包修理者拆动造成的损坏不实行三包",
                                         "damage from improper use or unauthorised disassembly is outside 三包"),),
-                      "人为损坏或私自拆修,不属于三包范围,可有偿维修",
-                      "customer damage or unauthorised disassembly: outside 三包, a paid repair is possible")
+                      "人为损坏或私自拆修，不属于三包范围，可有偿维修",
+                      "customer damage or unauthorised disassembly: outside 三包，a paid repair is possible")
     if not claim.received:
         return refuse(_REMEDIES, (Basis("SANBAO-9", "三包以交付商品为前提", "三包 needs the goods delivered"),),
-                      "尚未收到商品;可申请仅退款", "goods not received; ask for a refund only")
+                      "尚未收到商品；可申请仅退款", "goods not received; ask for a refund only")
     if ctx.has("installation_required") and sale.installed_at is None:
         return _awaiting_installation()
     start, start_basis = sale_start(ctx)
     if start is None:
-        return [Note("sanbao_start_unknown", "交付、安装和发票日期均未知,无法计算三包期限",
+        return [Note("sanbao_start_unknown", "交付、安装和发票日期均未知，无法计算三包期限",
                      "no delivery, installation or invoice date: the 三包 periods cannot be computed")]
     out: list[Outcome] = []
 
     # 7 and 15 days from the sale, possibly widened by the store.
-    out.append(Option("return_refund", (Basis("SANBAO-9", "售出7日内发生性能故障,可选择退货、换货或修理",
+    out.append(Option("return_refund", (Basis("SANBAO-9", "售出7日内发生性能故障，可选择退货、换货或修理",
                                               "failure within 7 days: return, exchange or repair"), start_basis),
                       ctx.period(start, days=RETURN_DAYS), "三包七日包退期", "the 三包 7-day return window"))
-    out.append(Option("exchange", (Basis("SANBAO-10", "售出15日内发生性能故障,可选择换货或修理",
+    out.append(Option("exchange", (Basis("SANBAO-10", "售出15日内发生性能故障，可选择换货或修理",
                                          "failure within 15 days: exchange or repair"), start_basis),
                       ctx.period(start, days=EXCHANGE_DAYS), "三包15日包换期", "the 三包 15-day exchange window"))
     if claim.replacement_unavailable:  # SANBAO-13: an exchange is due but nothing to swap: refund in full
-        out.append(Option("return_refund", (Basis("SANBAO-13", "符合换货条件但无同型号同规格产品,应予退货,不收折旧费",
+        out.append(Option("return_refund", (Basis("SANBAO-13", "符合换货条件但无同型号同规格产品，应予退货，不收折旧费",
                                                   "an exchange is due but no same model exists: full return"),
                                             start_basis),
                           ctx.period(start, days=EXCHANGE_DAYS), "三包15日包换期", "the 三包 15-day exchange window"))
@@ -85,7 +85,7 @@ def sanbao(ctx: Ctx) -> list[Outcome]:
     # The 三包 period: free repair and the later exchange/return triggers.
     if line.warranty_months <= 0:
         out += refuse("repair", (Basis("SANBAO-8", "未记录三包有效期", "no 三包 period recorded for this product"),),
-                      "未记录该商品的三包有效期,无法判断免费保修", "no 三包 period recorded: free repair cannot be decided")
+                      "未记录该商品的三包有效期，无法判断免费保修", "no 三包 period recorded: free repair cannot be decided")
         return out
     period_start: datetime = start
     period_basis: tuple[Basis, ...] = (start_basis,)
@@ -99,7 +99,7 @@ def sanbao(ctx: Ctx) -> list[Outcome]:
     window = ctx.period(period_start, months=line.warranty_months, extra_days=sale.repair_days_total)
     label_zh, label_en = f"{line.warranty_months}个月三包有效期", f"the {line.warranty_months}-month 三包 period"
 
-    out.append(Option("repair", (Basis("SANBAO-FREE-REPAIR", "三包有效期内免费修理(材料费和工时费)",
+    out.append(Option("repair", (Basis("SANBAO-FREE-REPAIR", "三包有效期内免费修理（材料费和工时费）",
                                        "free repair within the 三包 period"), *period_basis), window, label_zh, label_en))
 
     exchange_because: list[Basis] = []
@@ -107,15 +107,15 @@ def sanbao(ctx: Ctx) -> list[Outcome]:
         exchange_because.append(Basis("SANBAO-11", f"三包有效期内修理{claim.prior_repairs}次仍不能正常使用",
                                       f"still failing after {claim.prior_repairs} repairs"))
     if claim.parts_unavailable and claim.repair_days > PARTS_WAIT_DAYS:
-        exchange_because.append(Basis("SANBAO-12", f"因生产者未供应零配件,送修{claim.repair_days}天未修好(超过90日)",
+        exchange_because.append(Basis("SANBAO-12", f"因生产者未供应零配件，送修{claim.repair_days}天未修好（超过90日）",
                                       f"no parts from the producer, unrepaired after {claim.repair_days} days (over 90)"))
     elif not claim.parts_unavailable and claim.repair_days > REPAIR_LIMIT_DAYS:
-        exchange_because.append(Basis("SANBAO-12", f"修理期{claim.repair_days}天,超过30日",
+        exchange_because.append(Basis("SANBAO-12", f"修理期{claim.repair_days}天，超过30日",
                                       f"repair has taken {claim.repair_days} days, over 30"))
     elif claim.parts_unavailable:
         out += refuse("exchange", (Basis("SANBAO-12", "等待零配件自送修之日起超过90日方可换货",
                                          "an exchange for missing parts needs 90 days since hand-in"),),
-                      f"等待零配件已{claim.repair_days}天,满90日未修好方可换货",
+                      f"等待零配件已{claim.repair_days}天，满90日未修好方可换货",
                       f"waiting {claim.repair_days} days for parts; an exchange is due after 90 days")
     if exchange_because:
         out.append(Option("exchange", (*exchange_because, *period_basis), window, label_zh, label_en))
@@ -128,11 +128,11 @@ def _return_instead(ctx: Ctx, because: tuple[Basis, ...], window: Period, label_
     no same-model replacement exists."""
     claim, line, sale = ctx.claim, ctx.line, ctx.sale
     if claim.replacement_unavailable:
-        basis = Basis("SANBAO-13", "无同型号同规格产品可换,应予退货,不收折旧费",
+        basis = Basis("SANBAO-13", "无同型号同规格产品可换，应予退货，不收折旧费",
                       "no same model to exchange for: full return, no depreciation")
         return Option("return_refund", (basis, *because), window, label_zh, label_en)
     used_from = line.invoice_at or sale_start(ctx)[0]
-    basis = Basis("SANBAO-13", "有同型号产品而消费者要求退货的,应予退货,对已使用商品收取折旧费",
+    basis = Basis("SANBAO-13", "有同型号产品而消费者要求退货的，应予退货，对已使用商品收取折旧费",
                   "the consumer prefers a return over an exchange: return less depreciation for use")
     assert used_from is not None  # sanbao() returned early without a start
     deduction = depreciation(line, used_from, ctx.as_of, ctx.tz, sale.repair_days_total)
@@ -141,7 +141,7 @@ def _return_instead(ctx: Ctx, because: tuple[Basis, ...], window: Period, label_
 
 def _awaiting_installation() -> list[Outcome]:
     """The seller has not installed it yet: the 三包 periods have not started running."""
-    pending = Basis("CPL-IMPL-2024-18", "需经营者安装的商品,三包期限自安装完成之日起计算,尚未安装",
+    pending = Basis("CPL-IMPL-2024-18", "需经营者安装的商品，三包期限自安装完成之日起计算，尚未安装",
                     "for goods the seller installs the periods start at installation, which has not happened")
     return [
         Option("return_refund", (Basis("SANBAO-9", "7日内性能故障可退货", "failure within 7 days: return"), pending),
@@ -150,7 +150,7 @@ def _awaiting_installation() -> list[Outcome]:
                None, "三包15日包换期", "the 三包 15-day exchange window"),
         Option("repair", (Basis("SANBAO-FREE-REPAIR", "三包有效期内免费修理", "free repair"), pending),
                None, "三包有效期", "the 三包 period"),
-        Note("installation_pending", "商品尚未由经营者安装完成,三包期限尚未开始计算;如由消费者自行安装,请记录交付时间",
+        Note("installation_pending", "商品尚未由经营者安装完成，三包期限尚未开始计算；如由消费者自行安装，请记录交付时间",
              "not yet installed by the seller, so the 三包 periods have not started; if the customer installs it, "
              "record the delivery time instead"),
     ]

@@ -167,7 +167,7 @@ def _validate_one(policy: StorePolicy, prefix: str, floors: tuple[Floor, ...]) -
             raise Invalid(
                 "policy_below_statutory",
                 en="{field} = {value} is less favourable than the law allows: {why_en} ({rule}) needs {op_en} {minimum}",
-                zh="{field} = {value} 低于法定标准:{why_zh}({rule})要求{op_zh}{minimum}",
+                zh="{field} = {value} 低于法定标准：{why_zh}({rule})要求{op_zh}{minimum}",
                 field=prefix + floor.field, rule=floor.rule, minimum=floor.bound, direction=floor.op,
                 value=value, why_en=floor.why_en, why_zh=floor.why_zh,
                 op_en="at least" if floor.op == "at_least" else "at most",
@@ -184,4 +184,4 @@ def _check_rate(name: str, value: object) -> None:
     exponent = rate.as_tuple().exponent if rate is not None and rate.is_finite() else None
     if rate is None or not isinstance(exponent, int) or not 0 <= rate <= 100 or exponent < -2:
         raise Invalid("invalid_policy", en="{field} must be a percentage from 0 to 100 as a string, e.g. \"5.5\"",
-                      zh="{field} 须为 0 到 100 之间的百分比字符串, 例如 \"5.5\"", field=name, value=value)
+                      zh="{field} 须为 0 到 100 之间的百分比字符串，例如 \"5.5\"", field=name, value=value)

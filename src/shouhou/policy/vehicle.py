@@ -33,9 +33,9 @@ def vehicle(ctx: Ctx) -> list[Outcome]:
     claim, line, sale = ctx.claim, ctx.line, ctx.sale
     if claim.misuse:
         return refuse(("return_refund", "exchange", "repair"),
-                      (Basis("VEHICLE-2021-32", "未按说明书使用维护或擅自改装拆卸造成的损坏,免除三包责任",
+                      (Basis("VEHICLE-2021-32", "未按说明书使用维护或擅自改装拆卸造成的损坏，免除三包责任",
                              "damage from misuse or unauthorised modification is outside 三包"),),
-                      "使用维护不当或擅自改装拆卸造成的损坏,不属于三包范围",
+                      "使用维护不当或擅自改装拆卸造成的损坏，不属于三包范围",
                       "damage from misuse or unauthorised modification is outside the vehicle 三包")
     start: datetime | None
     if sale.last_exchange_at is not None:
@@ -47,12 +47,12 @@ def vehicle(ctx: Ctx) -> list[Outcome]:
         start, start_basis = line.invoice_at, Basis("VEHICLE-2021-18", "自开具购车发票之日起计算",
                                                     "counted from the invoice date")
     if start is None:
-        return [Note("vehicle_start_unknown", "发票和交付日期均未知,无法计算汽车三包期限",
+        return [Note("vehicle_start_unknown", "发票和交付日期均未知，无法计算汽车三包期限",
                      "no invoice or delivery date: the vehicle 三包 periods cannot be computed")]
     out: list[Outcome] = []
     km, fault = claim.mileage_km, claim.fault
     if km is None:
-        out.append(Note("mileage_unknown", "行驶里程未知,仅按时间判断", "mileage unknown: judged by date only"))
+        out.append(Note("mileage_unknown", "行驶里程未知，仅按时间判断", "mileage unknown: judged by date only"))
     extra = sale.repair_days_total
 
     def period(days: int = 0, months: int = 0) -> Period:
@@ -61,13 +61,13 @@ def vehicle(ctx: Ctx) -> list[Outcome]:
     # Art. 19: free repair within the repair warranty (包修期).
     repair_months = max(REPAIR_MONTHS, line.repair_warranty_months)
     if _within_km(km, REPAIR_KM):
-        out.append(Option("repair", (Basis("VEHICLE-2021-19", "包修期内出现质量问题,免费修理",
+        out.append(Option("repair", (Basis("VEHICLE-2021-19", "包修期内出现质量问题，免费修理",
                                            "free repair of quality problems within the repair warranty"), start_basis),
                           period(months=repair_months), f"{repair_months}个月包修期", f"the {repair_months}-month repair warranty"))
     else:
         out += refuse("repair", (Basis("VEHICLE-2021-18", "包修期以3年或6万公里先到者为准",
                                        "the repair warranty ends at 3 years or 60,000 km"),),
-                      f"行驶里程{km}公里,已超过包修里程", f"{km} km: beyond the repair warranty mileage")
+                      f"行驶里程{km}公里，已超过包修里程", f"{km} km: beyond the repair warranty mileage")
 
     early_km_ok = _within_km(km, EARLY_KM)
     if fault in VEHICLE_MAJOR_ASSEMBLIES:
@@ -77,7 +77,7 @@ def vehicle(ctx: Ctx) -> list[Outcome]:
         for remedy in _SWAP:
             out.append(Option(remedy, (art22, start_basis), period(days=FIRST_WEEK_DAYS), "汽车三包7日期", "the vehicle 7-day window"))
         if early_km_ok:  # Art. 20: within 60 days/3,000 km the assembly itself is replaced free.
-            out.append(Option("repair", (Basis("VEHICLE-2021-20", "60日或3000公里内主要零部件质量问题,免费更换总成",
+            out.append(Option("repair", (Basis("VEHICLE-2021-20", "60日或3000公里内主要零部件质量问题，免费更换总成",
                                                "within 60 days/3,000 km: free replacement of the assembly"), start_basis),
                               period(days=EARLY_DAYS), "60日/3000公里期", "the 60-day/3,000 km window"))
     if fault in VEHICLE_ART23_FAULTS:
@@ -88,7 +88,7 @@ def vehicle(ctx: Ctx) -> list[Outcome]:
                 out.append(Option(remedy, (art23, start_basis), period(days=EARLY_DAYS), "60日/3000公里期",
                                   "the 60-day/3,000 km window"))
         else:
-            out += refuse(_SWAP, (art23,), f"行驶里程{km}公里,已超过3000公里", f"{km} km: beyond 3,000 km")
+            out += refuse(_SWAP, (art23,), f"行驶里程{km}公里，已超过3000公里", f"{km} km: beyond 3,000 km")
     out += _repeated_failures(ctx, period(months=max(SANBAO_MONTHS, line.warranty_months)), start_basis)
     return out
 
@@ -107,15 +107,15 @@ def _repeated_failures(ctx: Ctx, window: Period, start_basis: Basis) -> list[Out
                              f"the same assembly or main part replaced {claim.prior_replacements} times, still failing"))
     repair_days = sale.repair_days_total + claim.repair_days
     if repair_days > MAX_REPAIR_DAYS:
-        because.append(Basis("VEHICLE-2021-24", f"累计修理时间{repair_days}天,超过30日",
+        because.append(Basis("VEHICLE-2021-24", f"累计修理时间{repair_days}天，超过30日",
                              f"{repair_days} days in repair in total, over 30"))
     if claim.prior_repairs > MAX_REPAIRS:
-        because.append(Basis("VEHICLE-2021-24", f"同一质量问题累计修理{claim.prior_repairs}次,超过4次",
+        because.append(Basis("VEHICLE-2021-24", f"同一质量问题累计修理{claim.prior_repairs}次，超过4次",
                              f"the same problem repaired {claim.prior_repairs} times, over 4"))
     if not because:
         return []
     if not _within_km(km, SANBAO_KM):
-        return refuse(_SWAP, (because[0],), f"行驶里程{km}公里,已超过三包有效期里程(5万公里)",
+        return refuse(_SWAP, (because[0],), f"行驶里程{km}公里，已超过三包有效期里程（5万公里）",
                       f"{km} km: beyond the 三包 mileage (50,000 km)")
     fee = usage_compensation(ctx.line, km)
     label_zh, label_en = "汽车三包有效期", "the vehicle 三包 period"

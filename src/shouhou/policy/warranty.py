@@ -34,12 +34,12 @@ ESCALATION_RULES = frozenset({"SANBAO-11", "SANBAO-12", "SANBAO-13", "VEHICLE-20
                               "VEHICLE-2021-24"})
 
 SERVICE_RULES = {
-    "SERVICE-A": ("有费服务(A):不在保修期内,也无有效服务合同,按价目表收取服务费用",
+    "SERVICE-A": ("有费服务（A）：不在保修期内，也无有效服务合同，按价目表收取服务费用",
                   "paid service (A): out of warranty and under no valid contract, charged by the price list"),
-    "SERVICE-B": ("合同服务(B):依商品保养合同书的规定提供服务",
+    "SERVICE-B": ("合同服务（B）：依商品保养合同书的规定提供服务",
                   "contract service (B): as the service contract provides"),
-    "SERVICE-C": ("免费服务(C):在免费保证期间内,免收服务费用", "free service (C): within the free warranty period"),
-    "SERVICE-INSTALL": ("经营者负责安装的商品,安装调试随商品提供",
+    "SERVICE-C": ("免费服务（C）：在免费保证期间内，免收服务费用", "free service (C): within the free warranty period"),
+    "SERVICE-INSTALL": ("经营者负责安装的商品，安装调试随商品提供",
                         "goods the seller installs: installation comes with the sale"),
 }
 
@@ -151,7 +151,7 @@ def service_type(cover: Warranty | None, contract: ContractFacts | None, as_of: 
     day = local_date(as_of, tz)
     if contract is not None and contract.valid_on(day):
         zh, en = SERVICE_RULES["SERVICE-B"]
-        return ServiceTypeDecision("contract", (Basis("SERVICE-B", f"{zh}(合同 {contract.no},有效期至"
+        return ServiceTypeDecision("contract", (Basis("SERVICE-B", f"{zh}(合同 {contract.no}，有效期至"
                                                                    f"{contract.ends_on.isoformat()})",
                                                       f"{en} (contract {contract.no}, valid until "
                                                       f"{contract.ends_on.isoformat()})"),))

@@ -10,29 +10,31 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
 
-from shouhou import plugins, uploads
+from shouhou import plugins
 from shouhou.api.errors import STATUS
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError, not_found
+from shouhou.models import Store
 from shouhou.orders import service as orders
-from shouhou.web.session import check_csrf, ctx_of
+from shouhou.web.photos import forget_photos, save_photos
+from shouhou.web.session import buyer_only, check_csrf, ctx_of
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
 
 @router.get("/portal")
 def portal_home(request: Request) -> Response:
-    ctx = ctx_of(request)
+    ctx = buyer_only(request)
     own = []
     if ctx.actor.customer_id is not None:
         own = [orders.document(ctx, o) for o in orders.orders_of_customer(ctx, ctx.actor.customer_id)]
     rows, _ = cases.list_page(ctx, {}, limit=100)
-    return render(request, "portal/home.html", ctx, orders=own, cases=cases.summaries(ctx, rows))
+    names = {s.code: s.name for s in ctx.session.scalars(select(Store).where(Store.code.in_({o["store"] for o in own})))}
+    return render(request, "portal/home.html", ctx, orders=own, cases=cases.summaries(ctx, rows), store_names=names)
 
 
 def order_page(request: Request, ctx: Ctx, order_no: str, *, error: str | None = None, status: int = 200,
@@ -54,19 +56,20 @@ def order_page(request: Request, ctx: Ctx, order_no: str, *, error: str | None =
                 context = offer.order_context(ctx, order) if offer.order_context else {}
                 offers[offer.order_form] = {"template": offer.order_form, "kinds": [], "context": context}
             offers[offer.order_form]["kinds"].append(kind)
+    store = ctx.session.get_one(Store, order.store_id)
     return render(request, "portal/order.html", ctx, status=status, order=orders.document(ctx, order),
-                  offers=list(offers.values()), links=links, error=error, form=form or {})
+                  store_name=store.name, offers=list(offers.values()), links=links, error=error, form=form or {})
 
 
 @router.get("/portal/orders/{order_no}")
 def portal_order(order_no: str, request: Request) -> Response:
-    return order_page(request, ctx_of(request), order_no)
+    return order_page(request, buyer_only(request), order_no)
 
 
 @router.post("/portal/orders/{order_no}/apply")
 async def portal_apply(order_no: str, request: Request) -> Response:
     """An application from an order form: the type's offer turns the form into its create body."""
-    ctx = ctx_of(request)
+    ctx = buyer_only(request)
     form = await check_csrf(request)
     body: dict[str, Any] = {"type": str(form.get("type", "")), "order_no": order_no}
     try:
@@ -76,34 +79,17 @@ async def portal_apply(order_no: str, request: Request) -> Response:
                           zh="不能从订单提交该类申请", type=body["type"])
         body = {**kind.portal.body_from_form(form), **body, "channel": "portal"}
         if "photos" in kind.create_schema.model_fields:
-            body["photos"] = await _save_photos(request, ctx.settings.var_dir)
+            body["photos"] = await save_photos(request, ctx.settings.var_dir)
         case = cases.create(ctx, body)
     except ShouhouError as exc:
         ctx.session.rollback()
-        _forget_photos(ctx.settings.var_dir, body.get("photos", []))  # nothing of a refused application stays
+        forget_photos(ctx.settings.var_dir, body.get("photos", []))  # nothing of a refused application stays
+        kept = {k: v for k, v in form.items() if k != "_csrf" and isinstance(v, str)}
         return order_page(request, ctx, order_no, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422),
-                          form=body)
+                          form={**kept, **{k: v for k, v in body.items() if isinstance(v, str)}})
+    request.session["flash"] = {"kind": "ok", "text": ctx.label(
+        f"已提交申请，售后单号 {case.no}。", f"Request sent: case {case.no}.")}
     return RedirectResponse(f"/portal/cases/{case.no}", status_code=303)
-
-
-async def _save_photos(request: Request, var_dir: Path) -> list[str]:
-    form = await request.form()
-    saved = []
-    for upload in form.getlist("photos"):
-        if not hasattr(upload, "read") or not getattr(upload, "filename", ""):
-            continue
-        ext = PHOTO_TYPES.get(getattr(upload, "content_type", ""))
-        data = await upload.read()
-        if ext is None or len(data) > MAX_PHOTO_BYTES:
-            raise Invalid("invalid_photo", en="Photos must be JPEG, PNG, WebP or GIF up to 8 MB",
-                          zh="照片须为 JPEG、PNG、WebP 或 GIF, 不超过 8 MB")
-        saved.append(uploads.save(var_dir, data, ext))
-    return saved
-
-
-def _forget_photos(var_dir: Path, urls: list[str]) -> None:
-    for url in urls:
-        uploads.path_of(var_dir, url).unlink(missing_ok=True)
 
 
 @router.get("/media/{name}")

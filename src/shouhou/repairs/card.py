@@ -37,7 +37,7 @@ def _books(payload: Any) -> bool:
 
 def quote_not_accepted(case: Case) -> Conflict:
     return Conflict("quote_not_accepted", en="Case {case} is paid service: its quote must be accepted before work is "
-                    "booked", zh="售后单 {case} 为有费服务, 客户同意报价后才能登记工时和配件", case=case.no)
+                    "booked", zh="售后单 {case} 为有费服务，客户同意报价后才能登记工时和配件", case=case.no)
 
 
 def may_book_work(step: Step) -> None:
@@ -49,7 +49,7 @@ def may_book_work(step: Step) -> None:
     repair_settings.check_fault_code(step.ctx, step.case.store_id, getattr(p, "fault_code", None))
     if getattr(p, "fee_lines", None) and d.service_type == "warranty":
         raise Invalid("no_fees_under_warranty", en="A warranty case is free; change its service type first",
-                      zh="保修(免费服务)不收费; 如需收费请先由主管变更服务类型")
+                      zh="保修（免费服务）不收费；如需收费请先由主管变更服务类型")
     started, ended = getattr(p, "started_at", None), getattr(p, "ended_at", None)
     if started and ended and ended <= started:
         raise Invalid("invalid_session", en="ended_at must be after started_at", zh="结束时间须晚于开始时间")
@@ -125,7 +125,7 @@ def _charge_uncovered(step: Step, d: RepairDetail, minutes: int, fitted: list[Re
     prices = repair_settings.of_store(ctx, case.store_id)
     lines: list[tuple[str, str, int]] = []
     if contract is not None and not contract.covers_labour and minutes:
-        lines.append(("labour", f"工时 {minutes} 分钟 (合同不含)", labour_fen(prices.hourly_rate_fen, minutes)))
+        lines.append(("labour", f"工时 {minutes} 分钟（合同不含）", labour_fen(prices.hourly_rate_fen, minutes)))
     if contract is not None and not contract.covers_parts:
         lines += [("part", f"{p.name or p.sku} × {p.qty} (合同不含)", p.qty * p.unit_price_fen) for p in fitted]
     for kind, description, amount in lines:
@@ -142,7 +142,7 @@ def charge_call_out(step: Step, d: RepairDetail) -> None:
     fee = repair_settings.of_store(ctx, case.store_id).call_out_fee_fen
     if d.service_type == "contract" and contract is not None and not contract.covers_call_out and fee:
         ctx.session.add(RepairFee(store_id=case.store_id, case_id=case.id, kind="call_out",
-                                  description="上门费 (合同不含)",
+                                  description="上门费（合同不含）",
                                   amount_fen=fee, source="contract", created_at=ctx.clock.now()))
         ctx.session.flush()
 

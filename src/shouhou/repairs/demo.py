@@ -44,19 +44,22 @@ def _png() -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+LOGINS = (("technician2", PASSWORD, "technician", "S1"),)
+
+
 def load(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     """Returns the extra logins it made (user / password / role / store)."""
     accounts.add_user(ctx, "technician2", "technician", store_code="S1", password=PASSWORD, display_name="王师傅",
                       password_policy_applies=False)  # the published demo password
-    dispatch.put_profile(ctx, "technician", "S1", {"skills": ["appliance"], "areas": ["浦东新区", "闵行区"],
+    dispatch.put_profile(ctx, "technician", "S1", {"skills": ["家电"], "areas": ["浦东新区", "闵行区"],
                                                    "hours": EVERY_DAY})
-    dispatch.put_profile(ctx, "technician2", "S1", {"skills": ["appliance", "small_appliance"],
+    dispatch.put_profile(ctx, "technician2", "S1", {"skills": ["家电", "小家电"],
                                                     "areas": ["朝阳区", "徐汇区"], "hours": EVERY_DAY})
     _parts(ctx)
     _units(ctx)
     _cases(ctx)
     ctx.session.flush()
-    return [("technician2", PASSWORD, "technician", "S1")]
+    return list(LOGINS)
 
 
 def _parts(ctx: Ctx) -> None:
@@ -67,7 +70,7 @@ def _parts(ctx: Ctx) -> None:
         part = parts.create_part(ctx, "S1", sku=sku, name=name, price=price, cost=cost, reorder_point=point,
                                  models=models, maker="海尔" if sku != "BOARD-AC" else "格力")
         parts.record_movement(ctx, part, location="central", qty=6 if sku != "BOARD-AC" else 1, kind="receipt",
-                              note="demo")
+                              note="期初入库")
         if sku == "PUMP-WM10":
             parts.record_movement(ctx, part, location="central", qty=2, kind="transfer",
                                   to_location="van:technician")
@@ -81,7 +84,7 @@ def _units(ctx: Ctx) -> None:
                                                   ("WM-OLD-2019", "WM-10KG", "滚筒洗衣机 10kg", "u1002", 12)):
         # Money in yuan text, as the API takes it (a number is refused, not read as fen).
         units.create(ctx, UnitIn.model_validate({
-            "store": "S1", "serial": serial, "model": model, "name": name, "category": "appliance",
+            "store": "S1", "serial": serial, "model": model, "name": name, "category": "家电",
             "customer": customer, "tags": ["sanbao"], "warranty_months": months, "delivered_at": long_ago,
             "channel": "online", "price": "2999.00", "district": "浦东新区" if customer == "u1001" else "朝阳区"}))
     today = ctx.clock.now().date()

@@ -33,13 +33,13 @@ def check_hours(hours: dict[str, Any]) -> dict[str, list[list[str]]]:
     for day, spans in hours.items():
         if day not in DAYS or not isinstance(spans, list):
             raise Invalid("invalid_hours", en="hours are per weekday (mon…sun): lists of [start, end]",
-                          zh="工作时间按星期(mon…sun)填写, 每段为 [开始, 结束]", day=day)
+                          zh="工作时间按星期（mon…sun）填写，每段为 [开始，结束]", day=day)
         clean = []
         for span in spans:
             if (not isinstance(span, list | tuple) or len(span) != 2 or not all(isinstance(x, str) and _HHMM.match(x)
                                                                               for x in span) or span[0] >= span[1]):
                 raise Invalid("invalid_hours", en="{day}: each span is [\"HH:MM\", \"HH:MM\"], start before end",
-                              zh="{day}: 每段须为 [\"HH:MM\", \"HH:MM\"], 开始早于结束", day=day)
+                              zh="{day}：每段须为 [\"HH:MM\", \"HH:MM\"]，开始早于结束", day=day)
             clean.append([span[0], span[1]])
         out[day] = sorted(clean)
     return out
@@ -132,7 +132,7 @@ def check(ctx: Ctx, case: Case, d: RepairDetail, username: str, start: datetime,
     if not f.suitable:
         why = "skill" if not f.skill else "hours" if not f.hours else "outlet"
         raise Invalid("technician_unsuitable",
-                      en="{user} cannot take this job: {why_en}", zh="技术员 {user} 不适合该工单: {why_zh}",
+                      en="{user} cannot take this job: {why_en}", zh="技术员 {user} 不适合该工单：{why_zh}",
                       user=username, why=why, category=d.category,
                       why_en={"skill": f"no skill for {d.category}", "hours": "outside working hours",
                               "outlet": "not of the outlet the case is assigned to"}[why],
@@ -142,7 +142,7 @@ def check(ctx: Ctx, case: Case, d: RepairDetail, username: str, start: datetime,
     if busy:
         other_d, other = busy[0]
         raise Conflict("technician_busy", en="{user} has another appointment then ({case})",
-                       zh="技术员 {user} 该时段已有预约({case})", user=username, case=other.no,
+                       zh="技术员 {user} 该时段已有预约（{case}）", user=username, case=other.no,
                        start=local_iso(other_d.window_start, tz), end=local_iso(other_d.window_end, tz))
     return user
 

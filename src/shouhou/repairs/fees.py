@@ -130,7 +130,7 @@ def change_service_type(step: Step) -> None:
     d, p = detail(step), step.payload
     step.record["from_service_type"] = d.service_type
     d.service_type = p.service_type
-    d.service_basis = [{"rule": "SUPERVISOR", "zh": f"主管变更: {p.reason}",
+    d.service_basis = [{"rule": "SUPERVISOR", "zh": f"主管变更：{p.reason}",
                         "en": f"changed by a supervisor: {p.reason}"}]
 
 

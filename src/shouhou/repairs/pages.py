@@ -26,6 +26,7 @@ from shouhou.web.templating import render
 router = APIRouter(include_in_schema=False)
 nav.register("/console/repairs/board", "Dispatch board", {"supervisor", "agent"}, order=20)
 nav.register("/console/tech", "My jobs", {"technician"}, order=21)
+nav.landing("/console/tech", {"technician"}, priority=70)
 nav.register("/console/workshop", "Workshop", {"technician", "supervisor", "agent", "warehouse"}, order=22)
 nav.register("/console/repairs/book", "Registration book", {"agent", "supervisor"}, order=23)
 

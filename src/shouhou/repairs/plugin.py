@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
 from shouhou.repairs import (
+    case_pages,
     effects,
     endpoints,
     jobs,
@@ -19,7 +20,7 @@ CONTACT = {"name": "张三", "phone": "13800000000", "address": "上海市浦东
 
 REPAIR_KIND = CaseKind(
     workflow=REPAIR.bind(effects), create_schema=RepairIn, create=service.create, describe=service.describe,
-    summarize=service.summarize, detail_template="repairs/_case.html",
+    summarize=service.summarize, detail_template="repairs/_case.html", field_options=case_pages.field_options,
     portal=PortalOffer(link=("/portal/repairs", "报修或预约安装", "Request a repair or an installation"), position=50),
     examples={"repair": {"summary": "叫修登记", "value": {
         "type": "repair", "serial": "WM10-2026-0001", "contact": CONTACT, "fault": "洗衣机不排水",
@@ -30,7 +31,7 @@ REPAIR_KIND = CaseKind(
 INSTALLATION_KIND = CaseKind(
     workflow=INSTALLATION.bind(effects), create_schema=InstallationIn, create=service.create,
     describe=service.describe, summarize=service.summarize, detail_template="repairs/_case.html",
-    examples={"installation": {"summary": "预约安装", "value": {
+    field_options=case_pages.field_options, examples={"installation": {"summary": "预约安装", "value": {
         "type": "installation", "order_no": "D1001", "line_no": 1, "contact": CONTACT, "channel": "hotline"}}},
     summary_schema=RepairSummary, document_schema=RepairCaseDetail,
 )

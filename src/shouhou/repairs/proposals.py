@@ -53,7 +53,7 @@ def _propose(step: Step, remedy: str) -> None:
     body = ApplyIn.model_validate({
         "type": remedy, "order_no": order.order_no, "store": ctx.session.get_one(Store, case.store_id).code,
         "lines": [LineQty(line_no=line.line_no, qty=1)], "reason": QUALITY_REASON, "channel": "api",
-        "description": f"三包 ({rule}): 维修单 {case.no}, 序列号 {unit.serial}. {note}".strip()})
+        "description": f"三包（{rule}）：维修单 {case.no}，序列号 {unit.serial}. {note}".strip()})
     other = returns.create(ctx, body, decided=decided)
     ctx.session.add(CaseLink(store_id=case.store_id, case_id=case.id, other_case_id=other.id, kind=LINKS[remedy],
                              created_at=ctx.clock.now()))

@@ -90,7 +90,7 @@ def _unit(ctx: Ctx, store: Store, order: Order | None, customer: Customer | None
         return units.unit_for_line(ctx, order, body.line_no, None)
     if not body.model:
         raise Invalid("unit_required", en="Say which product: serial, order_no (+ line_no), or model",
-                      zh="请说明是哪件商品: 序列号、订单号(及行号)或型号")
+                      zh="请说明是哪件商品：序列号、订单号（及行号）或型号")
     return None
 
 

@@ -56,7 +56,7 @@ async def send_report(no: str, request: Request) -> Response:
     sent = request.headers.get("x-csrf-token", "")
     if not sent or not hmac.compare_digest(sent, csrf_token(request)):
         return _error(ctx, Forbidden("csrf_failed", en="The page expired; reload it (your report is kept)",
-                                     zh="页面已过期, 请刷新(报告已保存在本机)"))
+                                     zh="页面已过期，请刷新（报告已保存在本机）"))
     try:
         body = ReportIn.model_validate(await request.json())
         case, replayed = field_reports.submit(ctx, no, body.report_id, body.version, body.action, body.fields)

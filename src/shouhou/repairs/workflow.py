@@ -24,31 +24,31 @@ CANCELLERS = roles("customer", "agent", "supervisor")
 SYSTEM = roles("system")
 
 RESPONSE_DUE = TimerSpec("response_due", "response_overdue", "response_period",
-                         "超过承诺的响应时间, 标记超时", "flagged when the promised response time passes")
+                         "超过承诺的响应时间，标记超时", "flagged when the promised response time passes")
 APPOINTMENT_REMINDER = TimerSpec("appointment_reminder", "remind_appointment", "reminder_delay",
                                  "上门前一天提醒技术员和客户", "reminds the technician and the customer a day before")
 QUOTE_TIMEOUT = TimerSpec("quote_timeout", "decline_quote", "quote_period",
-                          "客户未答复报价, 视为拒绝", "declined when the customer does not answer the quote",
+                          "客户未答复报价，视为拒绝", "declined when the customer does not answer the quote",
                           payload={"note": "auto: no answer to the quote"})
 PICKUP_REMINDER = TimerSpec("pickup_reminder", "remind_pickup", "pickup_reminder_period",
                             "提醒客户取回商品", "reminds the customer to collect the unit")
 PICKUP_FLAG = TimerSpec("pickup_flag", "flag_unclaimed", "pickup_flag_period",
-                        "逾期未取, 标记为无人认领", "flagged as unclaimed when never collected")
+                        "逾期未取，标记为无人认领", "flagged as unclaimed when never collected")
 CONFIRM_TIMEOUT = TimerSpec("confirm_timeout", "confirm_return", "confirm_period",
-                            "客户未确认, 自动确认收回", "confirmed automatically if the customer does not")
+                            "客户未确认，自动确认收回", "confirmed automatically if the customer does not")
 
 STATES = {
-    "registered": State("registered", "已登记, 待派工", "Registered"),
-    "scheduled": State("scheduled", "已派工, 待上门", "Scheduled", timers=(APPOINTMENT_REMINDER,)),
+    "registered": State("registered", "已登记，待派工", "Registered"),
+    "scheduled": State("scheduled", "已派工，待上门", "Scheduled", timers=(APPOINTMENT_REMINDER,)),
     "on_site": State("on_site", "技术员已上门", "On site"),
-    "in_workshop": State("in_workshop", "已收件, 待维修", "In the workshop"),
+    "in_workshop": State("in_workshop", "已收件，待维修", "In the workshop"),
     "awaiting_approval": State("awaiting_approval", "待客户确认报价", "Awaiting the customer's approval",
                                timers=(QUOTE_TIMEOUT,)),
     "in_repair": State("in_repair", "维修中", "In repair"),
     "awaiting_parts": State("awaiting_parts", "待配件", "Awaiting parts"),
     "at_vendor": State("at_vendor", "送厂家维修中", "At the maker"),
     "qc": State("qc", "待验讫", "Awaiting QC"),
-    "ready_for_return": State("ready_for_return", "已修妥, 待取回", "Ready for return",
+    "ready_for_return": State("ready_for_return", "已修妥，待取回", "Ready for return",
                               timers=(PICKUP_REMINDER, PICKUP_FLAG)),
     "returned": State("returned", "已交还客户", "Returned", timers=(CONFIRM_TIMEOUT,)),
     "awaiting_payment": State("awaiting_payment", "待收款", "Awaiting payment"),

@@ -69,10 +69,15 @@ def share(book: LineBook, k: int, *, refunds: bool) -> LineShare:
     if k < 1:
         raise Invalid("invalid_quantity", en="Line {line_no}: quantity must be at least 1",
                       zh="订单行 {line_no} 的数量至少为 1", line_no=book.line_no)
+    if k > refundable_qty(book) == 0:
+        raise Invalid("quantity_exceeds_refundable",
+                      en="Line {line_no}: every unit is already refunded or in an after-sales request",
+                      zh="订单行 {line_no} 的商品已全部退款或正在售后中", line_no=book.line_no, qty=k, available=0,
+                      total=book.qty)
     if k > refundable_qty(book):
         raise Invalid("quantity_exceeds_refundable",
                       en="Line {line_no}: {qty} asked, only {available} of {total} units left for after-sales",
-                      zh="订单行 {line_no} 申请 {qty} 件, 只剩 {available}/{total} 件可申请售后",
+                      zh="订单行 {line_no} 申请 {qty} 件，只剩 {available}/{total} 件可申请售后",
                       line_no=book.line_no, qty=k, available=refundable_qty(book), total=book.qty)
     if not refunds:
         return LineShare(book.line_no, k, 0, 0)
@@ -132,7 +137,7 @@ def check_adjusted(requested_max: int, adjusted: int | None, reason: str | None)
     if adjusted < requested_max and not (reason and reason.strip()):
         raise Invalid("adjustment_reason_required",
                       en="Say why the refund is lower than {max}; the buyer will see it",
-                      zh="退款金额低于 {max} 时须填写原因(买家可见)", max=format_fen(requested_max))
+                      zh="退款金额低于 {max} 时须填写原因（买家可见）", max=format_fen(requested_max))
     return adjusted
 
 

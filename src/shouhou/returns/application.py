@@ -145,7 +145,7 @@ def _whole_bundles(order: Order, lines: list[OrderLine], refunded: dict[int, int
         short = [ln.line_no for ln in members if refunded[ln.id] < ln.qty]
         if short:
             raise Invalid("bundle_incomplete", en="Bundle {bundle} comes back whole: add lines {lines}",
-                          zh="套餐 {bundle} 须整套退回, 请同时退回订单行 {lines}", bundle=bundle, lines=short)
+                          zh="套餐 {bundle} 须整套退回，请同时退回订单行 {lines}", bundle=bundle, lines=short)
 
 
 def pools_of(order: Order, lines: list[OrderLine], policy: StorePolicy) -> dict[int, dict[str, int]]:

@@ -31,21 +31,21 @@ ADJUSTMENT = "REVIEWER-ADJUSTMENT"
 PLATFORM = "PLATFORM-DECISION"
 
 TEXTS: dict[str, tuple[str, str]] = {
-    PAID: ("商品实付金额(优惠按最大余额法分摊, 部分退按件分摊)",
+    PAID: ("商品实付金额（优惠按最大余额法分摊，部分退按件分摊）",
            "what was paid for the goods (discounts allocated by largest remainder, per unit)"),
-    SHIPPING_MERCHANT: ("质量问题或商家原因, 发货运费由商家承担, 随商品退还(按订单行分摊)",
+    SHIPPING_MERCHANT: ("质量问题或商家原因，发货运费由商家承担，随商品退还（按订单行分摊）",
                         ("a quality problem or the merchant's fault: the outbound shipping is the merchant's, "
                          "refunded with the goods (allocated over the order's lines)")),
-    SHIPPING_UNSHIPPED: ("未发货订单全部退款, 退还运费", "a whole order refunded before shipment: its shipping too"),
+    SHIPPING_UNSHIPPED: ("未发货订单全部退款，退还运费", "a whole order refunded before shipment: its shipping too"),
     SHIPPING_REVIEWER: ("审核同意退还运费", "the reviewer allowed the shipping fee"),
-    POSTAGE_MERCHANT: ("退货运费由商家承担, 按买家实付邮费报销(不超过店铺上限 {cap} 元)",
+    POSTAGE_MERCHANT: ("退货运费由商家承担，按买家实付邮费报销（不超过店铺上限 {cap} 元）",
                        "the return leg is the merchant's: the buyer's postage, up to the store's cap of {cap} yuan"),
-    POSTAGE_INSURED: ("退货运费由运费险赔付, 商家不另报销", "the shipping insurance pays the return postage"),
-    POSTAGE_LOWERED: ("审核调整退货运费: {reason}", "return postage lowered by the reviewer: {reason}"),
-    VOUCHERS: ("店铺政策: 优惠券/红包/积分以现金退还", "store policy: vouchers are refunded as cash"),
+    POSTAGE_INSURED: ("退货运费由运费险赔付，商家不另报销", "the shipping insurance pays the return postage"),
+    POSTAGE_LOWERED: ("审核调整退货运费：{reason}", "return postage lowered by the reviewer: {reason}"),
+    VOUCHERS: ("店铺政策：优惠券/红包/积分以现金退还", "store policy: vouchers are refunded as cash"),
     VOUCHERS_REVIEWER: ("审核同意优惠券/红包/积分以现金退还", "the reviewer allowed vouchers as cash"),
-    ADJUSTMENT: ("审核调整: {reason}", "adjusted by the reviewer: {reason}"),
-    PLATFORM: ("平台裁决: {reason}", "platform decision: {reason}"),
+    ADJUSTMENT: ("审核调整：{reason}", "adjusted by the reviewer: {reason}"),
+    PLATFORM: ("平台裁决：{reason}", "platform decision: {reason}"),
 }
 
 

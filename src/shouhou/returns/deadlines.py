@@ -32,7 +32,7 @@ def reship_overdue(step: Step) -> None:
     if supervisor is not None:
         case.assignee_id = supervisor
     order = ctx.session.get_one(Order, case.order_id)
-    step.record.update(message_zh="换货未能按时发出, 已升级主管处理; 您也可以申请改为退款",
+    step.record.update(message_zh="换货未能按时发出，已升级主管处理；您也可以申请改为退款",
                        message_en="The replacement is late: a supervisor is on it, and you may take a refund instead",
                        escalated_to=supervisor)
     assert step.rows is not None

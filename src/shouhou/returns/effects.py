@@ -85,7 +85,7 @@ def approve(step: Step) -> str:
     if case.type == "exchange":
         if p is not None and p.refund_amount is not None:
             raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
-                          zh="换货不退款; 如有差价请填写 price_difference")
+                          zh="换货不退款；如有差价请填写 price_difference")
         if p is not None and p.price_difference is not None:
             d.price_difference_fen = p.price_difference
             d.price_difference_settled = owed(d) == 0
@@ -267,7 +267,7 @@ def extend_receipt(step: Step) -> None:
     if total > RECEIPT_EXTENSION_MAX_DAYS:
         raise Invalid("receipt_extension_limit",
                       en="Receipt confirmation may be extended by {max} days in all; {done} already",
-                      zh="延长收货合计不超过 {max} 天, 已延长 {done} 天",
+                      zh="延长收货合计不超过 {max} 天，已延长 {done} 天",
                       max=RECEIPT_EXTENSION_MAX_DAYS, done=total - days, days=days)
     order = ctx.session.get_one(Order, case.order_id)
     at = ctx.clock.now()
@@ -299,7 +299,7 @@ def difference_open(step: Step) -> bool:
 def settle_difference(step: Step) -> None:
     d = steps.detail(step)
     if step.payload.amount != owed(d):
-        raise Invalid("amount_mismatch", en="The buyer owes {owed}, not {amount}", zh="买家应补差价 {owed}, 而非 {amount}",
+        raise Invalid("amount_mismatch", en="The buyer owes {owed}, not {amount}", zh="买家应补差价 {owed}，而非 {amount}",
                       owed=format_fen(owed(d)), amount=format_fen(step.payload.amount))
     d.price_difference_settled = True
 

@@ -45,7 +45,7 @@ def request_pickup(step: Step) -> None:
     deadline = timers.next_deadline(ctx, step.workflow, case)
     if deadline is not None and p.window_start > deadline.at:
         raise Invalid("pickup_after_deadline", en="The return must be on its way by {until}; pick an earlier window",
-                      zh="须在 {until} 前寄出退货, 请选择更早的取件时间", until=local_iso(deadline.at, store.timezone))
+                      zh="须在 {until} 前寄出退货，请选择更早的取件时间", until=local_iso(deadline.at, store.timezone))
     name = str((store.settings or {}).get("pickup_adapter") or "manual")
     order = ctx.session.get_one(Order, case.order_id)
     booking = adapter_named(name).book(PickupRequest(

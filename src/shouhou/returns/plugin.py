@@ -5,7 +5,8 @@ from __future__ import annotations
 from shouhou.models import CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail
 from shouhou.models.returns import ReturnPickup
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
-from shouhou.returns import effects, endpoints, pages, service
+from shouhou.returns import case_pages, effects, endpoints, pages, service
+from shouhou.returns.repository import cases_with_tracking, refund_amount_column
 from shouhou.returns.schemas import ApplyIn, ReturnCaseDetail, ReturnCaseSummary
 from shouhou.returns.workflow import WORKFLOWS
 
@@ -23,8 +24,10 @@ def _kind(case_type: str) -> CaseKind:
                            body_from_form=pages.application_from_form, position=PORTAL_POSITION[case_type]),
         examples={case_type: {"summary": WORKFLOWS[case_type].zh, "value": {"type": case_type, **EXAMPLE}}},
         summary_schema=ReturnCaseSummary, document_schema=ReturnCaseDetail,
+        field_options=case_pages.field_options, progress=case_pages.progress,
     )
 
 
 PLUGIN = register(Plugin(name="returns", kinds=tuple(_kind(t) for t in WORKFLOWS), api=(endpoints.router,),
-                         pages=(pages.router,)))
+                         pages=(pages.router,), search=cases_with_tracking,
+                         sort_keys={"refund_amount": refund_amount_column}))

@@ -181,3 +181,35 @@ def describe_code(ctx: Ctx, store: Store, code: str) -> ReasonView | None:
         if d.code == code:
             return d
     return None
+
+
+# 拒绝理由: what a reviewer most often writes when refusing, offered on the reject form; a
+# store's admin edits them on the reasons page (kept in the store's settings).
+DEFAULT_REJECT_REASONS = (
+    ("商品已拆封使用，影响二次销售", "The item was opened and used; it cannot be sold again"),
+    ("超出售后期限", "The after-sales period is over"),
+    ("退回商品缺少配件或赠品", "Accessories or gifts are missing from the parcel"),
+    ("未提供有效凭证（照片或视频）", "No valid evidence (photos or a video)"),
+    ("退回商品与订单商品不符", "The returned item is not the one ordered"),
+    ("已与买家协商一致，由买家撤销申请", "Agreed with the buyer: the buyer withdraws the request"),
+)
+
+
+def reject_reasons(store: Store, lang: str = "zh") -> list[str]:
+    """The store's own texts when its admin saved some, else the defaults in the reader's language."""
+    saved = (store.settings or {}).get("reject_reasons")
+    if isinstance(saved, list):
+        return list(saved)
+    return [en if lang == "en" else zh for zh, en in DEFAULT_REJECT_REASONS]
+
+
+def set_reject_reasons(ctx: Ctx, store_code: str, texts: list[str]) -> list[str]:
+    store = store_for_caller(ctx, store_code)
+    require(ctx.actor, "reason.write", store.id)
+    cleaned = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
+    if any(len(t) > 200 for t in cleaned) or len(cleaned) > 50:
+        raise Invalid("invalid_reject_reasons", en="Up to 50 reasons of up to 200 characters each",
+                      zh="最多 50 条，每条不超过 200 字")
+    store.settings = {**(store.settings or {}), "reject_reasons": cleaned}  # a new dict: the change is seen
+    ctx.session.flush()
+    return cleaned

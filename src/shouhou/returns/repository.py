@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -234,3 +234,16 @@ def unreceived(session: Session, store_ids: set[int] | None, limit: int = 500) -
     if store_ids is not None:
         stmt = stmt.where(Case.store_id.in_(store_ids))
     return [(c, r) for c, r in session.execute(stmt.order_by(d.receipt_overdue_at, Case.id).limit(limit))]
+
+
+def cases_with_tracking(text: str) -> Any:
+    """The case list's search: cases with a return or replacement parcel whose tracking number
+    contains `text` (a select of case ids)."""
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return select(CaseShipment.case_id).where(CaseShipment.tracking_no.ilike(like, escape="\\"))
+
+
+def refund_amount_column() -> Any:
+    """The case list sorts by the amount a case refunds."""
+    return (select(ReturnDetail.refund_fen).where(ReturnDetail.case_id == Case.id).correlate(Case)
+            .scalar_subquery())

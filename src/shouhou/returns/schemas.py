@@ -41,11 +41,11 @@ class ApplyIn(Strict):
     reason: str = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
-    goods_intact: bool = Field(default=True, description="完好: opening the box to inspect still counts as intact")
+    goods_intact: bool = Field(default=True, description="完好：opening the box to inspect still counts as intact")
     unsealed: bool = Field(default=False, description="digital media opened or downloaded")
     received: bool | None = Field(default=None, description="False: the parcel never arrived (lost, refused)")
     refused_delivery: bool = False
-    urgent: bool = Field(default=False, description="先发后退: ship the replacement once the return is on its way")
+    urgent: bool = Field(default=False, description="先发后退：ship the replacement once the return is on its way")
     exchange_sku: str | None = Field(default=None, max_length=100, description="another size/colour")
     channel: Literal["portal", "api", "hotline", "chat", "email"] | None = None
 
@@ -120,6 +120,13 @@ class NoteIn(Strict):
     note: str = Field(min_length=1, max_length=5000)
 
 
+class MessageIn(Strict):
+    """A message in the buyer–merchant thread, with photos if any."""
+
+    message: str = Field(min_length=1, max_length=5000)
+    photos: list[Link] = Field(default_factory=list, max_length=9)
+
+
 class OptionalNoteIn(Strict):
     note: str | None = Field(default=None, max_length=5000)
 
@@ -162,6 +169,12 @@ class InsurancePaidIn(Strict):
 # (documentation of service.describe / summarize and the endpoints' documents).
 
 
+class ProductOut(BaseModel):
+    sku: str
+    name: str
+    qty: int
+
+
 class ReturnCaseSummary(BaseModel):
     """What a refund, return or exchange adds to a case list row."""
 
@@ -170,6 +183,7 @@ class ReturnCaseSummary(BaseModel):
     reason: str
     applied_at: TimeText
     reviewed_at: TimeText | None
+    products: list[ProductOut] = Field(description="the case's items: name, SKU, quantity")
 
 
 class CaseLineOut(BaseModel):

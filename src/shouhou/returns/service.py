@@ -185,9 +185,12 @@ def _receipt_extension(case: Case, tz: str) -> dict[str, Any] | None:
 def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:
     d = repo.detail(ctx.session, case.id)
     tz = ctx.session.get_one(Store, case.store_id).timezone
+    lines = repo.lines(ctx.session, case.id)
+    names = by_ids(ctx.session, OrderLine, (cl.order_line_id for cl in lines))
     return {"refund_amount": yuan(d.refund_fen) if case.type != "exchange" else None,
             "refunded_amount": yuan(d.refunded_fen), "reason": d.reason_code,
-            "applied_at": local_iso(d.applied_at, tz), "reviewed_at": local_iso(d.reviewed_at, tz)}
+            "applied_at": local_iso(d.applied_at, tz), "reviewed_at": local_iso(d.reviewed_at, tz),
+            "products": [{"sku": cl.sku, "name": names[cl.order_line_id].name, "qty": cl.qty} for cl in lines]}
 
 
 def _refund_doc(r: Refund, tz: str) -> dict[str, Any]:
@@ -233,8 +236,20 @@ def finance_rows(ctx: Ctx, store_code: str | None = None) -> list[dict[str, Any]
     queue = finance_queue(ctx, store_code)
     by_case = repo.lines_of_cases(ctx.session, [c.id for c in queue])
     return [{**row, "lines": [{"line_no": cl.line_no, "sku": cl.sku, "name": ol.name, "unit_price": yuan(ol.unit_price_fen),
-                               "qty": cl.qty, "amount": yuan(cl.amount_fen)} for cl, ol in by_case[c.id]]}
+                               "qty": cl.qty, "amount": yuan(cl.amount_fen)} for cl, ol in by_case[c.id]],
+             "award": repo.detail(ctx.session, c.id).arbitration is not None}  # the platform's, not a reviewer's
             for c, row in zip(queue, cases.summaries(ctx, queue), strict=True)]
+
+
+def expected_parcels(ctx: Ctx, store_code: str | None = None) -> list[dict[str, Any]]:
+    """The warehouse's start page: returns on their way (awaiting receipt) with carrier and tracking
+    number, so that a parcel can be matched before it is scanned; the oldest first."""
+    found, _ = cases.list_page(ctx, {"status": ["awaiting_receipt"], "store_code": store_code}, limit=200)
+    rows = cases.summaries(ctx, found)
+    stores = by_ids(ctx.session, Store, {c.store_id for c in found})
+    for c, row in zip(found, rows, strict=True):
+        row["parcel"] = _ship_doc(repo.shipments(ctx.session, c.id).get("return"), stores[c.store_id].timezone)
+    return sorted(rows, key=lambda r: (r["parcel"] or {}).get("shipped_at") or "")
 
 
 def _finance_stores(ctx: Ctx, store_code: str | None) -> set[int] | None:
@@ -352,3 +367,13 @@ def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str
     claims = insurance_claims(ctx, store, status)
     summaries = cases.summaries(ctx, [c for c, _ in claims])
     return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]
+
+
+def describe_lines(ctx: Ctx, case: Case) -> list[dict[str, Any]]:
+    """The case's products: line, SKU, quantity."""
+    return [{"line_no": cl.line_no, "sku": cl.sku, "qty": cl.qty} for cl in repo.lines(ctx.session, case.id)]
+
+
+def order_shipped(ctx: Ctx, order: Order) -> bool:
+    """Whether any of the order has been shipped yet (before that, only a refund without return)."""
+    return application.shipped(orders.shipments_of(ctx, order.id), ctx.clock.now())

@@ -16,35 +16,35 @@ STAFF = roles("agent", "reviewer", "finance", "warehouse", "supervisor", "platfo
 
 
 REVIEW_TIMEOUT = TimerSpec("review_timeout", "approve", "review_period",
-                           "超时未审核, 自动同意", "auto-approved when the review is overdue")
+                           "超时未审核，自动同意", "auto-approved when the review is overdue")
 MODIFY_TIMEOUT = TimerSpec("modify_timeout", "close", "modify_period",
-                           "买家未修改申请, 自动关闭", "closes if the buyer does not modify or escalate")
+                           "买家未修改申请，自动关闭", "closes if the buyer does not modify or escalate")
 SHIP_TIMEOUT = TimerSpec("ship_timeout", "close", "ship_period",
-                         "买家未退货, 自动关闭", "closes if the buyer does not ship the return")
+                         "买家未退货，自动关闭", "closes if the buyer does not ship the return")
 # Seeds 001/004: the merchant confirms receipt within 10 days, or the refund is made — at the
 # deadline, and without booking stock for goods nobody received (issue 22, items 5 and 6).
 RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receipt_overdue", "receipt_period",
-                            "商家未按时确认收货, 立即退款(货到后再验收入库)",
+                            "商家未按时确认收货，立即退款（货到后再验收入库）",
                             "refunded at once; the goods are inspected and booked in when they arrive")
 EXCHANGE_RECEIPT_TIMEOUT = TimerSpec("receipt_timeout", "receipt_overdue", "receipt_period",
-                                     "商家未按时确认收货, 转入待换货(货到后再验收入库)",
+                                     "商家未按时确认收货，转入待换货（货到后再验收入库）",
                                      "the replacement goes ahead; the goods are inspected and booked in when they arrive")
 # 待换货 has a deadline too (SPEC §4.7): escalated to a supervisor, and the buyer may take a refund.
 RESHIP_TIMEOUT = TimerSpec("reship_timeout", "reship_overdue", "reship_period",
-                           "换货超时未发出, 升级主管处理, 买家可改为退款",
+                           "换货超时未发出，升级主管处理，买家可改为退款",
                            "escalated to a supervisor; the buyer may ask for a refund instead")
 REFUND_DUE = TimerSpec("refund_due", "approve_refund", "refund_period",
-                       "退款期限届满, 自动退款", "refunded automatically when the refund deadline passes")
+                       "退款期限届满，自动退款", "refunded automatically when the refund deadline passes")
 CONFIRM_TIMEOUT = TimerSpec("confirm_timeout", "confirm_receipt", "confirm_period",
-                            "买家未确认收货, 自动完成", "completes automatically if the buyer does not confirm")
+                            "买家未确认收货，自动完成", "completes automatically if the buyer does not confirm")
 
 COMMON_STATES = {
     "pending_review": State("pending_review", "待审核", "Pending review", timers=(REVIEW_TIMEOUT,)),
-    "rejected": State("rejected", "审核拒绝, 待买家修改", "Rejected, awaiting buyer", timers=(MODIFY_TIMEOUT,),
+    "rejected": State("rejected", "审核拒绝，待买家修改", "Rejected, awaiting buyer", timers=(MODIFY_TIMEOUT,),
                       waits_on="customer"),
-    "awaiting_return": State("awaiting_return", "审核通过, 待买家退货", "Approved, awaiting return",
+    "awaiting_return": State("awaiting_return", "审核通过，待买家退货", "Approved, awaiting return",
                              timers=(SHIP_TIMEOUT,), waits_on="customer"),
-    "awaiting_receipt": State("awaiting_receipt", "买家已退货, 待商家收货", "Returned, awaiting receipt",
+    "awaiting_receipt": State("awaiting_receipt", "买家已退货，待商家收货", "Returned, awaiting receipt",
                               timers=(RECEIPT_TIMEOUT,), waits_on="third_party"),  # the parcel
     "pending_refund": State("pending_refund", "待退款", "Pending refund", timers=(REFUND_DUE,)),
     "refunding": State("refunding", "退款中", "Refunding", waits_on="third_party"),  # the payment gateway
@@ -105,6 +105,8 @@ def _actions(case_type: str) -> tuple[Action, ...]:
         Action("close", "关闭", "Close", _only(st, "rejected", "awaiting_return"), ("closed",), roles("system")),
         Action("note", "内部备注", "Internal note", frozenset(open_states), (None,), STAFF, s.NoteIn,
                visibility="internal"),
+        # The buyer–merchant thread: both sides see every message (an internal note stays internal).
+        Action("message", "留言", "Message", frozenset(open_states), (None,), BUYER | STAFF, s.MessageIn),
     ]
     if goods_back:
         acts += [
@@ -181,7 +183,7 @@ def _actions(case_type: str) -> tuple[Action, ...]:
 
 # An exchange's own version of a shared state.
 EXCHANGE_STATES = {
-    "awaiting_receipt": State("awaiting_receipt", "买家已退货, 待商家收货", "Returned, awaiting receipt",
+    "awaiting_receipt": State("awaiting_receipt", "买家已退货，待商家收货", "Returned, awaiting receipt",
                               timers=(EXCHANGE_RECEIPT_TIMEOUT,), waits_on="third_party"),
 }
 

@@ -83,7 +83,7 @@ def create(ctx: Ctx, body: UnitIn) -> Unit:
     require_write(ctx, store.id)
     if not body.model:
         raise Invalid("model_required", en="Give the model (or the order line the unit was sold on)",
-                      zh="请填写型号(或所属订单行)")
+                      zh="请填写型号（或所属订单行）")
     customer = _customer(ctx, store, body.customer)
     if repo.unit_by_serial(ctx.session, store.id, body.serial) is not None:
         raise Conflict("unit_exists", en="Unit {serial} already exists", zh="序列号 {serial} 的产品已登记",
@@ -115,7 +115,7 @@ def _line(ctx: Ctx, order: Order, line_no: int | None) -> OrderLine:
     if line_no is None:
         if len(lines) != 1:
             raise Invalid("line_no_required", en="The order has several lines; give line_no",
-                          zh="订单有多行, 请指定 line_no")
+                          zh="订单有多行，请指定 line_no")
         return lines[0]
     for line in lines:
         if line.line_no == line_no:
@@ -168,7 +168,7 @@ def unit_for_line(ctx: Ctx, order: Order, line_no: int | None, serial: str | Non
         return _from_line(ctx, store, order, line, serial)
     if len(serials) > 1:
         raise Invalid("serial_required", en="Order line {line} has several serials; say which one",
-                      zh="订单行 {line} 有多个序列号, 请指定 serial", line=f"{order.order_no}#{line.line_no}",
+                      zh="订单行 {line} 有多个序列号，请指定 serial", line=f"{order.order_no}#{line.line_no}",
                       serials=serials)
     return _from_line(ctx, store, order, line, serials[0] if serials else f"{order.order_no}#{line.line_no}")
 
@@ -182,7 +182,7 @@ def find(ctx: Ctx, serial: str, store_code: str | None = None) -> Unit:
         raise not_found("unit", serial)
     if len(found) > 1:
         raise Invalid("store_required", en="Serial {serial} exists in several stores; give ?store=",
-                      zh="多个店铺存在序列号 {serial}, 请指定 store", serial=serial)
+                      zh="多个店铺存在序列号 {serial}，请指定 store", serial=serial)
     return found[0]
 
 

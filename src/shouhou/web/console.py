@@ -1,7 +1,8 @@
 """The staff console and customer portal: server-rendered, zh-CN by default, no CDN.
 
 `install(app, settings)` mounts the static files, the signed session cookie and an HTML face
-for errors on console paths; the app (shouhou/app.py) mounts every context's pages.
+for errors a browser meets (a 404, a 403, a refused form): a page in the console's style, while
+the API keeps its JSON errors; the app (shouhou/app.py) mounts every context's pages.
 """
 
 from __future__ import annotations
@@ -11,15 +12,36 @@ from importlib.resources import files
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from shouhou.api.errors import STATUS
 from shouhou.config import Settings
 from shouhou.errors import ShouhouError
-from shouhou.web.session import LoginRequired, login_url
+from shouhou.web.session import LoginRequired, WrongSide, login_url
 from shouhou.web.templating import render
 
-HTML_PREFIXES = ("/console", "/portal", "/login", "/logout", "/lang")
+HTML_PREFIXES = ("/console", "/portal", "/login", "/logout", "/lang", "/media")
+# Plain words for the statuses a browser may meet, by status: (title zh, title en, text zh, text en).
+PLAIN = {
+    404: ("页面不存在", "Page not found", "您要找的页面不存在，或您无权查看。", "This page does not exist, or it is not yours to see."),
+    403: ("无权访问", "Not allowed", "您没有权限执行此操作。", "You are not allowed to do this."),
+    405: ("无法这样打开", "Not like this", "这个地址不能这样打开。", "This address cannot be opened this way."),
+}
+
+
+def wants_html(request: Request) -> bool:
+    """A browser's request outside the API: a page answers it, not JSON."""
+    path = request.url.path
+    if path.startswith(HTML_PREFIXES):
+        return True
+    if path.startswith(("/api", "/metrics", "/healthz", "/readyz", "/static")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _lang(request: Request) -> str:
+    return "en" if request.cookies.get("lang") == "en" else "zh"
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -31,12 +53,28 @@ def install(app: FastAPI, settings: Settings) -> None:
     async def _login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(login_url(exc.next_path), status_code=303)
 
+    @app.exception_handler(WrongSide)
+    async def _side(request: Request, exc: WrongSide) -> Response:
+        return RedirectResponse(exc.to, status_code=303)
+
     api_handler = app.exception_handlers[ShouhouError]
+    http_handler = app.exception_handlers[StarletteHTTPException]
 
     @app.exception_handler(ShouhouError)
     async def _domain(request: Request, exc: ShouhouError) -> Response:
-        if not request.url.path.startswith(HTML_PREFIXES):
+        if not wants_html(request):
             return await api_handler(request, exc)  # type: ignore[misc]  # the API's handler is a coroutine
-        lang = "en" if request.cookies.get("lang") == "en" else "zh"
-        return render(request, "error.html", None, status=STATUS.get(exc.kind, 422), code=exc.code,
+        status = STATUS.get(exc.kind, 422)
+        lang = _lang(request)
+        title = PLAIN.get(status, ("出了点问题", "Something is not right", "", ""))
+        return render(request, "error.html", None, status=status, title=title[lang == "en"],
                       message=exc.message(lang))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if not wants_html(request) or exc.status_code not in PLAIN:
+            return await http_handler(request, exc)  # type: ignore[misc]
+        zh_title, en_title, zh_text, en_text = PLAIN[exc.status_code]
+        en = _lang(request) == "en"
+        return render(request, "error.html", None, status=exc.status_code, title=en_title if en else zh_title,
+                      message=en_text if en else zh_text)

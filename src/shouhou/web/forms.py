@@ -1,40 +1,57 @@
 """Forms generated from an action's JSON schema, and form data turned back into its payload.
 
-Every workflow action renders with no template work: strings, long texts, integers,
-booleans, choices, lists, yuan amounts and nested objects (e.g. a return address).
+Every workflow action renders with no template work: strings, long texts, integers, yes/no,
+choices, lists, yuan amounts, times, photos (uploaded files), carriers and nested objects (a
+return address). Labels and help come from web/labels.py, never from JSON keys; what a field
+offers on a given case (a reason list, preset texts, hidden for this type) from the case
+type's `field_options` (plugins.FieldOptions).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-LONG_TEXT = {"message", "note", "reason", "description", "resolution", "adjustment_reason", "failure"}
+from shouhou.plugins import FieldOptions
+from shouhou.web.carriers import OTHER
+from shouhou.web.labels import field_help, field_label
+
+LONG_TEXT = {"message", "note", "reason", "description", "resolution", "adjustment_reason", "failure",
+             "diagnosis", "work_done", "comment"}
 
 
 @dataclass
 class Field:
     name: str  # form name; nested fields are "parent.child"
-    label: str
-    kind: str  # text | textarea | integer | boolean | select | lines | money | group
+    label: str  # English msgid
+    kind: str  # text | textarea | integer | boolean | select | lines | money | group | photos | photo | carrier | time
     required: bool = False
-    choices: list[str] = field(default_factory=list)
+    choices: list[tuple[str, str | None]] = field(default_factory=list)  # (code, label; None: translate the code)
     help: str = ""
     children: list[Field] = field(default_factory=list)
     default: Any = None
+    suggestions: list[str] = field(default_factory=list)
 
 
-def fields_of(schema: dict[str, Any] | None) -> list[Field]:
+def fields_of(schema: dict[str, Any] | None, action: str = "",
+              options: dict[str, FieldOptions] | None = None) -> list[Field]:
     if not schema:
         return []
-    return _fields(schema, schema.get("$defs", {}), prefix="")
+    return _fields(schema, schema.get("$defs", {}), "", action, options or {})
 
 
-def _fields(schema: dict[str, Any], defs: dict[str, Any], prefix: str) -> list[Field]:
+def _fields(schema: dict[str, Any], defs: dict[str, Any], prefix: str, action: str,
+            options: dict[str, FieldOptions]) -> list[Field]:
     required = set(schema.get("required", []))
     out = []
     for name, prop in schema.get("properties", {}).items():
-        out.append(_field(prefix + name, name, _resolve(prop, defs), defs, name in required, prop))
+        opt = options.get(f"{action}.{prefix}{name}") or options.get(f"*.{prefix}{name}")
+        if opt is not None and opt.hidden:
+            continue
+        out.append(_field(prefix + name, name, _resolve(prop, defs), defs, name in required, prop, action,
+                          options, opt))
     return out
 
 
@@ -50,16 +67,23 @@ def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
+def _is_link(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "string" and "/media/" in str(prop.get("description", ""))
+
+
 def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], required: bool,
-           raw: dict[str, Any]) -> Field:
-    label = prop.get("title") or short.replace("_", " ").capitalize()
-    help_text = raw.get("description") or prop.get("description") or ""
+           raw: dict[str, Any], action: str, options: dict[str, FieldOptions], opt: FieldOptions | None) -> Field:
+    label = field_label(name)
+    help_text = field_help(action, name)
     default = raw.get("default")
+    if opt is not None and opt.choices:
+        return Field(name, label, "select", required, list(opt.choices), help_text, default=default)
     if "enum" in prop:
-        return Field(name, label, "select", required, [str(c) for c in prop["enum"]], help_text, default=default)
+        return Field(name, label, "select", required, [(str(c), None) for c in prop["enum"]], help_text,
+                     default=default)
     kind = prop.get("type")
     if kind == "object" and "properties" in prop:
-        children = _fields(prop, defs, name + ".")
+        children = _fields(prop, defs, name + ".", action, options)
         if not required:  # an optional group may be left empty as a whole
             for child in children:
                 child.required = False
@@ -69,21 +93,41 @@ def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], re
     if kind == "integer":
         return Field(name, label, "integer", required, help=help_text, default=default)
     if kind == "array":
-        return Field(name, label, "lines", required, help=help_text or "one per line")
+        if _is_link(_resolve(prop.get("items", {}), defs)):
+            return Field(name, label, "photos", required, help=help_text or field_help("", "photos"))
+        return Field(name, label, "lines", required, help=help_text)
+    if _is_link(prop):
+        return Field(name, label, "photo", required, help=help_text)
     if prop.get("format") == "yuan":
         return Field(name, label, "money", required, help=help_text, default=default)
-    return Field(name, label, "textarea" if short in LONG_TEXT else "text", required, help=help_text, default=default)
+    if prop.get("format") == "date-time":
+        return Field(name, label, "time", required, help=help_text, default=default)
+    if short == "carrier":
+        return Field(name, label, "carrier", required, help=help_text, default=default)
+    return Field(name, label, "textarea" if short in LONG_TEXT else "text", required, help=help_text,
+                 default=default, suggestions=list(opt.suggestions) if opt else [])
 
 
-def payload_from(form: dict[str, Any], fields: list[Field]) -> dict[str, Any]:
-    """The action's payload from submitted form values; empty optional fields are left out."""
+def has_files(fields: list[Field]) -> bool:
+    return any(f.kind in ("photos", "photo") or has_files(f.children) for f in fields)
+
+
+def payload_from(form: dict[str, Any], fields: list[Field], *, tz: str = "Asia/Shanghai",
+                 files: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The action's payload from submitted form values; empty optional fields are left out.
+    `files` holds the links of the photos uploaded with the form, by field name."""
     out: dict[str, Any] = {}
     for f in fields:
         short = f.name.split(".")[-1]
         if f.kind == "group":
-            child = payload_from(form, f.children)
+            child = payload_from(form, f.children, tz=tz, files=files)
             if child:
                 out[short] = child
+            continue
+        if f.kind in ("photos", "photo"):
+            links = (files or {}).get(f.name, [])
+            if links:
+                out[short] = links if f.kind == "photos" else links[0]
             continue
         value = form.get(f.name)
         if f.kind == "boolean":
@@ -91,12 +135,25 @@ def payload_from(form: dict[str, Any], fields: list[Field]) -> dict[str, Any]:
             if value in ("true", "false"):
                 out[short] = value == "true"
             continue
+        if f.kind == "carrier" and value == OTHER:
+            value = form.get(f.name + "_other")
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if f.kind == "lines":
             out[short] = [line.strip() for line in str(value).splitlines() if line.strip()]
         elif f.kind == "integer":
             out[short] = int(value) if str(value).strip().lstrip("-").isdigit() else value
+        elif f.kind == "time":
+            out[short] = _aware(str(value).strip(), tz)
         else:
             out[short] = str(value).strip()
     return out
+
+
+def _aware(value: str, tz: str) -> str:
+    """A datetime-local input's '2026-12-06T09:00' is in the store's zone."""
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return (dt if dt.tzinfo else dt.replace(tzinfo=ZoneInfo(tz))).isoformat()

@@ -25,3 +25,30 @@ def register(path: str, label: str, roles: set[str] | frozenset[str], order: int
 
 def entries_for(actor: Actor) -> list[NavEntry]:
     return sorted((e for e in _ENTRIES if actor.roles & e.roles), key=lambda e: (e.order, e.path))
+
+
+def current(entries: list[NavEntry], path: str) -> str | None:
+    """The one entry to highlight: the longest whose path the page's path starts with."""
+    best = None
+    for e in entries:
+        if (path == e.path or path.startswith(e.path.rstrip("/") + "/")) and (best is None or len(e.path) > len(best)):
+            best = e.path
+    return best
+
+
+_LANDINGS: list[tuple[int, str, frozenset[str]]] = []
+
+
+def landing(path: str, roles: set[str] | frozenset[str], priority: int = 100) -> None:
+    """Where a user holding one of `roles` starts (the lowest priority wins when several match)."""
+    if not any(p == path for _, p, _ in _LANDINGS):
+        _LANDINGS.append((priority, path, frozenset(roles)))
+
+
+def landing_for(actor: Actor, default: str = "/console/cases") -> str:
+    found = sorted((prio, path) for prio, path, roles in _LANDINGS if actor.roles & roles)
+    return found[0][1] if found else default
+
+
+def all_entries() -> list[NavEntry]:
+    return list(_ENTRIES)

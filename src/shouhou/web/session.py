@@ -16,6 +16,13 @@ from shouhou.engine.permissions import STAFF
 from shouhou.errors import Forbidden
 
 
+class WrongSide(Exception):
+    """A buyer on a console page or a staff member on a portal page: sent to their own side."""
+
+    def __init__(self, to: str) -> None:
+        self.to = to
+
+
 class LoginRequired(Exception):
     def __init__(self, next_path: str) -> None:
         self.next_path = next_path
@@ -50,7 +57,7 @@ async def check_csrf(request: Request) -> dict[str, Any]:
     sent = str(form.get("_csrf", ""))
     if not sent or not hmac.compare_digest(sent, request.session.get("csrf", "")):
         raise Forbidden("csrf_failed", en="The form expired or did not come from this site; reload and retry",
-                        zh="表单已过期或来源不明, 请刷新后重试")
+                        zh="表单已过期或来源不明，请刷新后重试")
     return {k: form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k) for k in form}
 
 
@@ -63,8 +70,36 @@ def ctx_of(request: Request) -> Ctx:
         actor = identities(request).by_user_id(session, int(uid), _epoch(request))
     if actor is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-    return Ctx(session=session, actor=actor, clock=request.app.state.clock, settings=request.app.state.settings,
-               lang=request_lang(request))
+    ctx = Ctx(session=session, actor=actor, clock=request.app.state.clock, settings=request.app.state.settings,
+              lang=request_lang(request))
+    _own_side(request.url.path, ctx)
+    return ctx
+
+
+def _own_side(path: str, ctx: Ctx) -> None:
+    """A buyer on a console page, or staff on a portal page, is sent to their own side."""
+    if path.startswith("/console") and not is_staff(ctx):
+        raise WrongSide(_other_side(path, "/console", "/portal"))
+    if path.startswith("/portal") and is_staff(ctx) and ctx.actor.customer_id is None:
+        raise WrongSide(_other_side(path, "/portal", "/console"))
+
+
+def staff_only(request: Request) -> Ctx:
+    """A console page's Ctx (ctx_of sends a buyer to the portal: the same case or order there)."""
+    return ctx_of(request)
+
+
+def buyer_only(request: Request) -> Ctx:
+    """A portal page's Ctx (ctx_of sends staff to the console: the same case or order there)."""
+    return ctx_of(request)
+
+
+def _other_side(path: str, here: str, there: str) -> str:
+    rest = path[len(here):]
+    parts = rest.strip("/").split("/")
+    if len(parts) == 2 and parts[0] in ("cases", "orders") and parts[1] not in ("new",):
+        return f"{there}/{parts[0]}/{parts[1]}"
+    return there
 
 
 def _epoch(request: Request) -> int:

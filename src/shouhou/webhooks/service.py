@@ -24,7 +24,7 @@ def add_endpoint(ctx: Ctx, store_code: str, url: str, topics: list[str]) -> tupl
         destinations.check(url, ctx.settings.webhook_allowed_hosts)
     except ValueError:
         raise Invalid("invalid_url", en="Webhook URL must be http(s) with a host (and no user name)",
-                      zh="Webhook 地址须为带主机名的 http(s) 地址 (不含用户名)", url=url) from None
+                      zh="Webhook 地址须为带主机名的 http(s) 地址（不含用户名）", url=url) from None
     except destinations.Refused:
         raise Invalid("webhook_destination_forbidden",
                       en="Webhooks may not go to loopback, private, link-local or other internal addresses",

@@ -12,9 +12,11 @@
     wrap.className = "sigpad";
     var canvas = document.createElement("canvas");
     canvas.width = 480; canvas.height = 180;
-    canvas.setAttribute("aria-label", "signature");
+    var en = document.documentElement.lang === "en";
+    canvas.setAttribute("aria-label", en ? "Signature" : "签名");
     var clear = document.createElement("button");
     clear.type = "button"; clear.textContent = "×"; clear.className = "clear";
+    clear.setAttribute("aria-label", en ? "Clear the signature" : "清除签名");
     wrap.appendChild(canvas); wrap.appendChild(clear);
     input.type = "hidden";
     // Not inside the field's <label>: a click there would press the label's first button (clear).

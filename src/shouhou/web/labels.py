@@ -1,0 +1,96 @@
+"""What a person reads for a field of an action's payload: its label and its help, as English
+msgids translated by the catalogues (a JSON key is never shown).
+
+A field not listed here is labelled from its name ("fault_code" → "Fault code"); a test fails
+when such a label has no Chinese translation, so a new workflow's fields get one.
+"""
+
+from __future__ import annotations
+
+FIELD_LABELS: dict[str, str] = {
+    "accessories": "Accessories", "address": "Address", "adjustment_reason": "Why the amount is lower",
+    "amount": "Amount", "assignee": "Hand over to", "booking_ref": "Booking reference",
+    "call_out": "Call-out", "carrier": "Carrier", "case_no": "Case no.", "category": "Category",
+    "channel": "Channel", "collected": "Collected", "comment": "Comment", "condition": "Condition",
+    "contact": "Contact", "customer": "Customer", "days": "Days", "decision": "Decision",
+    "description": "Description", "diagnosis": "Diagnosis", "distance_km": "Distance (km)",
+    "district": "District", "end": "End", "ended_at": "Ended at", "exchange_sku": "Exchange for",
+    "extra_lines": "Other items", "failure": "Failure", "fault": "Fault", "fault_code": "Fault code",
+    "fee_lines": "Fees", "gateway_ref": "Payment reference", "geo_note": "Location note",
+    "goods_intact": "Goods intact", "inspected_with_courier": "Inspected in front of the courier",
+    "invoice_no": "Invoice no.", "invoice_returned": "Invoice sent back", "kind": "Kind",
+    "labour_minutes": "Labour (minutes)", "line_no": "Line", "lines": "Items", "location": "Location",
+    "message": "Message", "method": "Method", "mode": "Service mode", "model": "Model", "name": "Name",
+    "new_serial": "New serial no.", "note": "Note", "old_serial": "Old serial no.", "order_no": "Order no.",
+    "outlet": "Service outlet", "package_damaged": "Package damaged", "parts": "Parts", "phone": "Phone",
+    "photos": "Photos", "postage": "Return postage paid", "postage_receipt": "Postage receipt",
+    "preferred_time": "Preferred time", "price_difference": "Price difference", "priority": "Priority",
+    "qty": "Qty", "reason": "Reason", "received": "Received", "receiver": "Receiver",
+    "reference": "Reference", "refund_amount": "Refund amount", "refund_shipping": "Refund the shipping fee",
+    "refund_vouchers": "Pay vouchers as cash", "refused_delivery": "Delivery refused", "remedy": "Remedy",
+    "resolution": "Resolution", "result": "Result", "return_address": "Return address",
+    "rma_no": "RMA no.", "score": "Score", "serial": "Serial no.", "service_type": "Service type",
+    "signature": "Signature", "sku": "SKU", "start": "Start", "started_at": "Started at", "store": "Store",
+    "technician": "Technician", "tracking_no": "Tracking no.", "type": "Type", "unsealed": "Unsealed",
+    "urgent": "Urgent", "vendor": "Vendor", "window": "Time window", "window_end": "Window ends",
+    "window_start": "Window starts", "work_done": "Work done",
+}
+
+# Help shown under a field, by field name (an action's own wording wins: ACTION_HELP).
+FIELD_HELP: dict[str, str] = {
+    "refund_amount": "Leave empty to refund the computed amount",
+    "adjustment_reason": "Shown to the buyer when the amount is lowered",
+    "price_difference": "Positive: the buyer pays; negative: the buyer gets it back",
+    "postage": "What you paid the carrier; reimbursed when the merchant pays the return postage",
+    "photos": "JPEG, PNG, WebP or GIF, up to 8 MB each",
+    "postage_receipt": "A photo of the receipt",
+    "inspected_with_courier": "Opened and checked while the courier was there",
+    "invoice_returned": "No: the order's invoice did not come back",
+    "days": "Leave empty for the store's default",
+}
+ACTION_HELP: dict[tuple[str, str], str] = {
+    ("approve", "refund_amount"): "Leave empty to refund the computed amount",
+    ("arbitrate", "refund_amount"): "Only for a partial decision",
+    ("reject", "reason"): "Shown to the buyer",
+    ("escalate", "reason"): "Tell the platform what went wrong",
+    ("adjust_postage", "reason"): "Shown to the buyer",
+}
+
+
+def field_label(name: str) -> str:
+    short = name.rsplit(".", 1)[-1]
+    return FIELD_LABELS.get(short) or short.replace("_", " ").capitalize()
+
+
+def field_help(action: str, name: str) -> str:
+    short = name.rsplit(".", 1)[-1]
+    return ACTION_HELP.get((action, short)) or FIELD_HELP.get(short, "")
+
+
+# The codes pages show in words, by the prefix of their msgid ("role:reviewer" → 审核员): a test
+# checks each has a Chinese and an English translation. A payload's enum values are added to
+# these by field name (forms and timelines translate "<field>:<code>").
+CODES: dict[str, tuple[str, ...]] = {
+    "role": ("admin", "platform", "supervisor", "agent", "reviewer", "finance", "warehouse", "technician",
+             "integration", "customer"),
+    "channel": ("api", "chat", "contract", "counter", "email", "hotline", "portal", "taobao", "visit", "wechat",
+                "online", "tv", "phone", "mail", "store", "alipay", "bank_card", "credit_card", "cash", "other"),
+    "priority": ("low", "normal", "high", "urgent"),
+    "level": ("normal", "vip", "svip"),
+    "payer": ("buyer", "merchant"),
+    "type": ("refund_only", "return_refund", "exchange", "repair", "installation", "consultation", "dispute"),
+    "ground": ("none", "quality", "not_as_described", "damaged_in_transit", "merchant"),
+    "timing": ("after_receipt", "on_approval"),
+    "order": ("placed", "paid", "shipped", "delivered", "completed"),
+    "payment": ("alipay", "wechat", "bank_card", "credit_card", "cash", "other"),
+    "tag": ("excluded_confirmed", "vehicle", "sanbao", "digital_media", "fresh", "custom_made", "periodical",
+            "installation_required", "near_expiry", "disclosed_defect"),
+    "breakdown": ("goods", "outbound_shipping", "return_postage", "coupon_as_cash", "deduction"),
+    "pickup": ("requested", "booked", "picked_up", "cancelled"),
+    "refund": ("pending", "succeeded", "failed"),
+    "insurance": ("pending", "paid"),
+    "link": ("rework_of", "sanbao_exchange", "sanbao_return"),
+    "decision": ("buyer", "merchant", "partial"),
+    "result": ("accepted", "refused", "fixed", "not_fixable"),
+    "actor": ("system", "cli", "demo"),
+}
