@@ -42,6 +42,7 @@ from shouhou.models import ROLES, Refund, User
 from shouhou.returns import reasons
 from shouhou.webhooks import service as webhooks
 from tests.builders import World, auth, order_doc
+from tests.desk.matrix import samples as desk_samples
 from tests.engine.factories import CASE_FACTORIES, SIGNED, _pending_refund
 
 ORDER = "T20261101001"  # the buyer's order in S1
@@ -222,6 +223,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("DELETE", "/api/v1/webhooks/{endpoint_id}"): Sample(lambda s: Call(path={"endpoint_id": s.webhook})),
     ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"): Sample(lambda s: Call(path={"endpoint_id": s.webhook})),
 }
+SAMPLES.update(desk_samples(Sample, Call))  # the service desk's (issue 20), kept beside its tests
 
 
 def _json(doc: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,162 @@
+"""What the desk's endpoints take and answer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+from shouhou.fields import Instant, Integer, TimeText
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HourPair = Annotated[list[Annotated[str, Field(pattern=r"^\d{1,2}:\d\d$")]], Field(min_length=2, max_length=2)]
+Hours = Annotated[list[HourPair], Field(max_length=12)]
+JsonDate = Annotated[date, Strict(False)]  # an ISO date is JSON text
+
+
+class Strict_(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# -- business hours ---------------------------------------------------------------------------
+
+class HoursException(Strict_):
+    date: JsonDate
+    hours: Hours = Field(default_factory=list, description="[] closes the day")
+
+
+class BusinessHoursIn(Strict_):
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    weekdays: dict[Day, Hours] = Field(description="a day left out is closed",
+                                       examples=[{"mon": [["09:00", "12:00"], ["13:00", "18:00"]], "sun": []}])
+    exceptions: list[HoursException] = Field(default_factory=list, max_length=1000)
+
+
+class BusinessHoursOut(BaseModel):
+    store: str
+    timezone: str
+    default: bool = Field(description="the store has not set its hours: Mon–Fri 09:00–12:00, 13:00–18:00")
+    weekdays: dict[str, list[list[str]]]
+    exceptions: list[dict[str, Any]]
+
+
+class BusinessTimeIn(Strict_):
+    start: Instant
+    minutes: Integer = Field(ge=0, le=366 * 24 * 60)
+    business: bool = Field(default=True, description="false: calendar minutes")
+
+
+class BusinessTimeOut(BaseModel):
+    due_at: TimeText
+
+
+# -- service levels ---------------------------------------------------------------------------
+
+TargetName = Literal["first_response", "next_response", "resolution"]
+
+
+class TargetIn(Strict_):
+    minutes: Integer = Field(ge=1, le=366 * 24 * 60)
+    business: bool = True
+
+
+class EscalationIn(Strict_):
+    at: Literal["warning", "breach"]
+    target: TargetName | None = Field(default=None, description="null: any target")
+    action: Literal["notify", "raise_priority", "reassign"]
+    to: str | None = Field(default=None, max_length=100,
+                           description="notify/reassign: 'assignee', 'supervisor', 'first_owner' or a user name")
+
+
+class SlaPolicyIn(Strict_):
+    name: str = Field(min_length=1, max_length=100)
+    case_types: list[str] = Field(default_factory=list, max_length=50)
+    tiers: list[str] = Field(default_factory=list, max_length=50)
+    priorities: list[Literal["low", "normal", "high", "urgent"]] = Field(default_factory=list)
+    targets: dict[TargetName, TargetIn]
+    escalation: list[EscalationIn] = Field(default_factory=list, max_length=20)
+    pause_on: list[Literal["customer", "third_party"]] = Field(
+        default=["customer", "third_party"], description="whom a case may wait on with its clock stopped")
+
+
+class SlaPolicyOut(BaseModel):
+    name: str
+    case_types: list[str]
+    tiers: list[str]
+    priorities: list[str]
+    targets: dict[str, dict[str, Any]]
+    escalation: list[dict[str, Any]]
+    pause_on: list[str]
+
+
+class SlaPolicies(BaseModel):
+    store: str
+    default: bool = Field(description="the store has not set its own: the seeds' targets")
+    items: list[SlaPolicyOut]
+
+
+class SlaEntry(BaseModel):
+    target: str = Field(examples=["first_response", "next_response", "resolution"])
+    due_at: TimeText | None
+    status: str = Field(examples=["running", "paused", "met", "breached"])
+    elapsed_business_seconds: int = Field(description="on the target's clock: business seconds, or calendar "
+                                                      "seconds for a target in calendar time; pauses excluded")
+    policy: str
+    minutes: int
+    business: bool
+
+
+class SlaPart(BaseModel):
+    """What the desk adds to every case's document."""
+
+    sla: list[SlaEntry]
+
+
+# -- teams and routing ------------------------------------------------------------------------
+
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+Words = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=50)]
+
+
+class MemberIn(Strict_):
+    user: str = Field(min_length=1, max_length=100)
+    skills: Words = Field(default_factory=list)
+    active: bool = True
+
+
+class TeamIn(Strict_):
+    code: Code
+    name: str = Field(min_length=1, max_length=100)
+    strategy: Literal["round_robin", "least_open"] = "round_robin"
+    supervisor: str | None = Field(default=None, max_length=100)
+    members: list[MemberIn] = Field(default_factory=list, max_length=500)
+
+
+class TeamsOut(BaseModel):
+    store: str
+    items: list[dict[str, Any]]
+
+
+class RoutingRuleIn(Strict_):
+    team: Code
+    case_types: Words = Field(default_factory=list)
+    channels: Words = Field(default_factory=list)
+    tiers: Words = Field(default_factory=list)
+    priorities: Words = Field(default_factory=list)
+    keywords: Words = Field(default_factory=list, description="any of them in the subject or description")
+    skill: str | None = Field(default=None, max_length=100, description="only members with this skill")
+
+
+class RoutingRulesOut(BaseModel):
+    store: str
+    items: list[dict[str, Any]]
+
+
+class DeskPart(BaseModel):
+    """What the desk adds to every case's document."""
+
+    sla: list[SlaEntry]
+    followers: list[str] = Field(description="staff following the case: the first owner after a transfer")
+    merged_into: str | None = Field(description="the case this duplicate was merged into")
+    team: str | None
