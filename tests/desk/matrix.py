@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from shouhou.desk import knowledge
+from shouhou.desk.schemas import ArticleIn, CannedReplyIn
+
 HOURS = {"timezone": "Asia/Shanghai", "weekdays": {"mon": [["09:00", "18:00"]]}, "exceptions": []}
+ARTICLE = {"title": "滤网清洗", "body": "取下滤网用清水冲洗", "tags": ["洗衣机"], "public": True, "store": "S1"}
+
+
+def _made(world: Any, what: str) -> int:
+    """One canned reply / one public article in S1, made the first time a sample asks for it."""
+    made = world.__dict__.setdefault("desk_samples", {})
+    if what not in made:
+        with world.ctx() as ctx:
+            if what == "reply":
+                made[what] = knowledge.add_reply(ctx, CannedReplyIn(title="矩阵", body="{{case_no}}", store="S1"))["id"]
+            else:
+                made[what] = knowledge.add_article(ctx, ArticleIn(**ARTICLE))["id"]
+    return int(made[what])
 
 
 def samples(Sample: Any, Call: Any) -> dict[tuple[str, str], Any]:
@@ -20,4 +36,16 @@ def samples(Sample: Any, Call: Any) -> dict[tuple[str, str], Any]:
         ("PUT", "/api/v1/stores/{code}/teams"): Sample(lambda s: Call(path=S1, body=[])),
         ("GET", "/api/v1/stores/{code}/routing-rules"): Sample(lambda s: Call(path=S1)),
         ("PUT", "/api/v1/stores/{code}/routing-rules"): Sample(lambda s: Call(path=S1, body=[])),
+        ("POST", "/api/v1/canned-replies"): Sample(lambda s: Call(body={"title": "矩阵", "body": "您好", "store": "S1"})),
+        ("GET", "/api/v1/canned-replies"): Sample(lambda s: Call()),
+        ("POST", "/api/v1/canned-replies/{reply_id}/render"): Sample(lambda s: Call(
+            path={"reply_id": _made(s.world, "reply")}, body={"case_no": s.consultation})),
+        ("POST", "/api/v1/kb/articles"): Sample(lambda s: Call(body=ARTICLE)),
+        ("GET", "/api/v1/kb/articles/{article_id}"): Sample(lambda s: Call(path={"article_id": _made(s.world, "kb")})),
+        ("PUT", "/api/v1/kb/articles/{article_id}"): Sample(lambda s: Call(path={"article_id": _made(s.world, "kb")},
+                                                                           body=ARTICLE)),
+        ("GET", "/api/v1/kb/search"): Sample(lambda s: Call(query={"q": "滤网"})),
+        ("GET", "/api/v1/kb/problem-stats"): Sample(lambda s: Call(query={"store": "S1"})),
+        ("GET", "/api/v1/cases/search"): Sample(lambda s: Call(query={"q": "滤网"})),
+        ("GET", "/api/v1/cases/{no}/articles"): Sample(lambda s: Call(path={"no": s.consultation})),
     }

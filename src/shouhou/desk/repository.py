@@ -191,3 +191,19 @@ def articles(session: Session, ids: Iterable[int]) -> dict[int, KbArticle]:
     if not wanted:
         return {}
     return {a.id: a for a in session.scalars(select(KbArticle).where(KbArticle.id.in_(wanted)))}
+
+
+def case_ids_of_customer(session: Session, customer_id: int) -> list[int]:
+    return list(session.scalars(select(Case.id).where(Case.customer_id == customer_id)))
+
+
+def cases_by_ids(session: Session, ids: list[int]) -> list[Case]:
+    if not ids:
+        return []
+    return list(session.scalars(select(Case).where(Case.id.in_(ids))))
+
+
+def messages_by_ids(session: Session, ids: list[int]) -> list[DeskMessage]:
+    if not ids:
+        return []
+    return list(session.scalars(select(DeskMessage).where(DeskMessage.id.in_(ids))))

@@ -160,3 +160,98 @@ class DeskPart(BaseModel):
     followers: list[str] = Field(description="staff following the case: the first owner after a transfer")
     merged_into: str | None = Field(description="the case this duplicate was merged into")
     team: str | None
+
+
+# -- canned replies and the knowledge base ----------------------------------------------------
+
+
+class CannedReplyIn(Strict_):
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=20000,
+                      description="may use {{customer_name}}, {{order_no}}, {{case_no}}, {{deadline}}, {{subject}}, "
+                                  "{{store_name}}, {{agent_name}}")
+    folder: str = Field(default="", max_length=100)
+    store: str | None = Field(default=None, max_length=32, description="null: shared by every store (admins of all)")
+
+
+class CannedReplyOut(BaseModel):
+    id: int
+    store: str | None
+    folder: str
+    title: str
+    body: str
+    uses: int
+    variables: list[str]
+
+
+class CannedReplies(BaseModel):
+    items: list[CannedReplyOut]
+
+
+class RenderIn(Strict_):
+    case_no: str = Field(min_length=1, max_length=32)
+
+
+class RenderOut(BaseModel):
+    id: int
+    case_no: str
+    text: str
+    uses: int
+
+
+class ArticleIn(Strict_):
+    title: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=100000)
+    tags: Words = Field(default_factory=list, description="products, categories, fault or reason codes")
+    public: bool = Field(default=False, description="shown to buyers in the portal")
+    store: str | None = Field(default=None, max_length=32)
+
+
+class ArticleOut(BaseModel):
+    id: int
+    title: str
+    body: str
+    tags: list[str]
+    public: bool
+    version: int
+    updated_at: TimeText
+    snippet: str | None = Field(default=None, description="search results: HTML, the text escaped, matches in <mark>")
+
+
+class ArticleHits(BaseModel):
+    q: str
+    words: list[str] = Field(description="the words the query was segmented into")
+    items: list[ArticleOut]
+
+
+class CaseHit(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    no: str
+    type: str
+    status: str
+    subject: str
+    matched: str = Field(examples=["case", "message"])
+    snippet: str
+
+
+class CaseHits(BaseModel):
+    q: str
+    words: list[str]
+    items: list[CaseHit]
+
+
+class CaseArticles(BaseModel):
+    items: list[ArticleOut]
+
+
+class ProblemCount(BaseModel):
+    kind: str = Field(examples=["reason", "fault"])
+    product: str = Field(description="the SKU (refunds, returns, exchanges) or the model (repairs)")
+    code: str
+    count: int
+    article: dict[str, Any] | None = Field(description="the article tagged with the code: {id, title}")
+
+
+class ProblemStats(BaseModel):
+    store: str
+    items: list[ProblemCount]

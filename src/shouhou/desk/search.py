@@ -77,12 +77,13 @@ def _candidates(session: Session, words: list[str], kinds: tuple[str, ...], stor
 
 
 def find(session: Session, q: str, *, kinds: tuple[str, ...], store_ids: set[int] | None = None,
-         public_only: bool = False, case_ids: set[int] | None = None) -> tuple[list[str], list[Hit]]:
-    """(the query's words, the hits best first)."""
-    words = query_words(q)
+         public_only: bool = False, case_ids: set[int] | None = None,
+         any_word: bool = False) -> tuple[list[str], list[Hit]]:
+    """(the query's words, the hits best first); `any_word`: a document matching one word is enough."""
+    words = query_words(q)[:32]
     if not words:
         return [], []
-    hits = _candidates(session, words, kinds, store_ids, public_only, case_ids, any_word=False)
+    hits = _candidates(session, words, kinds, store_ids, public_only, case_ids, any_word=any_word)
     if not hits and len(words) > 1:
         hits = _candidates(session, words, kinds, store_ids, public_only, case_ids, any_word=True)
     ranked = sorted(hits, key=lambda h: (-closeness(words, h.terms.split()), -h.score, -h.doc_id))

@@ -24,8 +24,24 @@ def index_terms(text: str) -> str:
     return " ".join(_clean(rjieba.cut_for_search(text or "")))
 
 
+def _parts(word: str) -> list[str]:
+    """A compound the dictionary knows (电视屏幕, 笔记本电脑) as the smaller words it is made of, which
+    the index holds too (search mode), so that a text saying 电视 … 屏幕 is found; else the word."""
+    if len(word) <= 2:
+        return [word]
+    subs = {t for t in rjieba.cut_for_search(word) if t != word}
+    # The fewest smaller words that spell it exactly (电视屏幕: 电视 + 屏幕, not 电视屏 + 幕).
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            head, piece = best[start], word[start:end]
+            if head is not None and piece in subs and (best[end] is None or len(head) + 1 < len(best[end] or ())):
+                best[end] = [*head, piece]
+    return best[-1] or [word]
+
+
 def query_words(text: str) -> list[str]:
     """The words a query asks for, each once, stopwords left out (unless nothing else is left)."""
-    words = list(dict.fromkeys(_clean(rjieba.cut(text or ""))))
+    words = list(dict.fromkeys(p for w in _clean(rjieba.cut(text or "")) for p in _parts(w)))
     kept = [w for w in words if w not in STOPWORDS]
     return kept or words
