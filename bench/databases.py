@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.pg import DurablePostgres
+from bench.pg import PostgresServer
 from bench.shouhou_setup import migrate
 
 
@@ -33,7 +33,7 @@ def database(backend: str) -> Iterator[BenchDb]:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return
-    server = DurablePostgres()
+    server = PostgresServer(durable=True)
     if not server.available:
         raise SystemExit("PostgreSQL (initdb/pg_ctl) is not installed; run scripts/test-prereqs")
     server.start()

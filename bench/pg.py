@@ -1,7 +1,6 @@
-"""A private, durable PostgreSQL server for one bench run, started with initdb/pg_ctl.
-
-The bench's own copy (it must not import tests/): unlike the test suite's server, this one
-keeps fsync, synchronous_commit and full_page_writes on, as in production.
+"""A private PostgreSQL server started with initdb/pg_ctl: durable for the bench (fsync,
+synchronous_commit and full_page_writes on, as in production), throwaway for the tests
+(tests/pg.py), which may also stop and start it again as an outage would.
 """
 
 from __future__ import annotations
@@ -32,11 +31,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class DurablePostgres:
-    def __init__(self) -> None:
+class PostgresServer:
+    def __init__(self, *, durable: bool = True) -> None:
+        self.durable = durable
         self.initdb = find_bin("initdb")
         self.pg_ctl = find_bin("pg_ctl")
-        self.dir = Path(tempfile.mkdtemp(prefix="shouhou-bench-pg-"))
+        self.dir = Path(tempfile.mkdtemp(prefix="shouhou-bench-pg-" if durable else "shouhou-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
         # PostgreSQL refuses to run as root; the Debian package provides a postgres user.
@@ -57,13 +57,26 @@ class DurablePostgres:
             pw = pwd.getpwnam(self.as_user)
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         self._run(self.initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                  "--no-instructions")
-        # Durability settings are PostgreSQL's defaults (fsync, synchronous_commit on); the
-        # rest gives 1,000,000 timers room without checkpoints in the middle of a round.
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100 "
-                "-c shared_buffers=512MB -c work_mem=32MB -c maintenance_work_mem=256MB "
-                "-c checkpoint_timeout=30min -c max_wal_size=8GB")
+                  *(() if self.durable else ("--no-sync",)), "--no-instructions")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start (again) on the same data and port."""
+        if self.durable:
+            # Durability settings are PostgreSQL's defaults (fsync, synchronous_commit on); the
+            # rest gives 1,000,000 timers room without checkpoints in the middle of a round.
+            opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100 "
+                    "-c shared_buffers=512MB -c work_mem=32MB -c maintenance_work_mem=256MB "
+                    "-c checkpoint_timeout=30min -c max_wal_size=8GB")
+        else:  # tests: speed over durability
+            opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+                    "-c shared_buffers=128MB")
         self._run(self.pg_ctl, "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (connections cut), keeping its data."""
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     @property
     def pid(self) -> int | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -199,3 +200,23 @@ def error_of(response: Any, status: int, code: str) -> dict:
     assert body["error"]["code"] == code and body["error"]["message"]
     assert isinstance(body["error"]["details"], dict)
     return body["error"]
+
+
+def at_once(app: Any, calls: list[Callable[[Any], Any]]) -> list[Any]:
+    """Run each call on its own client and thread, released together."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        from starlette.testclient import TestClient
+
+        with TestClient(app) as c:
+            barrier.wait()
+            results[i] = calls[i](c)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from shouhou.money import format_fen, parse_yuan
 
 
 def _to_fen(value: Any) -> int:
-    if isinstance(value, (float, bool)):
+    if not isinstance(value, str):  # JSON text, as documented: never a number (fen or yuan?)
         raise ValueError('money must be a decimal string in yuan, e.g. "199.00"')
     try:
         return parse_yuan(value)
@@ -45,12 +45,36 @@ def _plausible(value: datetime) -> datetime:
     return value
 
 
+def _text_or(kind: type) -> Any:
+    """JSON text (or, from Python, the value itself): never a number, which lax parsing would
+    take for a Unix time."""
+    def check(value: Any) -> Any:
+        if isinstance(value, str | kind):
+            return value
+        raise PydanticCustomError(f"{kind.__name__}_type", f"a {kind.__name__} is ISO 8601 text")
+    return check
+
+
 # An ISO 8601 time with its UTC offset, within EARLIEST..LATEST. Request models are strict (JSON
 # types as documented: no "5" for 5, no false for 0); a time is JSON text, so it is parsed from it.
-Instant = Annotated[AwareDatetime, Strict(False), AfterValidator(_plausible), WithJsonSchema({
+Instant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_text_or(datetime)), AfterValidator(_plausible),
+                    WithJsonSchema({
     "type": "string", "format": "date-time", "pattern": r"^(19\d\d|2[01]\d\d|2200)-",
     "description": f"ISO 8601 with its UTC offset, in the years {EARLIEST}-{LATEST}",
     "examples": ["2026-11-01T10:00:00+08:00"]})]
+
+
+def _plausible_day(value: date) -> date:
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"a date must fall between the years {EARLIEST} and {LATEST}")
+    return value
+
+
+# A calendar day in ISO 8601 (2026-11-23), within EARLIEST..LATEST; parsed from JSON text.
+Day = Annotated[date, Strict(False), BeforeValidator(_text_or(date)), AfterValidator(_plausible_day), WithJsonSchema({
+    "type": "string", "format": "date", "pattern": r"^(19\d\d|2[01]\d\d|2200)-",
+    "description": f"ISO 8601 (yyyy-mm-dd), in the years {EARLIEST}-{LATEST}", "examples": ["2026-11-23"]})]
+
 
 def whole(value: Any) -> Any:
     """2.0 is 2, as JSON Schema's integer says; text and true/false stay as they are, to be refused."""
@@ -68,6 +92,7 @@ YuanText = Annotated[str, WithJsonSchema({"type": "string", "format": "yuan", "p
                                           "examples": ["199.00"]})]
 TimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time",
                                           "examples": ["2026-11-23T10:00:00+08:00"]})]
+DayText = Annotated[str, WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-11-23"]})]
 
 
 UNSAFE_URL_EN = "Links must be uploaded files or http(s) URLs"

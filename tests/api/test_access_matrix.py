@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import itertools
 import json
 import tempfile
 from collections.abc import Callable
@@ -39,11 +41,18 @@ from shouhou.config import Settings
 from shouhou.engine.registry import workflow_for
 from shouhou.errors import Conflict
 from shouhou.models import ROLES, Refund, User
+from shouhou.models.repairs import Signature
+from shouhou.parts import service as parts
+from shouhou.repairs import dispatch, outlets
+from shouhou.repairs.settings import DEFAULT_FAULT_CODES
 from shouhou.returns import reasons
+from shouhou.units import service as units
+from shouhou.units.schemas import ContractIn, UnitIn
 from shouhou.webhooks import service as webhooks
 from tests.builders import World, auth, order_doc
 from tests.desk.matrix import samples as desk_samples
 from tests.engine.factories import CASE_FACTORIES, SIGNED, _pending_refund
+from tests.repairs.helpers import WEEKDAYS, png, unit_body
 
 ORDER = "T20261101001"  # the buyer's order in S1
 ORDER_DOC = {"signed_at": SIGNED, "shipped_at": SIGNED - timedelta(days=1)}
@@ -87,7 +96,10 @@ class Seed:
     consultation: str = ""  # the buyer's consultation in S1
     returns: list[str] = field(default_factory=list)  # the buyer's return cases in S1
     webhook: int = 0
+    repair: Any = None  # the buyer's repair case in S1, scheduled for technician-S1
+    signature: int = 0  # the buyer's signature on it
     markers: set[str] = field(default_factory=set)  # S1's identifiers: no outsider may see one
+    buyers: set[str] = field(default_factory=set)  # the buyer's identifiers: another buyer sees none
 
     def token(self, caller: Caller) -> str | None:
         return self.world.tokens[caller.user] if caller.user else None
@@ -95,6 +107,10 @@ class Seed:
     def fresh_case(self, status: str) -> Any:
         """A new return of the buyer's in S1, in `status` (a new order each time)."""
         return CASE_FACTORIES["return_refund"](self.world, status)
+
+    def fresh_repair(self, status: str) -> Any:
+        """A new repair of the buyer's in S1, in `status` (technician-S1's once dispatched)."""
+        return CASE_FACTORIES["repair"](self.world, status)
 
 
 def build(world: World) -> Seed:
@@ -124,8 +140,38 @@ def build(world: World) -> Seed:
         reasons.upsert(ctx, "S1", "matrix_edit", label_zh="矩阵", label_en="Matrix", case_types=[],
                        ground="none", create=True)
         seed.webhook = webhooks.add_endpoint(ctx, "S1", PUBLIC_ADDRESS, [])[0].id
-    seed.markers = {"S1", ORDER, seed.consultation, *seed.returns}
+    build_repairs(seed)
+    seed.buyers = {seed.consultation, *seed.returns, UNIT, CONTRACT, seed.repair.no}
+    seed.markers = {"S1", ORDER, *seed.buyers}
     return seed
+
+
+UNIT, CONTRACT, PART, MAKER = "M-WM-1", "HT-M1", "M-PUMP", "海尔"
+
+
+def build_repairs(seed: Seed) -> None:
+    """The buyer's unit under a contract, a part in stock, technician-S1's profile, and a scheduled
+    repair with the buyer's signature (its factory also gives S1 the outlet OUT1); S2 has a unit too."""
+    world = seed.world
+    with world.ctx() as ctx:
+        units.create(ctx, UnitIn.model_validate(unit_body(UNIT)))
+        units.create(ctx, UnitIn.model_validate(unit_body("M-WM-2", customer="u2001") | {"store": "S2"}))
+        units.create_contract(ctx, ContractIn.model_validate({
+            "store": "S1", "no": CONTRACT, "customer": "u1001", "serials": [UNIT], "starts_on": "2026-11-01",
+            "ends_on": "2027-10-31", "visits": {"every_months": 6}}))
+        part = parts.create_part(ctx, "S1", sku=PART, name="排水泵", price=12000, cost=6000, reorder_point=1,
+                                 models=["WM-10KG"], maker=MAKER)
+        parts.record_movement(ctx, part, location="central", qty=100_000, kind="receipt")
+        dispatch.put_profile(ctx, "technician-S1", "S1", {"skills": ["appliance"], "areas": ["浦东新区"],
+                                                           "hours": WEEKDAYS})
+    seed.repair = seed.fresh_repair("scheduled")
+    image = png()
+    with world.db.session() as s:
+        row = Signature(store_id=seed.repair.store_id, case_id=seed.repair.id, purpose="onsite", png=image,
+                        sha256=hashlib.sha256(image).hexdigest(), signed_at=world.clock.now(), signer="张三")
+        s.add(row)
+        s.flush()
+        seed.signature = row.id
 
 
 # -- one sample request per operation ---------------------------------------------------------
@@ -181,6 +227,109 @@ def _note(seed: Seed) -> Call:
     return Call(path={"no": seed.consultation}, body={"action": "note", "version": version, "message": "矩阵"})
 
 
+def _unit_to_replace(seed: Seed) -> Call:
+    serial = f"M-REPL-{next(_numbers)}"
+    with seed.world.ctx() as ctx:
+        units.create(ctx, UnitIn.model_validate(unit_body(serial)))
+    return Call(path={"serial": serial}, query={"store": "S1"}, body={"new_serial": f"{serial}-NEW"})
+
+
+def _part_request(seed: Seed) -> Call:
+    with seed.world.ctx(seed.world.actor("technician-S1")) as ctx:
+        row = parts.request_parts(ctx, "S1", sku=PART, qty=1, to_location=None, case_no=None, note=None)
+    return Call(path={"request_id": row.id}, body={"note": "矩阵"})
+
+
+def _old_part(seed: Seed) -> Call:
+    """A faulty part of the maker's in the returns bin, to ship back."""
+    with seed.world.ctx() as ctx:
+        part = parts.find(ctx, PART, "S1")
+        parts.to_returns_bin(ctx, part, seed.repair.id, 1, "OLD-1")
+    return Call(body={"store": "S1", "maker": MAKER, "carrier": "SF", "tracking_no": "SF-OLD"})
+
+
+def _month() -> str:
+    n = next(_numbers)
+    return f"{2001 + n // 12}-{n % 12 + 1:02d}"
+
+
+def _statement(seed: Seed) -> Call:
+    return Call(path={"code": "OUT1", "month": _month()}, query={"store": "S1"})
+
+
+def _approved_statement(seed: Seed) -> Call:
+    call = _statement(seed)
+    with seed.world.ctx() as ctx:
+        outlets.approve(ctx, "OUT1", call.path["month"], "S1")
+    return Call(path=call.path, query=call.query, body={"ref": "BANK-1"})
+
+
+def _report(seed: Seed) -> Call:
+    case = seed.fresh_repair("scheduled")
+    return Call(path={"no": case.no}, body={"report_id": f"matrix-{next(_numbers)}", "version": case.version,
+                                            "action": "check_in", "fields": {"geo_note": "门口"}})
+
+
+_numbers = itertools.count(1)
+S1 = {"store": "S1"}
+FAULT_CODES = [{"code": c, "label_zh": zh, "label_en": en, "serious": serious}
+               for c, zh, en, serious in DEFAULT_FAULT_CODES]
+REPAIRS: dict[tuple[str, str], Sample] = {
+    ("POST", "/api/v1/units"): Sample(lambda s: Call(body=unit_body(f"M-NEW-{next(_numbers)}"))),
+    ("POST", "/api/v1/orders/{order_no}/units"): Sample(lambda s: Call(path={"order_no": ORDER})),
+    ("GET", "/api/v1/units"): Sample(lambda s: Call()),
+    ("GET", "/api/v1/units/{serial}"): Sample(lambda s: Call(path={"serial": UNIT}, query=S1)),
+    ("POST", "/api/v1/units/{serial}/replace"): Sample(_unit_to_replace),
+    ("POST", "/api/v1/contracts"): Sample(lambda s: Call(body={
+        "store": "S1", "customer": "u1001", "serials": [UNIT], "starts_on": "2026-12-01", "ends_on": "2027-11-30",
+        "fee": "480.00", "visits": {"every_months": 6}})),
+    ("GET", "/api/v1/contracts"): Sample(lambda s: Call()),
+    ("GET", "/api/v1/contracts/{no}"): Sample(lambda s: Call(path={"no": CONTRACT}, query=S1)),
+    ("POST", "/api/v1/parts"): Sample(lambda s: Call(body={"store": "S1", "sku": f"M-NEW-{next(_numbers)}",
+                                                           "name": "门封条"})),
+    ("GET", "/api/v1/parts"): Sample(lambda s: Call(query=S1)),
+    ("GET", "/api/v1/parts/reorder"): Sample(lambda s: Call(query=S1)),
+    ("POST", "/api/v1/parts/requests"): Sample(lambda s: Call(body={"store": "S1", "sku": PART, "qty": 1,
+                                                                    "to_location": "van:technician-S1"})),
+    ("GET", "/api/v1/parts/requests"): Sample(lambda s: Call(query=S1)),
+    ("POST", "/api/v1/parts/requests/{request_id}/approve"): Sample(_part_request),
+    ("POST", "/api/v1/parts/requests/{request_id}/reject"): Sample(_part_request),
+    ("GET", "/api/v1/parts/returns-bin"): Sample(lambda s: Call(query=S1)),
+    ("POST", "/api/v1/parts/returns-bin/ship"): Sample(_old_part),
+    ("GET", "/api/v1/parts/{sku}"): Sample(lambda s: Call(path={"sku": PART}, query=S1)),
+    ("POST", "/api/v1/parts/{sku}/movements"): Sample(lambda s: Call(path={"sku": PART}, body={
+        "store": "S1", "location": "central", "qty": 1, "kind": "transfer", "to_location": "van:technician-S1"})),
+    ("GET", "/api/v1/parts/{sku}/movements"): Sample(lambda s: Call(path={"sku": PART}, query=S1)),
+    ("GET", "/api/v1/cases/{no}/technician-suggestions"): Sample(lambda s: Call(path={"no": s.repair.no})),
+    ("GET", "/api/v1/cases/{no}/signatures/{signature_id}"): Sample(
+        lambda s: Call(path={"no": s.repair.no, "signature_id": s.signature})),
+    ("GET", "/api/v1/repairs/registrations"): Sample(lambda s: Call(query=S1)),
+    ("PUT", "/api/v1/technicians/{user}"): Sample(lambda s: Call(path={"user": "technician-S1"}, query=S1, body={
+        "skills": ["appliance"], "areas": ["浦东新区"], "hours": WEEKDAYS})),
+    ("GET", "/api/v1/technicians"): Sample(lambda s: Call(query=S1)),
+    ("GET", "/api/v1/technicians/{user}"): Sample(lambda s: Call(path={"user": "technician-S1"}, query=S1)),
+    ("GET", "/api/v1/technicians/{user}/schedule"): Sample(lambda s: Call(path={"user": "technician-S1"},
+                                                                          query={**S1, "date": "2026-11-25"})),
+    ("GET", "/api/v1/workshop/register"): Sample(lambda s: Call(query=S1)),
+    ("GET", "/api/v1/stores/{code}/price-list"): Sample(lambda s: Call(path={"code": "S1"})),
+    ("PUT", "/api/v1/stores/{code}/price-list"): Sample(lambda s: Call(path={"code": "S1"},
+                                                                       body={"hourly_rate": "80.00"})),
+    ("GET", "/api/v1/stores/{code}/fault-codes"): Sample(lambda s: Call(path={"code": "S1"})),
+    ("PUT", "/api/v1/stores/{code}/fault-codes"): Sample(lambda s: Call(path={"code": "S1"}, body=FAULT_CODES)),
+    ("POST", "/api/v1/work-logs"): Sample(lambda s: Call(body={"store": "S1", "kind": "training", "minutes": 30})),
+    ("GET", "/api/v1/work-logs"): Sample(lambda s: Call(query=S1)),
+    ("POST", "/api/v1/outlets"): Sample(lambda s: Call(query=S1, body={"code": f"M-OUT-{next(_numbers)}",
+                                                                       "job_fees": {"repair": "80.00"}})),
+    ("GET", "/api/v1/outlets"): Sample(lambda s: Call(query=S1)),
+    ("GET", "/api/v1/outlets/{code}/statements/{month}"): Sample(lambda s: Call(
+        path={"code": "OUT1", "month": "2026-11"}, query=S1)),
+    ("POST", "/api/v1/outlets/{code}/statements/{month}/approve"): Sample(_statement),
+    ("POST", "/api/v1/outlets/{code}/statements/{month}/pay"): Sample(_approved_statement),
+    ("GET", "/api/v1/warranty-claims"): Sample(lambda s: Call(query={**S1, "month": "2026-11"})),
+    ("GET", "/api/v1/repairs/kpi"): Sample(lambda s: Call(query=S1)),
+    ("POST", "/api/v1/cases/{no}/reports"): Sample(_report, workflow=("repair", "check_in")),
+}
+
 REASON = {"store": "S1", "label_zh": "矩阵", "label_en": "Matrix"}
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/healthz"): Sample(lambda s: Call()),
@@ -217,11 +366,14 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/finance/refunds/approve"): Sample(_batch, workflow=("return_refund", "approve_refund"),
                                                         outcome=_item_status),
     ("GET", "/api/v1/warehouse/lookup"): Sample(lambda s: Call(query={"q": s.returns[0]})),
+    ("GET", "/api/v1/warehouse/exceptions"): Sample(lambda s: Call()),
+    ("GET", "/api/v1/pickups"): Sample(lambda s: Call()),
     ("GET", "/api/v1/stock-movements"): Sample(lambda s: Call(query={"store": "S1"})),
     ("POST", "/api/v1/webhooks"): Sample(lambda s: Call(body={"store": "S1", "url": PUBLIC_ADDRESS, "topics": []})),
     ("GET", "/api/v1/webhooks"): Sample(lambda s: Call(query={"store": "S1"})),
     ("DELETE", "/api/v1/webhooks/{endpoint_id}"): Sample(lambda s: Call(path={"endpoint_id": s.webhook})),
     ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"): Sample(lambda s: Call(path={"endpoint_id": s.webhook})),
+    **REPAIRS,
 }
 SAMPLES.update(desk_samples(Sample, Call))  # the service desk's (issue 20), kept beside its tests
 
@@ -405,7 +557,7 @@ class TestMatrix:
 
     def leaks(self, where: str, caller: Caller, seed: Seed, doc: Any) -> list[str]:
         hidden = (seed.markers if caller.scope in OUTSIDERS else
-                  {seed.consultation, *seed.returns} if caller.scope == "another_buyer" else set())
+                  seed.buyers if caller.scope == "another_buyer" else set())
         shown = sorted(strings(doc) & hidden)
         return [f"{where}: shows {shown}"] if shown else []
 

@@ -158,3 +158,35 @@ class TestRanges:
         assert world.count(StorePolicyVersion) == 0
         # and applications in the store go on working
         assert client.post("/api/v1/cases", json=BODY, headers=auth(parties["agent"])).status_code == 201
+
+    def test_every_integer_a_request_may_carry_is_bounded(self, app):
+        """A number past a column's range reaches the database (a 500 on PostgreSQL's int4): every
+        integer in a request body, a path or a query names its minimum and its maximum."""
+        doc = app.openapi()
+        components = doc["components"]["schemas"]
+        unbounded: set[str] = set()
+
+        def walk(schema: dict, where: str, seen: frozenset[str]) -> None:
+            if "$ref" in schema:
+                name = schema["$ref"].rsplit("/", 1)[-1]
+                if name not in seen:
+                    walk(components[name], name, seen | {name})
+                return
+            if schema.get("type") == "integer" and ("minimum" not in schema or "maximum" not in schema):
+                unbounded.add(where)
+            for key, sub in schema.get("properties", {}).items():
+                walk(sub, f"{where}.{key}", seen)
+            for key in ("items", "additionalProperties"):
+                if isinstance(schema.get(key), dict):
+                    walk(schema[key], f"{where}[]", seen)
+            for key in ("anyOf", "oneOf", "allOf"):
+                for sub in schema.get(key, []):
+                    walk(sub, where, seen)
+
+        for path, ops in doc["paths"].items():
+            for method, op in ops.items():
+                for p in op.get("parameters", []):
+                    walk(p.get("schema", {}), f"{method.upper()} {path} {p['name']}", frozenset())
+                for media in op.get("requestBody", {}).get("content", {}).values():
+                    walk(media.get("schema", {}), f"{method.upper()} {path} body", frozenset())
+        assert sorted(unbounded) == [], sorted(unbounded)

@@ -12,7 +12,7 @@ document and the validation disagree), invalid input refused, 405 with the right
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -28,13 +28,15 @@ MAX_EXAMPLES = 10  # per operation and phase
 SEED = 20261123
 
 
-# Times as the document describes them (fields.Instant): ISO 8601 with an offset, in the years it
-# names (its `pattern`). Generated within them: filtering the default's years 0001-9999 through the
-# pattern would throw most examples away.
+# Times and days as the document describes them (fields.Instant, fields.Day): ISO 8601 (times with an
+# offset), in the years it names (its `pattern`). Generated within them: filtering the default's years
+# 0001-9999 through the pattern would throw most examples away.
 schemathesis.openapi.format("date-time", st.datetimes(
     min_value=datetime(EARLIEST, 1, 2), max_value=datetime(LATEST, 12, 30),
     timezones=st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]),
 ).map(datetime.isoformat))
+schemathesis.openapi.format("date", st.dates(min_value=date(EARLIEST, 1, 1), max_value=date(LATEST, 12, 31))
+                            .map(date.isoformat))
 
 
 @schemathesis.check

@@ -113,6 +113,7 @@ class TestCaseDocuments:
         world.store("S1", return_contact="售后仓", return_phone="021-1", return_address="上海仓")
         staff = {"admin": world.user("admin-S1", "admin", None)}
         world.user("agent-S1", "agent", "S1")
+        world.user("technician-S1", "technician", "S1")  # the repair factories dispatch to them
         staff["buyer"] = world.user("buyer", "customer", "S1", customer="u1001")
         prepares = list(dict.fromkeys(s.prepare for s in SAMPLES[workflow.type].values() if s.prepare))
         case_doc, case_list, events = validator("CaseDocument"), validator("CaseList"), validator("CaseEvents")

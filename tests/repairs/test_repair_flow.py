@@ -153,9 +153,9 @@ class TestCarryInAndMailIn:
         case = get(client, t["supervisor"], no)
         assert "dispatch" not in [a["name"] for a in case["available_actions"]]
         case = act(client, t["agent"], no, "receive_unit", condition="门体划痕", accessories=["电源线"],
-                   photos=["/media/a.jpg"])
+                   photos=["https://img.example.com/a.jpg"])
         assert case["status"] == "in_workshop" and case["receipt"]["status"] == "issued"
-        assert case["intake"]["condition"] == "门体划痕" and case["photos"] == ["/media/a.jpg"]
+        assert case["intake"]["condition"] == "门体划痕" and case["photos"] == ["https://img.example.com/a.jpg"]
 
     def test_it_has_the_maker_repair_a_mailed_in_unit_and_ships_it_back(self, world, client):
         # the Taobao mail-in repair: the buyer ships it, the seller has the maker repair it, ships it back

@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 from sqlalchemy import func, select
-from starlette.testclient import TestClient
 
 from shouhou.models import Case, CaseEvent, Refund
-from tests.builders import auth
+from tests.builders import at_once, auth
 from tests.returns.helpers import apply, delivered, setup, walk
-
-
-def at_once(app: Any, calls: list[Callable[[TestClient], Any]]) -> list[Any]:
-    """Run each call on its own client and thread, released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        with TestClient(app) as c:
-            barrier.wait()
-            results[i] = calls[i](c)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def count(world, model, *where) -> int:

@@ -114,15 +114,20 @@ class TestUnknownNames:
 
 
 class TestVerificationOffTheLoop:
-    def test_it_serves_other_requests_while_a_password_is_being_verified(self, world, app, monkeypatch):
+    """While a password is being verified the server goes on: reads and, on SQLite, writes
+    (a sign-in takes no writer turn)."""
+
+    @staticmethod
+    def meanwhile(world, app, monkeypatch, request) -> tuple[int, int, bool]:
+        """(the request's status, the sign-in's status, whether it was answered meanwhile)."""
         token = _agent(world)
-        started, served = threading.Event(), threading.Event()
+        started, answered = threading.Event(), threading.Event()
         seen: dict[str, bool] = {}
         original = signin.verify_password
 
         def slow(password_hash: str | None, password: str) -> bool:
             started.set()
-            seen["served meanwhile"] = served.wait(20)  # on the event loop this would wait in vain
+            seen["answered"] = answered.wait(20)  # on the event loop, or behind a turn, in vain
             return original(password_hash, password)
 
         monkeypatch.setattr(signin, "verify_password", slow)
@@ -134,41 +139,22 @@ class TestVerificationOffTheLoop:
                 login = asyncio.ensure_future(http.post("/login", data={"_csrf": csrf, "username": "agent",
                                                                         "password": PW}))
                 await anyio.to_thread.run_sync(started.wait, 20)
-                me = await http.get("/api/v1/me", headers=auth(token))
-                served.set()
-                return me.status_code, (await login).status_code
+                other = await request(http, token)
+                answered.set()
+                return other.status_code, (await login).status_code
 
-        assert run(scenario()) == (200, 303)
-        assert seen == {"served meanwhile": True}
+        status, login = run(scenario())
+        return status, login, seen["answered"]
+
+    def test_it_serves_other_requests_while_a_password_is_being_verified(self, world, app, monkeypatch):
+        assert self.meanwhile(world, app, monkeypatch,
+                              lambda http, token: http.get("/api/v1/me", headers=auth(token))) == (200, 303, True)
 
     def test_it_takes_writes_too_while_a_password_is_being_verified(self, world, app, monkeypatch):
-        # on SQLite a write waits for the writer's turn: a sign-in must not hold it while it verifies
-        token = _agent(world)
-        started, written = threading.Event(), threading.Event()
-        seen: dict[str, bool] = {}
-        original = signin.verify_password
-
-        def slow(password_hash: str | None, password: str) -> bool:
-            started.set()
-            seen["written meanwhile"] = written.wait(20)
-            return original(password_hash, password)
-
-        monkeypatch.setattr(signin, "verify_password", slow)
-
-        async def scenario() -> tuple[int, int]:
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-                csrf = csrf_of((await http.get("/login")).text)
-                login = asyncio.ensure_future(http.post("/login", data={"_csrf": csrf, "username": "agent",
-                                                                        "password": PW}))
-                await anyio.to_thread.run_sync(started.wait, 20)
-                made = await http.post("/api/v1/cases", headers=auth(token),
-                                       json={"type": "consultation", "store": "S1", "subject": "滤网"})
-                written.set()
-                return made.status_code, (await login).status_code
-
-        assert run(scenario()) == (201, 303)
-        assert seen == {"written meanwhile": True}
+        body = {"type": "consultation", "store": "S1", "subject": "滤网"}
+        assert self.meanwhile(world, app, monkeypatch,
+                              lambda http, token: http.post("/api/v1/cases", headers=auth(token), json=body)
+                              ) == (201, 303, True)
 
 
 class TestSecurityLog:

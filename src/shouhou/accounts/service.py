@@ -253,9 +253,10 @@ def visible_stores(ctx: Ctx) -> list[Store]:
 def find_staff(ctx: Ctx, username: str, store_id: int, roles: frozenset[str]) -> User:
     """A user holding one of `roles` in the store, e.g. an assignee."""
     user = repo.user_by_name(ctx.session, username)
-    if user is None or not user.is_active:
+    here = [g for g in repo.grants_of(ctx.session, user.id) if g.store_id in (None, store_id)] if user else []
+    if user is None or not user.is_active or not here:  # someone of another store is not found here
         raise not_found("user", username)
-    if not any(g.role in roles and g.store_id in (None, store_id) for g in repo.grants_of(ctx.session, user.id)):
+    if not any(g.role in roles for g in here):
         raise Invalid("assignee_not_staff", en="{user} does not hold {roles} in this store",
                       zh="{user} 在本店铺没有 {roles} 角色", user=username, roles=sorted(roles))
     return user

@@ -13,7 +13,7 @@ class TransitionIn(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True)
     action: str = Field(min_length=1, max_length=40)
-    version: Integer = Field(ge=1)
+    version: Integer = Field(ge=1, le=2**31 - 1)
 
     def fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shouhou.disputes import effects, pages, service
-from shouhou.disputes.schemas import DisputeIn
+from shouhou.disputes.schemas import DisputeCaseDetail, DisputeIn, DisputeSummary
 from shouhou.disputes.workflow import WORKFLOW
 from shouhou.models.dispute import DisputeDetail
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
@@ -16,6 +16,7 @@ KIND = CaseKind(
     examples={"dispute": {"summary": "维权", "value": {
         "type": "dispute", "order_no": "T20261101001", "remedy": "refund", "amount": "50.00",
         "description": "交易成功后发现衣服开线, 商家不予处理"}}},
+    summary_schema=DisputeSummary, document_schema=DisputeCaseDetail,
 )
 
 PLUGIN = register(Plugin(name="disputes", kinds=(KIND,), pages=(pages.router,)))

@@ -1,4 +1,4 @@
-"""Payloads of disputes (维权)."""
+"""Payloads of disputes (维权), and a dispute's part of the case document and list row."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.fields import Fen, Link
+from shouhou.fields import Fen, Link, TimeText, YuanText
 
 Remedy = Literal["refund", "return", "exchange", "repair", "other"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class DisputeIn(Strict):
@@ -44,3 +44,45 @@ class OptionalNoteIn(Strict):
 
 class NoteIn(Strict):
     note: str = Field(min_length=1, max_length=5000)
+
+
+# A dispute's part of the case document and list row (documentation of service.describe / summarize).
+
+
+class DisputeSummary(BaseModel):
+    """What a dispute adds to a case list row."""
+
+    refund_amount: YuanText | None = Field(description="the amount awarded, once decided")
+
+
+class WindowOut(BaseModel):
+    until: TimeText | None = Field(description="the last moment a dispute could be opened")
+    rule: str | None
+    text: str = Field(description="in the caller's language")
+
+
+class EvidenceOut(BaseModel):
+    side: Literal["buyer", "merchant"]
+    by: str
+    at: TimeText
+    note: str
+    photos: list[str]
+
+
+class DecisionOut(BaseModel):
+    decision: Literal["buyer", "merchant", "partial"]
+    refund_amount: YuanText | None
+    note: str | None
+    by: str | None
+    at: TimeText | None
+
+
+class DisputeCaseDetail(BaseModel):
+    """What a dispute adds to the case document."""
+
+    about_case: str | None = Field(description="the closed after-sales case it is about")
+    remedy: Remedy
+    requested_amount: YuanText | None
+    window: WindowOut
+    evidence: list[EvidenceOut]
+    decision: DecisionOut | None

@@ -30,7 +30,7 @@ class PaymentIn(BaseModel):
 
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    line_no: Integer = Field(ge=1)
+    line_no: Integer = Field(ge=1, le=10_000)
     sku: str = Field(min_length=1, max_length=100)
     name: str = Field(min_length=1, max_length=300)
     category: str = Field(default="", max_length=100)

@@ -1,16 +1,20 @@
-"""Spare parts at the API edge (names fixed by issue 18)."""
+"""Spare parts at the API edge (names fixed by issue 18): the request bodies, and what the
+endpoints answer (documentation of the service's documents)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Ge, Le
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shouhou.fields import Fen
+from shouhou.fields import Fen, Integer, TimeText, YuanText, whole
+
+QTY_MAX = 1_000_000
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class PartIn(Strict):
@@ -19,15 +23,16 @@ class PartIn(Strict):
     name: str = Field(min_length=1, max_length=300)
     price: Fen = 0
     cost: Fen = 0
-    reorder_point: int = Field(default=0, ge=0, le=1_000_000)
-    models: list[str] = Field(default_factory=list, description="compatible models")
+    reorder_point: Integer = Field(default=0, ge=0, le=QTY_MAX)
+    models: list[str] = Field(default_factory=list, max_length=200, description="compatible models")
     maker: str = Field(default="", max_length=200, description="who takes faulty parts back (旧件返还)")
 
 
 class MovementIn(Strict):
     store: str | None = None
     location: str = Field(min_length=1, max_length=120, description="central or van:<user>")
-    qty: int = Field(description="receipt/transfer: positive; adjustment: ± the counted difference")
+    qty: Integer = Field(ge=-QTY_MAX, le=QTY_MAX,
+                         description="receipt/transfer: positive; adjustment: ± the counted difference")
     kind: Literal["receipt", "transfer", "adjustment"]
     to_location: str | None = Field(default=None, max_length=120)
     note: str | None = Field(default=None, max_length=2000)
@@ -36,9 +41,9 @@ class MovementIn(Strict):
 class RequestIn(Strict):
     store: str | None = None
     sku: str = Field(min_length=1, max_length=100)
-    qty: int = Field(ge=1, le=10_000)
-    to_location: str | None = Field(default=None, description="the requester's van when omitted")
-    case: str | None = Field(default=None, description="the case the parts are for")
+    qty: Integer = Field(ge=1, le=10_000)
+    to_location: str | None = Field(default=None, max_length=120, description="the requester's van when omitted")
+    case: str | None = Field(default=None, max_length=32, description="the case the parts are for")
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -51,5 +56,106 @@ class ShipIn(Strict):
     maker: str = Field(min_length=1, max_length=200)
     carrier: str = Field(min_length=1, max_length=50)
     tracking_no: str = Field(min_length=1, max_length=100)
-    ids: list[int] | None = Field(default=None,
-                                  description="which parts; every one of the maker's in the bin when omitted")
+    # Below 2^53: JSON numbers beyond are not exact (a row id never gets there).
+    ids: list[Annotated[int, Ge(1), Le(2**53), BeforeValidator(whole)]] | None = Field(default=None, max_length=1000,
+                                      description="which parts; every one of the maker's in the bin when omitted")
+
+
+# -- what the endpoints answer ----------------------------------------------------------------
+
+class StockOut(BaseModel):
+    location: str = Field(description="central or van:<user>")
+    qty: int
+    reserved: int
+    available: int
+
+
+class PartDocument(BaseModel):
+    sku: str
+    name: str
+    price: YuanText
+    cost: YuanText
+    reorder_point: int
+    models: list[str]
+    maker: str
+    on_hand: int = Field(description="in every location")
+    reserved: int
+    stock: list[StockOut]
+
+
+class PartItems(BaseModel):
+    items: list[PartDocument]
+
+
+class ReorderOut(PartDocument):
+    available: int = Field(description="on hand less reserved, in every location")
+    short_by: int = Field(description="to order to be above the reorder point")
+
+
+class ReorderItems(BaseModel):
+    items: list[ReorderOut]
+
+
+class PartRequestOut(BaseModel):
+    id: int
+    sku: str
+    name: str
+    qty: int
+    to_location: str
+    from_location: str
+    case: str | None
+    status: Literal["pending", "approved", "rejected"]
+    requested_by: str
+    requested_at: TimeText
+    decided_by: str | None
+    decided_at: TimeText | None
+    note: str | None
+
+
+class PartRequestItems(BaseModel):
+    items: list[PartRequestOut]
+
+
+class BatchOut(BaseModel):
+    id: int
+    carrier: str
+    tracking_no: str
+    shipped_at: TimeText
+
+
+class OldPartOut(BaseModel):
+    id: int
+    case: str
+    sku: str
+    qty: int
+    old_serial: str | None
+    maker: str
+    status: Literal["in_bin", "shipped"]
+    in_bin_since: TimeText
+    batch: BatchOut | None = Field(description="the parcel it went back in")
+
+
+class OldPartItems(BaseModel):
+    items: list[OldPartOut]
+
+
+class ShippedBatch(BaseModel):
+    id: int
+    maker: str
+    carrier: str
+    tracking_no: str
+    parts: list[OldPartOut] = Field(description="every part of the maker's shipped so far")
+
+
+class MovementOut(BaseModel):
+    location: str
+    qty: int
+    kind: str = Field(description="receipt | transfer | adjustment | consumption | reservation …")
+    case: str | None
+    by: str
+    at: TimeText
+    note: str | None
+
+
+class MovementItems(BaseModel):
+    items: list[MovementOut]

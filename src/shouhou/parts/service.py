@@ -24,7 +24,10 @@ from shouhou.models.parts import (
 from shouhou.parts import stock
 
 READERS = frozenset({"technician", "supervisor", "warehouse", "admin", "agent", "finance"})
-KEEPERS = frozenset({"warehouse", "supervisor", "admin"})  # receive, count, transfer, approve requests
+KEEPERS = frozenset({"warehouse", "supervisor", "admin"})  # receive, count, transfer, ship old parts
+MOVERS = KEEPERS | {"technician"}  # technicians: transfers only (into or out of a van)
+REQUESTERS = frozenset({"technician", "supervisor", "warehouse"})
+APPROVERS = frozenset({"supervisor", "admin"})
 
 
 def _require(ctx: Ctx, roles: frozenset[str], store_id: int, what: str) -> None:
@@ -188,7 +191,7 @@ def reorder_list(ctx: Ctx, store_code: str | None) -> list[dict[str, Any]]:
 def request_parts(ctx: Ctx, store_code: str | None, *, sku: str, qty: int, to_location: str | None,
                   case_no: str | None, note: str | None) -> PartRequest:
     store = accounts.store_for_caller(ctx, store_code)
-    _require(ctx, frozenset({"technician", "supervisor", "warehouse"}), store.id, "part.request")
+    _require(ctx, REQUESTERS, store.id, "part.request")
     part = require_part(ctx, store.id, sku)
     if qty < 1:
         raise Invalid("invalid_qty", en="Ask for at least one", zh="申领数量至少为 1")
@@ -211,7 +214,7 @@ def decide_request(ctx: Ctx, request_id: int, approve: bool, note: str | None) -
     row = ctx.session.get(PartRequest, request_id)
     if row is None or not ctx.actor.roles_in(row.store_id) & READERS:
         raise not_found("part_request", request_id)
-    _require(ctx, frozenset({"supervisor", "admin"}), row.store_id, "part.approve")
+    _require(ctx, APPROVERS, row.store_id, "part.approve")
     if row.status != "pending":
         raise Conflict("request_decided", en="Request {id} is already {status}", zh="申领单 {id} 已{status}",
                        id=request_id, status=row.status)

@@ -12,14 +12,16 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shouhou.engine.context import Ctx
-from shouhou.errors import Conflict
+from shouhou.errors import Conflict, Invalid
 from shouhou.models.parts import Part, PartMovement, PartReservation, PartStock
 
 _S = PartStock.__table__
 _TAKE = (update(PartStock).where(_S.c.part_id == bindparam("p"), _S.c.location == bindparam("loc"),
                                  _S.c.qty - _S.c.reserved + bindparam("own") >= bindparam("n"))
          .values(qty=_S.c.qty - bindparam("n"), reserved=_S.c.reserved - bindparam("own")))
-_ADD = (update(PartStock).where(_S.c.part_id == bindparam("p"), _S.c.location == bindparam("loc"))
+MAX_ON_HAND = 1_000_000_000  # per location: the column is a 32-bit integer
+_ADD = (update(PartStock).where(_S.c.part_id == bindparam("p"), _S.c.location == bindparam("loc"),
+                                _S.c.qty + bindparam("n") <= MAX_ON_HAND)
         .values(qty=_S.c.qty + bindparam("n")))
 _RESERVE = (update(PartStock).where(_S.c.part_id == bindparam("p"), _S.c.location == bindparam("loc"),
                                     _S.c.qty - _S.c.reserved >= bindparam("n"))
@@ -66,7 +68,9 @@ def movement(ctx: Ctx, part: Part, location: str, qty: int, kind: str, case_id: 
 def add(ctx: Ctx, part: Part, location: str, qty: int, kind: str, case_id: int | None = None,
         note: str | None = None) -> None:
     ensure_row(ctx, part, location)
-    _run(ctx, _ADD, p=part.id, loc=location, n=qty)
+    if _run(ctx, _ADD, p=part.id, loc=location, n=qty) != 1:
+        raise Invalid("stock_too_large", en="{location} would hold more than {max} of {sku}",
+                      zh="{location} 的配件 {sku} 将超过 {max} 件", sku=part.sku, location=location, max=MAX_ON_HAND)
     movement(ctx, part, location, qty, kind, case_id, note)
     ctx.session.flush()
 

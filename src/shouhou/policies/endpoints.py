@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from annotated_types import Ge
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -54,17 +54,17 @@ def policy_versions(code: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 
 class EligibilityIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    line_no: Annotated[int, Ge(1), BeforeValidator(whole)] | None = Field(
+    line_no: Annotated[int, Ge(1), Le(10_000), BeforeValidator(whole)] | None = Field(
         default=None, description="optional for a one-line order")
     as_of: Instant | None = None
     ground: Literal["none", "quality", "not_as_described", "damaged_in_transit"] = "none"
     goods_intact: bool = True
     unsealed: bool = False
     misuse: bool = False
-    prior_repairs: Integer = Field(default=0, ge=0)
-    repair_days: Integer = Field(default=0, ge=0)
+    prior_repairs: Integer = Field(default=0, ge=0, le=1000)
+    repair_days: Integer = Field(default=0, ge=0, le=36_500)
     parts_unavailable: bool = False
-    mileage_km: Annotated[int, Ge(0), BeforeValidator(whole)] | None = None
+    mileage_km: Annotated[int, Ge(0), Le(10_000_000), BeforeValidator(whole)] | None = None
     fault: str | None = None
     received: bool | None = None
 

@@ -79,15 +79,16 @@ def _units(ctx: Ctx) -> None:
     long_ago = ctx.clock.now() - timedelta(days=600)
     for serial, model, name, customer, months in (("AC-KFR35-0007", "KFR-35", "壁挂空调 1.5 匹", "u1001", 12),
                                                   ("WM-OLD-2019", "WM-10KG", "滚筒洗衣机 10kg", "u1002", 12)):
-        units.create(ctx, UnitIn(store="S1", serial=serial, model=model, name=name, category="appliance",
-                                 customer=customer, tags=["sanbao"], warranty_months=months, delivered_at=long_ago,
-                                 channel="online", price=299900,
-                                 district="浦东新区" if customer == "u1001" else "朝阳区"))
+        # Money in yuan text, as the API takes it (a number is refused, not read as fen).
+        units.create(ctx, UnitIn.model_validate({
+            "store": "S1", "serial": serial, "model": model, "name": name, "category": "appliance",
+            "customer": customer, "tags": ["sanbao"], "warranty_months": months, "delivered_at": long_ago,
+            "channel": "online", "price": "2999.00", "district": "浦东新区" if customer == "u1001" else "朝阳区"}))
     today = ctx.clock.now().date()
-    units.create_contract(ctx, ContractIn(store="S1", customer="u1001", serials=["AC-KFR35-0007"],
-                                     starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=335),
-                                     fee=48000, response_hours=8, visits=VisitsIn(every_months=6),
-                                     covers=CoversIn(labour=True, parts=False, call_out=True)))
+    units.create_contract(ctx, ContractIn.model_validate({
+        "store": "S1", "customer": "u1001", "serials": ["AC-KFR35-0007"], "starts_on": today - timedelta(days=30),
+        "ends_on": today + timedelta(days=335), "fee": "480.00", "response_hours": 8,
+        "visits": VisitsIn(every_months=6), "covers": CoversIn(labour=True, parts=False, call_out=True)}))
 
 
 def _as(ctx: Ctx, username: str) -> Ctx:

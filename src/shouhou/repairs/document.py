@@ -52,7 +52,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
             "received_at": local_iso(d.received_at, tz), "condition": d.condition, "accessories": d.accessories,
             "carrier": d.inbound_carrier, "tracking_no": d.inbound_tracking_no},
         "photos": d.photos,
-        "vendor": d.vendor,
+        "vendor": _vendor(d.vendor, tz),
         "repair_card": {
             "sessions": sessions, "labour_minutes": sum(s["minutes"] for s in sessions),
             "parts": [{"sku": p.sku, "name": p.name, "qty": p.qty, "unit_price": yuan(p.unit_price_fen),
@@ -62,7 +62,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
             "parts_wait_days": d.parts_wait_days, "waiting_for_parts_since": local_iso(d.parts_waiting_since, tz)},
         "qc": None if d.qc_at is None else {"at": local_iso(d.qc_at, tz), "by": d.qc_by},
         "quote": fees.quote_document(ctx, case.id, d),
-        "fees": fees.fees_document(ctx, case.id, d),
+        "fees": fees.fees_document(ctx, case.id, d, tz),
         "return": None if d.returned_at is None else {
             "at": local_iso(d.returned_at, tz), "method": d.return_method, "to": d.returned_to,
             "carrier": d.return_carrier, "tracking_no": d.return_tracking_no},
@@ -75,6 +75,16 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "rating": None if d.rating is None else {"score": d.rating, "comment": d.rating_comment},
         "distance_km": None if customer_view else d.distance_km,
     }
+
+
+def _vendor(sent: dict[str, Any] | None, tz: str) -> dict[str, Any] | None:
+    """送厂家维修: the parcel to the maker and back (its times in the store's zone)."""
+    if not sent:
+        return None
+    return {"vendor": sent.get("vendor"), "rma_no": sent.get("rma_no"), "carrier": sent.get("carrier"),
+            "tracking_no": sent.get("tracking_no"), "sent_at": _when(sent.get("sent_at"), tz),
+            "returned_at": _when(sent.get("returned_at"), tz), "back_carrier": sent.get("back_carrier"),
+            "back_tracking_no": sent.get("back_tracking_no")}
 
 
 def _case_no(ctx: Ctx, case_id: int | None) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
-from shouhou.fields import yuan
+from shouhou.fields import local_iso, yuan
 from shouhou.models.repairs import RepairDetail, RepairFee, RepairQuoteLine
 from shouhou.parts import service as parts
 from shouhou.repairs import pricing
@@ -134,13 +134,13 @@ def change_service_type(step: Step) -> None:
                         "en": f"changed by a supervisor: {p.reason}"}]
 
 
-def fees_document(ctx: Ctx, case_id: int, d: RepairDetail) -> dict[str, Any]:
+def fees_document(ctx: Ctx, case_id: int, d: RepairDetail, tz: str) -> dict[str, Any]:
     b = balance_of(ctx, case_id, d)
     return {"lines": [{"kind": f.kind, "description": f.description, "amount": yuan(f.amount_fen), "source": f.source}
                       for f in repo.fees(ctx.session, case_id)],
             "total": yuan(b.total_fen), "paid": yuan(b.paid_fen), "written_off": yuan(b.written_off_fen),
             "due": yuan(b.due_fen),
-            "payments": [{"amount": yuan(p.amount_fen), "method": p.method, "at": p.at.isoformat(), "by": p.by}
+            "payments": [{"amount": yuan(p.amount_fen), "method": p.method, "at": local_iso(p.at, tz), "by": p.by}
                          for p in repo.payments(ctx.session, case_id)],
             "invoice_no": d.invoice_no}
 

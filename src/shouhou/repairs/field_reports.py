@@ -10,7 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
-from shouhou.errors import Conflict, Invalid
+from shouhou.engine.permissions import may_act
+from shouhou.engine.registry import workflow_for
+from shouhou.errors import Conflict, Invalid, forbidden
 from shouhou.models import Case
 from shouhou.models.repairs import TechnicianReport
 from shouhou.repairs import repository as repo
@@ -31,6 +33,10 @@ def submit(ctx: Ctx, no: str, report_id: str, version: int, action: str,
     case = repair_case(ctx, no)
     seen = repo.report_by_id(ctx.session, case.store_id, report_id)
     if seen is not None:
+        # Only someone who may take the action learns that the report was applied.
+        declared = workflow_for(case.type).action(action)
+        if declared is None or not may_act(ctx.actor, declared.roles, case.store_id, case.customer_id):
+            raise forbidden(f"{case.type}.{action}", case=case.no)
         if seen.case_id != case.id or seen.action != action:
             raise Conflict("report_id_reused", en="Report {id} was sent for another case or action",
                            zh="报告 {id} 已用于其他工单或操作", id=report_id)

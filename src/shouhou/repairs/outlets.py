@@ -5,6 +5,7 @@ to approve and pay."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,16 +15,18 @@ from sqlalchemy import select
 from shouhou.accounts import service as accounts
 from shouhou.engine.context import Ctx
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
-from shouhou.fields import local_iso, yuan
+from shouhou.fields import EARLIEST, LATEST, local_iso, yuan
 from shouhou.models import Case, Store, User
 from shouhou.models.outlets import Outlet, OutletStatement
 from shouhou.models.repairs import RepairDetail
-from shouhou.money import div_round_half_up, parse_yuan
+from shouhou.money import div_round_half_up
 from shouhou.repairs import repository as repo
+from shouhou.repairs.schemas import NewOutletIn
 
 MANAGERS = frozenset({"supervisor", "admin"})
 READERS = frozenset({"supervisor", "admin", "finance"})
 PAYERS = frozenset({"finance", "admin"})
+VIEWERS = READERS | {"agent", "technician"}  # who may list the outlets
 JOB_KINDS = ("repair", "maintenance", "installation")
 
 
@@ -38,29 +41,19 @@ def outlet_id(ctx: Ctx, store_id: int, code: str) -> int:
     return outlet.id
 
 
-def create(ctx: Ctx, store_code: str | None, body: dict[str, Any]) -> Outlet:
+def create(ctx: Ctx, store_code: str | None, body: NewOutletIn) -> Outlet:
     store = accounts.store_for_caller(ctx, store_code)
     if not ctx.actor.roles_in(store.id) & MANAGERS:
         raise forbidden("outlet.write", store=store.code)
-    code = str(body.get("code") or "")
-    if not code or len(code) > 40:
-        raise Invalid("invalid_outlet", en="An outlet needs a code of 1-40 characters", zh="网点代码须为 1-40 个字符")
-    if by_code(ctx, store.id, code) is not None:
-        raise Conflict("outlet_exists", en="Outlet {code} already exists", zh="网点 {code} 已存在", code=code)
-    fees = body.get("job_fees") or {}
-    if not isinstance(fees, dict) or set(fees) - set(JOB_KINDS):
-        raise Invalid("invalid_outlet", en="job_fees are per job kind: {kinds}", zh="job_fees 按工单类别填写: {kinds}",
-                      kinds=list(JOB_KINDS))
-    supervisors = [str(u) for u in body.get("supervisors") or []]
+    if by_code(ctx, store.id, body.code) is not None:
+        raise Conflict("outlet_exists", en="Outlet {code} already exists", zh="网点 {code} 已存在", code=body.code)
+    supervisors = list(dict.fromkeys(body.supervisors))
     for name in supervisors:
         accounts.find_staff(ctx, name, store.id, frozenset({"supervisor"}))
-    outlet = Outlet(store_id=store.id, code=code, name=str(body.get("name") or code),
-                    areas=[str(a) for a in body.get("areas") or []],
-                    job_fees={k: parse_yuan(v, field=f"job_fees.{k}") for k, v in fees.items()},
-                    per_km_fen=parse_yuan(body.get("per_km", "0"), field="per_km"),
-                    radius_km=int(body.get("radius_km") or 0),
-                    parts_margin_bp=parse_yuan(body.get("parts_margin_percent", "0"), field="parts_margin_percent"),
-                    supervisors=supervisors, active=True, created_at=ctx.clock.now())
+    outlet = Outlet(store_id=store.id, code=body.code, name=body.name or body.code, areas=list(body.areas),
+                    job_fees=dict(body.job_fees), per_km_fen=body.per_km, radius_km=body.radius_km,
+                    parts_margin_bp=body.parts_margin_percent, supervisors=supervisors, active=True,
+                    created_at=ctx.clock.now())
     ctx.session.add(outlet)
     ctx.session.flush()
     return outlet
@@ -68,7 +61,7 @@ def create(ctx: Ctx, store_code: str | None, body: dict[str, Any]) -> Outlet:
 
 def listing(ctx: Ctx, store_code: str | None) -> list[Outlet]:
     store = accounts.store_for_caller(ctx, store_code)
-    if not ctx.actor.roles_in(store.id) & (READERS | {"agent", "technician"}):
+    if not ctx.actor.roles_in(store.id) & VIEWERS:
         raise forbidden("outlet.read", store=store.code)
     return list(ctx.session.scalars(select(Outlet).where(Outlet.store_id == store.id).order_by(Outlet.code)))
 
@@ -94,13 +87,17 @@ def check_dispatcher(ctx: Ctx, case: Case, d: RepairDetail) -> None:
 
 # -- the monthly statement ----------------------------------------------------------------------
 
-def _month(text: str) -> tuple[date, date]:
-    try:
-        year, month = (int(x) for x in text.split("-"))
-        start = date(year, month, 1)
-    except ValueError:
-        raise Invalid("invalid_month", en="The month is yyyy-mm", zh="月份格式为 yyyy-mm") from None
-    return start, date(year + month // 12, month % 12 + 1, 1)
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def month_bounds(text: str) -> tuple[date, date]:
+    """A month written yyyy-mm (years 1900-2200): its first day and the next month's."""
+    found = MONTH.match(text)
+    if found is None or not EARLIEST <= int(found[1]) <= LATEST:
+        raise Invalid("invalid_month", en="The month is yyyy-mm", zh="月份格式为 yyyy-mm", month=text)
+    year, month = int(found[1]), int(found[2])
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+
 
 
 def line_amount(outlet: Outlet, kind: str, distance_km: int, parts_cost_fen: int) -> tuple[int, int, int]:
@@ -122,13 +119,18 @@ def statement(ctx: Ctx, code: str, month: str, store_code: str | None = None) ->
     if frozen is not None:
         return _frozen_document(outlet, frozen, store.timezone)
     lines = _lines(ctx, store, outlet, month)
-    return {"outlet": outlet.code, "month": month, "status": "draft", "lines": lines,
+    return {"outlet": outlet.code, "month": month, "status": "draft", "lines": _shown(lines),
             "total": yuan(sum(line["amount_fen"] for line in lines)), "approved_by": None, "approved_at": None,
-            "paid_at": None}
+            "paid_at": None, "paid_ref": None}
+
+
+def _shown(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines as the API shows them: money in yuan only (the fen are for the totals)."""
+    return [{k: v for k, v in line.items() if k != "amount_fen"} for line in lines]
 
 
 def _lines(ctx: Ctx, store: Store, outlet: Outlet, month: str) -> list[dict[str, Any]]:
-    first, after = _month(month)
+    first, after = month_bounds(month)
     tz = ZoneInfo(store.timezone)
     since, until = datetime.combine(first, time(0), tzinfo=tz), datetime.combine(after, time(0), tzinfo=tz)
     rows = ctx.session.execute(select(Case, RepairDetail).join(RepairDetail, RepairDetail.case_id == Case.id)
@@ -147,13 +149,14 @@ def _lines(ctx: Ctx, store: Store, outlet: Outlet, month: str) -> list[dict[str,
 
 
 def _frozen(ctx: Ctx, outlet: Outlet, month: str) -> OutletStatement | None:
-    _month(month)
+    month_bounds(month)
     return ctx.session.scalars(select(OutletStatement).where(OutletStatement.outlet_id == outlet.id,
                                                              OutletStatement.month == month)).first()
 
 
 def _frozen_document(outlet: Outlet, s: OutletStatement, tz: str) -> dict[str, Any]:
-    return {"outlet": outlet.code, "month": s.month, "status": s.status, "lines": s.lines, "total": yuan(s.total_fen),
+    return {"outlet": outlet.code, "month": s.month, "status": s.status, "lines": _shown(s.lines),
+            "total": yuan(s.total_fen),
             "approved_by": s.approved_by, "approved_at": local_iso(s.approved_at, tz),
             "paid_at": local_iso(s.paid_at, tz), "paid_ref": s.paid_ref}
 

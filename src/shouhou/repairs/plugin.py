@@ -12,7 +12,7 @@ from shouhou.repairs import (
     service,
     tech_pages,
 )
-from shouhou.repairs.schemas import InstallationIn, RepairIn
+from shouhou.repairs.schemas import InstallationIn, RepairCaseDetail, RepairIn, RepairSummary
 from shouhou.repairs.workflow import INSTALLATION, REPAIR
 
 CONTACT = {"name": "张三", "phone": "13800000000", "address": "上海市浦东新区世纪大道 100 号", "district": "浦东新区"}
@@ -25,12 +25,14 @@ REPAIR_KIND = CaseKind(
         "type": "repair", "serial": "WM10-2026-0001", "contact": CONTACT, "fault": "洗衣机不排水",
         "fault_code": "drain", "mode": "onsite", "channel": "hotline",
         "preferred_time": {"start": "2026-11-25T09:00:00+08:00", "end": "2026-11-25T12:00:00+08:00"}}}},
+    summary_schema=RepairSummary, document_schema=RepairCaseDetail,
 )
 INSTALLATION_KIND = CaseKind(
     workflow=INSTALLATION.bind(effects), create_schema=InstallationIn, create=service.create,
     describe=service.describe, summarize=service.summarize, detail_template="repairs/_case.html",
     examples={"installation": {"summary": "预约安装", "value": {
         "type": "installation", "order_no": "D1001", "line_no": 1, "contact": CONTACT, "channel": "hotline"}}},
+    summary_schema=RepairSummary, document_schema=RepairCaseDetail,
 )
 
 PLUGIN = register(Plugin(name="repairs", kinds=(REPAIR_KIND, INSTALLATION_KIND),

@@ -4,7 +4,7 @@ each maker's warranty claim (旧件返还: the parts they take back and the labo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from shouhou.accounts import service as accounts
 from shouhou.engine.context import Ctx
-from shouhou.errors import Invalid, forbidden
+from shouhou.errors import forbidden
 from shouhou.fields import local_iso, yuan
 from shouhou.models import Case
 from shouhou.models.repairs import RepairDetail, RepairPart
 from shouhou.parts import service as parts
 from shouhou.repairs import repository as repo
 from shouhou.repairs import settings as repair_settings
+from shouhou.repairs.outlets import month_bounds
 from shouhou.repairs.pricing import labour_fen
 
 
@@ -39,12 +40,7 @@ def _store(ctx: Ctx, code: str | None):
 
 
 def _month(text: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    try:
-        year, month = (int(x) for x in text.split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        raise Invalid("invalid_month", en="The month is yyyy-mm", zh="月份格式为 yyyy-mm") from None
-    after = date(year + month // 12, month % 12 + 1, 1)
+    first, after = month_bounds(text)
     return datetime.combine(first, time(0), tzinfo=tz), datetime.combine(after, time(0), tzinfo=tz)
 
 
@@ -100,5 +96,6 @@ def warranty_claims(ctx: Ctx, store_code: str | None, month: str, maker: str | N
                 "labour_minutes": minutes if who == first_maker else 0, "labour": yuan(labour),
                 "parts_amount": yuan(parts_fen), "amount": yuan(parts_fen + labour), "amount_fen": parts_fen + labour})
     return {"store": store.code, "month": month, "hourly_rate": yuan(rate), "makers": [
-        {"maker": who, "cases": lines, "total": yuan(sum(x["amount_fen"] for x in lines))}
+        {"maker": who, "cases": [{k: v for k, v in x.items() if k != "amount_fen"} for x in lines],
+         "total": yuan(sum(x["amount_fen"] for x in lines))}
         for who, lines in sorted(claims.items())]}

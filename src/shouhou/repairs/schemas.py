@@ -1,5 +1,6 @@
-"""The repair and installation case types at the API edge: the call registration (叫修登记) and the
-actions' payloads (names fixed by issue 18)."""
+"""The repair and installation case types at the API edge: the call registration (叫修登记), the
+actions' payloads, the other endpoints' bodies (names fixed by issue 18), and what the endpoints
+and the case document answer (documentation of the documents the service builds)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -19,7 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from shouhou.fields import Fen, Instant
+from shouhou.fields import DayText, Fen, Instant, Integer, Link, TimeText, YuanText, whole
+from shouhou.units.schemas import EntitlementOut
 
 Mode = Literal["onsite", "carry_in", "mail_in"]
 ServiceType = Literal["paid", "contract", "warranty"]
@@ -62,7 +65,7 @@ Signature = Annotated[SignatureData, BeforeValidator(_signature),
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Contact(Strict):
@@ -73,14 +76,10 @@ class Contact(Strict):
 
 
 class Window(Strict):
+    """A time span; one that does not end after it starts is `invalid_window` (the service says so)."""
+
     start: Instant
     end: Instant
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Window:
-        if self.end <= self.start:
-            raise ValueError("the window must end after it starts")
-        return self
 
 
 class _Call(Strict):
@@ -89,7 +88,7 @@ class _Call(Strict):
     contact: Contact
     serial: str | None = Field(default=None, max_length=100)
     order_no: str | None = Field(default=None, max_length=64)
-    line_no: int | None = Field(default=None, ge=1)
+    line_no: Annotated[int, Ge(1), Le(1_000_000), BeforeValidator(whole)] | None = None
     model: str | None = Field(default=None, max_length=100, description="when the unit is not on record")
     category: str | None = Field(default=None, max_length=100)
     channel: Channel = "api"
@@ -106,7 +105,7 @@ class RepairIn(_Call):
     fault_code: str | None = Field(default=None, max_length=40, description="from the fault-code catalogue")
     mode: Mode = "onsite"
     kind: Literal["repair", "maintenance"] = "repair"
-    photos: list[str] = Field(default_factory=list, max_length=20)
+    photos: list[Link] = Field(default_factory=list, max_length=20)
 
 
 class InstallationIn(_Call):
@@ -117,7 +116,7 @@ class InstallationIn(_Call):
 
 class PartQty(Strict):
     sku: str = Field(min_length=1, max_length=100)
-    qty: int = Field(default=1, ge=1, le=1000)
+    qty: Integer = Field(default=1, ge=1, le=1000)
 
 
 class PartUse(PartQty):
@@ -131,7 +130,7 @@ class DispatchIn(Strict):
     technician: str = Field(min_length=1, description="user name")
     window: Window
     parts: list[PartQty] = Field(default_factory=list, description="reserved in the technician's van")
-    distance_km: int | None = Field(default=None, ge=0, le=2000)
+    distance_km: Annotated[int, Ge(0), Le(2000), BeforeValidator(whole)] | None = None
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -157,7 +156,7 @@ class CheckInIn(Strict):
 class ReceiveIn(Strict):
     condition: str | None = Field(default=None, max_length=2000)
     accessories: list[str] = Field(default_factory=list, max_length=50)
-    photos: list[str] = Field(default_factory=list, max_length=20)
+    photos: list[Link] = Field(default_factory=list, max_length=20)
     carrier: str | None = Field(default=None, max_length=50)
     tracking_no: str | None = Field(default=None, max_length=100)
 
@@ -171,7 +170,7 @@ class WorkIn(Strict):
 
     diagnosis: str | None = Field(default=None, max_length=5000)
     fault_code: str | None = Field(default=None, max_length=40)
-    labour_minutes: int = Field(default=0, ge=0, le=24 * 60)
+    labour_minutes: Integer = Field(default=0, ge=0, le=24 * 60)
     parts: list[PartUse] = Field(default_factory=list, max_length=50)
     started_at: Instant | None = None
     ended_at: Instant | None = None
@@ -203,7 +202,7 @@ class CompleteOnsiteIn(WorkIn):
 
 class InstallIn(Strict):
     serial: str | None = Field(default=None, max_length=100, description="the unit installed, if not on record")
-    labour_minutes: int = Field(default=0, ge=0, le=24 * 60)
+    labour_minutes: Integer = Field(default=0, ge=0, le=24 * 60)
     parts: list[PartUse] = Field(default_factory=list, max_length=50)
     work_done: str | None = Field(default=None, max_length=5000)
     fee_lines: list[FeeLineIn] = Field(default_factory=list, max_length=50)
@@ -217,7 +216,7 @@ class ExtraLine(Strict):
 
 
 class QuoteIn(Strict):
-    labour_minutes: int = Field(default=0, ge=0, le=100 * 60)
+    labour_minutes: Integer = Field(default=0, ge=0, le=100 * 60)
     parts: list[PartQty] = Field(default_factory=list, max_length=50)
     call_out: bool = False
     extra_lines: list[ExtraLine] = Field(default_factory=list, max_length=20)
@@ -289,7 +288,7 @@ class ServiceTypeIn(Strict):
 
 
 class RateIn(Strict):
-    score: int = Field(ge=1, le=5)
+    score: Integer = Field(ge=1, le=5)
     comment: str | None = Field(default=None, max_length=2000)
 
 
@@ -297,6 +296,529 @@ class ReportIn(Strict):
     """A technician's on-site report, as a phone sends it (perhaps more than once)."""
 
     report_id: str = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
-    version: int = Field(ge=1, description="the case version the report was filled in at")
-    action: str = Field(description="check_in | take_in | complete_onsite")
+    version: Integer = Field(ge=1, le=2**31 - 1, description="the case version the report was filled in at")
+    action: Literal["check_in", "take_in", "complete_onsite"]
     fields: dict[str, Any] = Field(default_factory=dict)
+
+
+# -- the other endpoints' bodies ------------------------------------------------------------------
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])]
+Span = Annotated[list[HHMM], Field(min_length=2, max_length=2, description="[start, end]")]
+Month = Annotated[str, Field(pattern=r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$", examples=["2026-11"])]
+WorkLogKind = Literal["inspection", "parts_management", "tool_upkeep", "training", "other"]
+JobKind = Literal["repair", "maintenance", "installation"]
+
+
+class TechnicianIn(Strict):
+    """Fields left out keep their value."""
+
+    skills: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        default=None, max_length=100, description="product categories")
+    areas: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        default=None, max_length=200, description="districts served")
+    hours: dict[Weekday, list[Span]] | None = Field(
+        default=None, description="per weekday, spans of [start, end] (start before end: `invalid_hours`)")
+    active: bool | None = None
+    outlet: str | None = Field(default=None, max_length=40, description="the outlet's code; null: none")
+
+
+class PriceListIn(Strict):
+    """Fields left out (or null) keep their value."""
+
+    hourly_rate: Fen | None = None
+    call_out_fee: Fen | None = None
+    inspection_fee: Fen | None = None
+    rework_days: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+    quote_days: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+    confirm_days: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+    pickup_reminder_days: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+    pickup_flag_days: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+    maintenance_lead_days: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+    response_hours: Annotated[int, Ge(1), Le(3650), BeforeValidator(whole)] | None = None
+
+
+class FaultCodeIn(Strict):
+    code: str = Field(min_length=1, max_length=40, description="unique in the catalogue")
+    label_zh: str | None = Field(default=None, max_length=100, description="the code when omitted")
+    label_en: str | None = Field(default=None, max_length=100)
+    category: str = Field(default="", max_length=100)
+    serious: bool = Field(default=True, description="a performance failure (性能故障): counts for 三包")
+    vehicle_fault: str | None = Field(default=None, max_length=40, description="for vehicles: the 三包 fault kind")
+
+
+class NewOutletIn(Strict):
+    """An authorised service outlet (服务网点) and its fee schedule."""
+
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(default="", max_length=200, description="the code when omitted")
+    areas: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=200)
+    job_fees: dict[JobKind, Fen] = Field(default_factory=dict, description="per job kind")
+    per_km: Fen = Field(default=0, description="per km beyond the radius")
+    radius_km: Integer = Field(default=0, ge=0, le=10_000)
+    parts_margin_percent: Fen = Field(default=0, description="on parts at cost, e.g. \"12.50\"")
+    supervisors: list[str] = Field(default_factory=list, max_length=50, description="supervisors of the store")
+
+
+class WorkLogIn(Strict):
+    store: str | None = None
+    technician: str | None = Field(default=None, max_length=100, description="the caller when omitted")
+    kind: WorkLogKind
+    minutes: Integer = Field(ge=1, le=24 * 60)
+    note: str = Field(default="", max_length=2000)
+    at: Instant | None = None
+
+
+class PaidIn(Strict):
+    ref: str = Field(min_length=1, max_length=100, description="the payment's reference")
+
+
+# -- what the endpoints and the case document answer --------------------------------------------
+
+class RuleText(BaseModel):
+    rule: str
+    text: str = Field(description="in the caller's language")
+
+
+class SpanOut(BaseModel):
+    start: TimeText | None
+    end: TimeText | None
+
+
+class RepairSummary(BaseModel):
+    """What a repair or an installation adds to a case list row."""
+
+    mode: str = Field(description="onsite | carry_in | mail_in")
+    kind: str = Field(description="repair | maintenance | installation")
+    service_type: str = Field(description="paid | contract | warranty")
+    serial: str | None
+    model: str
+    district: str
+    rework: bool = Field(description="返修: the unit was repaired shortly before")
+    appointment_start: TimeText | None
+    receipt_no: str | None
+
+
+class CaseWarrantyOut(BaseModel):
+    covered: bool
+    until: TimeText | None
+    starts: TimeText | None
+    basis: list[RuleText]
+
+
+class CaseUnitOut(BaseModel):
+    serial: str | None
+    model: str
+    category: str
+    warranty_until: TimeText | None
+
+
+class ContactOut(BaseModel):
+    name: str
+    phone: str
+    address: str
+    district: str
+
+
+class ReceiptOut(BaseModel):
+    no: str
+    status: str | None = Field(description="issued | voided")
+    issued_at: TimeText | None
+    voided_at: TimeText | None
+
+
+class IntakeOut(BaseModel):
+    received_at: TimeText
+    condition: str | None
+    accessories: list[str]
+    carrier: str | None
+    tracking_no: str | None
+
+
+class VendorOut(BaseModel):
+    vendor: str | None = Field(description="the maker")
+    rma_no: str
+    carrier: str
+    tracking_no: str
+    sent_at: TimeText | None
+    returned_at: TimeText | None
+    back_carrier: str | None
+    back_tracking_no: str | None
+
+
+class SessionOut(BaseModel):
+    technician: str
+    started_at: TimeText | None
+    ended_at: TimeText | None
+    minutes: int
+    diagnosis: str | None
+    fault_code: str | None
+    note: str | None
+    result: str | None
+    onsite: bool
+
+
+class FittedPartOut(BaseModel):
+    sku: str
+    name: str
+    qty: int
+    unit_price: YuanText
+    old_serial: str | None
+    new_serial: str | None
+    location: str | None
+    under_warranty: bool
+
+
+class RepairCardOut(BaseModel):
+    """修护卡: the work sessions, the parts fitted and the result."""
+
+    sessions: list[SessionOut]
+    labour_minutes: int
+    parts: list[FittedPartOut]
+    diagnosis: str | None
+    result: str | None = Field(description="fixed | not_fixable")
+    finished_at: TimeText | None
+    parts_wait_days: int
+    waiting_for_parts_since: TimeText | None
+
+
+class QcOut(BaseModel):
+    at: TimeText
+    by: str | None
+
+
+class QuoteLineOut(BaseModel):
+    kind: str = Field(description="labour | call_out | part | extra")
+    description: str
+    sku: str | None
+    qty: int
+    unit: YuanText
+    amount: YuanText
+
+
+class QuoteOut(BaseModel):
+    lines: list[QuoteLineOut]
+    total: YuanText
+    status: str | None = Field(description="pending | accepted | declined")
+
+
+class FeeLineOut(BaseModel):
+    kind: str
+    description: str
+    amount: YuanText
+    source: str = Field(description="quote | onsite | contract | decline")
+
+
+class PaymentOut(BaseModel):
+    amount: YuanText
+    method: str
+    at: TimeText
+    by: str
+
+
+class FeesOut(BaseModel):
+    lines: list[FeeLineOut]
+    total: YuanText
+    paid: YuanText
+    written_off: YuanText
+    due: YuanText
+    payments: list[PaymentOut]
+    invoice_no: str | None
+
+
+class ReturnOut(BaseModel):
+    at: TimeText
+    method: str | None = Field(description="in_person | parcel")
+    to: str | None
+    carrier: str | None
+    tracking_no: str | None
+
+
+class SignatureOut(BaseModel):
+    id: int
+    purpose: str = Field(description="onsite | take_in | return | installation")
+    sha256: str
+    signed_at: TimeText
+    signer: str
+    url: str = Field(description="the PNG")
+
+
+class RatingOut(BaseModel):
+    score: int
+    comment: str | None
+
+
+class RepairCaseDetail(RepairSummary):
+    """What a repair or an installation adds to the case document."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    location: str = Field(description="where the unit is: customer | workshop | vendor | in_transit")
+    workshop: bool
+    service_type_basis: list[RuleText]
+    warranty: CaseWarrantyOut
+    unit: CaseUnitOut
+    contact: ContactOut
+    fault: str
+    fault_code: str | None
+    preferred_time: SpanOut | None
+    technician: str | None
+    technician_name: str | None
+    appointment: SpanOut | None
+    checked_in_at: TimeText | None
+    receipt: ReceiptOut | None = Field(description="客户商品领取收据, once the unit is taken in")
+    intake: IntakeOut | None
+    photos: list[str]
+    vendor: VendorOut | None
+    repair_card: RepairCardOut
+    qc: QcOut | None
+    quote: QuoteOut | None
+    fees: FeesOut
+    return_: ReturnOut | None = Field(alias="return")
+    signatures: list[SignatureOut]
+    rework_of: str | None = Field(description="the earlier repair's case number")
+    entitlements: list[EntitlementOut] = Field(description="三包 exchange or return due now, with the rule")
+    response_overdue: bool
+    unclaimed: bool
+    rating: RatingOut | None
+    distance_km: int | None = Field(description="null for the buyer")
+
+
+class SuggestionOut(BaseModel):
+    technician: str
+    name: str
+    suitable: bool = Field(description="skilled, within hours, of the case's outlet, and free")
+    skill: bool
+    within_hours: bool
+    outlet: bool
+    free: bool
+    area: bool
+    load: int = Field(description="open jobs")
+    busy_with: list[str]
+    rank: int
+
+
+class Suggestions(BaseModel):
+    case: str
+    window: SpanOut
+    items: list[SuggestionOut]
+
+
+class BookLine(BaseModel):
+    no: str
+    type: str
+    status: str
+    kind: str
+    mode: str
+    registered_at: TimeText
+    contact: str
+    phone: str
+    address: str
+    district: str
+    model: str
+    serial: str | None
+    fault: str
+    service_type: str
+    preferred_start: TimeText | None
+    preferred_end: TimeText | None
+
+
+class RegistrationBook(BaseModel):
+    store: str
+    items: list[BookLine]
+
+
+class TechnicianOut(BaseModel):
+    user: str
+    name: str
+    store: str
+    skills: list[str]
+    areas: list[str]
+    hours: dict[str, list[list[str]]]
+    active: bool
+    outlet_id: int | None
+    location: str = Field(description="the technician's van as a stock location")
+
+
+class TechnicianItems(BaseModel):
+    items: list[TechnicianOut]
+
+
+class AppointmentOut(BaseModel):
+    case: str
+    type: str
+    status: str
+    version: int
+    start: TimeText | None
+    end: TimeText | None
+    contact: str
+    phone: str
+    address: str
+    district: str
+    model: str
+    fault: str
+
+
+class ScheduleOut(BaseModel):
+    technician: str
+    date: DayText
+    hours: list[list[str]] | None = Field(description="the day's working hours; null: none recorded")
+    items: list[AppointmentOut]
+
+
+class RegisterLine(BaseModel):
+    case: str
+    status: str
+    store: str
+    serial: str | None
+    model: str
+    receipt_no: str | None
+    in_at: TimeText
+    in_by: str
+    in_from: str
+    out_at: TimeText | None
+    out_by: str | None
+    out_to: str | None
+
+
+class WorkshopRegister(BaseModel):
+    items: list[RegisterLine]
+
+
+class PriceListOut(BaseModel):
+    store: str
+    hourly_rate: YuanText
+    call_out_fee: YuanText
+    inspection_fee: YuanText
+    rework_days: int
+    quote_days: int
+    confirm_days: int
+    pickup_reminder_days: int
+    pickup_flag_days: int
+    maintenance_lead_days: int
+    response_hours: int
+
+
+class FaultCodeOut(BaseModel):
+    code: str
+    label: str = Field(description="in the caller's language")
+    label_zh: str
+    label_en: str
+    serious: bool
+    category: str
+    vehicle_fault: str | None
+
+
+class FaultCodes(BaseModel):
+    store: str
+    items: list[FaultCodeOut]
+
+
+class WorkLogOut(BaseModel):
+    id: int
+    technician: str
+    kind: str
+    minutes: int
+    note: str
+    at: TimeText
+    by: str
+
+
+class WorkLogs(BaseModel):
+    items: list[WorkLogOut]
+    minutes: dict[str, dict[str, int]] = Field(description="per technician: minutes per kind and total")
+
+
+class OutletOut(BaseModel):
+    code: str
+    name: str
+    areas: list[str]
+    job_fees: dict[str, YuanText]
+    per_km: YuanText
+    radius_km: int
+    parts_margin_percent: YuanText
+    supervisors: list[str]
+    active: bool
+
+
+class OutletItems(BaseModel):
+    items: list[OutletOut]
+
+
+class StatementLine(BaseModel):
+    case: str
+    kind: str
+    completed_at: TimeText | None
+    technician: str | None
+    distance_km: int
+    job_fee: YuanText
+    distance_fee: YuanText
+    parts_cost: YuanText
+    parts: YuanText = Field(description="at cost plus the outlet's margin")
+    amount: YuanText
+
+
+class Statement(BaseModel):
+    outlet: str
+    month: str = Field(examples=["2026-11"])
+    status: str = Field(description="draft | approved | paid")
+    lines: list[StatementLine]
+    total: YuanText
+    approved_by: str | None
+    approved_at: TimeText | None
+    paid_at: TimeText | None
+    paid_ref: str | None
+
+
+class ClaimPartOut(BaseModel):
+    sku: str
+    qty: int
+    cost: YuanText
+    old_serial: str | None
+    new_serial: str | None
+    returned: str | None = Field(description="the faulty part: in_bin | shipped; null: not kept")
+
+
+class ClaimCase(BaseModel):
+    case: str
+    completed_at: TimeText | None
+    parts: list[ClaimPartOut]
+    labour_minutes: int
+    labour: YuanText
+    parts_amount: YuanText
+    amount: YuanText
+
+
+class MakerClaim(BaseModel):
+    maker: str
+    cases: list[ClaimCase]
+    total: YuanText
+
+
+class WarrantyClaims(BaseModel):
+    store: str
+    month: str
+    hourly_rate: YuanText
+    makers: list[MakerClaim]
+
+
+class ReworkRate(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    store: str
+    from_: TimeText | None = Field(alias="from")
+    to: TimeText | None
+    repairs: int = Field(description="repair calls registered in the period")
+    rework: int
+    rework_rate: str = Field(description="percent, two decimals", examples=["1.25"])
+    target: str = Field(examples=["2.00"])
+    met: bool
+    rework_days: int
+
+
+class ReportResult(BaseModel):
+    ok: bool
+    replayed: bool = Field(description="this report had been applied before: nothing changed")
+    no: str
+    status: str
+    status_label: str
+    version: int

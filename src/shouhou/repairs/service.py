@@ -4,13 +4,14 @@ signatures. The workflow's own steps live in their modules (visit, workshop, car
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
-from shouhou.errors import forbidden, not_found
+from shouhou.errors import Invalid, forbidden, not_found
+from shouhou.fields import EARLIEST, LATEST
 from shouhou.models import Case, Store
 from shouhou.models.repairs import Signature
 from shouhou.repairs import dispatch, document, registration, workshop
@@ -86,3 +87,18 @@ def technicians(ctx: Ctx, store_code: str | None) -> list[dict[str, Any]]:
 def workshop_register(ctx: Ctx, *, store_code: str | None, open_only: bool, since: datetime | None,
                       until: datetime | None) -> dict[str, Any]:
     return workshop.register_document(ctx, store_code=store_code, open_only=open_only, since=since, until=until)
+
+
+def parse_day(value: str | None, field: str) -> date | None:
+    """A day given as yyyy-mm-dd in a query (years 1900-2200), or `invalid_date`."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != 10 or not EARLIEST <= day.year <= LATEST:
+        raise Invalid("invalid_date", en="{field} must be a date (yyyy-mm-dd) in the years {earliest}-{latest}",
+                      zh="{field} 须为 {earliest} 至 {latest} 年之间的日期(yyyy-mm-dd)", field=field,
+                      earliest=EARLIEST, latest=LATEST)
+    return day

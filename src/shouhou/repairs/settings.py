@@ -12,9 +12,9 @@ from shouhou.errors import Invalid, forbidden
 from shouhou.fields import yuan
 from shouhou.models import Store
 from shouhou.models.repairs import FaultCode, RepairSettings
-from shouhou.money import parse_yuan
 from shouhou.policy import VEHICLE_FAULTS
 from shouhou.repairs import repository as repo
+from shouhou.repairs.schemas import FaultCodeIn, PriceListIn
 
 ADMINS = frozenset({"admin", "supervisor"})
 READERS = frozenset({"agent", "technician", "supervisor", "warehouse", "finance", "admin", "integration", "platform"})
@@ -67,7 +67,7 @@ def of_store(ctx: Ctx, store_id: int) -> Settings:
 
 
 def _store(ctx: Ctx, code: str, roles: frozenset[str]) -> Store:
-    store = accounts.get_store(ctx.session, code)
+    store = accounts.store_for_caller(ctx, code)  # a store the caller holds no role in is not found
     if not ctx.actor.roles_in(store.id) & roles:
         raise forbidden("repair_settings", store=code)
     return store
@@ -80,26 +80,13 @@ def price_list(ctx: Ctx, code: str) -> dict[str, Any]:
             "inspection_fee": yuan(s.inspection_fee_fen), **{k: getattr(s, k) for k in DAY_FIELDS}}
 
 
-def put_price_list(ctx: Ctx, code: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Fields left out keep their value; money in yuan strings, day counts as whole numbers."""
+def put_price_list(ctx: Ctx, code: str, body: PriceListIn) -> dict[str, Any]:
+    """Fields left out (or null) keep their value."""
     store = _store(ctx, code, ADMINS)
-    unknown = sorted(set(body) - set(PRICES) - set(DAY_FIELDS))
-    if unknown:
-        raise Invalid("unknown_field", en="Unknown fields {fields}", zh="未知字段 {fields}", fields=unknown,
-                      known=sorted([*PRICES, *DAY_FIELDS]))
-    current = of_store(ctx, store.id)
-    changes: dict[str, Any] = {}
-    for edge, inner in PRICES.items():
-        if edge in body:
-            changes[inner] = parse_yuan(body[edge], field=edge)
-    for name in DAY_FIELDS:
-        if name in body:
-            value = body[name]
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
-                raise Invalid("invalid_setting", en="{field} must be a whole number from 1 to 3650",
-                              zh="{field} 须为 1 到 3650 之间的整数", field=name)
-            changes[name] = value
-    new = replace(current, **changes)
+    given = {k: v for k, v in body.model_dump().items() if v is not None}
+    changes: dict[str, Any] = {inner: given[edge] for edge, inner in PRICES.items() if edge in given}
+    changes |= {name: given[name] for name in DAY_FIELDS if name in given}
+    new = replace(of_store(ctx, store.id), **changes)
     row = repo.settings(ctx.session, store.id)
     if row is None:
         row = RepairSettings(store_id=store.id, data={})
@@ -151,28 +138,25 @@ def fault_codes_document(ctx: Ctx, code: str) -> dict[str, Any]:
          "category": f.category, "vehicle_fault": f.vehicle_fault} for f in fault_codes(ctx, store.id).values()]}
 
 
-def put_fault_codes(ctx: Ctx, code: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+def put_fault_codes(ctx: Ctx, code: str, items: list[FaultCodeIn]) -> dict[str, Any]:
     """Replace the store's catalogue. Cases keep the codes they recorded."""
     store = _store(ctx, code, ADMINS)
     seen: set[str] = set()
     for item in items:
-        c = str(item.get("code") or "")
-        if not c or c in seen or len(c) > 40:
-            raise Invalid("invalid_fault_code", en="Each fault code needs a unique code of 1-40 characters",
-                          zh="每个故障代码须有唯一的代码(1-40 个字符)", code=c)
-        seen.add(c)
-        if item.get("vehicle_fault") and item["vehicle_fault"] not in VEHICLE_FAULTS:
+        if item.code in seen:
+            raise Invalid("invalid_fault_code", en="Fault code {code} is given twice", zh="故障代码 {code} 重复",
+                          code=item.code)
+        seen.add(item.code)
+        if item.vehicle_fault and item.vehicle_fault not in VEHICLE_FAULTS:
             raise Invalid("invalid_fault", en="Unknown vehicle fault {fault}", zh="未知的汽车故障类型 {fault}",
-                          fault=item["vehicle_fault"], known=sorted(VEHICLE_FAULTS))
+                          fault=item.vehicle_fault, known=sorted(VEHICLE_FAULTS))
     for row in repo.fault_codes(ctx.session, store.id):
         ctx.session.delete(row)
     ctx.session.flush()
     for item in items:
-        ctx.session.add(FaultCode(store_id=store.id, code=item["code"],
-                                  label_zh=str(item.get("label_zh") or item["code"]),
-                                  label_en=str(item.get("label_en") or item["code"]),
-                                  category=str(item.get("category") or ""), serious=bool(item.get("serious", True)),
-                                  vehicle_fault=item.get("vehicle_fault")))
+        ctx.session.add(FaultCode(store_id=store.id, code=item.code, label_zh=item.label_zh or item.code,
+                                  label_en=item.label_en or item.code, category=item.category, serious=item.serious,
+                                  vehicle_fault=item.vehicle_fault or None))
     ctx.session.flush()
     cache_of(ctx.session).forget(("fault_codes", store.id))
     return fault_codes_document(ctx, code)

@@ -34,7 +34,13 @@ def _tz(step: Step) -> ZoneInfo:
     return ZoneInfo(step.ctx.session.get_one(Store, step.case.store_id).timezone)
 
 
+def check_window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise Invalid("invalid_window", en="The window must end after it starts", zh="时段的结束时间须晚于开始时间")
+
+
 def _future(step: Step, start: datetime, end: datetime) -> None:
+    check_window(start, end)
     if end <= step.ctx.clock.now():
         raise Invalid("window_in_past", en="The appointment window has already passed", zh="预约时段已过")
 

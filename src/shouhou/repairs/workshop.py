@@ -160,8 +160,8 @@ def register_document(ctx: Ctx, *, store_code: str | None, open_only: bool, sinc
                       until: datetime | None, limit: int = 500) -> dict[str, Any]:
     """客户商品进出登记簿: every unit in and out of the workshop."""
     ids = ctx.actor.store_ids()
-    if store_code:
-        store = accounts.get_store(ctx.session, store_code)
+    if store_code:  # a store the caller holds no role in is not found
+        store = accounts.store_for_caller(ctx, store_code)
         ids = {store.id} if ids is None or store.id in ids else set()
     if ids is None:
         if not ctx.actor.roles & READERS:

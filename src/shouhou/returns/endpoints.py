@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shouhou import exports
 from shouhou.accounts.service import store_for_caller
@@ -13,7 +14,7 @@ from shouhou.api.responses import answers
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
-from shouhou.fields import Integer
+from shouhou.fields import Integer, whole
 from shouhou.orders.service import find_order
 from shouhou.returns import reasons, refund_access
 from shouhou.returns import service as returns
@@ -21,10 +22,12 @@ from shouhou.returns.schemas import (
     BatchResults,
     ClaimRows,
     OrderAfterSales,
+    PickupRows,
     ReasonItems,
     ReasonList,
     ReasonOut,
     StockMovements,
+    UnreceivedRows,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["refunds, returns, exchanges"])
@@ -39,7 +42,7 @@ class ReasonIn(BaseModel):
     case_types: list[str] = Field(default_factory=list, description="empty = every return type")
     ground: str = Field(default="quality", description="none | quality | not_as_described | damaged_in_transit")
     visible: bool = True
-    position: Integer | None = None
+    position: Annotated[int, Ge(0), Le(1_000_000), BeforeValidator(whole)] | None = None
 
 
 class ReasonOrderIn(BaseModel):
@@ -129,7 +132,7 @@ def insurance_claims(store: str | None = None, status: str | None = Query(defaul
 class BatchItem(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     no: str
-    version: Integer = Field(ge=1)
+    version: Integer = Field(ge=1, le=2**31 - 1)
 
 
 class BatchIn(BaseModel):
@@ -150,12 +153,14 @@ def warehouse_lookup(q: str = Query(min_length=1), ctx: Ctx = Depends(api_ctx)) 
 
 
 @router.get("/warehouse/exceptions",
-            summary="Refunded (or reshipped) at the receipt deadline, goods not yet received: the warehouse's list")
+            summary="Refunded (or reshipped) at the receipt deadline, goods not yet received: the warehouse's list",
+            **answers(UnreceivedRows), openapi_extra=access.SCOPED)
 def warehouse_exceptions(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": returns.unreceived(ctx, store)}
 
 
-@router.get("/pickups", summary="Courier pickups (上门取件) to book or collect: the staff's list")
+@router.get("/pickups", summary="Courier pickups (上门取件) to book or collect: the staff's list",
+            **answers(PickupRows), openapi_extra=access.SCOPED)
 def pickups(store: str | None = None, status: str | None = Query(default=None, description="requested,booked (default)"),
             ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return {"items": returns.pickup_list(ctx, store, status)}
@@ -167,11 +172,12 @@ def pickups(store: str | None = None, status: str | None = Query(default=None, d
             openapi_extra=access.operation("stock.read"))
 def stock_movements(store: str | None = None, kind: str | None = None, sku: str | None = None,
                     created_from: str | None = Query(default=None, alias="from"),
-                    created_to: str | None = Query(default=None, alias="to"), limit: int = 200,
+                    created_to: str | None = Query(default=None, alias="to"),
+                    limit: int = Query(default=200, ge=1, le=10_000),
                     format: Literal["json", "csv", "xlsx"] = "json", ctx: Ctx = Depends(api_ctx)) -> Any:
     rows = returns.stock_movements(ctx, store_code=store, kind=kind, sku=sku,
                                    since=cases.parse_time(created_from, "from"),
-                                   until=cases.parse_time(created_to, "to"), limit=min(max(limit, 1), 10000))
+                                   until=cases.parse_time(created_to, "to"), limit=limit)
     if format == "json":
         return {"items": rows}
     body, media, name = exports.render(format, returns.STOCK_HEADERS, [[r[h] for h in returns.STOCK_HEADERS] for r in rows],

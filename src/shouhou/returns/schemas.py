@@ -15,7 +15,7 @@ ReturnType = Literal["refund_only", "return_refund", "exchange"]
 
 
 def _signed(value: object) -> int:
-    if isinstance(value, (float, bool)):
+    if not isinstance(value, str):
         raise ValueError('money must be a decimal string in yuan, e.g. "-10.00"')
     return parse_yuan(str(value), allow_negative=True)
 
@@ -29,8 +29,8 @@ class Strict(BaseModel):
 
 
 class LineQty(Strict):
-    line_no: Integer = Field(ge=1)
-    qty: Integer = Field(ge=1)
+    line_no: Integer = Field(ge=1, le=10_000)
+    qty: Integer = Field(ge=1, le=1_000_000)
 
 
 class ApplyIn(Strict):
@@ -188,6 +188,46 @@ class AmountsOut(BaseModel):
     shipping: YuanText
     refund_vouchers: bool
     refund_shipping: bool
+    coupon_as_cash: YuanText = Field(description="coupons a reviewer allowed to be paid as cash")
+    return_postage: YuanText = Field(description="the buyer's return postage reimbursed")
+
+
+class BreakdownLine(BaseModel):
+    kind: str = Field(examples=["goods", "outbound_shipping"])
+    amount: YuanText = Field(description="deductions are negative")
+    rule: str
+    note: str = Field(description="in the caller's language")
+
+
+class PostageOut(BaseModel):
+    claimed: YuanText
+    receipt: str | None = Field(description="a photo of the postage receipt")
+    reimbursed: YuanText
+    cap: YuanText
+    rule: str | None
+    note: str | None
+
+
+class PickupAddressOut(BaseModel):
+    contact: str
+    phone: str
+    address: str
+
+
+class PickupOut(BaseModel):
+    """上门取件: the window, the address, and how far the booking went."""
+
+    window_start: TimeText
+    window_end: TimeText
+    address: PickupAddressOut
+    adapter: str
+    status: Literal["requested", "booked", "picked_up", "cancelled"]
+    booking_ref: str | None
+    carrier: str | None
+    tracking_no: str | None
+    requested_at: TimeText
+    booked_at: TimeText | None
+    picked_up_at: TimeText | None
 
 
 class AdjustmentOut(BaseModel):
@@ -257,10 +297,13 @@ class ReturnCaseDetail(ReturnCaseSummary):
     quality_problem: bool
     photos: list[str]
     computed_amount: YuanText
+    refund_breakdown: list[BreakdownLine] = Field(description="how the refund adds up, rule by rule")
     amounts: AmountsOut
     adjustment: AdjustmentOut | None
+    return_postage: PostageOut | None
     refunds: list[RefundOut]
     return_shipment: ParcelOut | None
+    pickup: PickupOut | None
     reship_shipment: ParcelOut | None
     return_address: ReturnAddressOut | None
     shipping_responsibility: ShippingResponsibility
@@ -271,9 +314,14 @@ class ReturnCaseDetail(ReturnCaseSummary):
     urgent: bool
     exchange_sku: str | None
     price_difference: YuanText | None = Field(description="exchange only")
+    exchange_postage: YuanText | None = Field(description="exchange only")
     price_difference_settled: bool | None
     receipt_extension: ReceiptExtensionOut | None
     arbitration: dict[str, Any] | None
+    refund_case: str | None = Field(description="an exchange: the refund it was turned into")
+    instead_of: str | None = Field(description="a refund: the exchange it replaces")
+    receipt_overdue_at: TimeText | None = Field(description="refunded or reshipped without the goods received")
+    reship_overdue_at: TimeText | None
     shipping_insurance: InsuranceOut | None
     eligibility: dict[str, Any]
     policy_version_id: int | None
@@ -357,3 +405,24 @@ class LineAfterSales(BaseModel):
 class OrderAfterSales(BaseModel):
     order_no: str
     lines: list[LineAfterSales]
+
+
+class UnreceivedRow(CaseSummary):
+    """A case list row on the warehouse's exceptions list."""
+
+    receipt_overdue_at: TimeText | None
+    return_tracking_no: str | None
+
+
+class UnreceivedRows(BaseModel):
+    items: list[UnreceivedRow]
+
+
+class PickupRow(CaseSummary):
+    """A case list row with its courier pickup."""
+
+    pickup: PickupOut | None
+
+
+class PickupRows(BaseModel):
+    items: list[PickupRow]

@@ -105,9 +105,8 @@ def listing(ctx: Ctx, *, store_code: str | None, customer: str | None, status: s
     if actor.customer_id is not None and not (actor.roles - {"customer"}):
         store_ids: set[int] | None = None
         customer_id = actor.customer_id
-    elif store_code:
-        store = accounts.get_store(ctx.session, store_code)
-        store_ids = {store.id}
+    elif store_code:  # a store the caller holds no role in is not found
+        store_ids = {accounts.store_for_caller(ctx, store_code).id}
     else:
         store_ids = actor.store_ids()
     if customer and customer_id is None:

@@ -175,7 +175,8 @@ def unit_for_line(ctx: Ctx, order: Order, line_no: int | None, serial: str | Non
 
 def find(ctx: Ctx, serial: str, store_code: str | None = None) -> Unit:
     """The caller's unit by serial (a unit the caller may not see is reported as missing)."""
-    store_ids = {accounts.get_store(ctx.session, store_code).id} if store_code else ctx.actor.store_ids()
+    # A store the caller holds no role in is not found, as if it did not exist.
+    store_ids = {accounts.store_for_caller(ctx, store_code).id} if store_code else ctx.actor.store_ids()
     found = [u for u in repo.units_by_serial(ctx.session, serial, store_ids) if may_read(ctx, u)]
     if not found:
         raise not_found("unit", serial)
@@ -377,8 +378,8 @@ def list_page(ctx: Ctx, criteria: dict[str, Any], *, limit: int = 50, cursor: in
             ids = {s for s in ids if actor.roles_in(s) & READERS}
         elif not actor.roles & READERS:
             raise forbidden("unit.read")
-        if store_code:
-            wanted = accounts.get_store(ctx.session, store_code).id
+        if store_code:  # a store the caller holds no role in is not found
+            wanted = accounts.store_for_caller(ctx, store_code).id
             ids = {wanted} if ids is None or wanted in ids else set()
         f = repo.UnitFilter(store_ids=ids, **criteria)
     out: list[Unit] = []
