@@ -48,4 +48,9 @@ def samples(Sample: Any, Call: Any) -> dict[tuple[str, str], Any]:
         ("GET", "/api/v1/kb/problem-stats"): Sample(lambda s: Call(query={"store": "S1"})),
         ("GET", "/api/v1/cases/search"): Sample(lambda s: Call(query={"q": "滤网"})),
         ("GET", "/api/v1/cases/{no}/articles"): Sample(lambda s: Call(path={"no": s.consultation})),
+        ("GET", "/api/v1/stores/{code}/mail"): Sample(lambda s: Call(path=S1)),
+        ("PUT", "/api/v1/stores/{code}/mail"): Sample(lambda s: Call(path=S1, body={"address": "svc@s1.example.com"})),
+        ("POST", "/api/v1/desk/calls"): Sample(lambda s: Call(body={"store": "S1", "phone": "13800000000",
+                                                                    "subject": "矩阵来电"})),
+        ("GET", "/api/v1/desk/calls/lookup"): Sample(lambda s: Call(query={"phone": "13800000000", "store": "S1"})),
     }

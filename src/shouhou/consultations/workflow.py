@@ -23,8 +23,9 @@ WORKFLOW = Workflow(
               timers=(TimerSpec("auto_close", "close", AUTO_CLOSE_AFTER, "自动关闭", "closes automatically"),)),
         State("closed", "已关闭", "Closed", terminal=True),
     ),
+    # The system opens one for mail and visitors' web forms (the desk's gateways).
     create=Action("create", "新建咨询", "Create", sources(), ("new",),
-                  roles("customer", "agent", "supervisor", "integration")),
+                  roles("customer", "agent", "supervisor", "integration", "system")),
     actions=(
         Action("assign", "受理", "Assign", sources("new"), ("open",), STAFF, AssignIn, effect="assign"),
         Action("transfer", "转派", "Transfer", sources("open", "pending"), (None,), STAFF, AssignIn,
@@ -46,6 +47,6 @@ WORKFLOW = Workflow(
         Action("close", "关闭", "Close", sources("resolved"), ("closed",),
                roles("agent", "supervisor", "customer", "system")),
         Action("reopen", "重新打开", "Reopen", sources("resolved", "closed"), ("open",),
-               roles("agent", "supervisor", "customer"), OptionalMessageIn),
+               roles("agent", "supervisor", "customer", "system"), OptionalMessageIn),
     ),
 )

@@ -47,7 +47,7 @@ class Event:
 
     @property
     def customer_message(self) -> bool:
-        return not self.first and (self.action in CUSTOMER_MESSAGES or (self.actor_role == "customer" and self.says))
+        return not self.first and (self.action in CUSTOMER_MESSAGES or (self.actor_role in ("customer", "system") and self.says))
 
 
 def says(payload: dict | None) -> bool:

@@ -48,7 +48,8 @@ def record(step: Step) -> DeskMessage | None:
         return None
     ctx, case = step.ctx, step.case
     role = ctx.actor.primary_role(case.store_id)
-    if step.action.name in clocks.CUSTOMER_MESSAGES or role == "customer":
+    # The desk's gateways (mail, the visitors' form) act as the system for the customer who wrote.
+    if step.action.name in clocks.CUSTOMER_MESSAGES or role in ("customer", "system"):
         direction = "in"
     elif step.visibility == "internal":
         direction = "note"

@@ -8,13 +8,19 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from shouhou.api import access
 from shouhou.api.deps import api_ctx
-from shouhou.api.responses import answers
-from shouhou.desk import hours, routing, sla_policy
+from shouhou.api.responses import Document, answers
+from shouhou.cases import service as cases
+from shouhou.cases.schemas import CaseDocument
+from shouhou.desk import calls, hours, mail_settings, routing, sla_policy
 from shouhou.desk.schemas import (
     BusinessHoursIn,
     BusinessHoursOut,
     BusinessTimeIn,
     BusinessTimeOut,
+    CallerCases,
+    CallIn,
+    MailIn,
+    MailOut,
     RoutingRuleIn,
     RoutingRulesOut,
     SlaPolicies,
@@ -90,3 +96,29 @@ def get_routing_rules(code: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
             openapi_extra=access.operation("store.admin"))
 def put_routing_rules(code: str, body: list[RoutingRuleIn], ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return routing.put_rules(ctx, code, body)
+
+
+@router.get("/stores/{code}/mail", summary="The store's service address and mail servers (passwords never shown)",
+            **answers(MailOut), openapi_extra=access.operation("store.admin"))
+def get_mail(code: str, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return mail_settings.document(ctx, code)
+
+
+@router.put("/stores/{code}/mail", summary="Set the store's service address, outgoing SMTP and optional IMAP polling",
+            **answers(MailOut, errors={409: "address_taken: another store's address"}),
+            openapi_extra=access.operation("store.admin"))
+def put_mail(code: str, body: MailIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return mail_settings.put(ctx, code, body)
+
+
+@router.post("/desk/calls", summary="Register a hotline call (受理来电) as a case; the call's time is recorded",
+             **answers(CaseDocument, 201), openapi_extra=access.roles("agent", "supervisor"))
+def register_call(body: CallIn, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(cases.document(ctx, calls.register_call(ctx, body)), status_code=201)
+
+
+@router.get("/desk/calls/lookup", summary="A caller's cases by phone number, open ones first",
+            **answers(CallerCases), openapi_extra=access.operation("case.read"))
+def caller_cases(phone: str = Query(min_length=3, max_length=40), store: str | None = None,
+                 ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+    return calls.caller_cases(ctx, phone, store)

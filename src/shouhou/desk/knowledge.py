@@ -15,7 +15,7 @@ from shouhou.desk.segment import index_terms
 from shouhou.desk.sla import readings
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF, is_customer_view, may
-from shouhou.errors import NotFound, forbidden
+from shouhou.errors import Invalid, NotFound, forbidden
 from shouhou.fields import local_iso
 from shouhou.models import Customer, Order
 from shouhou.models.desk import CannedReply, KbArticle, KbArticleVersion, SearchDoc
@@ -70,7 +70,9 @@ def variables(ctx: Ctx, case_no: str) -> dict[str, str]:
     order = ctx.session.get(Order, case.order_id) if case.order_id else None
     _, found = readings(ctx, case)
     due = min((r.due_at for r in found if r.status in ("running", "paused") and r.due_at), default=None)
-    return {"customer_name": customer.name if customer else "", "order_no": order.order_no if order else "",
+    desk = repo.case_desk(ctx.session, case.id)  # who wrote in without an account (mail, a call, the form)
+    name = (customer.name if customer else "") or (desk.contact_name if desk else "")
+    return {"customer_name": name, "order_no": order.order_no if order else "",
             "case_no": case.no, "subject": case.subject, "store_name": store.name,
             "deadline": (local_iso(due, store.timezone) or "")[:16].replace("T", " "),
             "agent_name": ctx.actor.display_name or ctx.actor.name}
@@ -78,7 +80,10 @@ def variables(ctx: Ctx, case_no: str) -> dict[str, str]:
 
 def render_reply(ctx: Ctx, reply_id: int, case_no: str) -> dict[str, Any]:
     row = ctx.session.get(CannedReply, reply_id)
-    case = cases.get(ctx, case_no)
+    try:
+        case = cases.get(ctx, case_no)
+    except NotFound:  # the reply (the path's resource) exists; the body names a case that does not
+        raise Invalid("unknown_case", en="No case {no} here", zh="找不到售后单 {no}", no=case_no) from None
     if row is None or (row.store_id is not None and row.store_id != case.store_id):
         raise NotFound("canned_reply_not_found", en="No canned reply {key}", zh="找不到话术 {key}", key=reply_id)
     if not may(ctx.actor, "case.read", case.store_id) or is_customer_view(ctx.actor, case.store_id):

@@ -42,7 +42,8 @@ def canned_replies(store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> dic
 
 
 @router.post("/canned-replies/{reply_id}/render", summary="The reply with the case's variables filled in (counts a use)",
-             **answers(RenderOut), openapi_extra=access.operation("case.read"))
+             **answers(RenderOut, errors={404: "canned_reply_not_found", 422: "unknown_case: no such case here"}),
+             openapi_extra=access.operation("case.read"))
 def render_canned_reply(reply_id: RowId, body: RenderIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return knowledge.render_reply(ctx, reply_id, body.case_no)
 

@@ -3,12 +3,21 @@ observer of every transition, and its worker jobs (the SLA sweep, outgoing messa
 
 from __future__ import annotations
 
-from shouhou.desk import endpoints, knowledge_endpoints, observers, search_endpoints, service, sla_sweep
+from shouhou.desk import (
+    delivery,
+    endpoints,
+    knowledge_endpoints,
+    mail_imap,
+    observers,
+    search_endpoints,
+    service,
+    sla_sweep,
+)
 from shouhou.plugins import Plugin, register
 
 PLUGIN = register(Plugin(
     name="desk", api=(endpoints.router, knowledge_endpoints.router), case_document=service.case_part,
-    observers=(observers.on_step,), jobs=(sla_sweep.sweep,),
+    observers=(observers.on_step,), jobs=(sla_sweep.sweep, delivery.deliver, mail_imap.poll),
 ))
 # /api/v1/cases/search must come before the case endpoints' /api/v1/cases/{no} (mounted at order 0).
 SEARCH = register(Plugin(name="desk-search", api=(search_endpoints.router,), order=-1))

@@ -18,6 +18,7 @@ from shouhou.models.desk import (
     DeskMessage,
     DeskSettings,
     KbArticle,
+    OutboundMessage,
     RoutingRule,
     SlaClock,
     SlaPolicy,
@@ -207,3 +208,23 @@ def messages_by_ids(session: Session, ids: list[int]) -> list[DeskMessage]:
     if not ids:
         return []
     return list(session.scalars(select(DeskMessage).where(DeskMessage.id.in_(ids))))
+
+
+def case_by_number(session: Session, no: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.no == no)).first()
+
+
+def customer_by_email(session: Session, store_id: int, email: str) -> Customer | None:
+    if not email:
+        return None
+    return session.scalars(select(Customer).where(Customer.store_id == store_id, func.lower(Customer.email) == email)
+                           .order_by(Customer.id)).first()
+
+
+def outbound_by_mail_id(session: Session, store_id: int, mail_ids: list[str]) -> OutboundMessage | None:
+    if not mail_ids:
+        return None
+    return session.scalars(select(OutboundMessage).where(OutboundMessage.store_id == store_id,
+                                                         OutboundMessage.mail_id.in_(mail_ids))
+                           .order_by(OutboundMessage.id.desc())).first()
+

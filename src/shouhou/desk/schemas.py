@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field
 
+from shouhou import fields
 from shouhou.fields import Instant, Integer, TimeText
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HourPair = Annotated[list[Annotated[str, Field(pattern=r"^\d{1,2}:\d\d$")]], Field(min_length=2, max_length=2)]
 Hours = Annotated[list[HourPair], Field(max_length=12)]
-JsonDate = Annotated[date, Strict(False)]  # an ISO date is JSON text
+JsonDate = fields.Day  # ISO text, never a number (lax parsing would take it for a Unix time)
 
 
 class Strict_(BaseModel):
@@ -255,3 +255,54 @@ class ProblemCount(BaseModel):
 class ProblemStats(BaseModel):
     store: str
     items: list[ProblemCount]
+
+
+# -- mail -------------------------------------------------------------------------------------
+
+
+class SmtpIn(Strict_):
+    host: str = Field(min_length=1, max_length=200)
+    port: Integer = Field(default=25, ge=1, le=65535)
+    username: str = Field(default="", max_length=200)
+    password: str = Field(default="", max_length=500, description="left out: keep the one set before")
+    starttls: bool = False
+
+
+class ImapIn(Strict_):
+    host: str = Field(min_length=1, max_length=200)
+    port: Integer = Field(default=993, ge=1, le=65535)
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(default="", max_length=500)
+    folder: str = Field(default="INBOX", max_length=200)
+    ssl: bool = Field(default=True, description="IMAP over TLS (port 993); false: plain IMAP")
+
+
+class MailIn(Strict_):
+    address: str = Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$",
+                         description="the store's service address: mail to it opens cases")
+    smtp: SmtpIn | None = None
+    imap: ImapIn | None = None
+
+
+class MailOut(BaseModel):
+    store: str
+    address: str | None
+    smtp: dict[str, Any] | None = Field(description="without the password (password_set says whether one is)")
+    imap: dict[str, Any] | None
+
+
+class CallIn(Strict_):
+    store: str | None = Field(default=None, max_length=32)
+    phone: str = Field(min_length=3, max_length=40, description="the caller's number")
+    caller: str = Field(default="", max_length=200)
+    subject: str = Field(min_length=1, max_length=300, description="what they want")
+    description: str = Field(default="", max_length=20000)
+    order_no: str | None = Field(default=None, max_length=64)
+    unit: str | None = Field(default=None, max_length=100, description="the unit's serial number, if known")
+    called_at: Instant | None = Field(default=None, description="when the call came in; now when left out")
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+
+
+class CallerCases(BaseModel):
+    phone: str
+    items: list[dict[str, Any]] = Field(description="the number's open cases first, then its others (list rows)")

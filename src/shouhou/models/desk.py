@@ -235,6 +235,8 @@ class OutboundMessage(IdPk, StoreScoped, Created, Base):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     mail_id: Mapped[str | None] = mapped_column(String(300))
     in_reply_to: Mapped[str | None] = mapped_column(String(300))
+    automatic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # an acknowledgement
+    lang: Mapped[str] = mapped_column(String(10), nullable=False, default="zh")
     state: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")  # sent | dead
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -250,3 +252,4 @@ class FormThrottle(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+

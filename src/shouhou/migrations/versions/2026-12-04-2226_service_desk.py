@@ -199,6 +199,8 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('mail_id', sa.String(length=300), nullable=True),
     sa.Column('in_reply_to', sa.String(length=300), nullable=True),
+    sa.Column('automatic', sa.Boolean(), nullable=False),
+    sa.Column('lang', sa.String(length=10), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', shouhou.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -262,6 +264,7 @@ def upgrade() -> None:
     with op.batch_alter_table('sla_clock', schema=None) as batch_op:
         batch_op.create_index('ix_sla_clock_check', ['check_at', 'id'], unique=False, sqlite_where=sa.text('check_at IS NOT NULL'), postgresql_where=sa.text('check_at IS NOT NULL'))
         batch_op.create_index('ix_sla_clock_store_due', ['store_id', 'due_at'], unique=False)
+
 
     # ### end Alembic commands ###
     _search_index_up()
