@@ -9,6 +9,8 @@ from shouhou.desk import (
     knowledge_endpoints,
     mail_imap,
     observers,
+    pages,
+    portal_pages,
     search_endpoints,
     service,
     sla_sweep,
@@ -16,7 +18,8 @@ from shouhou.desk import (
 from shouhou.plugins import Plugin, register
 
 PLUGIN = register(Plugin(
-    name="desk", api=(endpoints.router, knowledge_endpoints.router), case_document=service.case_part,
+    name="desk", api=(endpoints.router, knowledge_endpoints.router),
+    pages=(pages.router, portal_pages.router), case_document=service.case_part,
     observers=(observers.on_step,), jobs=(sla_sweep.sweep, delivery.deliver, mail_imap.poll),
 ))
 # /api/v1/cases/search must come before the case endpoints' /api/v1/cases/{no} (mounted at order 0).

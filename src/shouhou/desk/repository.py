@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shouhou.db.filters import is_state
@@ -16,6 +16,7 @@ from shouhou.models.desk import (
     CaseDesk,
     CaseFollower,
     DeskMessage,
+    DeskPresence,
     DeskSettings,
     KbArticle,
     OutboundMessage,
@@ -228,3 +229,56 @@ def outbound_by_mail_id(session: Session, store_id: int, mail_ids: list[str]) ->
                                                          OutboundMessage.mail_id.in_(mail_ids))
                            .order_by(OutboundMessage.id.desc())).first()
 
+
+# -- the inbox --------------------------------------------------------------------------------
+
+
+def inbox(session: Session, view: str, user_id: int, store_ids: set[int] | None, limit: int) -> list[Case]:
+    """Open cases of one inbox view, the one due soonest (any running target) first, then the rest."""
+    due = (select(SlaClock.case_id, func.min(SlaClock.due_at).label("due"))
+           .where(SlaClock.status == "running").group_by(SlaClock.case_id).subquery())
+    stmt = select(Case).outerjoin(due, due.c.case_id == Case.id).where(Case.closed_at.is_(None))
+    if store_ids is not None:
+        stmt = stmt.where(Case.store_id.in_(store_ids))
+    if view == "mine":
+        stmt = stmt.where(Case.assignee_id == user_id)
+    elif view == "team":
+        teams = select(TeamMember.team_id).where(TeamMember.user_id == user_id, TeamMember.active.is_(True))
+        stmt = stmt.join(CaseDesk, CaseDesk.case_id == Case.id).where(
+            CaseDesk.team_id.in_(teams), or_(Case.assignee_id.is_(None), Case.assignee_id != user_id))
+    elif view == "followed":
+        stmt = stmt.where(Case.id.in_(select(CaseFollower.case_id).where(CaseFollower.user_id == user_id)))
+    else:  # unassigned
+        stmt = stmt.where(Case.assignee_id.is_(None))
+    return list(session.scalars(stmt.order_by(due.c.due.is_(None), due.c.due, Case.id).limit(limit)))
+
+
+def clocks_for(session: Session, case_ids: list[int]) -> list[SlaClock]:
+    if not case_ids:
+        return []
+    return list(session.scalars(select(SlaClock).where(SlaClock.case_id.in_(case_ids)).order_by(SlaClock.id)))
+
+
+def related_cases(session: Session, case: Case, email: str, phone: str, limit: int = 20) -> list[Case]:
+    """The same customer's other cases (by account, else by the address or number they wrote from)."""
+    who = []
+    if case.customer_id is not None:
+        who.append(Case.customer_id == case.customer_id)
+    contact = [c for c in (CaseDesk.contact_email == email if email else None,
+                           CaseDesk.contact_phone == phone if phone else None) if c is not None]
+    if contact:
+        who.append(Case.id.in_(select(CaseDesk.case_id).where(CaseDesk.store_id == case.store_id, or_(*contact))))
+    if not who:
+        return []
+    return list(session.scalars(select(Case).where(Case.store_id == case.store_id, Case.id != case.id, or_(*who))
+                                .order_by(Case.closed_at.is_not(None), Case.id.desc()).limit(limit)))
+
+
+def presence_of(session: Session, case_id: int, since: datetime) -> list[DeskPresence]:
+    return list(session.scalars(select(DeskPresence).where(DeskPresence.case_id == case_id,
+                                                           DeskPresence.at >= since).order_by(DeskPresence.at)))
+
+
+def presence_row(session: Session, case_id: int, user_id: int) -> DeskPresence | None:
+    return session.scalars(select(DeskPresence).where(DeskPresence.case_id == case_id,
+                                                      DeskPresence.user_id == user_id)).first()

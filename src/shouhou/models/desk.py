@@ -253,3 +253,15 @@ class FormThrottle(Base):
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
+
+class DeskPresence(IdPk, StoreScoped, Base):
+    """Who has a case open in the inbox and since when they last typed a reply: another agent
+    opening it is told (collision notice). One row per case and person, overwritten."""
+
+    __tablename__ = "desk_presence"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("user_account.id"), nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)  # viewing | replying
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

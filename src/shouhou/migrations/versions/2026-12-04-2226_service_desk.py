@@ -265,6 +265,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_sla_clock_check', ['check_at', 'id'], unique=False, sqlite_where=sa.text('check_at IS NOT NULL'), postgresql_where=sa.text('check_at IS NOT NULL'))
         batch_op.create_index('ix_sla_clock_store_due', ['store_id', 'due_at'], unique=False)
 
+    op.create_table('desk_presence',
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('at', shouhou.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('store_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_desk_presence_case_id_cases')),
+    sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_desk_presence_store_id_store')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_desk_presence_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_desk_presence')),
+    sa.UniqueConstraint('case_id', 'user_id', name=op.f('uq_desk_presence_case_id_user_id'))
+    )
 
     # ### end Alembic commands ###
     _search_index_up()
@@ -303,6 +316,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_sla_clock_store_due')
         batch_op.drop_index('ix_sla_clock_check', sqlite_where=sa.text('check_at IS NOT NULL'), postgresql_where=sa.text('check_at IS NOT NULL'))
 
+    op.drop_table('desk_presence')
     op.drop_table('sla_clock')
     op.drop_table('desk_team_member')
     op.drop_table('desk_routing_rule')
