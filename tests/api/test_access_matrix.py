@@ -50,6 +50,7 @@ from shouhou.units import service as units
 from shouhou.units.schemas import ContractIn, UnitIn
 from shouhou.webhooks import service as webhooks
 from tests.builders import World, auth, order_doc
+from tests.desk.matrix import samples as desk_samples
 from tests.engine.factories import CASE_FACTORIES, SIGNED, _pending_refund
 from tests.repairs.helpers import WEEKDAYS, png, unit_body
 
@@ -374,6 +375,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"): Sample(lambda s: Call(path={"endpoint_id": s.webhook})),
     **REPAIRS,
 }
+SAMPLES.update(desk_samples(Sample, Call))  # the service desk's (issue 20), kept beside its tests
 
 
 def _json(doc: dict[str, Any]) -> dict[str, Any]:

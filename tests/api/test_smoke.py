@@ -10,7 +10,7 @@ class TestConsultationOverHttp:
         assert r.status_code == 201, r.text
         case = r.json()
         assert case["status"] == "new" and case["version"] == 1
-        assert [a["name"] for a in case["available_actions"]] == ["assign", "reply", "note"]
+        assert [a["name"] for a in case["available_actions"]] == ["assign", "reply", "note", "customer_message", "merge"]
         r = client.post(f"/api/v1/cases/{case['no']}/transitions", json={"action": "assign", "version": 1},
                         headers=auth(agent))
         assert r.status_code == 200, r.text

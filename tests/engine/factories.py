@@ -74,15 +74,25 @@ def put_in_state(world: World, case_id: int, status: str) -> Case:
 
 # -- consultation -----------------------------------------------------------------------------
 
+def _survivor(world: World, case: Case) -> None:
+    """The case the samples merge a duplicate into (the desk's `merge`), made once per world."""
+    with world.db.session() as s:
+        if s.scalars(select(Case.id).where(Case.no == "AS-SURVIVOR")).first() is None:
+            s.add(Case(store_id=case.store_id, no="AS-SURVIVOR", type="consultation", status="open", version=1,
+                       subject="同一个问题", created_at=case.created_at, updated_at=case.created_at, data={}))
+
+
 @register("consultation", samples={
     "assign": {}, "transfer": {}, "reply": {"message": "请提供型号"}, "note": {"message": "内部：已查知识库"},
     "wait_on_customer": {}, "customer_reply": {"message": "型号是 XQG100"}, "resolve": {"resolution": "已解答"},
-    "close": {}, "reopen": {"message": "还是不行"},
+    "close": {}, "reopen": {"message": "还是不行"}, "customer_message": {"message": "补充: 型号 XQG100"},
+    "merge": {"into": "AS-SURVIVOR"},
 })
 def consultation(world: World, case_type: str, status: str) -> Case:
     with world.ctx(world.actor("agent-S1")) as ctx:
         case = cases.create(ctx, {"type": "consultation", "store": "S1", "customer": "u1001",
                                   "subject": "滤网怎么洗", "channel": "hotline"})
+    _survivor(world, case)
     return put_in_state(world, case.id, status)
 
 

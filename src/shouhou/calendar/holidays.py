@@ -65,6 +65,17 @@ class HolidayCalendar:
             return bool(chinese_calendar.is_workday(d))
         return d.weekday() < 5
 
+    def is_holiday(self, d: date) -> bool:
+        """A public holiday (法定节假日), as opposed to an ordinary weekend: a business calendar
+        closes on it even where the store works weekends. An admin-entered rest day is one."""
+        d = _as_date(d)
+        if d in self._overrides:
+            return not self._overrides[d]
+        if self.builtin_covers(d.year):
+            on_holiday, name = chinese_calendar.get_holiday_detail(d)
+            return bool(on_holiday and name)
+        return False
+
     def is_rest_day(self, d: date) -> bool:
         """法定休假日: a public holiday, or a weekend day that is not a make-up working day."""
         return not self.is_workday(d)

@@ -14,6 +14,7 @@ from shouhou.accounts import service as accounts
 from shouhou.accounts import signin
 from shouhou.cli.context import cli_ctx, fail, lang_of
 from shouhou.cli.files import private_database_file, private_var_dir
+from shouhou.cli.mail import mail_app
 from shouhou.config import get_settings
 from shouhou.errors import Invalid
 
@@ -38,6 +39,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(timers_app, name="timers")
 app.add_typer(import_app, name="import")
+app.add_typer(mail_app, name="mail")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shouhou.accounts.service import find_staff
 from shouhou.consultations.workflow import STAFF
+from shouhou.desk import service as desk
 from shouhou.engine.runner import Step
 
 
@@ -18,3 +19,9 @@ def assign(step: Step) -> None:
     if case.first_owner_id is None:
         case.first_owner_id = case.assignee_id
     step.record["assignee_id"] = case.assignee_id
+
+
+def merge(step: Step) -> None:
+    """合并: a duplicate moves its messages to the surviving case and points to it; the customer is told."""
+    into = step.payload.into
+    step.record["merged_into"] = desk.merge_into(step.ctx, step.case, into)

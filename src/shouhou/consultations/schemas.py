@@ -35,6 +35,11 @@ class OptionalMessageIn(BaseModel):
     message: str | None = Field(default=None, max_length=20000)
 
 
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    into: str = Field(min_length=1, max_length=32, description="the surviving case's number")
+
+
 class ResolveIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     resolution: str | None = Field(default=None, max_length=20000)

@@ -26,7 +26,7 @@ WORKFLOW = Workflow(
     type="dispute", zh="维权", en="Dispute",
     states=(
         State("open", "待商家举证", "Awaiting the merchant", timers=(RESPONSE_TIMEOUT,)),
-        State("in_review", "平台审核中", "With the platform", timers=(DECISION_TIMEOUT,)),
+        State("in_review", "平台审核中", "With the platform", timers=(DECISION_TIMEOUT,), waits_on="third_party"),
         State("decided", "已裁决", "Decided", terminal=True),
         State("withdrawn", "已撤销", "Withdrawn", terminal=True),
     ),

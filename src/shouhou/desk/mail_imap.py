@@ -1,0 +1,73 @@
+"""IMAP polling, for merchants who already have a mailbox: a worker job fetches each store's unseen
+messages and hands them to mail_in.receive, then marks them seen. A message fetched twice (a crash
+before the flag was set, another worker) is taken once: receive knows its Message-ID."""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from shouhou.clock import Clock
+from shouhou.config import Settings
+from shouhou.db import Database
+from shouhou.desk import repository as repo
+from shouhou.desk.mail_in import receive
+from shouhou.desk.mail_settings import server_of
+
+log = logging.getLogger("shouhou.desk.imap")
+POLL_EVERY = 60.0  # seconds between two looks at one mailbox
+_LAST: dict[int, float] = {}
+
+Connect = Callable[[dict[str, Any]], Any]
+
+
+def _connect(cfg: dict[str, Any]) -> Any:
+    if cfg.get("ssl", True):
+        return imaplib.IMAP4_SSL(cfg["host"], int(cfg.get("port") or 993), timeout=30)
+    return imaplib.IMAP4(cfg["host"], int(cfg.get("port") or 143), timeout=30)
+
+
+def poll(db: Database, settings: Settings, clock: Clock, connect: Connect | None = None, *, force: bool = False) -> int:
+    """The worker job: every mailbox whose turn has come; how many messages it took."""
+    key = settings.resolved_secret()
+    with db.session() as session:
+        boxes = [(row.store_id, row.address, server_of(row, "imap", key)) for row in repo.stores_with_mail(session)]
+    taken = 0
+    for store_id, address, cfg in boxes:
+        if not cfg or not address:
+            continue
+        if not force and time.monotonic() - _LAST.get(store_id, float("-inf")) < POLL_EVERY:
+            continue
+        _LAST[store_id] = time.monotonic()
+        try:
+            taken += fetch(db, settings, clock, address, cfg, connect or _connect)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            log.warning("mailbox not polled", extra={"fields": {"store": store_id, "reason": str(exc)[:300]}})
+    return taken
+
+
+def fetch(db: Database, settings: Settings, clock: Clock, address: str, cfg: dict[str, Any], connect: Connect) -> int:
+    box = connect(cfg)
+    try:
+        box.login(cfg["username"], cfg.get("password", ""))
+        box.select(cfg.get("folder") or "INBOX")
+        status, found = box.uid("SEARCH", None, "UNSEEN")
+        if status != "OK":
+            return 0
+        taken = 0
+        for uid in (found[0] or b"").split():
+            status, parts = box.uid("FETCH", uid, "(RFC822)")
+            raw = next((p[1] for p in parts if isinstance(p, tuple) and len(p) > 1), None)
+            if status != "OK" or not isinstance(raw, bytes):
+                continue
+            result = receive(db, settings, clock, raw, [address])
+            taken += result.outcome in ("opened", "threaded")
+            box.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+        return taken
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            box.logout()

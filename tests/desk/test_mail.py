@@ -1,0 +1,265 @@
+"""Every channel into one queue: mail over SMTP and IMAP, outgoing mail from the outbox, the hotline,
+the visitors' form."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from shouhou.desk import calls, mail_imap
+from shouhou.desk.delivery import deliver
+from shouhou.desk.mail_in import receive
+from shouhou.desk.mail_server import start
+from shouhou.errors import Throttled
+from shouhou.models import Case, CaseEvent
+from shouhou.models.desk import DeskMessage, DeskSettings, OutboundMessage
+from tests.builders import auth, error_of
+from tests.desk.imap_server import ImapServer, Mailbox
+
+ADDRESS = "service@s1.example.com"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def mail(subject: str, body: str = "洗衣机不脱水, 怎么办?", *, sender: str = "张三 <zhang@example.com>",
+         **headers: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, ADDRESS, subject
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg
+
+
+def mailed_store(world, client, **mail_settings) -> str:
+    world.store()
+    admin = world.user("admin1", "admin")
+    put = client.put("/api/v1/stores/S1/mail", json={"address": ADDRESS, **mail_settings}, headers=auth(admin))
+    assert put.status_code == 200, put.text
+    return admin
+
+
+def cases_of(world) -> list[Case]:
+    with world.db.session() as s:
+        return list(s.scalars(select(Case).order_by(Case.id)))
+
+
+def outbox(world) -> list[OutboundMessage]:
+    with world.db.session() as s:
+        return list(s.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+
+
+class TestSmtpListener:
+    def test_a_mail_opens_a_case_and_the_reply_threads_onto_it(self, world, client, settings, clock):
+        mailed_store(world, client)
+        port = free_port()
+        controller = start(world.db, settings, clock, "127.0.0.1", port)
+        try:
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                smtp.send_message(mail("洗衣机不脱水", Message_ID="<q1@example.com>"))
+            [case] = cases_of(world)
+            assert (case.type, case.channel, case.subject) == ("consultation", "email", "洗衣机不脱水")
+            [ack] = outbox(world)  # 我们已收到您的问题, to the sender, about the case
+            assert ack.recipient == "zhang@example.com" and f"[{case.no}]" in ack.subject and ack.automatic
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                smtp.send_message(mail("Re: " + ack.subject, "型号是 XQG100", In_Reply_To=str(ack.mail_id)))
+                smtp.send_message(mail(f"补充 [{case.no}]", "还有噪音"))
+                with pytest.raises(smtplib.SMTPRecipientsRefused):
+                    smtp.sendmail("a@example.com", ["nobody@elsewhere.example"], b"Subject: x\r\n\r\nx")
+        finally:
+            controller.stop()
+        assert len(cases_of(world)) == 1
+        with world.db.session() as s:
+            bodies = [m.body for m in s.scalars(select(DeskMessage).order_by(DeskMessage.id))]
+            actions = [e.action for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
+        assert bodies == ["洗衣机不脱水, 怎么办?", "型号是 XQG100", "还有噪音"]
+        assert actions == ["create", "customer_message", "customer_message"]
+
+    def test_it_speaks_lmtp_too(self, world, client, settings, clock):
+        mailed_store(world, client)
+        port = free_port()
+        controller = start(world.db, settings, clock, "127.0.0.1", port, lmtp=True)
+        try:
+            with smtplib.LMTP("127.0.0.1", port) as lmtp:
+                lmtp.send_message(mail("冰箱不制冷", Message_ID="<l1@example.com>"))
+        finally:
+            controller.stop()
+        [case] = cases_of(world)
+        assert (case.channel, case.subject) == ("email", "冰箱不制冷")
+
+    def test_auto_replies_and_bounces_never_open_a_case(self, world, client, settings, clock):
+        mailed_store(world, client)
+        for msg, envelope in ((mail("自动回复: 我在休假", Auto_Submitted="auto-replied"), "a@example.com"),
+                              (mail("Out of office", Precedence="bulk"), "a@example.com"),
+                              (mail("Undelivered Mail", sender="MAILER-DAEMON@example.com"), ""),
+                              (mail("问题"), "")):  # an empty envelope sender: a bounce
+            outcome = receive(world.db, settings, clock, bytes(msg), [ADDRESS], envelope)
+            assert outcome.outcome == "ignored", outcome
+        assert cases_of(world) == [] and outbox(world) == []
+
+    def test_attachments_are_kept_within_limits(self, world, client, settings, clock):
+        mailed_store(world, client)
+        msg = mail("照片")
+        msg.add_attachment(b"\x89PNG\r\n", maintype="image", subtype="png", filename="故障.png")
+        msg.add_attachment(b"MZ", maintype="application", subtype="x-msdownload", filename="setup.exe")
+        assert receive(world.db, settings, clock, bytes(msg), [ADDRESS]).outcome == "opened"
+        with world.db.session() as s:
+            [message] = s.scalars(select(DeskMessage)).all()
+        kept, refused = message.attachments
+        assert kept["name"] == "故障.png" and kept["url"].startswith("/media/")
+        assert refused == {"name": "setup.exe", "type": "application/x-msdownload", "size": 2, "refused": "type"}
+
+
+class FakeMailbox:
+    """A recorded IMAP session: two unseen messages, which it never marks seen."""
+
+    def __init__(self, messages: list[bytes]) -> None:
+        self.messages, self.calls = messages, []
+
+    def login(self, user, password):
+        self.calls.append(("login", user, password))
+        return "OK", [b"ok"]
+
+    def select(self, folder):
+        return "OK", [str(len(self.messages)).encode()]
+
+    def uid(self, command, *args):
+        if command == "SEARCH":
+            return "OK", [b" ".join(str(i + 1).encode() for i in range(len(self.messages)))]
+        if command == "FETCH":
+            i = int(args[0]) - 1
+            return "OK", [(f"{i + 1} (RFC822 {{{len(self.messages[i])}}}".encode(), self.messages[i]), b")"]
+        return "OK", [b""]
+
+    def logout(self):
+        return "BYE", [b""]
+
+
+class TestImap:
+    def test_polling_twice_imports_each_message_once(self, world, client, settings, clock):
+        mailed_store(world, client, imap={"host": "imap.example.com", "username": "service", "password": "秘密"})
+        box = FakeMailbox([bytes(mail("第一封", Message_ID="<m1@example.com>")),
+                           bytes(mail("第二封", "另一个问题", Message_ID="<m2@example.com>"))])
+        assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 2
+        assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 0
+        assert [c.subject for c in cases_of(world)] == ["第一封", "第二封"]
+        assert box.calls[0] == ("login", "service", "秘密")  # unsealed only to connect
+
+    def test_polling_a_real_imap_server_over_a_socket_twice_imports_each_once(self, world, client, settings, clock):
+        box = Mailbox("service", "s3cret", [bytes(mail("屏幕不亮", Message_ID="<i1@example.com>")),
+                                             bytes(mail("自动回复", Auto_Submitted="auto-replied"))])
+        with ImapServer(box) as port:
+            mailed_store(world, client, imap={"host": "127.0.0.1", "port": port, "username": "service",
+                                              "password": "s3cret", "ssl": False})
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 1  # the auto-reply is not a case
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 0
+        assert [c.subject for c in cases_of(world)] == ["屏幕不亮"]
+        assert box.seen == {1, 2} and box.commands.count("UID FETCH") == 2
+
+    def test_a_mailbox_that_loses_its_flags_still_gives_no_duplicates(self, world, client, settings, clock):
+        box = Mailbox("service", "s3cret", [bytes(mail("第一封", Message_ID="<j1@example.com>")),
+                                             bytes(mail("第二封", "另一个问题"))], keeps_flags=False)
+        with ImapServer(box) as port:
+            mailed_store(world, client, imap={"host": "127.0.0.1", "port": port, "username": "service",
+                                              "password": "s3cret", "ssl": False})
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 2
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 0
+        assert [c.subject for c in cases_of(world)] == ["第一封", "第二封"]
+
+    def test_a_wrong_password_is_logged_and_nothing_is_taken(self, world, client, settings, clock):
+        box = Mailbox("service", "s3cret", [bytes(mail("第一封"))])
+        with ImapServer(box) as port:
+            mailed_store(world, client, imap={"host": "127.0.0.1", "port": port, "username": "service",
+                                              "password": "wrong", "ssl": False})
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 0
+        assert cases_of(world) == []
+
+    def test_the_password_is_sealed_and_never_shown(self, world, client):
+        admin = mailed_store(world, client, imap={"host": "imap.example.com", "username": "u", "password": "秘密"})
+        shown = client.get("/api/v1/stores/S1/mail", headers=auth(admin)).json()
+        assert shown["imap"]["password_set"] is True and "password" not in shown["imap"]
+        with world.db.session() as s:
+            stored = s.scalars(select(DeskSettings)).one().mail["imap"]["password"]
+        assert stored.startswith("sealed:v1:") and "秘密" not in stored
+        again = client.put("/api/v1/stores/S1/mail", headers=auth(admin), json={
+            "address": ADDRESS, "imap": {"host": "imap.example.com", "username": "u"}})  # password left out: kept
+        assert again.json()["imap"]["password_set"] is True
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+class TestOutgoing:
+    def test_a_reply_leaves_by_smtp_with_the_case_number_and_threading(self, world, client, settings, clock):
+        sink, port = Sink(), free_port()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            mailed_store(world, client, smtp={"host": "127.0.0.1", "port": port})
+            agent = world.user("agent1", "agent")
+            opened = receive(world.db, settings, clock, bytes(mail("发票", Message_ID="<q9@example.com>")), [ADDRESS])
+            case = world.case(opened.case_no)
+            reply = client.post(f"/api/v1/cases/{case.no}/transitions", json={
+                "action": "reply", "version": case.version, "message": "电子发票已开具"}, headers=auth(agent))
+            assert reply.status_code == 200, reply.text
+            assert deliver(world.db, settings, clock) == 2  # the acknowledgement and the reply
+            assert deliver(world.db, settings, clock) == 0
+        finally:
+            controller.stop()
+        texts = [raw.decode() for _, _, raw in sink.received]
+        assert all(f"[{case.no}]" in t or case.no in t for t in texts)
+        assert "In-Reply-To: <q9@example.com>" in texts[1] and "Auto-Submitted: no" in texts[1]
+        assert [r.state for r in outbox(world)] == ["sent", "sent"]
+
+    def test_a_failed_send_is_retried_later(self, world, client, settings, clock):
+        mailed_store(world, client, smtp={"host": "127.0.0.1", "port": free_port()})  # nothing listens
+        receive(world.db, settings, clock, bytes(mail("问题")), [ADDRESS])
+        assert deliver(world.db, settings, clock) == 1
+        [row] = outbox(world)
+        assert row.state == "pending" and row.attempts == 1 and row.last_error
+        assert deliver(world.db, settings, clock) == 0  # not before its next attempt
+
+
+class TestHotlineAndForm:
+    def test_a_call_becomes_a_case_and_the_number_finds_its_open_cases_first(self, world, client):
+        world.store()
+        world.order("T20261101001")
+        agent = world.user("agent1", "agent")
+        made = client.post("/api/v1/desk/calls", json={"phone": "13800000000", "caller": "张三", "subject": "预约上门安装",
+                                                       "order_no": "T20261101001", "unit": "SN123"},
+                           headers=auth(agent))
+        assert made.status_code == 201, made.text
+        assert made.json()["channel"] == "hotline" and "SN123" in made.json()["description"]
+        found = client.get("/api/v1/desk/calls/lookup", params={"phone": "13800000000", "store": "S1"},
+                           headers=auth(agent)).json()
+        assert [c["no"] for c in found["items"]] == [made.json()["no"]]
+
+    def test_only_the_desk_registers_calls(self, world, client):
+        world.store()
+        token = world.user("wh", "warehouse")
+        error_of(client.post("/api/v1/desk/calls", json={"store": "S1", "phone": "13800000000", "subject": "x"},
+                             headers=auth(token)), 403, "forbidden")
+
+    def test_the_visitors_form_is_rate_limited(self, world):
+        world.store()
+        with world.ctx() as ctx:
+            for i in range(calls.FORM_LIMIT):
+                calls.visitor_request(ctx, "S1", {"subject": f"问题 {i}", "email": "v@example.com"}, "1.2.3.4")
+            with pytest.raises(Throttled):
+                calls.visitor_request(ctx, "S1", {"subject": "再问", "phone": "13900000000"}, "1.2.3.4")
+            calls.visitor_request(ctx, "S1", {"subject": "别人", "phone": "13900000000"}, "5.6.7.8")
