@@ -85,6 +85,18 @@ class TestCannedReplies:
         assert rendered.json()["text"] == f"张三您好, 您的订单 T20261101001 的售后单 {no} 已受理, 2026-11-23 15:00 前回复您。"
         assert rendered.json()["uses"] == 1
 
+    def test_an_unknown_case_is_refused_and_another_stores_reply_is_not_found(self, world, client):
+        token = kb_world(world, client)
+        made = client.post("/api/v1/canned-replies", json={"title": "t", "body": "b", "store": "S1"},
+                           headers=auth(token)).json()
+        error_of(client.post(f"/api/v1/canned-replies/{made['id']}/render", json={"case_no": "AS000000000001"},
+                             headers=auth(token)), 422, "unknown_case")
+        world.store("S2", "别的店铺")
+        other = world.user("agent-s2", "agent", "S2")
+        no = world.consultation("agent-s2", store="S2")
+        error_of(client.post(f"/api/v1/canned-replies/{made['id']}/render", json={"case_no": no},
+                             headers=auth(other)), 404, "canned_reply_not_found")
+
     def test_only_an_admin_of_every_store_shares_a_reply(self, world, client):
         token = kb_world(world, client)
         error_of(client.post("/api/v1/canned-replies", json={"title": "共享", "body": "您好"}, headers=auth(token)),

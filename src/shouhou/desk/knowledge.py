@@ -80,12 +80,20 @@ def variables(ctx: Ctx, case_no: str) -> dict[str, str]:
 
 def render_reply(ctx: Ctx, reply_id: int, case_no: str) -> dict[str, Any]:
     row = ctx.session.get(CannedReply, reply_id)
+    # A reply the caller cannot use is not found: whoever reads its store's cases, not as a buyer (a
+    # shared one: anyone but a buyer).
+    usable = row is not None and (
+        bool(ctx.actor.roles - {"customer"}) if row.store_id is None
+        else may(ctx.actor, "case.read", row.store_id) and not is_customer_view(ctx.actor, row.store_id))
+    if row is None or not usable:
+        raise NotFound("canned_reply_not_found", en="No canned reply {key}", zh="找不到话术 {key}", key=reply_id)
     try:
         case = cases.get(ctx, case_no)
     except NotFound:  # the reply (the path's resource) exists; the body names a case that does not
         raise Invalid("unknown_case", en="No case {no} here", zh="找不到售后单 {no}", no=case_no) from None
-    if row is None or (row.store_id is not None and row.store_id != case.store_id):
-        raise NotFound("canned_reply_not_found", en="No canned reply {key}", zh="找不到话术 {key}", key=reply_id)
+    if row.store_id is not None and row.store_id != case.store_id:
+        raise Invalid("reply_of_another_store", en="Canned reply {key} is another store's",
+                      zh="话术 {key} 属于其他店铺", key=reply_id)
     if not may(ctx.actor, "case.read", case.store_id) or is_customer_view(ctx.actor, case.store_id):
         raise forbidden("canned_reply.use", store_id=case.store_id)
     values = variables(ctx, case_no)
