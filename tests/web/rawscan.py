@@ -30,6 +30,7 @@ CJK_OK = ("售后", "中文", "三包")
 LATIN_OK = {
     "shouhou", "English", "SKU", "CSV", "XLSX", "API", "QR", "PDF", "ID", "kg", "L", "ml", "cm", "mm", "MB",
     "JPEG", "PNG", "WebP", "GIF", "T", "VIP", "SLA", "IMEI", "SN", "OK", "A5", "A4", "App", "EMS", "RMA", "QC",
+    "Ctrl", "Enter",  # keys, as printed on the keyboard
 }
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")

@@ -15,7 +15,7 @@ FIELD_LABELS: dict[str, str] = {
     "contact": "Contact", "customer": "Customer", "days": "Days", "decision": "Decision",
     "description": "Description", "diagnosis": "Diagnosis", "distance_km": "Distance (km)",
     "district": "District", "end": "End", "ended_at": "Ended at", "exchange_sku": "Exchange for",
-    "extra_lines": "Other items", "failure": "Failure", "fault": "Fault", "fault_code": "Fault code",
+    "extra_lines": "Other items", "failure": "Failure", "fault": "Fault", "fault_code": "Fault code", "into": "Merge into",
     "fee_lines": "Fees", "gateway_ref": "Payment reference", "geo_note": "Location note",
     "goods_intact": "Goods intact", "inspected_with_courier": "Inspected in front of the courier",
     "invoice_no": "Invoice no.", "invoice_returned": "Invoice sent back", "kind": "Kind",
