@@ -220,3 +220,33 @@ def at_once(app: Any, calls: list[Callable[[Any], Any]]) -> list[Any]:
     for t in threads:
         t.join(60)
     return results
+
+
+def workers_at_once(url: str, work: Callable[[Any], Any], n: int = 2, timeout: float = 120) -> list[Any]:
+    """Run `work(db)` in n threads, each with its own Database (connections) on `url`, released
+    together, as n worker processes would; the first error any of them met is raised."""
+    from shouhou.db import Database
+
+    barrier = threading.Barrier(n)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        db = Database(url)
+        try:
+            barrier.wait()
+            results.append(work(db))
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+        finally:
+            db.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    if errors:
+        raise errors[0]
+    assert len(results) == n, "a worker did not finish in time"
+    return results

@@ -4,7 +4,6 @@ policy's escalation chain."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import datetime
 
@@ -15,7 +14,7 @@ from shouhou.db import Database
 from shouhou.desk.sla_sweep import sweep
 from shouhou.models import Case, OutboxMessage
 from shouhou.models.desk import DeskNotification, SlaClock
-from tests.builders import auth
+from tests.builders import auth, workers_at_once
 
 
 def local(text: str) -> datetime:
@@ -148,26 +147,11 @@ class TestWarningsAndBreaches:
         desk_world(world)
         numbers = [world.consultation("agent1", subject=f"问题 {i}") for i in range(30)]
         late = FrozenClock(local("2026-11-23T16:00:00+08:00"))
-        start = threading.Barrier(2)
-        errors: list[Exception] = []
+        def drain(db: Database) -> None:
+            while sweep(db, settings, late, batch=7):
+                pass
 
-        def worker() -> None:
-            db = Database(world.db.url)
-            try:
-                start.wait()
-                while sweep(db, settings, late, batch=7):
-                    pass
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                db.dispose()
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
-        assert errors == []
+        workers_at_once(world.db.url, drain)
         assert sla_events(world, "sla.breached") == Counter(dict.fromkeys(numbers, 1))
         assert sla_events(world, "sla.warning") == Counter(dict.fromkeys(numbers, 1))
 

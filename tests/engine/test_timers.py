@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -14,12 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from shouhou.db import Database
 from shouhou.engine import bulk, sweep
 from shouhou.engine.sweep import run_due
 from shouhou.errors import Invalid
 from shouhou.models import Case, CaseEvent, Timer
-from tests.builders import impure_routes
+from tests.builders import impure_routes, workers_at_once
 
 AUTO_CLOSE = timedelta(days=7)
 ROOT = Path(__file__).resolve().parents[2]  # the crashing sweep imports tests.builders from here
@@ -60,26 +58,8 @@ class TestTwoWorkers:
         numbers = resolved_consultations(world, 40)
         as_of = clock.now() + AUTO_CLOSE
         # when two workers, each with its own connections, sweep at the same moment in small batches
-        start = threading.Barrier(2)
-        results, errors = [], []
-
-        def worker() -> None:
-            db = Database(world.db.url)
-            try:
-                start.wait()
-                results.append(run_due(db, settings, as_of, batch_size=5))
-            except Exception as exc:
-                errors.append(exc)
-            finally:
-                db.dispose()
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        results = workers_at_once(world.db.url, lambda db: run_due(db, settings, as_of, batch_size=5), timeout=60)
         # then every case was closed by exactly one of them
-        assert errors == []
         assert sum(r.fired for r in results) == 40 and sum(r.failed + r.skipped for r in results) == 0
         assert closes_per_case(world) == Counter(dict.fromkeys(numbers, 1))
         assert timer_states(world) == Counter({"fired": 40})
@@ -106,7 +86,7 @@ CRASHING_SWEEP = textwrap.dedent('''
                 os._exit(1)  # the second batch's cases moved, events written, not committed
         bulk._move = crash_after_second_batch_moves
     else:
-        from tests.builders import impure_routes
+        from tests.builders import impure_routes, workers_at_once
         fire = sweep.fire_claimed
         bulk._route = impure_routes(bulk._route)
         def crash_on_fourth_timer(ctx, timer):

@@ -50,12 +50,12 @@ def _fields(schema: dict[str, Any], defs: dict[str, Any], prefix: str, action: s
         opt = options.get(f"{action}.{prefix}{name}") or options.get(f"*.{prefix}{name}")
         if opt is not None and opt.hidden:
             continue
-        out.append(_field(prefix + name, name, _resolve(prop, defs), defs, name in required, prop, action,
+        out.append(_field(prefix + name, name, resolve_schema(prop, defs), defs, name in required, prop, action,
                           options, opt))
     return out
 
 
-def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def resolve_schema(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """Drop the null branch of Optional[...] and follow $ref."""
     if "anyOf" in prop:
         branches = [b for b in prop["anyOf"] if b.get("type") != "null"]
@@ -93,7 +93,7 @@ def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], re
     if kind == "integer":
         return Field(name, label, "integer", required, help=help_text, default=default)
     if kind == "array":
-        if _is_link(_resolve(prop.get("items", {}), defs)):
+        if _is_link(resolve_schema(prop.get("items", {}), defs)):
             return Field(name, label, "photos", required, help=help_text or field_help("", "photos"))
         return Field(name, label, "lines", required, help=help_text)
     if _is_link(prop):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from shouhou.money import format_fen
 from shouhou.plugins import FieldOptions
 from shouhou.web.carriers import carrier_name
+from shouhou.web.forms import resolve_schema
 from shouhou.web.i18n import gettext
 from shouhou.web.labels import field_label
 
@@ -43,18 +44,8 @@ def event_items(payload: dict[str, Any], schema: dict[str, Any] | None, action: 
         if "default" in prop and payload[name] == prop["default"]:
             continue  # what was not asked for (an application's "goods intact: yes")
         opt = (options or {}).get(f"{action}.{name}") or (options or {}).get(f"*.{name}")
-        out += _items(name, payload[name], _resolve(prop, defs), defs, lang, tz, opt)
+        out += _items(name, payload[name], resolve_schema(prop, defs), defs, lang, tz, opt)
     return out
-
-
-def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    if "anyOf" in prop:
-        branches = [b for b in prop["anyOf"] if b.get("type") != "null"]
-        if len(branches) == 1:
-            prop = {**prop, **branches[0]}
-    if "$ref" in prop:
-        prop = {**defs[prop["$ref"].split("/")[-1]], **prop}
-    return prop
 
 
 def _items(name: str, value: Any, prop: dict[str, Any], defs: dict[str, Any], lang: str, tz: str,
@@ -77,13 +68,13 @@ def _items(name: str, value: Any, prop: dict[str, Any], defs: dict[str, Any], la
             return [Item(label, "text", "、".join(value) if lang != "en" else ", ".join(value))]
         return [Item(label, "text", "; ".join(_line(v, lang) for v in value))]
     if isinstance(value, dict):
-        inner = _resolve(prop, defs)
+        inner = resolve_schema(prop, defs)
         children = inner.get("properties", {})
         out: list[Item] = []
         for key, v in value.items():
             if v in (None, "", [], {}) or key in NOT_SHOWN:
                 continue
-            out += _items(key, v, _resolve(children.get(key, {}), defs), defs, lang, tz, None)
+            out += _items(key, v, resolve_schema(children.get(key, {}), defs), defs, lang, tz, None)
         return [Item(label, "text", " ".join(str(i.value) for i in out if i.kind == "text"))] + [
             i for i in out if i.kind == "photos"]
     if isinstance(value, str) and (value.startswith("/media/") or value.startswith("http")):
