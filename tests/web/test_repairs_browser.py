@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from shouhou.cases import service as cases
 from shouhou.repairs import dispatch
@@ -132,7 +133,8 @@ class TestRepairInTheBrowser:
         # in the basement: no connection
         page.context.set_offline(True)
         form.locator("button.primary").click()
-        page.wait_for_function("document.querySelector('.report-status').textContent.includes('已保存在本机')")
+        # (a locator, not wait_for_function: its polling evaluates a string, which the CSP forbids)
+        expect(page.locator(".report-status")).to_contain_text("已保存在本机")
         assert page.evaluate("window.shouhouReports.queue().length") == 1
         with world.ctx() as ctx:
             assert cases.get(ctx, no).status == "on_site"
