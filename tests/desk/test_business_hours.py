@@ -32,6 +32,18 @@ class TestBusinessHours:
                           headers=auth(admin))
         assert due.json() == {"due_at": "2026-11-28T11:00:00+08:00"}
 
+    def test_the_clock_answers_by_the_new_hours_once_they_change(self, world, client):
+        # The store's clock keeps the days it has worked out; a change of hours must start a new one.
+        world.store()
+        admin = world.user("admin1", "admin")
+        ask = {"start": "2026-11-23T17:00:00+08:00", "minutes": 120}
+        before = client.post("/api/v1/stores/S1/business-time", json=ask, headers=auth(admin))
+        assert before.json() == {"due_at": "2026-11-24T10:00:00+08:00"}  # the default week
+        body = {"timezone": "Asia/Shanghai", "weekdays": {**WEEK, "tue": [["14:00", "18:00"]]}, "exceptions": []}
+        assert client.put("/api/v1/stores/S1/business-hours", json=body, headers=auth(admin)).status_code == 200
+        after = client.post("/api/v1/stores/S1/business-time", json=ask, headers=auth(admin))
+        assert after.json() == {"due_at": "2026-11-24T15:00:00+08:00"}
+
     def test_holidays_and_make_up_days_need_no_entry(self, world, client):
         world.store()
         token = world.user("agent1", "agent")

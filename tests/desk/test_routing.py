@@ -40,6 +40,14 @@ class TestRouting:
         other = doc(client, world, world.consultation("agent3", subject="洗衣机怎么清洗"))
         assert other["team"] == "general" and other["assignee"] == "agent3"
 
+    def test_new_rules_route_the_next_case(self, world, client):
+        # Rules are kept per store configuration; putting new ones must reach the next case.
+        admin = staffed(world, client)
+        assert doc(client, world, world.consultation("agent3", subject="我要投诉"))["team"] == "complaints"
+        put = client.put("/api/v1/stores/S1/routing-rules", json=[{"team": "general"}], headers=auth(admin))
+        assert put.status_code == 200, put.text
+        assert doc(client, world, world.consultation("agent3", subject="我要投诉"))["team"] == "general"
+
     def test_least_open_gives_the_case_to_whoever_has_fewest(self, world, client):
         staffed(world, client, strategy="least_open")
         first = world.consultation("agent3", subject="投诉 1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Protocol
 
+import anyio
 from fastapi import Path, Request
 from sqlalchemy.orm import Session
 
@@ -35,8 +36,11 @@ def identities(request: Request) -> Identities:
     return request.app.state.identities
 
 
-def api_ctx(request: Request) -> Ctx:
-    """The caller of an API request, from its bearer token, with this request's session."""
+async def api_ctx(request: Request) -> Ctx:
+    """The caller of an API request, from its bearer token, with this request's session.
+
+    Async so that a write, whose token was checked before its body was read (api/early_auth.py),
+    costs no trip to a worker thread; a read's token is looked up in one."""
     session = request.state.session
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -44,7 +48,8 @@ def api_ctx(request: Request) -> Ctx:
         raise Unauthorized("unauthorized", en="Send an API token: Authorization: Bearer <token>",
                            zh="请提供 API 令牌：Authorization: Bearer <token>")
     clock = request.app.state.clock
-    # A write's token was checked before its body was read (api/early_auth.py).
-    actor = early_actor(request.state) or identities(request).by_token(session, token.strip(), clock)
+    actor = early_actor(request.state)
+    if actor is None:
+        actor = await anyio.to_thread.run_sync(identities(request).by_token, session, token.strip(), clock)
     return Ctx(session=session, actor=actor, clock=clock, settings=request.app.state.settings,
                lang=request_lang(request))

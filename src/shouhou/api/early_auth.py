@@ -33,17 +33,23 @@ async def authenticate_early(scope: dict, headers: dict[bytes, bytes], db: Datab
     if token is None:
         return _denied(scope, NO_TOKEN)
     app = scope["app"]
-    session = db.new_session(write=False)
     try:
-        actor: Actor = await anyio.to_thread.run_sync(app.state.identities.by_token, session, token, app.state.clock)
+        actor: Actor = await anyio.to_thread.run_sync(_by_token, db, app, token)
     except ShouhouError as exc:
         return _denied(scope, exc)
     except DBAPIError as exc:
         return database_error(scope, exc)
-    finally:
-        await anyio.to_thread.run_sync(session.close)
     scope.setdefault("state", {})["actor"] = actor
     return None
+
+
+def _by_token(db: Database, app: Any, token: str) -> Actor:
+    """Checked and closed in one trip to a worker thread."""
+    session = db.new_session(write=False)
+    try:
+        return app.state.identities.by_token(session, token, app.state.clock)
+    finally:
+        session.close()
 
 
 def _has_body(headers: dict[bytes, bytes]) -> bool:

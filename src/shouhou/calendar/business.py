@@ -28,6 +28,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_MINUTES = 24 * 60
 # How far to look for the next open hour before calling the calendar broken (no hours at all).
 _MAX_CLOSED_DAYS = 400
+_MAX_KEPT_DAYS = 4096
 
 Interval = tuple[int, int]  # minutes after local midnight, [start, end); end may be 1440 (24:00)
 
@@ -70,6 +71,9 @@ class BusinessHours:
     weekdays: tuple[tuple[Interval, ...], ...]  # Monday first, seven entries
     exceptions: Mapping[date, tuple[Interval, ...]] = field(default_factory=dict)
     holidays: HolidayCalendar | None = None
+    # Each date's spans once computed: a clock asks of the same few days again and again.
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if len(self.weekdays) != 7:
@@ -93,15 +97,23 @@ class BusinessHours:
                 return ()  # a weekday rest day the data knows no name for: closed all the same
         return own
 
-    def _spans(self, d: date) -> list[tuple[datetime, datetime]]:
+    def _spans(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
         """The day's open intervals as aware instants."""
+        found = self._days.get(d)
+        if found is None:
+            if len(self._days) > _MAX_KEPT_DAYS:
+                self._days.clear()
+            found = self._days[d] = self._compute_spans(d)
+        return found
+
+    def _compute_spans(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
         out = []
         for start, stop in self.hours_on(d):
             a = datetime.combine(d, time(start // 60, start % 60), tzinfo=self.tz)
             b = (datetime.combine(d + timedelta(days=1), time(0), tzinfo=self.tz) if stop == DAY_MINUTES
                  else datetime.combine(d, time(stop // 60, stop % 60), tzinfo=self.tz))
             out.append((a, b))
-        return out
+        return tuple(out)
 
     def add(self, start: datetime, seconds: float) -> datetime:
         """The instant `seconds` business seconds after `start` (start itself for 0)."""

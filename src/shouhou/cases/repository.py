@@ -206,8 +206,11 @@ def count_for_customer(session: Session, customer_id: int) -> int:
 
 def links_of(session: Session, case_id: int) -> list[tuple[CaseLink, Case]]:
     """The case's links either way, each with the case at its other end (one query)."""
-    mine, theirs = CaseLink.case_id == case_id, CaseLink.other_case_id == case_id
-    return [(link, other) for link, other in session.execute(
-        select(CaseLink, Case).join(Case, or_(and_(mine, Case.id == CaseLink.other_case_id),
-                                              and_(theirs, Case.id == CaseLink.case_id)))
-        .where(or_(mine, theirs)).order_by(CaseLink.id))]
+    return [(link, other) for link, other in session.execute(_LINKS, {"case_id": case_id})]
+
+
+# Built once: every case document asks it.
+_MINE, _THEIRS = CaseLink.case_id == bindparam("case_id"), CaseLink.other_case_id == bindparam("case_id")
+_LINKS = (select(CaseLink, Case).join(Case, or_(and_(_MINE, Case.id == CaseLink.other_case_id),
+                                                and_(_THEIRS, Case.id == CaseLink.case_id)))
+          .where(or_(_MINE, _THEIRS)).order_by(CaseLink.id))

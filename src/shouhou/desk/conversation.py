@@ -105,8 +105,7 @@ def merge_into(ctx: Ctx, case: Case, survivor: Case) -> None:
                     .values(case_id=survivor.id))
     desk = repo.case_desk(session, case.id)
     if desk is None:
-        desk = CaseDesk(store_id=case.store_id, case_id=case.id)
-        session.add(desk)
+        desk = repo.add_case_desk(session, CaseDesk(store_id=case.store_id, case_id=case.id))
     desk.merged_into_id = survivor.id
     session.add(CaseLink(store_id=case.store_id, case_id=case.id, other_case_id=survivor.id, kind="merged_into",
                          created_at=ctx.clock.now()))

@@ -53,8 +53,16 @@ def store_hours(ctx: Ctx, store: Store) -> StoreHours:
 
 
 def business_hours(ctx: Ctx, store: Store) -> BusinessHours:
-    hours = store_hours(ctx, store)
-    return BusinessHours(ZoneInfo(hours.timezone), hours.week, hours.exceptions, policies.holiday_calendar(ctx))
+    """Kept with the store's configuration (and the holiday data it was made with), so that the days
+    it has worked out serve the next request too."""
+    calendar = policies.holiday_calendar(ctx)
+    kept: dict[int, BusinessHours] = accounts.store_cached(store, "desk.business", dict)
+    clock = kept.get(id(calendar))
+    if clock is None or clock.holidays is not calendar:
+        hours = store_hours(ctx, store)
+        kept.clear()
+        clock = kept[id(calendar)] = BusinessHours(ZoneInfo(hours.timezone), hours.week, hours.exceptions, calendar)
+    return clock
 
 
 def document(ctx: Ctx, code: str) -> dict[str, Any]:

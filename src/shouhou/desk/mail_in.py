@@ -195,8 +195,7 @@ def _open(ctx: Ctx, store_id: int, subject: str, text: str, name: str, address: 
 def contact(ctx: Ctx, case: Case, *, name: str = "", email: str = "", phone: str = "", lang: str = "zh") -> None:
     desk = repo.case_desk(ctx.session, case.id)
     if desk is None:
-        desk = CaseDesk(store_id=case.store_id, case_id=case.id)
-        ctx.session.add(desk)
+        desk = repo.add_case_desk(ctx.session, CaseDesk(store_id=case.store_id, case_id=case.id))
     desk.contact_name, desk.contact_email, desk.contact_phone, desk.lang = name[:200], email[:200], phone[:40], lang
     ctx.session.flush()
 

@@ -20,6 +20,6 @@ def follow(ctx: Ctx, case: Case, user_id: int | None, reason: str) -> None:
     """`user_id` follows the case from now on (nothing if they already do or own it)."""
     if not user_id or user_id == case.assignee_id or repo.is_follower(ctx.session, case.id, user_id):
         return
-    ctx.session.add(CaseFollower(store_id=case.store_id, case_id=case.id, user_id=user_id, reason=reason,
-                                 created_at=ctx.clock.now()))
+    repo.add_follower(ctx.session, CaseFollower(store_id=case.store_id, case_id=case.id, user_id=user_id,
+                                                reason=reason, created_at=ctx.clock.now()))
     ctx.session.flush()

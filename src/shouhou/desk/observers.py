@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, update
 
 from shouhou.db.base import table_of
 from shouhou.desk import conversation, notify, routing, sla
+from shouhou.desk import repository as repo
 from shouhou.engine.runner import Step
 from shouhou.models.desk import SlaClock
 
@@ -21,6 +22,7 @@ def on_step(step: Step) -> None:
     assert rows is not None  # the engine always gives one
     now = ctx.clock.now()
     if step.from_status is None:
+        repo.new_case(ctx.session, case.id)
         for row in sla.initial_rows(ctx, case, now):
             rows.insert(_CLOCKS, row)
         routing.route_new(ctx, case)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from shouhou.db.cache import cache_of
 from shouhou.db.filters import is_state
 from shouhou.models import Case, CaseEvent, Customer, Store, Timer, User
 from shouhou.models.desk import (
@@ -77,6 +78,20 @@ def customer_tier(session: Session, customer_id: int | None) -> str | None:
         return None
     customer = session.get(Customer, customer_id)
     return customer.level if customer else None
+
+
+def clock_policy(session: Session, case_id: int) -> str | None:
+    """The name of the service-level policy the case's clocks were started under (None: no clocks)."""
+    return cache_of(session).get(("sla_policy", case_id), lambda: session.scalar(_CLOCK_POLICY, {"case_id": case_id}))
+
+
+def opened_under(session: Session, case_id: int, policy: str | None) -> None:
+    """A new case's clocks are queued under `policy`: the case's document needs no query to know it."""
+    cache_of(session).put(("sla_policy", case_id), policy)
+
+
+_CLOCK_POLICY = (select(SlaClock.policy).where(SlaClock.case_id == bindparam("case_id"))
+                 .order_by(SlaClock.id).limit(1))
 
 
 def clocks_of(session: Session, case_id: int) -> list[SlaClock]:
@@ -152,12 +167,34 @@ def open_counts(session: Session, user_ids: list[int], store_id: int) -> dict[in
 
 
 def case_desk(session: Session, case_id: int) -> CaseDesk | None:
-    return session.scalars(select(CaseDesk).where(CaseDesk.case_id == case_id)).first()
+    """Read once per unit of work; `add_case_desk` keeps a new one."""
+    return cache_of(session).get(("case_desk", case_id), lambda: session.scalars(
+        select(CaseDesk).where(CaseDesk.case_id == case_id)).first())
+
+
+def add_case_desk(session: Session, desk: CaseDesk) -> CaseDesk:
+    session.add(desk)
+    return cache_of(session).put(("case_desk", desk.case_id), desk)
 
 
 def followers_of(session: Session, case_id: int) -> list[CaseFollower]:
-    return list(session.scalars(select(CaseFollower).where(CaseFollower.case_id == case_id)
-                                .order_by(CaseFollower.id)))
+    """Read once per unit of work; `add_follower` adds a new one."""
+    return cache_of(session).get(("followers", case_id), lambda: list(session.scalars(
+        select(CaseFollower).where(CaseFollower.case_id == case_id).order_by(CaseFollower.id))))
+
+
+def add_follower(session: Session, follower: CaseFollower) -> None:
+    session.add(follower)
+    known = cache_of(session).peek(("followers", follower.case_id))
+    if known is not None:
+        known.append(follower)
+
+
+def new_case(session: Session, case_id: int) -> None:
+    """A case created in this unit of work has no desk facts and no followers but those added since."""
+    cache = cache_of(session)
+    cache.put(("case_desk", case_id), None)
+    cache.put(("followers", case_id), [])
 
 
 def is_follower(session: Session, case_id: int, user_id: int) -> bool:

@@ -28,17 +28,20 @@ def matches(rule: dict[str, Any], case: Case, tier: str | None) -> bool:
 
 
 def route_new(ctx: Ctx, case: Case) -> None:
-    rules = repo.routing_rules(ctx.session, case.store_id)
+    store = repo.store(ctx.session, case.store_id)
+    rules = accounts.store_cached(store, "desk.routing", lambda: [
+        (r.team_id, r.data) for r in repo.routing_rules(ctx.session, case.store_id)])
     if not rules:
         return
     tier = repo.customer_tier(ctx.session, case.customer_id)
-    rule = next((r for r in rules if matches(r.data, case, tier)), None)
+    rule = next((r for r in rules if matches(r[1], case, tier)), None)
     if rule is None:
         return
-    team = ctx.session.get_one(Team, rule.team_id)
-    ctx.session.add(CaseDesk(store_id=case.store_id, case_id=case.id, team_id=team.id))
+    team_id, data = rule
+    team = ctx.session.get_one(Team, team_id)
+    repo.add_case_desk(ctx.session, CaseDesk(store_id=case.store_id, case_id=case.id, team_id=team.id))
     if case.assignee_id is None:
-        case.assignee_id = pick(ctx, team, rule.data.get("skill"), case.store_id)
+        case.assignee_id = pick(ctx, team, data.get("skill"), case.store_id)
 
 
 def pick(ctx: Ctx, team: Team, skill: str | None, store_id: int) -> int | None:
@@ -126,5 +129,6 @@ def put_rules(ctx: Ctx, code: str, body: list[RoutingRuleIn]) -> dict[str, Any]:
     for i, rule in enumerate(body):
         data = rule.model_dump(mode="json", exclude={"team"})
         ctx.session.add(RoutingRule(store_id=store.id, position=i, team_id=teams[rule.team].id, data=data))
+    accounts.store_config_changed(store)  # new cases read the rules afresh
     ctx.session.flush()
     return rules_document(ctx, code)

@@ -35,7 +35,10 @@ def clock_maker(ctx: Ctx, store: Store) -> Callable[[bool], clocks.Clock]:
 
 def policy_of_case(ctx: Ctx, case: Case, store: Store, rows: list[SlaClock] | None = None) -> Policy | None:
     """The policy the case was opened under (kept on its clocks), else the first that matches now."""
-    named = rows[0].policy if rows else None
+    return _policy_named(ctx, case, store, rows[0].policy if rows else None)
+
+
+def _policy_named(ctx: Ctx, case: Case, store: Store, named: str | None) -> Policy | None:
     if named:
         found = next((p for p in policies_of(ctx, store) if p.name == named), None)
         if found is not None:
@@ -52,8 +55,8 @@ def events(ctx: Ctx, case: Case, extra: list[clocks.Event] | None = None) -> lis
 
 def readings(ctx: Ctx, case: Case, rows: list[SlaClock] | None = None) -> tuple[Policy | None, list[clocks.Reading]]:
     store = repo.store(ctx.session, case.store_id)
-    rows = repo.clocks_of(ctx.session, case.id) if rows is None else rows
-    policy = policy_of_case(ctx, case, store, rows)
+    named = repo.clock_policy(ctx.session, case.id) if rows is None else rows[0].policy if rows else None
+    policy = _policy_named(ctx, case, store, named)
     if policy is None:
         return None, []
     return policy, clocks.read(events(ctx, case), policy, states_of(case.type), clock_maker(ctx, store),
@@ -77,6 +80,7 @@ def initial_rows(ctx: Ctx, case: Case, now: datetime) -> list[dict[str, Any]]:
     """The clocks of a new case, as rows: due from its opening, each looked at again when 75 % is used."""
     store = repo.store(ctx.session, case.store_id)
     policy = policy_for(ctx, store, case.type, repo.customer_tier(ctx.session, case.customer_id), case.priority)
+    repo.opened_under(ctx.session, case.id, policy.name if policy else None)
     if policy is None:
         return []
     make = clock_maker(ctx, store)

@@ -43,8 +43,8 @@ _PICKUP = select(ReturnPickup).where(ReturnPickup.case_id == bindparam("case_id"
 
 
 def detail(session: Session, case_id: int) -> ReturnDetail:
-    """The case's return detail (read along with the case, it costs no query)."""
-    return cache_of(session).keep(session.get_one(ReturnDetail, case_id))
+    """The case's return detail (read along with the case, or just added: it costs no query)."""
+    return cache_of(session).get(("return_detail", case_id), lambda: session.get_one(ReturnDetail, case_id))
 
 
 def lines(session: Session, case_id: int) -> list[CaseLine]:
@@ -171,7 +171,7 @@ def pickups(session: Session, store_ids: set[int] | None, statuses: tuple[str, .
 
 def new_detail(session: Session, d: ReturnDetail) -> None:
     session.add(d)
-    cache_of(session).keep(d)
+    cache_of(session).put(("return_detail", d.case_id), d)  # pending until the flush: `get` would flush first
     preloaded(session, d.case_id, shipments=[], refunds=[], pickups=[])  # a new case has none yet
 
 
