@@ -121,6 +121,8 @@ class Plugin:
     order_panels: tuple[OrderPanel, ...] = ()  # sections of the console's order page
     # Fields this context adds to every case's document, whatever its type (e.g. service levels).
     case_document: Callable[[Ctx, Case], dict[str, Any]] | None = None
+    # One-to-one tables keyed by case_id that a case of any type may have: read along with it.
+    case_companions: tuple[type, ...] = ()
     # Called for every case created or moved through the engine (engine.registry.observe).
     observers: tuple[Callable[[Any], None], ...] = ()
     # Routers are mounted in these orders (routes match in order): the busiest API first, and
@@ -196,8 +198,10 @@ def kind_for(case_type: str) -> CaseKind:
 
 
 def companions() -> tuple[type, ...]:
-    """Every type's one-to-one detail tables (a case is read with all of them, whatever its type)."""
-    return tuple(dict.fromkeys(m for k in kinds() for m in k.companions))
+    """Every type's one-to-one detail tables and the plug-ins' tables any case may have (a case is
+    read with all of them, whatever its type)."""
+    return tuple(dict.fromkeys([*(m for k in kinds() for m in k.companions),
+                                *(m for p in plugins() for m in p.case_companions)]))
 
 
 def collections() -> tuple[type | tuple[type, ...], ...]:

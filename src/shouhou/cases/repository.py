@@ -50,9 +50,13 @@ def case_by_no(session: Session, no: str, companions: Iterable[type] = (),
     rows = session.execute(_case_by_no(companions, collections), {"no": no}).all()
     if not rows:
         return None, {}
-    keep = cache_of(session).keep
-    for obj in rows[0][1:4 + len(companions)]:  # store, customer, order, companions: later gets are free
+    cache = cache_of(session)
+    keep = cache.keep
+    for obj in rows[0][1:4]:  # store, customer, order: later gets are free
         keep(obj)
+    case_id = rows[0][0].id
+    for model, obj in zip(companions, rows[0][4:4 + len(companions)], strict=True):
+        cache.put((model, case_id), obj)  # what the case has of each, None included: `companion` asks no more
     models = (Timer, *(m for entry in collections for m in _entities(entry)))
     along: dict[type, dict[int, Any]] = {model: {} for model in models}
     start = 4 + len(companions)

@@ -82,3 +82,16 @@ def by_ids(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int,
         keep = cache_of(session).keep
         found.update({row.id: keep(row) for row in session.scalars(select(model).where(model.id.in_(missing)))})
     return found
+
+
+def companion(session: Session, model: Any, case_id: int) -> Any:
+    """A case's row of a one-to-one table keyed by `case_id` (a type's detail, the desk's facts):
+    known when the case was read with it (cases.repository.case_by_no puts it, None included) or
+    added by `add_companion`, else read once per unit of work."""
+    return cache_of(session).get((model, case_id), lambda: session.scalars(
+        select(model).where(model.case_id == case_id)).first())
+
+
+def add_companion(session: Session, obj: T) -> T:
+    session.add(obj)
+    return cache_of(session).put((type(obj), obj.case_id), obj)  # type: ignore[attr-defined]

@@ -15,12 +15,13 @@ from shouhou.desk import (
     service,
     sla_sweep,
 )
+from shouhou.models.desk import CaseDesk
 from shouhou.plugins import Plugin, register
 
 PLUGIN = register(Plugin(
     name="desk", api=(endpoints.router, knowledge_endpoints.router),
     pages=(pages.router, portal_pages.router), case_document=service.case_part,
-    observers=(observers.on_step,), jobs=(sla_sweep.sweep, delivery.deliver, mail_imap.poll),
+    case_companions=(CaseDesk,), observers=(observers.on_step,), jobs=(sla_sweep.sweep, delivery.deliver, mail_imap.poll),
 ))
 # /api/v1/cases/search must come before the case endpoints' /api/v1/cases/{no} (mounted at order 0).
 SEARCH = register(Plugin(name="desk-search", api=(search_endpoints.router,), order=-1))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from shouhou.db.cache import cache_of
+from shouhou.db.cache import add_companion, cache_of, companion
 from shouhou.db.filters import is_state
 from shouhou.models import Case, CaseEvent, Customer, Store, Timer, User
 from shouhou.models.desk import (
@@ -67,10 +67,11 @@ def replace_sla_policies(session: Session, store_id: int, items: list[tuple[str,
 
 _EVENTS = (select(CaseEvent.at, CaseEvent.action, CaseEvent.to_status, CaseEvent.actor_role, CaseEvent.visibility,
                   CaseEvent.payload, CaseEvent.seq).order_by(CaseEvent.seq))
+_CASE_EVENTS = _EVENTS.where(CaseEvent.case_id == bindparam("case_id"))  # built once: every document reads it
 
 
 def events_of(session: Session, case_id: int) -> list[Any]:
-    return list(session.execute(_EVENTS.where(CaseEvent.case_id == case_id)).all())
+    return list(session.execute(_CASE_EVENTS, {"case_id": case_id}).all())
 
 
 def customer_tier(session: Session, customer_id: int | None) -> str | None:
@@ -167,14 +168,12 @@ def open_counts(session: Session, user_ids: list[int], store_id: int) -> dict[in
 
 
 def case_desk(session: Session, case_id: int) -> CaseDesk | None:
-    """Read once per unit of work; `add_case_desk` keeps a new one."""
-    return cache_of(session).get(("case_desk", case_id), lambda: session.scalars(
-        select(CaseDesk).where(CaseDesk.case_id == case_id)).first())
+    """Read along with the case (the plug-in's `case_companions`), else once per unit of work."""
+    return companion(session, CaseDesk, case_id)
 
 
 def add_case_desk(session: Session, desk: CaseDesk) -> CaseDesk:
-    session.add(desk)
-    return cache_of(session).put(("case_desk", desk.case_id), desk)
+    return add_companion(session, desk)
 
 
 def followers_of(session: Session, case_id: int) -> list[CaseFollower]:
@@ -193,7 +192,7 @@ def add_follower(session: Session, follower: CaseFollower) -> None:
 def new_case(session: Session, case_id: int) -> None:
     """A case created in this unit of work has no desk facts and no followers but those added since."""
     cache = cache_of(session)
-    cache.put(("case_desk", case_id), None)
+    cache.put((CaseDesk, case_id), None)
     cache.put(("followers", case_id), [])
 
 

@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
-from shouhou.db.cache import cache_of
+from shouhou.db.cache import add_companion, cache_of, companion
 from shouhou.db.filters import none_of, one_of
 from shouhou.models import Case, CaseLine, CaseShipment, OrderLine, Refund, ReturnDetail, StockMovement
 from shouhou.models.returns import ReturnPickup
@@ -44,7 +45,10 @@ _PICKUP = select(ReturnPickup).where(ReturnPickup.case_id == bindparam("case_id"
 
 def detail(session: Session, case_id: int) -> ReturnDetail:
     """The case's return detail (read along with the case, or just added: it costs no query)."""
-    return cache_of(session).get(("return_detail", case_id), lambda: session.get_one(ReturnDetail, case_id))
+    found = companion(session, ReturnDetail, case_id)
+    if found is None:
+        raise NoResultFound(f"no return detail for case {case_id}")
+    return found
 
 
 def lines(session: Session, case_id: int) -> list[CaseLine]:
@@ -170,8 +174,7 @@ def pickups(session: Session, store_ids: set[int] | None, statuses: tuple[str, .
 
 
 def new_detail(session: Session, d: ReturnDetail) -> None:
-    session.add(d)
-    cache_of(session).put(("return_detail", d.case_id), d)  # pending until the flush: `get` would flush first
+    add_companion(session, d)  # pending until the flush: a lookup by key would flush first
     preloaded(session, d.case_id, shipments=[], refunds=[], pickups=[])  # a new case has none yet
 
 
