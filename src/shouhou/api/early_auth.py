@@ -47,9 +47,12 @@ def _by_token(db: Database, app: Any, token: str) -> Actor:
     """Checked and closed in one trip to a worker thread."""
     session = db.new_session(write=False)
     try:
-        return app.state.identities.by_token(session, token, app.state.clock)
-    finally:
-        session.close()
+        actor: Actor = app.state.identities.by_token(session, token, app.state.clock)
+    except BaseException:
+        session.close()  # rolls back
+        raise
+    db.end_read(session)
+    return actor
 
 
 def _has_body(headers: dict[bytes, bytes]) -> bool:

@@ -117,7 +117,7 @@ class UnitOfWork:
         try:
             await self.app(scope, receive, send)
         finally:
-            await anyio.to_thread.run_sync(_close, session)
+            await anyio.to_thread.run_sync(self.db.end_read, session)
 
     async def _write(self, scope: dict, receive: Any, record: tuple[Session, IdempotencyRecord] | None,
                      session: Session | None = None) -> Buffered:
