@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, insert, select, text
 
+from shouhou.db import Database
 from shouhou.db.base import table_of
 from shouhou.models import Store
 
@@ -43,18 +44,22 @@ def test_a_read_after_a_lost_connection_still_ends(db):
     db.end_read(session)  # no error: closing is all there is left to do
 
 
-def prepared_after(db, end) -> int:
-    query = select(Store.code).where(Store.code == "nobody")
-    for _ in range(8):  # psycopg prepares a statement the fifth time a connection runs it
-        session = db.new_session(write=False)
-        session.execute(query).all()
-        end(session)
-    with db.engine.connect() as conn:  # one thread, one pooled connection: the same one
-        return conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() or 0
+def prepared_after(url: str, end_with: str) -> int:
+    db = Database(url)  # a pool of its own: one thread, one connection, used again and again
+    try:
+        query = select(Store.code).where(Store.code == "nobody")
+        for _ in range(8):  # psycopg prepares a statement the fifth time a connection runs it
+            session = db.new_session(write=False)
+            session.execute(query).all()
+            db.end_read(session) if end_with == "end_read" else session.close()
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() or 0
+    finally:
+        db.dispose()
 
 
 def test_reads_keep_the_prepared_statements_on_postgresql(db, backend):
     if backend != "postgresql":
         pytest.skip("SQLite prepares statements in the driver; nothing is deallocated on a rollback")
-    assert prepared_after(db, lambda s: s.close()) == 0  # closing rolls back: psycopg deallocates them
-    assert prepared_after(db, db.end_read) >= 1
+    assert prepared_after(db.url, "close") == 0  # closing rolls back: psycopg deallocates them
+    assert prepared_after(db.url, "end_read") >= 1
