@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
+
 from shouhou.accounts import service as accounts
 from shouhou.clock import FrozenClock
 from shouhou.config import Settings
@@ -250,3 +252,18 @@ def workers_at_once(url: str, work: Callable[[Any], Any], n: int = 2, timeout: f
         raise errors[0]
     assert len(results) == n, "a worker did not finish in time"
     return results
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """The SQL the database is sent inside the block, in order."""
+    seen: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)

@@ -3,29 +3,11 @@ known from reading the case or from adding them, absent ones included, and forgo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from shouhou import plugins
 from shouhou.cases import repository as cases
 from shouhou.db.cache import add_companion, companion
 from shouhou.models.desk import CaseDesk
-
-
-@contextmanager
-def statements(db) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.builders import statements
 
 
 def test_a_case_read_with_its_companions_answers_them_without_a_query(world, db):

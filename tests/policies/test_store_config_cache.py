@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from shouhou.models import Store
-from tests.builders import auth
+from tests.builders import auth, statements
 from tests.returns.helpers import apply, delivered, error, setup
 
 
 def tag(db) -> str:
     with db.session() as s:
         return s.scalar(select(Store.config_tag).where(Store.code == "S1"))
-
-
-@contextmanager
-def statements(db):
-    seen: list[str] = []
-
-    def listen(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
 
 
 REASON = {"store": "S1", "code": "late", "label_zh": "迟到", "label_en": "Late", "case_types": ["return_refund"],

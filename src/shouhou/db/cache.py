@@ -47,6 +47,12 @@ class UnitCache:
         """The answer kept under `key`, or None when there is none."""
         return self._answers.get(key)
 
+    def add_to(self, key: Hashable, item: Any) -> None:
+        """A row just added joins the list kept under `key`, if one is kept (else the next read has it)."""
+        known = self._answers.get(key)
+        if known is not None:
+            known.append(item)
+
     def forget(self, key: Hashable) -> None:
         self._answers.pop(key, None)
 

@@ -184,9 +184,7 @@ def followers_of(session: Session, case_id: int) -> list[CaseFollower]:
 
 def add_follower(session: Session, follower: CaseFollower) -> None:
     session.add(follower)
-    known = cache_of(session).peek(("followers", follower.case_id))
-    if known is not None:
-        known.append(follower)
+    cache_of(session).add_to(("followers", follower.case_id), follower)
 
 
 def new_case(session: Session, case_id: int) -> None:

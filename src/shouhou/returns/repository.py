@@ -122,9 +122,7 @@ def refunds(session: Session, case_id: int) -> list[Refund]:
 
 def remember(session: Session, refund: Refund) -> None:
     session.add(refund)
-    known = cache_of(session).peek(("refunds", refund.case_id))
-    if known is not None:
-        known.append(refund)
+    cache_of(session).add_to(("refunds", refund.case_id), refund)
 
 
 def refunded_on_order(session: Session, order_id: int) -> int:
