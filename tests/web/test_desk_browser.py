@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.builders import auth
+from tests.web.test_browser import PW, sign_in
 
 pytestmark = pytest.mark.browser
-PW = "pw12345678"
 SHOTS = Path(os.environ.get("SHOUHOU_SCREENSHOTS", "test-results"))
-
-
-def sign_in(page, base: str, user: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PW)
-    page.click("button.primary")
 
 
 class TestAgentsDay:

@@ -56,13 +56,11 @@ def business_hours(ctx: Ctx, store: Store) -> BusinessHours:
     """Kept with the store's configuration (and the holiday data it was made with), so that the days
     it has worked out serve the next request too."""
     calendar = policies.holiday_calendar(ctx)
-    kept: dict[int, BusinessHours] = accounts.store_cached(store, "desk.business", dict)
-    clock = kept.get(id(calendar))
-    if clock is None or clock.holidays is not calendar:
+    kept: list[BusinessHours] = accounts.store_cached(store, "desk.business", list)  # one slot
+    if not kept or kept[0].holidays is not calendar:  # the holiday data is re-read once a minute
         hours = store_hours(ctx, store)
-        kept.clear()
-        clock = kept[id(calendar)] = BusinessHours(ZoneInfo(hours.timezone), hours.week, hours.exceptions, calendar)
-    return clock
+        kept[:] = [BusinessHours(ZoneInfo(hours.timezone), hours.week, hours.exceptions, calendar)]
+    return kept[0]
 
 
 def document(ctx: Ctx, code: str) -> dict[str, Any]:

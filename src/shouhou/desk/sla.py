@@ -55,8 +55,10 @@ def events(ctx: Ctx, case: Case, extra: list[clocks.Event] | None = None) -> lis
 
 def readings(ctx: Ctx, case: Case, rows: list[SlaClock] | None = None) -> tuple[Policy | None, list[clocks.Reading]]:
     store = repo.store(ctx.session, case.store_id)
-    named = repo.clock_policy(ctx.session, case.id) if rows is None else rows[0].policy if rows else None
-    policy = _policy_named(ctx, case, store, named)
+    if rows is None:
+        policy = _policy_named(ctx, case, store, repo.clock_policy(ctx.session, case.id))
+    else:
+        policy = policy_of_case(ctx, case, store, rows)
     if policy is None:
         return None, []
     return policy, clocks.read(events(ctx, case), policy, states_of(case.type), clock_maker(ctx, store),
