@@ -3,7 +3,9 @@
 Write requests are buffered so that a failed commit can still answer with an error (no
 acknowledged write is ever lost). POSTs with an `Idempotency-Key` store their first
 response in the same transaction as their effect; a retry replays it, and a concurrent
-duplicate waits on the key's unique index and then replays it too.
+duplicate waits on the key's unique index and then replays it too. A request cancelled on the
+way (its client gone, a deadline) keeps nothing unless its commit had begun, and hands its
+connection back at once.
 
 Before a body is read, its declared size is checked against its limit and an API caller's
 bearer token is checked (api/body.py, api/early_auth.py): an unauthenticated client cannot
@@ -20,6 +22,7 @@ import weakref
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -117,7 +120,10 @@ class UnitOfWork:
         try:
             await self.app(scope, receive, send)
         finally:
-            await anyio.to_thread.run_sync(self.db.end_read, session)
+            # Shielded: a cancelled read (its client gone) still hands its connection back now,
+            # not when the session is garbage-collected.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self.db.end_read, session)
 
     async def _write(self, scope: dict, receive: Any, record: tuple[Session, IdempotencyRecord] | None,
                      session: Session | None = None) -> Buffered:
@@ -129,14 +135,22 @@ class UnitOfWork:
         except Exception:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
             log.exception("unhandled error")
-            await anyio.to_thread.run_sync(_close, session)  # closing rolls back
+            await _closed(session)  # closing rolls back
             response = error(scope, 500, "internal_error", "Internal error; nothing was changed",
                              "服务器内部错误，未做任何更改")
         except BaseException:  # cancelled: roll back, without waiting on a thread
             session.close()
             raise
         else:
-            await _finish(scope, session, response, record)
+            # Cancelled before the commit (the client gone, a deadline): nothing is kept. Once the
+            # commit has begun it runs to its end, and the connection goes back to the pool.
+            try:
+                await anyio.lowlevel.checkpoint_if_cancelled()
+            except anyio.get_cancelled_exc_class():
+                await _closed(session)
+                raise
+            with anyio.CancelScope(shield=True):
+                await _finish(scope, session, response, record)
         return response
 
     async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> Buffered:
@@ -149,12 +163,12 @@ class UnitOfWork:
         for _ in range(3):
             session = self.db.new_session(write=True)
             try:
-                found = await anyio.to_thread.run_sync(_lookup, session, caller, key)
+                found = await _until_cancelled(session, _lookup, session, caller, key)
             except DBAPIError as exc:  # the database is busy or gone: nothing was done
-                await anyio.to_thread.run_sync(_close, session)
+                await _closed(session)
                 return database_error(scope, exc)
             if found is not None:
-                await anyio.to_thread.run_sync(_close, session)
+                await _closed(session)
                 if found.request_hash != fingerprint:
                     return error(scope, 422, "idempotency_key_reused",
                                  "This Idempotency-Key was used for a different request",
@@ -163,12 +177,12 @@ class UnitOfWork:
             record = IdempotencyRecord(scope=caller, key=key, request_hash=fingerprint, status_code=0,
                                        body=b"", created_at=self.clock.now())
             try:
-                await anyio.to_thread.run_sync(_claim, session, record)
+                await _until_cancelled(session, _claim, session, record)
             except IntegrityError:  # a concurrent duplicate won: wait for it and replay its answer
-                await anyio.to_thread.run_sync(_close, session)  # closing rolls back
+                await _closed(session)  # closing rolls back
                 continue
             except DBAPIError as exc:
-                await anyio.to_thread.run_sync(_close, session)
+                await _closed(session)
                 return database_error(scope, exc)
             return await self._write(scope, replay(body), (session, record), session=session)
         return error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
@@ -184,7 +198,7 @@ async def _finish(scope: dict, session: Session, response: Buffered,
     """Commit a successful write (with its idempotency record), roll back a refused one;
     either way the session is closed, in the same trip to the worker thread."""
     if response.status >= 400:
-        await anyio.to_thread.run_sync(_close, session)
+        await _closed(session)
         return
     if record is not None:
         rec = record[1]
@@ -201,6 +215,23 @@ async def _finish(scope: dict, session: Session, response: Buffered,
 
 def _close(session: Session) -> None:
     session.close()
+
+
+async def _closed(session: Session) -> None:
+    """Closed in a worker thread, even while the request is being cancelled: a session left open
+    would keep its connection, in its transaction, until the collector found it."""
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_close, session)
+
+
+async def _until_cancelled(session: Session, fn: Any, *args: Any) -> Any:
+    """fn(*args) in a worker thread; if the request is cancelled, the session is closed (rolled
+    back) before the cancellation goes on."""
+    try:
+        return await anyio.to_thread.run_sync(fn, *args)
+    except anyio.get_cancelled_exc_class():
+        await _closed(session)
+        raise
 
 
 def _commit_and_close(session: Session) -> None:
