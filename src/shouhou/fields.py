@@ -36,6 +36,21 @@ YUAN_SCHEMA = {"type": "string", "format": "yuan", "pattern": r"^\d{1,13}(\.\d{1
 
 # A non-negative amount given in yuan ("199.00"), held as integer fen.
 Fen = Annotated[int, BeforeValidator(_to_fen), WithJsonSchema(YUAN_SCHEMA)]
+
+MAX_PERCENT = 1000
+
+
+def _to_basis_points(value: Any) -> int:
+    points = _to_fen(value)  # the same decimal text, two places at most
+    if points > MAX_PERCENT * 100:
+        raise ValueError(f"a percentage is at most {MAX_PERCENT}")
+    return points
+
+
+# A percentage given as decimal text ("12.50"), 0 to MAX_PERCENT, held as basis points (1250).
+Percent = Annotated[int, BeforeValidator(_to_basis_points), WithJsonSchema({
+    "type": "string", "format": "percent", "pattern": r"^(1000(\.00?)?|\d{1,3}(\.\d{1,2})?)$",
+    "description": f"a percentage, 0 to {MAX_PERCENT}, two decimals at most", "examples": ["12.50"]})]
 EARLIEST, LATEST = 1900, 2200  # a time outside these years is a mistake, and overflows date arithmetic
 
 

@@ -91,6 +91,20 @@ class TestOutlets:
         assert (empty["lines"], empty["total"]) == ([], "0.00")
 
 
+    def test_it_takes_a_parts_margin_of_up_to_1000_percent_and_refuses_more(self, world, client):
+        t = setup(world, client)
+        body = {"code": "PD01", "per_km": "2.50", "radius_km": 10}
+        for margin, status in (("87304748", 422), ("1000.01", 422), ("12.505", 422), ("1000.00", 201)):
+            r = client.post("/api/v1/outlets", params={"store": "S1"}, json={**body, "parts_margin_percent": margin},
+                            headers=auth(t["supervisor"]))
+            assert r.status_code == status, (margin, r.text)
+            if status == 422:  # refused as a bad field, with nothing kept
+                assert r.json()["error"]["code"] == "validation_failed"
+                assert client.get("/api/v1/outlets", params={"store": "S1"},
+                                  headers=auth(t["supervisor"])).json()["items"] == []
+        assert r.json()["parts_margin_percent"] == "1000.00"
+
+
 class TestReRepairRate:
     def test_it_counts_re_repairs_among_the_period_s_repair_calls(self, world, client):
         t = setup(world, client)

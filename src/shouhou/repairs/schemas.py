@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from shouhou.fields import DayText, Fen, Instant, Integer, Link, TimeText, YuanText, whole
+from shouhou.fields import DayText, Fen, Instant, Integer, Link, Percent, TimeText, YuanText, whole
 from shouhou.units.schemas import EntitlementOut
 
 Mode = Literal["onsite", "carry_in", "mail_in"]
@@ -357,7 +357,7 @@ class NewOutletIn(Strict):
     job_fees: dict[JobKind, Fen] = Field(default_factory=dict, description="per job kind")
     per_km: Fen = Field(default=0, description="per km beyond the radius")
     radius_km: Integer = Field(default=0, ge=0, le=10_000)
-    parts_margin_percent: Fen = Field(default=0, description="on parts at cost, e.g. \"12.50\"")
+    parts_margin_percent: Percent = Field(default=0, description="on parts at cost, e.g. \"12.50\"")
     supervisors: list[str] = Field(default_factory=list, max_length=50, description="supervisors of the store")
 
 
