@@ -172,8 +172,6 @@ class TestUnexpectedFailures:
     @pytest.mark.parametrize("idempotency", [{}, {"Idempotency-Key": "k-1"}], ids=["plain", "idempotent"])
     def test_it_answers_a_database_held_by_another_writer_past_the_time_limits_with_503(
             self, parties, world, db, backend, settings, clock, monkeypatch, idempotency):
-        if backend != "sqlite":
-            pytest.skip("PostgreSQL writers lock rows, not the database")
         import subprocess
         import sys
         import textwrap
@@ -184,7 +182,9 @@ class TestUnexpectedFailures:
         from shouhou.db import Database
         from shouhou.models import Case
 
-        # given another process in a long write transaction, and SQLite's busy handler waiting 0.2 s
+        # given another process in a long write transaction holding what a new case needs (SQLite:
+        # the database; PostgreSQL: the store's row, which a new case's key shares), and the
+        # writers' time limit at 0.2 s
         hold = textwrap.dedent("""
             import sqlite3, sys
             path = sys.argv[1]
@@ -193,8 +193,16 @@ class TestUnexpectedFailures:
             print("held", flush=True)
             sys.stdin.readline()
             conn.execute("ROLLBACK")
+        """) if backend == "sqlite" else textwrap.dedent("""
+            import psycopg, sys
+            with psycopg.connect(sys.argv[1]) as conn:
+                conn.execute("SELECT id FROM store WHERE code = 'S1' FOR UPDATE")
+                print("held", flush=True)
+                sys.stdin.readline()
+                conn.rollback()
         """)
-        holder = subprocess.Popen([sys.executable, "-c", hold, db.url.split("///", 1)[1]], stdin=subprocess.PIPE,
+        target = db.url.split("///", 1)[1] if backend == "sqlite" else db.url.replace("postgresql+psycopg", "postgresql")
+        holder = subprocess.Popen([sys.executable, "-c", hold, target], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True)
         monkeypatch.setattr("shouhou.db.engine.BUSY_TIMEOUT_SECONDS", 0.2)
         busy_db = Database(db.url)
@@ -204,7 +212,8 @@ class TestUnexpectedFailures:
                 # when a case is posted
                 r = c.post("/api/v1/cases", json={"type": "consultation", "store": "S1", "subject": "x"},
                            headers={**auth(parties["agent"]), "Accept-Language": "en", **idempotency})
-            assert not busy_db.sqlite_writers.locked()  # the failed writer left the queue
+            if backend == "sqlite":
+                assert not busy_db.sqlite_writers.locked()  # the failed writer left the queue
         finally:
             holder.communicate("\n", timeout=10)
             busy_db.dispose()

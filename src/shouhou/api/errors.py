@@ -32,9 +32,13 @@ UNAVAILABLE_EN = "The database is unavailable; nothing was changed. Retry the re
 UNAVAILABLE_ZH = "数据库暂时不可用，未做任何更改，请重试"
 
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
+
+
 def is_busy(exc: DBAPIError) -> bool:
-    """SQLite: another writer held the database past the writers' queue and busy timeout."""
-    return "database is locked" in str(exc.orig)
+    """Another writer held what the request needed past the time limit: SQLite's database (the
+    writers' queue and busy timeout), a PostgreSQL row or table (lock_timeout)."""
+    return "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
 
 
 def is_unavailable(exc: DBAPIError) -> bool:

@@ -16,7 +16,9 @@ from shouhou.db.types import json_dumps, json_loads
 from shouhou.metrics import SQLITE_WRITER_WAIT
 
 _WROTE = "shouhou.wrote"
-BUSY_TIMEOUT_SECONDS = 30.0  # a writer waits this long for its turn, then SQLite's busy timeout as long again
+# SQLite: a writer waits this long for its turn, then the busy timeout as long again; PostgreSQL:
+# a statement waits this long for a lock (lock_timeout).
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
@@ -28,6 +30,14 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_syn
     # process fails after a database restart; recycling avoids idle connections cut by firewalls.
     engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping,
                            pool_recycle=1800, json_serializer=json_dumps, json_deserializer=json_loads)
+
+    @event.listens_for(engine, "connect")
+    def _on_pg_connect(dbapi_conn, _record):
+        # A lock held by another transaction is waited for as long as SQLite's writers wait,
+        # then refused (503 database_busy) instead of holding the request, and a thread, for good.
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {max(1, int(BUSY_TIMEOUT_SECONDS * 1000))}")
+        dbapi_conn.commit()
 
     # Whether the transaction wrote (anything but a SELECT): Database.end_read commits only one that did not.
     @event.listens_for(engine, "begin")
