@@ -4,87 +4,73 @@ found the session, and enough of them would leave the next requests waiting for 
 
 from __future__ import annotations
 
-import functools
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import anyio
 import httpx
 
-from shouhou.app import create_app
 from shouhou.cases import service
 from shouhou.models import Case
 from tests.aio import run
 from tests.builders import auth
 
 
-def test_a_cancelled_read_returns_its_connection(settings, db, clock, world, backend, monkeypatch):
+def held(monkeypatch: Any, name: str) -> threading.Event:
+    """service.<name> made slow once it has done its database work; the event says it has."""
+    entered = threading.Event()
+    original = getattr(service, name)
+
+    def slow(ctx, *args):
+        result = original(ctx, *args)
+        ctx.session.flush()
+        entered.set()
+        threading.Event().wait(0.3)  # the worker thread is not abandoned: the cancel waits for it
+        return result
+
+    monkeypatch.setattr(service, name, slow)
+    return entered
+
+
+def cancelled(app: Any, entered: threading.Event, send: Callable[[httpx.AsyncClient], Any]) -> int:
+    """Sends the request and cancels it once it holds a connection, by anyio's cancellation as a
+    server's or a test client's deadline has it (each later await in the request is cancelled
+    as well); the connections still checked out after."""
+    async def scenario() -> int:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as tasks:
+                    tasks.start_soon(send, http)
+                    while not entered.is_set():
+                        await anyio.sleep(0.01)
+                    scope.cancel()
+        assert scope.cancelled_caught
+        return app.state.db.engine.pool.checkedout()
+
+    return run(scenario())
+
+
+def test_a_cancelled_read_returns_its_connection(app, world, monkeypatch):
     # given a case, and a case read that is slow once it has used the database
-    app = create_app(settings, db=db, clock=clock)
     world.store()
     token = world.user("agent1", "agent")
     no = world.consultation("agent1")
-    entered = threading.Event()
-    get = service.get
-
-    def slow_get(ctx, case_no):
-        case = get(ctx, case_no)
-        entered.set()
-        threading.Event().wait(0.3)  # the worker thread is not abandoned: the cancel waits for it
-        return case
-
-    monkeypatch.setattr(service, "get", slow_get)
-
-    async def scenario() -> int:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            # when the read is cancelled while it holds a connection, by anyio's cancellation as a
-            # server's or a test client's deadline has it (each later await in the request is
-            # cancelled as well)
-            with anyio.CancelScope() as scope:
-                async with anyio.create_task_group() as tasks:
-                    tasks.start_soon(functools.partial(http.get, f"/api/v1/cases/{no}", headers=auth(token)))
-                    while not entered.is_set():
-                        await anyio.sleep(0.01)
-                    scope.cancel()
-        assert scope.cancelled_caught
-        return db.engine.pool.checkedout()
-
+    entered = held(monkeypatch, "get")
+    # when the read is cancelled while it holds a connection
+    left = cancelled(app, entered, lambda http: http.get(f"/api/v1/cases/{no}", headers=auth(token)))
     # then no connection is left checked out, without waiting for the garbage collector
-    assert run(scenario()) == 0
+    assert left == 0
 
 
-def test_a_cancelled_write_is_rolled_back_and_returns_its_connection(settings, db, clock, world, backend,
-                                                                     monkeypatch):
+def test_a_cancelled_write_is_rolled_back_and_returns_its_connection(app, world, monkeypatch):
     # given a case creation that is slow once it has written
-    app = create_app(settings, db=db, clock=clock)
     world.store()
     token = world.user("agent1", "agent")
-    entered = threading.Event()
-    create = service.create
-
-    def slow_create(ctx, body):
-        case = create(ctx, body)
-        ctx.session.flush()
-        entered.set()
-        threading.Event().wait(0.3)
-        return case
-
-    monkeypatch.setattr(service, "create", slow_create)
+    entered = held(monkeypatch, "create")
     body = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "channel": "api"}
-
-    async def scenario() -> int:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            # when the write is cancelled before its answer
-            with anyio.CancelScope() as scope:
-                async with anyio.create_task_group() as tasks:
-                    tasks.start_soon(functools.partial(http.post, "/api/v1/cases", json=body, headers=auth(token)))
-                    while not entered.is_set():
-                        await anyio.sleep(0.01)
-                    scope.cancel()
-        assert scope.cancelled_caught
-        return db.engine.pool.checkedout()
-
+    # when the write is cancelled before its answer
+    left = cancelled(app, entered, lambda http: http.post("/api/v1/cases", json=body, headers=auth(token)))
     # then no connection is left checked out, and nothing unacknowledged was kept
-    assert run(scenario()) == 0
+    assert left == 0
     assert world.count(Case) == 0
