@@ -51,6 +51,7 @@ def _to_basis_points(value: Any) -> int:
 Percent = Annotated[int, BeforeValidator(_to_basis_points), WithJsonSchema({
     "type": "string", "format": "percent", "pattern": r"^(1000(\.00?)?|\d{1,3}(\.\d{1,2})?)$",
     "description": f"a percentage, 0 to {MAX_PERCENT}, two decimals at most", "examples": ["12.50"]})]
+
 EARLIEST, LATEST = 1900, 2200  # a time outside these years is a mistake, and overflows date arithmetic
 
 
