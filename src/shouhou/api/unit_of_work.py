@@ -120,10 +120,7 @@ class UnitOfWork:
         try:
             await self.app(scope, receive, send)
         finally:
-            # Shielded: a cancelled read (its client gone) still hands its connection back now,
-            # not when the session is garbage-collected.
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self.db.end_read, session)
+            await _closed(session, self.db.end_read)
 
     async def _write(self, scope: dict, receive: Any, record: tuple[Session, IdempotencyRecord] | None,
                      session: Session | None = None) -> Buffered:
@@ -132,23 +129,18 @@ class UnitOfWork:
         response = Buffered()
         try:
             await self.app(scope, receive, response.send)
+            await anyio.lowlevel.checkpoint_if_cancelled()
         except Exception:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
             log.exception("unhandled error")
             await _closed(session)  # closing rolls back
             response = error(scope, 500, "internal_error", "Internal error; nothing was changed",
                              "服务器内部错误，未做任何更改")
-        except BaseException:  # cancelled: roll back, without waiting on a thread
-            session.close()
+        except BaseException:  # cancelled before the commit (the client gone, a deadline): nothing is kept
+            await _closed(session)
             raise
         else:
-            # Cancelled before the commit (the client gone, a deadline): nothing is kept. Once the
-            # commit has begun it runs to its end, and the connection goes back to the pool.
-            try:
-                await anyio.lowlevel.checkpoint_if_cancelled()
-            except anyio.get_cancelled_exc_class():
-                await _closed(session)
-                raise
+            # Once the commit has begun it runs to its end, and the connection goes back to the pool.
             with anyio.CancelScope(shield=True):
                 await _finish(scope, session, response, record)
         return response
@@ -217,11 +209,11 @@ def _close(session: Session) -> None:
     session.close()
 
 
-async def _closed(session: Session) -> None:
-    """Closed in a worker thread, even while the request is being cancelled: a session left open
-    would keep its connection, in its transaction, until the collector found it."""
+async def _closed(session: Session, end: Any = _close) -> None:
+    """Ended (closed, by default) in a worker thread, even while the request is being cancelled: a
+    session left open would keep its connection, in its transaction, until the collector found it."""
     with anyio.CancelScope(shield=True):
-        await anyio.to_thread.run_sync(_close, session)
+        await anyio.to_thread.run_sync(end, session)
 
 
 async def _until_cancelled(session: Session, fn: Any, *args: Any) -> Any:
