@@ -5,10 +5,12 @@ The schema is built with Alembic, as in production. Each test starts from empty 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import exists, literal, select, text, union_all
@@ -80,8 +82,7 @@ def wipe(database: Database) -> None:
     from shouhou.policies.service import forget_calendars
 
     forget_calendars()
-    tables = list(reversed(Base.metadata.sorted_tables))
-    holding = union_all(*(select(literal(t.name)).where(exists().select_from(t)) for t in tables))
+    tables, holding = _tables()
     with database.session() as conn:  # a writer's transaction: on SQLite it takes its turn first
         filled = set(conn.scalars(holding))
         for table in tables:  # dependents first
@@ -91,6 +92,13 @@ def wipe(database: Database) -> None:
             for sequence in conn.scalars(text("SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences "
                                               "WHERE last_value IS NOT NULL")):
                 conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+
+
+@functools.cache
+def _tables() -> tuple[list[Any], Any]:
+    """Every table, dependents first, and the query naming those that hold rows (built once)."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    return tables, union_all(*(select(literal(t.name)).where(exists().select_from(t)) for t in tables))
 
 
 @pytest.fixture(scope="session")
