@@ -16,3 +16,6 @@ WEBHOOKS = Counter("shouhou_webhook_deliveries_total", "Webhook delivery attempt
 SQLITE_WRITER_WAIT = Histogram(
     "shouhou_sqlite_writer_wait_seconds", "How long a SQLite writer waited for its turn to write",
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30), registry=REGISTRY)
+SQLITE_WRITES = Counter("shouhou_sqlite_writes_total",
+                        "SQLite write requests by where their unit of work ran: on the event loop (the write "
+                        "lock was free at once) or in worker threads", ["where"], registry=REGISTRY)

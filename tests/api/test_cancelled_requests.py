@@ -63,8 +63,12 @@ def test_a_cancelled_read_returns_its_connection(app, world, monkeypatch):
     assert left == 0
 
 
-def test_a_cancelled_write_is_rolled_back_and_returns_its_connection(app, world, monkeypatch):
-    # given a case creation that is slow once it has written
+def test_a_cancelled_write_is_rolled_back_and_returns_its_connection(settings, db, clock, world, monkeypatch):
+    # given a case creation that is slow once it has written, in a worker thread (a SQLite write
+    # on the event loop runs to its end: nothing can cancel it in the middle)
+    from shouhou.app import create_app
+
+    app = create_app(settings.model_copy(update={"sqlite_writes_on_loop": False}), db=db, clock=clock)
     world.store()
     token = world.user("agent1", "agent")
     entered = held(monkeypatch, "create")

@@ -1,5 +1,6 @@
 """SQLite write requests wait their turn on the event loop, holding no worker thread; reads
-and PostgreSQL writes do not wait."""
+and PostgreSQL writes do not wait. (With writes in worker threads: a write doing its work on
+the loop, tests/api/test_writes_on_loop.py, holds the loop itself while it works.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ BODY = {"type": "consultation", "store": "S1", "subject": "滤网怎么洗", "ch
 
 def test_sqlite_writes_queue_without_threads_while_reads_and_postgresql_writes_go_on(settings, db, clock, world,
                                                                                       backend, monkeypatch):
-    app = create_app(settings, db=db, clock=clock)
+    app = create_app(settings.model_copy(update={"sqlite_writes_on_loop": False}), db=db, clock=clock)
     world.store()
     token = world.user("agent1", "agent")
     entered, release = threading.Event(), threading.Event()

@@ -24,9 +24,11 @@ def bearer(headers: dict[bytes, bytes]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def authenticate_early(scope: dict, headers: dict[bytes, bytes], db: Database) -> Buffered | None:
+async def authenticate_early(scope: dict, headers: dict[bytes, bytes], db: Database, *,
+                             inline: bool = False) -> Buffered | None:
     """None when the request may go on (not an API call, no body to read, or a valid token);
-    else the refusal. Without a body the endpoint authenticates as for any request."""
+    else the refusal. Without a body the endpoint authenticates as for any request. `inline`:
+    looked up on the event loop (SQLite, whose readers wait for no writer)."""
     if not scope["path"].startswith(API_PREFIX) or not _has_body(headers):
         return None
     token = bearer(headers)
@@ -34,7 +36,8 @@ async def authenticate_early(scope: dict, headers: dict[bytes, bytes], db: Datab
         return _denied(scope, NO_TOKEN)
     app = scope["app"]
     try:
-        actor: Actor = await anyio.to_thread.run_sync(_by_token, db, app, token)
+        actor: Actor = _by_token(db, app, token) if inline else await anyio.to_thread.run_sync(
+            _by_token, db, app, token)
     except ShouhouError as exc:
         return _denied(scope, exc)
     except DBAPIError as exc:

@@ -28,12 +28,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from shouhou.api import body as bodies
+from shouhou.api import on_loop
 from shouhou.api.buffered import Buffered, database_error, error, replay, stored
 from shouhou.api.early_auth import authenticate_early
 from shouhou.api.errors import COMMIT_FAILED_EN, COMMIT_FAILED_ZH
 from shouhou.clock import Clock
 from shouhou.config import Settings
 from shouhou.db import Database
+from shouhou.metrics import SQLITE_WRITES
 from shouhou.models import IdempotencyRecord
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -55,6 +57,9 @@ class UnitOfWork:
         # an asyncio lock belongs to the loop it was first awaited on.
         self._writer_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = (
             weakref.WeakKeyDictionary() if db.is_sqlite else None)
+        # SQLite: a write whose transaction could begin at once does its work on the event loop
+        # (api/on_loop.py); nothing in it can then wait for another writer.
+        self.on_loop = db.is_sqlite and settings.sqlite_writes_on_loop
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNGUARDED):
@@ -84,7 +89,7 @@ class UnitOfWork:
         declared = bodies.declared_length(headers)
         if declared is not None and declared > limit:
             return _refuse(scope, bodies.too_large(limit))
-        denied = await authenticate_early(scope, headers, self.db)
+        denied = await authenticate_early(scope, headers, self.db, inline=self.on_loop)
         if denied is not None:
             return denied
         try:
@@ -103,7 +108,8 @@ class UnitOfWork:
         async with turn:
             if key and scope["method"] == "POST":
                 return await self._idempotent(scope, body, key, headers)
-            return await self._write(scope, stream or replay(body), None)
+            return await self._write(scope, stream or replay(body), None,
+                                     may_begin=stream is None and scope["path"] not in OWN_TRANSACTIONS)
 
     def _writer_turn(self) -> Any:
         if self._writer_queues is None:
@@ -123,26 +129,35 @@ class UnitOfWork:
             await _closed(session, self.db.end_read)
 
     async def _write(self, scope: dict, receive: Any, record: tuple[Session, IdempotencyRecord] | None,
-                     session: Session | None = None) -> Buffered:
+                     session: Session | None = None, *, may_begin: bool = False) -> Buffered:
         session = session or self.db.new_session(write=True)
-        scope.setdefault("state", {})["session"] = session
+        # Not for a sign-in or a streamed upload: neither may hold the write lock while it waits.
+        inline = self.on_loop and (session.in_transaction() or (may_begin and self.db.try_begin(session)))
+        if self.on_loop:
+            SQLITE_WRITES.labels("loop" if inline else "thread").inc()
+        state = scope.setdefault("state", {})
+        state["session"], state[on_loop.STATE] = session, inline
         response = Buffered()
         try:
+            if inline:
+                # One write per pass of the loop, its turn held: connections are accepted and
+                # requests read between writes, not after every queued one has run.
+                await anyio.lowlevel.checkpoint()
             await self.app(scope, receive, response.send)
             await anyio.lowlevel.checkpoint_if_cancelled()
         except Exception:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
             log.exception("unhandled error")
-            await _closed(session)  # closing rolls back
+            await _closed(session, inline=inline)  # closing rolls back
             response = error(scope, 500, "internal_error", "Internal error; nothing was changed",
                              "服务器内部错误，未做任何更改")
         except BaseException:  # cancelled before the commit (the client gone, a deadline): nothing is kept
-            await _closed(session)
+            await _closed(session, inline=inline)
             raise
         else:
             # Once the commit has begun it runs to its end, and the connection goes back to the pool.
             with anyio.CancelScope(shield=True):
-                await _finish(scope, session, response, record)
+                await _finish(scope, session, response, record, inline)
         return response
 
     async def _idempotent(self, scope: dict, body: bytes, key: str, headers: dict) -> Buffered:
@@ -186,11 +201,12 @@ def _refuse(scope: dict, refusal: bodies.Refusal) -> Buffered:
 
 
 async def _finish(scope: dict, session: Session, response: Buffered,
-                  record: tuple[Session, IdempotencyRecord] | None) -> None:
+                  record: tuple[Session, IdempotencyRecord] | None, inline: bool) -> None:
     """Commit a successful write (with its idempotency record), roll back a refused one;
-    either way the session is closed, in the same trip to the worker thread."""
+    either way the session is closed, in the same trip to the worker thread (or on the loop,
+    for a write that did its work there: its commit waits for no other writer)."""
     if response.status >= 400:
-        await _closed(session)
+        await _closed(session, inline=inline)
         return
     if record is not None:
         rec = record[1]
@@ -198,7 +214,10 @@ async def _finish(scope: dict, session: Session, response: Buffered,
         rec.content_type = response.header(b"content-type") or "application/json"
         rec.body = response.body
     try:
-        await anyio.to_thread.run_sync(_commit_and_close, session)
+        if inline:
+            _commit_and_close(session)
+        else:
+            await anyio.to_thread.run_sync(_commit_and_close, session)
     except Exception:
         log.exception("commit failed")
         failed = error(scope, 503, "commit_failed", COMMIT_FAILED_EN, COMMIT_FAILED_ZH)
@@ -209,9 +228,13 @@ def _close(session: Session) -> None:
     session.close()
 
 
-async def _closed(session: Session, end: Any = _close) -> None:
+async def _closed(session: Session, end: Any = _close, *, inline: bool = False) -> None:
     """Ended (closed, by default) in a worker thread, even while the request is being cancelled: a
-    session left open would keep its connection, in its transaction, until the collector found it."""
+    session left open would keep its connection, in its transaction, until the collector found it.
+    `inline`: on the loop, for a write that did its work there (a rollback waits for nothing)."""
+    if inline:
+        end(session)
+        return
     with anyio.CancelScope(shield=True):
         await anyio.to_thread.run_sync(end, session)
 

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from pydantic import Field
 
 from shouhou import plugins
-from shouhou.api import access
+from shouhou.api import access, on_loop
 from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document, answers
 from shouhou.cases import service
@@ -69,8 +69,10 @@ def make_router() -> APIRouter:
 
     @creating.post("/cases", summary="Open a case of any type", **answers(CaseDocument, 201),
                    openapi_extra=access.WORKFLOW)
-    def create_case(body: body_type, ctx: Ctx = Depends(api_ctx)) -> Document:  # type: ignore[valid-type]
-        return Document(service.document(ctx, service.create(ctx, body)), status_code=201)
+    async def create_case(request: Request, body: body_type,  # type: ignore[valid-type]
+                          ctx: Ctx = Depends(api_ctx)) -> Document:
+        return await on_loop.run(request, lambda: Document(service.document(ctx, service.create(ctx, body)),
+                                                           status_code=201))
 
     router.include_router(creating)
 
@@ -99,8 +101,9 @@ def make_router() -> APIRouter:
 
     @router.post("/cases/{no}/transitions", summary="Take an action on a case at the version you saw",
                  **answers(CaseDocument), openapi_extra=access.WORKFLOW)
-    def transition(no: str, body: TransitionIn, ctx: Ctx = Depends(api_ctx)) -> Document:
-        return Document(service.document(ctx, service.transition(ctx, no, body.action, body.version, body.fields())))
+    async def transition(request: Request, no: str, body: TransitionIn, ctx: Ctx = Depends(api_ctx)) -> Document:
+        return await on_loop.run(request, lambda: Document(service.document(
+            ctx, service.transition(ctx, no, body.action, body.version, body.fields()))))
 
     @router.get("/cases/{no}/events", summary="The case timeline (immutable events)", **answers(CaseEvents),
                 openapi_extra=access.operation("case.read", buyer=True))

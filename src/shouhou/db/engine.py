@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +20,9 @@ _WROTE = "shouhou.wrote"
 # SQLite: a writer waits this long for its turn, then the busy timeout as long again; PostgreSQL:
 # a statement waits this long for a lock (lock_timeout).
 BUSY_TIMEOUT_SECONDS = 30.0
+_BUSY_PRAGMA = f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}"
+# A SQLite write transaction begun only if the write lock is free this instant (Database.try_begin).
+_NO_WAIT, _BUSY = "sqlite_no_wait", "shouhou.busy"
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
@@ -66,7 +70,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        cur.execute(_BUSY_PRAGMA)
         # FULL: a commit is on disk before it is acknowledged (NORMAL may lose the last
         # commits on power loss in WAL mode).
         cur.execute(f"PRAGMA synchronous={synchronous}")
@@ -82,8 +86,12 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
     def _on_begin(conn):
         # Writers take the write lock up front: a deferred transaction that read first
         # could otherwise fail to upgrade under WAL instead of waiting its turn.
-        if not conn.get_execution_options().get("sqlite_immediate", False):
+        options = conn.get_execution_options()
+        if not options.get("sqlite_immediate", False):
             conn.exec_driver_sql("BEGIN")
+            return
+        if options.get(_NO_WAIT, False):
+            _begin_now(conn, writers)
             return
         start = time.perf_counter()
         if writers.acquire(timeout=BUSY_TIMEOUT_SECONDS):
@@ -97,6 +105,25 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
             writers.release()
 
     return engine
+
+
+def _begin_now(conn, writers: threading.Lock) -> None:
+    """BEGIN IMMEDIATE if neither this process's writers nor another process hold the write lock
+    now; else no transaction, the connection marked busy, having waited for nothing (busy
+    timeout 0 for this one statement). No exception: its traceback would be a reference cycle
+    on a request's path (api/collector.py)."""
+    if not writers.acquire(blocking=False):
+        conn.info[_BUSY] = True
+        return
+    conn.info["shouhou.writer"] = True  # released at checkin, as for a writer that waited
+    driver = conn.connection.driver_connection
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # SQLITE_BUSY: another process writes
+        conn.info[_BUSY] = True
+    finally:
+        driver.execute(_BUSY_PRAGMA)
 
 
 class Database:
@@ -118,6 +145,18 @@ class Database:
 
     def new_session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()
+
+    def try_begin(self, session: Session) -> bool:
+        """SQLite: begin `session`'s write transaction now if the write lock is free, without
+        waiting for it (True); else leave the session as it was, closed (False). A caller on the
+        event loop may then do the unit's work there, as nothing in it can wait for another
+        writer. Always False on PostgreSQL, whose writes wait for row locks, not for one lock."""
+        if not self.is_sqlite:
+            return False
+        if session.connection(execution_options={_NO_WAIT: True}).info.pop(_BUSY, False):
+            session.close()  # no transaction began; the connection goes back to the pool
+            return False
+        return True
 
     def end_read(self, session: Session) -> None:
         """End a unit of work that only read, as closing it would, but on PostgreSQL with a COMMIT
