@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from shouhou.accounts import token_use
 from shouhou.app import create_app
@@ -148,3 +149,18 @@ def test_an_application_waiting_for_another_process_waits_in_a_thread_and_keeps_
     assert seen["answer"] == 201 and seen["loop"] not in seen["threads"]
     with db.session() as s:  # the pooled connection waits for the lock as long as before
         assert s.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_a_write_whose_transaction_cannot_begin_answers_503_and_keeps_nothing(client, db, world, backend,
+                                                                              monkeypatch):
+    sqlite_only(backend)
+    world.store()
+    token = world.user("agent1", "agent")
+
+    def broken(session: Any) -> bool:
+        raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(db, "try_begin", broken)
+    r = client.post("/api/v1/cases", json=BODY, headers=auth(token))
+    assert r.status_code == 503 and r.json()["error"]["code"] == "database_unavailable", r.text
+    assert world.count(Case) == 0 and not db.sqlite_writers.locked()

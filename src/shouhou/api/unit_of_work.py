@@ -132,7 +132,11 @@ class UnitOfWork:
                      session: Session | None = None, *, may_begin: bool = False) -> Buffered:
         session = session or self.db.new_session(write=True)
         # Not for a sign-in or a streamed upload: neither may hold the write lock while it waits.
-        inline = self.on_loop and (session.in_transaction() or (may_begin and self.db.try_begin(session)))
+        try:
+            inline = self.on_loop and (session.in_transaction() or (may_begin and self.db.try_begin(session)))
+        except DBAPIError as exc:  # the database file is gone or unreadable: nothing was done
+            await _closed(session)
+            return database_error(scope, exc)
         if self.on_loop:
             SQLITE_WRITES.labels("loop" if inline else "thread").inc()
         state = scope.setdefault("state", {})
