@@ -48,7 +48,7 @@ async def authenticate_early(scope: dict, headers: dict[bytes, bytes], db: Datab
 
 def _by_token(db: Database, app: Any, token: str) -> Actor:
     """Checked and closed in one trip to a worker thread."""
-    session = db.new_session(write=False)
+    session = db.lookup_session()
     try:
         actor: Actor = app.state.identities.by_token(session, token, app.state.clock)
     except BaseException:

@@ -141,10 +141,18 @@ class Database:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # One statement that only reads needs no transaction: on PostgreSQL its BEGIN and COMMIT
+        # were two round trips of three (SQLite begins no transaction for a read either way).
+        self._lookup = self._read if self.is_sqlite else sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
 
     def new_session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()
+
+    def lookup_session(self) -> Session:
+        """For a single read statement (a bearer token's check): outside any transaction."""
+        return self._lookup()
 
     def try_begin(self, session: Session) -> bool:
         """SQLite: begin `session`'s write transaction now if the write lock is free, without
