@@ -13,7 +13,7 @@ from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
 from shouhou.models import Customer, Order, ReturnDetail, Store
 from shouhou.money import format_fen
-from shouhou.returns import amounts, application, breakdown, postage, refunding, rules, steps
+from shouhou.returns import amounts, application, breakdown, postage, refunding, replacements, rules, steps
 from shouhou.returns import repository as repo
 from shouhou.returns.deadlines import receipt_overdue, refund_instead, reship_late, reship_overdue
 from shouhou.returns.pickup_actions import (
@@ -327,6 +327,7 @@ def may_reship(step: Step) -> None:
 def reship(step: Step) -> None:
     d = steps.detail(step)
     steps.ship(step, "reship", d.outbound_payer)
+    replacements.record(step)
     steps.book_stock(step, "aftersales_out", d.exchange_sku)
     if d.price_difference_fen < 0:
         refunding.execute(step.ctx, step.case, d, -d.price_difference_fen, kind="price_difference")

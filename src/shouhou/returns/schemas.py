@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from shouhou.cases.schemas import CaseSummary
 from shouhou.fields import Fen, Instant, Integer, Link, TimeText, YuanText, whole
@@ -80,6 +80,27 @@ class RejectIn(Strict):
 class ShipIn(Strict):
     carrier: str = Field(min_length=1, max_length=50)
     tracking_no: str = Field(min_length=1, max_length=100)
+
+
+class Replacement(Strict):
+    serial: str = Field(min_length=1, max_length=100, description="the returned unit's serial number")
+    new_serial: str = Field(min_length=1, max_length=100, description="the serial number of the unit sent instead")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """The console's one line per unit: the returned serial number, then the new one."""
+        if isinstance(value, str):
+            parts = value.replace("→", " ").replace(",", " ").split()
+            return {"serial": parts[0], "new_serial": parts[1]} if len(parts) == 2 else {"serial": value}
+        return value
+
+
+class ReshipIn(ShipIn):
+    replacements: list[Replacement] = Field(
+        default_factory=list, max_length=50,
+        description="registered units (客户资料袋) this exchange replaces: each new unit takes the old one's "
+                    "place and its 三包 periods start again from today")
 
 
 class ShipReturnIn(ShipIn):

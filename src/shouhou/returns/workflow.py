@@ -169,7 +169,7 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                    roles("finance", "reviewer", "supervisor"), s.SettleIn, effect="settle_difference",
                    offered="difference_open"),
             Action("reship", "发出换货", "Ship the replacement", _only(st, "pending_reship", "awaiting_receipt"),
-                   ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ShipIn, guard="may_reship",
+                   ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ReshipIn, guard="may_reship",
                    effect="reship", offered="reship_offered"),
             Action("confirm_receipt", "确认收到换货", "Confirm receipt", sources("reshipped"), ("completed",),
                    roles("customer", "integration", "system")),

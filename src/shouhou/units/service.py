@@ -311,6 +311,11 @@ def mark_installed(ctx: Ctx, unit_id: int, at: datetime) -> None:
 def replace_unit(ctx: Ctx, unit: Unit, body: ReplaceIn) -> Unit:
     """A 三包 exchange: the replacement takes the old unit's place, its periods restarting."""
     require_write(ctx, unit.store_id)
+    return replaced(ctx, unit, body)
+
+
+def replaced(ctx: Ctx, unit: Unit, body: ReplaceIn) -> Unit:
+    """The replacement recorded for a caller already allowed to (an exchange case's `reship`)."""
     if unit.replaced_by_serial:
         raise Conflict("unit_replaced", en="Unit {serial} was already replaced by {by}",
                        zh="产品 {serial} 已被 {by} 替换", serial=unit.serial, by=unit.replaced_by_serial)

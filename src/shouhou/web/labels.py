@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, str] = {
     "qty": "Qty", "reason": "Reason", "received": "Received", "receiver": "Receiver",
     "reference": "Reference", "refund_amount": "Refund amount", "refund_shipping": "Refund the shipping fee",
     "refund_vouchers": "Pay vouchers as cash", "refused_delivery": "Delivery refused", "remedy": "Remedy",
+    "replacements": "Units replaced",
     "resolution": "Resolution", "result": "Result", "return_address": "Return address",
     "rma_no": "RMA no.", "score": "Score", "serial": "Serial no.", "service_type": "Service type",
     "signature": "Signature", "sku": "SKU", "start": "Start", "started_at": "Started at", "store": "Store",
@@ -47,6 +48,7 @@ FIELD_HELP: dict[str, str] = {
     "inspected_with_courier": "Opened and checked while the courier was there",
     "invoice_returned": "No: the order's invoice did not come back",
     "days": "Leave empty for the store's default",
+    "replacements": "Registered units this shipment replaces, one per line: the returned serial no., then the new one",
 }
 ACTION_HELP: dict[tuple[str, str], str] = {
     ("approve", "refund_amount"): "Leave empty to refund the computed amount",

@@ -1,0 +1,34 @@
+"""The warehouse's `reship` form on an exchange asks for the registered units it replaces, in the
+reader's language, one per line, and records them as the API's `replacements` does."""
+
+from __future__ import annotations
+
+import re
+
+from tests.builders import auth
+from tests.returns.helpers import apply, walk
+from tests.units.helpers import appliance_order
+from tests.web.conftest import csrf_of, login_form
+
+
+def test_the_reship_form_records_the_units_replaced(world, client):
+    world.store(return_contact="刘师傅", return_phone="021-55550000", return_address="上海市嘉定区售后仓")
+    t = world.staff()
+    t["buyer"] = world.user("buyer", "customer", "S1", customer="u1001")
+    world.user("wh", "warehouse", "S1", password="pw12345678")
+    appliance_order(world, "T1", serials=["WM-1", "WM-2"])
+    assert client.post("/api/v1/orders/T1/units", headers=auth(t["agent"])).status_code == 201
+    no = apply(client, t["buyer"], type="exchange", reason="quality_issue")["no"]
+    walk(client, t, no)
+    login_form(client, "wh")
+    page = client.get(f"/console/cases/{no}").text
+    form = re.search(r'<form[^>]*data-action="reship".*?</form>', page, re.DOTALL).group(0)
+    assert "替换的产品" in form and "每行一件" in form and 'name="replacements"' in form
+    version = client.get(f"/api/v1/cases/{no}", headers=auth(t["agent"])).json()["version"]
+    r = client.post(f"/console/cases/{no}/act", data={
+        "_csrf": csrf_of(page), "_action": "reship", "_version": str(version), "carrier": "SF", "tracking_no": "R1",
+        "replacements": "WM-1 WM-1N\nWM-2 → WM-2N\n"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    units = {u["serial"]: u for u in client.get("/api/v1/units", headers=auth(t["agent"])).json()["items"]}
+    assert (units["WM-1N"]["replaces"], units["WM-2N"]["replaces"]) == ("WM-1", "WM-2")
+    assert units["WM-1"]["replaced_by"] == "WM-1N"
