@@ -164,3 +164,21 @@ def test_a_write_whose_transaction_cannot_begin_answers_503_and_keeps_nothing(cl
     r = client.post("/api/v1/cases", json=BODY, headers=auth(token))
     assert r.status_code == 503 and r.json()["error"]["code"] == "database_unavailable", r.text
     assert world.count(Case) == 0 and not db.sqlite_writers.locked()
+
+
+def test_an_application_goes_through_while_every_pooled_connection_is_taken(client, db, world, backend):
+    # On the loop a write must not wait for a connection: those in use may be handed back only
+    # by the loop itself (a read's session is closed after its answer is sent).
+    sqlite_only(backend)
+    world.store()
+    token = world.user("agent1", "agent")
+    held = [db.engine.connect() for _ in range(15)]  # what a pool of 5 + 10 overflow held at most
+    try:
+        for conn in held:
+            conn.execute(text("SELECT 1"))
+        r = client.post("/api/v1/cases", json=BODY, headers=auth(token))
+        assert r.status_code == 201, r.text
+    finally:
+        for conn in held:
+            conn.close()
+    assert world.count(Case) == 1

@@ -60,8 +60,12 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # A file's pool never makes a caller wait (no limit past the 10 it keeps): a connection is a
+    # file handle, and a request checking one out on the event loop (api/on_loop.py) must not wait
+    # for connections that only the loop can hand back.
+    pooling = {} if not path or path == ":memory:" else {"pool_size": 10, "max_overflow": -1}
     engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-                           json_serializer=json_dumps, json_deserializer=json_loads)
+                           json_serializer=json_dumps, json_deserializer=json_loads, **pooling)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
