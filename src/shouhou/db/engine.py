@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -63,7 +63,8 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
     # A file's pool never makes a caller wait (no limit past the 10 it keeps): a connection is a
     # file handle, and a request checking one out on the event loop (api/on_loop.py) must not wait
     # for connections that only the loop can hand back.
-    pooling = {} if not path or path == ":memory:" else {"pool_size": 10, "max_overflow": -1}
+    in_memory = make_url(url).database in (None, "", ":memory:")
+    pooling = {} if in_memory else {"pool_size": 10, "max_overflow": -1}
     engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                            json_serializer=json_dumps, json_deserializer=json_loads, **pooling)
 
