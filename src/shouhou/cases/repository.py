@@ -6,8 +6,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, bindparam, event, func, or_, select
+from sqlalchemy.orm import Session, object_session
 
 from shouhou.db.cache import by_ids, cache_of
 from shouhou.db.filters import is_state
@@ -209,8 +209,32 @@ def count_for_customer(session: Session, customer_id: int) -> int:
 
 
 def links_of(session: Session, case_id: int) -> list[tuple[CaseLink, Case]]:
-    """The case's links either way, each with the case at its other end (one query)."""
+    """The case's links either way, each with the case at its other end (one query; none for a
+    case inserted in this unit of work that no link has been inserted for since)."""
+    if any(isinstance(obj, CaseLink) for obj in session.new):
+        session.flush()  # a link added and not yet written: as the query's autoflush would
+    if cache_of(session).peek((_UNLINKED, case_id)):
+        return []
     return [(link, other) for link, other in session.execute(_LINKS, {"case_id": case_id})]
+
+
+_UNLINKED = "unlinked"
+
+
+@event.listens_for(Case, "after_insert")
+def _new_case_is_unlinked(_mapper: Any, _connection: Any, case: Case) -> None:
+    session = object_session(case)
+    if session is not None:
+        cache_of(session).put((_UNLINKED, case.id), True)
+
+
+@event.listens_for(CaseLink, "after_insert")
+def _linked(_mapper: Any, _connection: Any, link: CaseLink) -> None:
+    session = object_session(link)
+    if session is not None:
+        cache = cache_of(session)
+        cache.forget((_UNLINKED, link.case_id))
+        cache.forget((_UNLINKED, link.other_case_id))
 
 
 # Built once: every case document asks it.

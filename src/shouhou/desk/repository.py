@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from shouhou.db.cache import add_companion, cache_of, companion
 from shouhou.db.filters import is_state
+from shouhou.engine.runner import events_written
 from shouhou.models import Case, CaseEvent, Customer, Store, Timer, User
 from shouhou.models.desk import (
     CannedReply,
@@ -71,7 +72,8 @@ _CASE_EVENTS = _EVENTS.where(CaseEvent.case_id == bindparam("case_id"))  # built
 
 
 def events_of(session: Session, case_id: int) -> list[Any]:
-    return list(session.execute(_CASE_EVENTS, {"case_id": case_id}).all())
+    written = events_written(session, case_id)  # a case opened in this unit: no query
+    return list(written) if written is not None else list(session.execute(_CASE_EVENTS, {"case_id": case_id}).all())
 
 
 def customer_tier(session: Session, customer_id: int | None) -> str | None:

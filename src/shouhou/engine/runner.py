@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,6 +18,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shouhou.db.base import table_of
+from shouhou.db.cache import cache_of
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.logrows import LogRows
@@ -88,6 +90,7 @@ def create_case(ctx: Ctx, workflow: Workflow, case: Case, payload: BaseModel | d
     ctx.session.add(case)
     ctx.session.flush()  # its id, for the type's detail rows
     timers.known_pending(ctx, case.id, [])  # a new case has none yet
+    cache_of(ctx.session).put((_WRITTEN, case.id), [])  # nor events but those this unit queues
     step = Step(ctx, case, workflow, action, parsed, None, record=dict(record or {}), rows=LogRows(ctx.session))
     if prepare:
         prepare(step)
@@ -178,11 +181,13 @@ def _finish(step: Step, *, new_version: int) -> None:
     for spec in action.sets_timers:
         timers.arm(ctx, case, spec, now + spec.duration(step), rows)
     actor = ctx.actor
-    rows.insert(_EVENTS, event_row(
+    event = event_row(
         store_id=case.store_id, case_id=case.id, seq=new_version, action=action.name,
         from_status=step.from_status, to_status=case.status, actor_id=actor.user_id, actor_name=actor.name,
         actor_role=actor.primary_role(case.store_id), at=now, visibility=step.visibility,
-        payload={**_dump(step.payload), **step.record}))
+        payload={**_dump(step.payload), **step.record})
+    rows.insert(_EVENTS, event)
+    cache_of(ctx.session).add_to((_WRITTEN, case.id), SimpleNamespace(**event))
     emit(ctx, CREATED if step.from_status is None else TRANSITIONED, transition_message(
         case_no=case.no, case_type=case.type, action=action.name, from_status=step.from_status,
         to_status=case.status, version=new_version, at=now.isoformat(), actor=actor.name,
@@ -195,6 +200,13 @@ def _finish(step: Step, *, new_version: int) -> None:
 
 _CASES = table_of(Case)
 _EVENTS = table_of(CaseEvent)
+_WRITTEN = "events_written"
+
+
+def events_written(session: Any, case_id: int) -> list[Any] | None:
+    """The events of a case created in this unit of work, in order, as the engine queued them
+    (attributes as the `case_event` columns); None for any other case, whose events are read."""
+    return cache_of(session).peek((_WRITTEN, case_id))
 _CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
           .values(version=bindparam("next"), updated_at=bindparam("now")))
 
