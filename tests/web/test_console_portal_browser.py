@@ -106,7 +106,9 @@ class TestEvidenceAndThread:
             page.click("form.apply button.primary")
         thumb = page.locator("a.thumb img").first
         thumb.wait_for()
-        assert page.evaluate("img => img.complete && img.naturalWidth", thumb.element_handle()) == 8
+        # Loaded lazily, after the page: wait for the image itself, then check it is the 8-pixel PNG sent.
+        page.wait_for_function("img => img.complete", arg=thumb.element_handle())
+        assert page.evaluate("img => img.naturalWidth", thumb.element_handle()) == 8
         no = page.locator("h1 .no").inner_text()
         page.context.clear_cookies()
         sign_in(page, live_server, "reviewer")
