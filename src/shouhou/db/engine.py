@@ -57,13 +57,13 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_syn
 
 
 def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading.Lock) -> Engine:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
+    path = make_url(url).database or ""
+    in_memory = path in ("", ":memory:")
+    if not in_memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # A file's pool never makes a caller wait (no limit past the 10 it keeps): a connection is a
     # file handle, and a request checking one out on the event loop (api/on_loop.py) must not wait
     # for connections that only the loop can hand back.
-    in_memory = make_url(url).database in (None, "", ":memory:")
     pooling = {} if in_memory else {"pool_size": 10, "max_overflow": -1}
     engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                            json_serializer=json_dumps, json_deserializer=json_loads, **pooling)
