@@ -211,9 +211,8 @@ def count_for_customer(session: Session, customer_id: int) -> int:
 def links_of(session: Session, case_id: int) -> list[tuple[CaseLink, Case]]:
     """The case's links either way, each with the case at its other end (one query; none for a
     case inserted in this unit of work that no link has been inserted for since)."""
-    if any(isinstance(obj, CaseLink) for obj in session.new):
-        session.flush()  # a link added and not yet written: as the query's autoflush would
-    if cache_of(session).peek((_UNLINKED, case_id)):
+    # A link added and not yet written goes to the query, whose autoflush writes it (and forgets the mark).
+    if cache_of(session).peek((_UNLINKED, case_id)) and not any(isinstance(obj, CaseLink) for obj in session.new):
         return []
     return [(link, other) for link, other in session.execute(_LINKS, {"case_id": case_id})]
 
