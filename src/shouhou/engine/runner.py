@@ -201,14 +201,14 @@ def _finish(step: Step, *, new_version: int) -> None:
 _CASES = table_of(Case)
 _EVENTS = table_of(CaseEvent)
 _WRITTEN = "events_written"
+_CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
+          .values(version=bindparam("next"), updated_at=bindparam("now")))
 
 
 def events_written(session: Any, case_id: int) -> list[Any] | None:
     """The events of a case created in this unit of work, in order, as the engine queued them
     (attributes as the `case_event` columns); None for any other case, whose events are read."""
     return cache_of(session).peek((_WRITTEN, case_id))
-_CLAIM = (_CASES.update().where(_CASES.c.id == bindparam("b_case"), _CASES.c.version == bindparam("seen"))
-          .values(version=bindparam("next"), updated_at=bindparam("now")))
 
 
 def available_actions(ctx: Ctx, case: Case) -> list[Action]:
