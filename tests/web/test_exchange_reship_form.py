@@ -6,16 +6,14 @@ from __future__ import annotations
 import re
 
 from tests.builders import auth
-from tests.returns.helpers import apply, walk
+from tests.returns.helpers import apply, setup, walk
 from tests.units.helpers import appliance_order
 from tests.web.conftest import csrf_of, login_form
 
 
 def test_the_reship_form_records_the_units_replaced(world, client):
-    world.store(return_contact="刘师傅", return_phone="021-55550000", return_address="上海市嘉定区售后仓")
-    t = world.staff()
-    t["buyer"] = world.user("buyer", "customer", "S1", customer="u1001")
-    world.user("wh", "warehouse", "S1", password="pw12345678")
+    t = setup(world)
+    world.user("wh", "warehouse", "S1", password="pw12345678")  # one who signs in to the console
     appliance_order(world, "T1", serials=["WM-1", "WM-2"])
     assert client.post("/api/v1/orders/T1/units", headers=auth(t["agent"])).status_code == 201
     no = apply(client, t["buyer"], type="exchange", reason="quality_issue")["no"]
