@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     loaded = load_all(settings)
-    db = db or Database(settings.database_url, pre_ping=settings.database_pre_ping)
+    db = db or Database(settings.database_url, pre_ping=settings.database_pre_ping,
+                        pool_size=settings.database_pool_size, pool_overflow=settings.database_pool_overflow,
+                        pool_timeout=settings.database_pool_timeout_seconds)
     clock = clock or SystemClock()
 
     @asynccontextmanager

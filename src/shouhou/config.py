@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # a database restart, the request that finds a dead connection fails (nothing is saved)
     # and the pool is renewed.
     database_pre_ping: bool = False
+    # PostgreSQL: connections each server process keeps, how many more it may open at a peak, and
+    # how long a request waits for one when all are taken (then 503 database_busy, nothing done).
+    database_pool_size: int = Field(default=10, ge=1)
+    database_pool_overflow: int = Field(default=20, ge=0)
+    database_pool_timeout_seconds: float = Field(default=30.0, gt=0)
     timer_batch_size: int = 2000
     # Request bodies: JSON and forms, and multipart uploads (streamed to disk as they come).
     max_body_bytes: int = 1024 * 1024

@@ -8,9 +8,8 @@ import logging
 from typing import Any
 
 import anyio
-from sqlalchemy.exc import DBAPIError
 
-from shouhou.api.errors import BUSY_EN, BUSY_ZH, UNAVAILABLE_EN, UNAVAILABLE_ZH, error_body, is_busy, is_unavailable
+from shouhou.api.errors import database_refusal, error_body
 from shouhou.api.lang import negotiate
 from shouhou.models import IdempotencyRecord
 
@@ -82,11 +81,12 @@ def stored(record: IdempotencyRecord) -> Buffered:
     return out
 
 
-def database_error(scope: dict, exc: DBAPIError) -> Buffered:
+def database_error(scope: dict, exc: Exception) -> Buffered:
     """503 for a database that is busy or gone (nothing was done); anything else is a bug."""
-    if is_busy(exc):
-        return error(scope, 503, "database_busy", BUSY_EN, BUSY_ZH)
-    if is_unavailable(exc):
-        log.warning("database unavailable: %s", exc.orig)
-        return error(scope, 503, "database_unavailable", UNAVAILABLE_EN, UNAVAILABLE_ZH)
-    raise exc
+    refusal = database_refusal(exc)
+    if refusal is None:
+        raise exc
+    code, en, zh = refusal
+    if code != "database_busy":
+        log.warning("%s: %s", code, getattr(exc, "orig", None) or exc)
+    return error(scope, 503, code, en, zh)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-from sqlalchemy.exc import DBAPIError
 
 from shouhou.api.buffered import Buffered, database_error, error
+from shouhou.api.errors import DATABASE_ERRORS
 from shouhou.db import Database
 from shouhou.engine.actor import Actor
 from shouhou.errors import ShouhouError, Unauthorized
@@ -40,7 +40,7 @@ async def authenticate_early(scope: dict, headers: dict[bytes, bytes], db: Datab
             _by_token, db, app, token)
     except ShouhouError as exc:
         return _denied(scope, exc)
-    except DBAPIError as exc:
+    except DATABASE_ERRORS as exc:
         return database_error(scope, exc)
     scope.setdefault("state", {})["actor"] = actor
     return None

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shouhou.api.body import PayloadTooLarge, too_large
@@ -30,8 +31,12 @@ COMMIT_FAILED_ZH = "保存失败，未做任何更改"
 
 UNAVAILABLE_EN = "The database is unavailable; nothing was changed. Retry the request"
 UNAVAILABLE_ZH = "数据库暂时不可用，未做任何更改，请重试"
+CROWDED_EN = "The server is busy with other requests; nothing was changed. Retry the request"
+CROWDED_ZH = "服务器正忙于处理其他请求，未做任何更改，请重试"
 
 
+# What a statement or a checkout may raise when the database, not the code, failed.
+DATABASE_ERRORS = (DBAPIError, PoolTimeout)
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
 
 
@@ -45,6 +50,19 @@ def is_unavailable(exc: DBAPIError) -> bool:
     """The database could not be reached or the connection broke (a restart, an outage, a
     deadlock victim): the statement did nothing, and the same request may work again."""
     return exc.connection_invalidated or isinstance(exc, OperationalError)
+
+
+def database_refusal(exc: Exception) -> tuple[str, str, str] | None:
+    """(code, English, Chinese) of the 503 for a database that is busy or gone, None for anything
+    else (a bug). A pool with no connection free past its timeout is busy too: every connection
+    is serving another request, and nothing was done."""
+    if isinstance(exc, PoolTimeout):
+        return "database_busy", CROWDED_EN, CROWDED_ZH
+    if isinstance(exc, DBAPIError) and is_busy(exc):
+        return "database_busy", BUSY_EN, BUSY_ZH
+    if isinstance(exc, DBAPIError) and is_unavailable(exc):
+        return "database_unavailable", UNAVAILABLE_EN, UNAVAILABLE_ZH
+    return None
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -96,18 +114,17 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("validation_failed", msg, {"errors": errors}), status_code=422)
 
     @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        lang = request_lang(request)
-        if is_busy(exc):
-            log.warning("database busy: %s", exc.orig)
-            msg = BUSY_EN if lang == "en" else BUSY_ZH
-            return JSONResponse(error_body("database_busy", msg), status_code=503, headers={"Retry-After": "1"})
-        if not is_unavailable(exc):
+    @app.exception_handler(PoolTimeout)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        refusal = database_refusal(exc)
+        if refusal is None:
             return await _unexpected(request, exc)
-        # Down, restarted or cut off: the pool renews its connections; a retry works once it is back.
-        log.warning("database unavailable: %s", exc.orig)
-        msg = UNAVAILABLE_EN if lang == "en" else UNAVAILABLE_ZH
-        return JSONResponse(error_body("database_unavailable", msg), status_code=503, headers={"Retry-After": "1"})
+        # Busy: a lock or every connection held past the time limit. Unavailable: down, restarted
+        # or cut off; the pool renews its connections. Either way a retry may work.
+        code, en, zh = refusal
+        log.warning("%s: %s", code, getattr(exc, "orig", None) or exc)
+        return JSONResponse(error_body(code, en if request_lang(request) == "en" else zh), status_code=503,
+                            headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

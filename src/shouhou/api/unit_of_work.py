@@ -24,14 +24,14 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shouhou.api import body as bodies
 from shouhou.api import on_loop
 from shouhou.api.buffered import Buffered, database_error, error, replay, stored
 from shouhou.api.early_auth import authenticate_early
-from shouhou.api.errors import COMMIT_FAILED_EN, COMMIT_FAILED_ZH
+from shouhou.api.errors import COMMIT_FAILED_EN, COMMIT_FAILED_ZH, DATABASE_ERRORS
 from shouhou.clock import Clock
 from shouhou.config import Settings
 from shouhou.db import Database
@@ -134,7 +134,7 @@ class UnitOfWork:
         # Not for a sign-in or a streamed upload: neither may hold the write lock while it waits.
         try:
             inline = self.on_loop and (session.in_transaction() or (may_begin and self.db.try_begin(session)))
-        except DBAPIError as exc:  # the database file is gone or unreadable: nothing was done
+        except DATABASE_ERRORS as exc:  # the database file is gone or unreadable: nothing was done
             await _closed(session)
             return database_error(scope, exc)
         if self.on_loop:
@@ -175,7 +175,7 @@ class UnitOfWork:
             session = self.db.new_session(write=True)
             try:
                 found = await _until_cancelled(session, _lookup, session, caller, key)
-            except DBAPIError as exc:  # the database is busy or gone: nothing was done
+            except DATABASE_ERRORS as exc:  # the database is busy, crowded or gone: nothing was done
                 await _closed(session)
                 return database_error(scope, exc)
             if found is not None:
@@ -192,7 +192,7 @@ class UnitOfWork:
             except IntegrityError:  # a concurrent duplicate won: wait for it and replay its answer
                 await _closed(session)  # closing rolls back
                 continue
-            except DBAPIError as exc:
+            except DATABASE_ERRORS as exc:
                 await _closed(session)
                 return database_error(scope, exc)
             return await self._write(scope, replay(body), (session, record), session=session)

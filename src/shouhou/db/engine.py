@@ -25,15 +25,18 @@ _BUSY_PRAGMA = f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}"
 _NO_WAIT, _BUSY = "sqlite_no_wait", "shouhou.busy"
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, sqlite_synchronous: str = "FULL",
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overflow: int = 20,
+                pool_timeout: float = BUSY_TIMEOUT_SECONDS, sqlite_synchronous: str = "FULL",
                 pre_ping: bool = False, sqlite_writers: threading.Lock | None = None) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo, synchronous=sqlite_synchronous,
                               writers=sqlite_writers or threading.Lock())
     # A disconnect error invalidates the whole pool, so without pre-ping one request per
     # process fails after a database restart; recycling avoids idle connections cut by firewalls.
-    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping,
-                           pool_recycle=1800, json_serializer=json_dumps, json_deserializer=json_loads)
+    # A request that finds every connection taken waits `pool_timeout`, then is refused (503
+    # database_busy, api/errors.py) rather than waiting on.
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_overflow, pool_timeout=pool_timeout,
+                           pool_pre_ping=pre_ping, pool_recycle=1800, json_serializer=json_dumps, json_deserializer=json_loads)
 
     @event.listens_for(engine, "connect")
     def _on_pg_connect(dbapi_conn, _record):
@@ -135,13 +138,16 @@ class Database:
     """Owns the engine; hands out sessions. Commit happens only at the boundary."""
 
     def __init__(self, url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL",
-                 pre_ping: bool = False) -> None:
+                 pre_ping: bool = False, pool_size: int = 10, pool_overflow: int = 20,
+                 pool_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         if sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
         self.url = url
         # SQLite: the turn this process's writers take (see _sqlite_engine)
         self.sqlite_writers = threading.Lock()
+        # The pool's size and timeout are PostgreSQL's: SQLite's pool never makes a caller wait.
         self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous.upper(), pre_ping=pre_ping,
+                                  pool_size=pool_size, pool_overflow=pool_overflow, pool_timeout=pool_timeout,
                                   sqlite_writers=self.sqlite_writers)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine

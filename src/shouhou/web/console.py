@@ -12,10 +12,12 @@ from importlib.resources import files
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from shouhou.api.errors import STATUS
+from shouhou.api.errors import STATUS, database_refusal
 from shouhou.config import Settings
 from shouhou.errors import ShouhouError
 from shouhou.web.session import LoginRequired, WrongSide, login_url
@@ -59,6 +61,19 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     api_handler = app.exception_handlers[ShouhouError]
     http_handler = app.exception_handlers[StarletteHTTPException]
+    database_handler = app.exception_handlers[DBAPIError]
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(request: Request, exc: Exception) -> Response:
+        refusal = database_refusal(exc)
+        if not wants_html(request) or refusal is None:
+            return await database_handler(request, exc)  # type: ignore[misc]
+        en = _lang(request) == "en"
+        response = render(request, "error.html", None, status=503, title="Please retry" if en else "请稍后重试",
+                          message=refusal[1] if en else refusal[2])
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(ShouhouError)
     async def _domain(request: Request, exc: ShouhouError) -> Response:
