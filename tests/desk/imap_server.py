@@ -1,10 +1,11 @@
-"""A small in-process IMAP4rev1 server, enough for imaplib's LOGIN, SELECT, UID SEARCH UNSEEN,
+"""A small in-process IMAP4rev1 server, enough for imaplib's LOGIN, AUTHENTICATE PLAIN, SELECT, UID SEARCH UNSEEN,
 UID FETCH (RFC822), UID STORE +FLAGS (\\Seen) and LOGOUT over a real socket. `keeps_flags=False`
 plays a mailbox that loses its flags (a crash between fetch and store, another client resetting
 them): every poll sees every message again."""
 
 from __future__ import annotations
 
+import base64
 import socketserver
 import threading
 from typing import Any
@@ -14,6 +15,7 @@ class Mailbox:
     def __init__(self, user: str, password: str, messages: list[bytes], *, keeps_flags: bool = True) -> None:
         self.user, self.password, self.messages, self.keeps_flags = user, password, list(messages), keeps_flags
         self.seen: set[int] = set()
+        self.selected: list[str] = []  # folder names as they came over the wire
         self.commands: list[str] = []
 
 
@@ -38,12 +40,18 @@ class _Handler(socketserver.StreamRequestHandler):
                 user, password = words[1].strip('"'), words[2].strip('"')
                 authed = (user, password) == (box.user, box.password)
                 self.send(f"{tag} OK logged in\r\n" if authed else f"{tag} NO wrong password\r\n")
+            elif command == "AUTHENTICATE" and words[1].upper() == "PLAIN":
+                self.send("+ \r\n")
+                _, user, password = base64.b64decode(self.rfile.readline().strip()).decode().split("\0")
+                authed = (user, password) == (box.user, box.password)
+                self.send(f"{tag} OK logged in\r\n" if authed else f"{tag} NO wrong password\r\n")
             elif command == "LOGOUT":
                 self.send(f"* BYE\r\n{tag} OK bye\r\n")
                 return
             elif not authed:
                 self.send(f"{tag} BAD log in first\r\n")
             elif command == "SELECT":
+                box.selected.append(rest.partition(" ")[2])
                 self.send(f"* {len(box.messages)} EXISTS\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-WRITE] selected\r\n")
             elif command == "UID":
                 self.uid(box, tag, words[1].upper(), words[2:])

@@ -3,12 +3,17 @@ the visitors' form."""
 
 from __future__ import annotations
 
+import base64
+import re
 import smtplib
 import socket
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from shouhou.desk import calls, mail_imap
@@ -129,6 +134,10 @@ class FakeMailbox:
         self.calls.append(("login", user, password))
         return "OK", [b"ok"]
 
+    def authenticate(self, mechanism, answer):
+        self.calls.append(("authenticate", mechanism, answer(b"")))
+        return "OK", [b"ok"]
+
     def select(self, folder):
         return "OK", [str(len(self.messages)).encode()]
 
@@ -152,7 +161,7 @@ class TestImap:
         assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 2
         assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 0
         assert [c.subject for c in cases_of(world)] == ["第一封", "第二封"]
-        assert box.calls[0] == ("login", "service", "秘密")  # unsealed only to connect
+        assert box.calls[0] == ("authenticate", "PLAIN", "\0service\0秘密".encode())  # unsealed only to connect
 
     def test_polling_a_real_imap_server_over_a_socket_twice_imports_each_once(self, world, client, settings, clock):
         box = Mailbox("service", "s3cret", [bytes(mail("屏幕不亮", Message_ID="<i1@example.com>")),
@@ -174,6 +183,37 @@ class TestImap:
             assert mail_imap.poll(world.db, settings, clock, force=True) == 2
             assert mail_imap.poll(world.db, settings, clock, force=True) == 0
         assert [c.subject for c in cases_of(world)] == ["第一封", "第二封"]
+
+    def test_a_password_in_chinese_logs_in_by_sasl_plain(self, world, client, settings, clock):
+        box = Mailbox("客服", "秘密口令", [bytes(mail("第一封", Message_ID="<k1@example.com>"))])
+        with ImapServer(box) as port:
+            mailed_store(world, client, imap={"host": "127.0.0.1", "port": port, "username": "客服",
+                                              "password": "秘密口令", "ssl": False})
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 1
+        assert "AUTHENTICATE" in box.commands and "LOGIN" not in box.commands
+        assert [c.subject for c in cases_of(world)] == ["第一封"]
+
+    def test_a_folder_named_in_chinese_is_selected_in_modified_utf7(self, world, client, settings, clock):
+        box = Mailbox("service", "s3cret", [bytes(mail("第一封", Message_ID="<f1@example.com>"))])
+        with ImapServer(box) as port:
+            mailed_store(world, client, imap={"host": "127.0.0.1", "port": port, "username": "service",
+                                              "password": "s3cret", "ssl": False, "folder": "售后 & 退款"})
+            assert mail_imap.poll(world.db, settings, clock, force=True) == 1
+        assert box.selected == ['"&VS5UDg- &- &kABrPg-"']
+
+    def test_folder_names_follow_rfc_3501(self):
+        assert mail_imap.mailbox_name("~peter/mail/台北/日本語") == '"~peter/mail/&U,BTFw-/&ZeVnLIqe-"'  # its example
+        assert mail_imap.mailbox_name("INBOX") == '"INBOX"'
+        assert mail_imap.mailbox_name('a"b\\c') == '"a\\"b\\\\c"'
+
+    @given(st.text(max_size=40))
+    def test_any_folder_name_reads_back_as_written(self, folder):
+        wire = mail_imap.mailbox_name(folder)
+        assert wire.startswith('"') and wire.endswith('"') and all(" " <= ch <= "~" for ch in wire)
+        inner = re.sub(r'\\(.)', r"\1", wire[1:-1])
+        runs = re.sub(r"&([^-]*)-", lambda m: base64.b64decode(m.group(1).replace(",", "/") + "=" * (-len(m.group(1)) % 4))
+                      .decode("utf-16-be") if m.group(1) else "&", inner)
+        assert runs == folder
 
     def test_a_wrong_password_is_logged_and_nothing_is_taken(self, world, client, settings, clock):
         box = Mailbox("service", "s3cret", [bytes(mail("第一封"))])
@@ -225,6 +265,45 @@ class TestOutgoing:
         assert all(f"[{case.no}]" in t or case.no in t for t in texts)
         assert "In-Reply-To: <q9@example.com>" in texts[1] and "Auto-Submitted: no" in texts[1]
         assert [r.state for r in outbox(world)] == ["sent", "sent"]
+
+    @pytest.mark.parametrize("password", ["s3cret", "秘密口令"])
+    def test_the_stores_smtp_login_may_be_in_chinese(self, world, client, settings, clock, password):
+        sink, port, logins = Sink(), free_port(), []
+
+        def authenticator(server, session, envelope, mechanism, data):
+            logins.append((mechanism, data.login.decode(), data.password.decode()))
+            return AuthResult(success=(data.login.decode(), data.password.decode()) == ("客服", password), handled=False)
+
+        controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                                auth_require_tls=False)
+        controller.start()
+        try:
+            mailed_store(world, client, smtp={"host": "127.0.0.1", "port": port, "username": "客服",
+                                              "password": password})
+            receive(world.db, settings, clock, bytes(mail("发票")), [ADDRESS])
+            assert deliver(world.db, settings, clock) == 1
+        finally:
+            controller.stop()
+        assert [m for m, _, _ in logins] == ["PLAIN"] and len(sink.received) == 1
+        assert [r.state for r in outbox(world)] == ["sent"]
+
+    def test_a_refused_smtp_login_is_retried_later(self, world, client, settings, clock):
+        sink, port = Sink(), free_port()
+
+        def refuse(server, session, envelope, mechanism, data):
+            return AuthResult(success=False, handled=False)
+
+        controller = Controller(sink, hostname="127.0.0.1", port=port, auth_require_tls=False, authenticator=refuse)
+        controller.start()
+        try:
+            mailed_store(world, client, smtp={"host": "127.0.0.1", "port": port, "username": "客服",
+                                              "password": "错的"})
+            receive(world.db, settings, clock, bytes(mail("发票")), [ADDRESS])
+            assert deliver(world.db, settings, clock) == 1
+        finally:
+            controller.stop()
+        [row] = outbox(world)
+        assert row.state == "pending" and row.attempts == 1 and "535" in row.last_error and sink.received == []
 
     def test_a_failed_send_is_retried_later(self, world, client, settings, clock):
         mailed_store(world, client, smtp={"host": "127.0.0.1", "port": free_port()})  # nothing listens

@@ -4,9 +4,11 @@ before the flag was set, another worker) is taken once: receive knows its Messag
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import imaplib
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +33,25 @@ def _connect(cfg: dict[str, Any]) -> Any:
     return imaplib.IMAP4(cfg["host"], int(cfg.get("port") or 143), timeout=30)
 
 
+def log_in(box: Any, user: str, password: str) -> None:
+    """LOGIN carries ASCII only (imaplib refuses anything else); a name or password in Chinese goes
+    by SASL PLAIN, whose credentials are UTF-8 (RFC 4616)."""
+    if (user + password).isascii():
+        box.login(user, password)
+    else:
+        box.authenticate("PLAIN", lambda _challenge: f"\0{user}\0{password}".encode())
+
+
+def mailbox_name(folder: str) -> str:
+    """A folder's name as IMAP writes it: quoted, and outside printable ASCII in modified UTF-7
+    (RFC 3501 5.1.3), so that a folder named 售后 is found as the mail client shows it."""
+    def utf7(run: re.Match[str]) -> str:
+        return "&" + base64.b64encode(run.group().encode("utf-16-be")).decode().rstrip("=").replace("/", ",") + "-"
+
+    text = re.sub(r"[^ -~]+", utf7, folder.replace("&", "&-"))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def poll(db: Database, settings: Settings, clock: Clock, connect: Connect | None = None, *, force: bool = False) -> int:
     """The worker job: every mailbox whose turn has come; how many messages it took."""
     key = settings.resolved_secret()
@@ -45,7 +66,7 @@ def poll(db: Database, settings: Settings, clock: Clock, connect: Connect | None
         _LAST[store_id] = time.monotonic()
         try:
             taken += fetch(db, settings, clock, address, cfg, connect or _connect)
-        except (OSError, imaplib.IMAP4.error) as exc:
+        except (OSError, imaplib.IMAP4.error, UnicodeError) as exc:
             log.warning("mailbox not polled", extra={"fields": {"store": store_id, "reason": str(exc)[:300]}})
     return taken
 
@@ -53,8 +74,8 @@ def poll(db: Database, settings: Settings, clock: Clock, connect: Connect | None
 def fetch(db: Database, settings: Settings, clock: Clock, address: str, cfg: dict[str, Any], connect: Connect) -> int:
     box = connect(cfg)
     try:
-        box.login(cfg["username"], cfg.get("password", ""))
-        box.select(cfg.get("folder") or "INBOX")
+        log_in(box, cfg["username"], cfg.get("password", ""))
+        box.select(mailbox_name(cfg.get("folder") or "INBOX"))
         status, found = box.uid("SEARCH", None, "UNSEEN")
         if status != "OK":
             return 0

@@ -4,6 +4,7 @@ default for SMS and WeChat until a plug-in registers a vendor's sender (`registe
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 from dataclasses import dataclass, field
@@ -53,6 +54,18 @@ def email_of(message: Outgoing) -> EmailMessage:
     return mail
 
 
+def log_in(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib encodes credentials as ASCII; a name or password in Chinese goes by SASL PLAIN, whose
+    credentials are UTF-8 (RFC 4616), sent as one AUTH command."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    code, answer = smtp.docmd("AUTH", "PLAIN " + base64.b64encode(f"\0{user}\0{password}".encode()).decode())
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
+
+
 class SmtpMail:
     def send(self, message: Outgoing, settings: Settings) -> None:
         server = message.smtp or {"host": settings.smtp_host, "port": settings.smtp_port}
@@ -62,7 +75,7 @@ class SmtpMail:
             if server.get("starttls"):
                 smtp.starttls()
             if server.get("username"):
-                smtp.login(server["username"], server.get("password", ""))
+                log_in(smtp, server["username"], server.get("password", ""))
             smtp.send_message(email_of(message))
 
 
