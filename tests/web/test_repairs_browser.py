@@ -14,6 +14,7 @@ from shouhou.repairs import dispatch
 from shouhou.units import service as units
 from shouhou.units.schemas import UnitIn
 from tests.repairs.helpers import CONTACT, WEEKDAYS
+from tests.web.test_browser_csp import watch
 
 pytestmark = pytest.mark.browser
 PW = "pw12345678"
@@ -62,13 +63,22 @@ class TestRepairInTheBrowser:
     def test_from_the_board_to_the_signed_return_and_the_printed_receipt(self, world, live_server, page):
         no = given(world)
         # a supervisor dispatches from the board
+        seen = watch(page)
         sign_in(page, live_server, "sup")
         page.goto(f"{live_server}/console/repairs/board?day=2026-11-25")
         job = page.locator(f'.job[data-no="{no}"]')
         job.locator("select[name=technician]").select_option("tom")
         with page.expect_navigation():
             job.locator("button.primary").click()
-        assert page.locator(f'.lane[data-technician="tom"] a.appt[href="/console/cases/{no}"]').count() == 1
+        appt = page.locator(f'.lane[data-technician="tom"] a.appt[href="/console/cases/{no}"]')
+        assert appt.count() == 1
+        # on the day's 07:00–21:00 line, 09:00–11:00 starts a seventh of the way in and is as wide
+        track, box = page.locator('.lane[data-technician="tom"] .track').bounding_box(), appt.bounding_box()
+        assert abs((box["x"] - track["x"]) / track["width"] - 120 / 840) < 0.01
+        assert abs(box["width"] / track["width"] - 120 / 840) < 0.01
+        ticks = [t.bounding_box()["x"] for t in page.locator(".lanes .ticks span").all()]
+        assert len(ticks) == 15 and ticks == sorted(ticks) and ticks[-1] - ticks[0] > 0.9 * track["width"]
+        assert [s for s in seen if "Content Security Policy" in s or "pageerror" in s] == []
 
         # the technician, on a phone, checks in and takes the unit back; the customer signs the voucher
         page.set_viewport_size(PHONE)

@@ -71,11 +71,13 @@ def board_context(ctx: Ctx, store: Store, day: date) -> dict[str, Any]:
         lanes.append({"user": user.username, "name": user.display_name, "skills": row.skills, "areas": row.areas,
                       "hours": sched["hours"], "jobs": [{**job, **_place(job, tz)} for job in sched["items"]]})
     return {"store": store, "day": day, "waiting": waiting, "lanes": lanes, "stores": accounts.visible_stores(ctx),
-            "hours": list(range(DAY_START // 60, (DAY_START + DAY_MINUTES) // 60 + 1))}
+            "ticks": [(h, round((h * 60 - DAY_START) * 100 / DAY_MINUTES, 2))
+                      for h in range(DAY_START // 60, (DAY_START + DAY_MINUTES) // 60 + 1)]}
 
 
 def _place(job: dict[str, Any], tz: ZoneInfo) -> dict[str, float]:
-    """Where an appointment sits on the day's timeline, in percent."""
+    """Where an appointment sits on the day's timeline, in percent (repairs.js places it: the
+    Content-Security-Policy refuses style attributes written in the page)."""
     start = datetime.fromisoformat(job["start"]).astimezone(tz)
     end = datetime.fromisoformat(job["end"]).astimezone(tz)
     a = min(max(start.hour * 60 + start.minute - DAY_START, 0), DAY_MINUTES)

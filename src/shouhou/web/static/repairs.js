@@ -157,7 +157,18 @@
     });
   }
 
+  // -- the dispatch board's timeline ----------------------------------------------------------
+  // Positions come as data attributes: the Content-Security-Policy refuses style attributes in
+  // the page, not styles a script sets.
+  function place(root) {
+    root.querySelectorAll("[data-at]").forEach(function (el) {
+      el.style.left = el.dataset.at + "%";
+      if (el.dataset.span) el.style.width = el.dataset.span + "%";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    place(document);
     padsIn(document);
     document.querySelectorAll("form.offline-report").forEach(wireReport);
     if (load().length) note(document.documentElement.lang === "en" ? "Reports waiting to be sent…" : "有待发送的报告…");
