@@ -45,7 +45,7 @@ class TestConsolePages:
         case = get(client, t["agent"], no)
         assert case["technician"] == "tom" and case["appointment"]["start"] == "2026-11-25T09:00:00+08:00"
         page = client.get("/console/repairs/board", params={"day": "2026-11-25"})
-        assert f'href="/console/cases/{no}" style="left:' in page.text  # on tom's timeline
+        assert f'href="/console/cases/{no}" data-at="14.29" data-span="14.29"' in page.text  # tom's timeline: 09:00–11:00
         r = client.post("/console/repairs/board/dispatch", data={
             "_csrf": csrf_of(page.text), "no": no, "version": "2", "store": "S1", "technician": "tom",
             "date": "2026-11-25", "start": "09:00", "end": "11:00"})
