@@ -98,10 +98,11 @@ def _as(ctx: Ctx, username: str) -> Ctx:
     return replace(ctx, actor=accounts.actor_for(ctx.session, accounts.get_user(ctx.session, username)))
 
 
-def _window(ctx: Ctx, days: int, hour: int) -> dict[str, str]:
+def _window(ctx: Ctx, days: int, hour: int | None) -> dict[str, str]:
+    """Two hours from `hour` (None: the hour now, so that the visit is going on) `days` from today."""
     tz = ZoneInfo("Asia/Shanghai")
-    day = ctx.clock.now().astimezone(tz).date() + timedelta(days=days)
-    start = datetime.combine(day, time(hour), tzinfo=tz)
+    now = ctx.clock.now().astimezone(tz)
+    start = datetime.combine(now.date() + timedelta(days=days), time(now.hour if hour is None else hour), tzinfo=tz)
     return {"start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()}
 
 
@@ -115,25 +116,25 @@ def _cases(ctx: Ctx) -> None:
     def run(who: Ctx, no: str, action: str, **fields: Any) -> None:
         cases.transition(who, no, action, cases.get(who, no).version, fields)
 
-    def dispatched(no: str, days: int = 1, hour: int = 9, technician: str = "technician") -> None:
+    def dispatched(no: str, days: int = 1, hour: int | None = 9, technician: str = "technician") -> None:
         run(sup, no, "dispatch", technician=technician, window=_window(ctx, days, hour))
 
     # waiting on the board
     call(agent, order_no="D1002", fault="冰箱冷藏室不制冷", fault_code="no_cooling", contact=CONTACT2)
     call(buyer, serial="WM10-2026-0001", fault="洗衣机排水慢", fault_code="drain", channel="portal")
-    # scheduled for tomorrow
-    no = call(agent, serial="AC-KFR35-0007", fault="空调漏水", fault_code="leak")
-    dispatched(no, 1, 9)
-    # on site now
-    no = call(agent, serial="WM-OLD-2019", fault="脱水时异响", fault_code="noise", contact=CONTACT2)
-    dispatched(no, 1, 14, "technician2")
-    run(_as(ctx, "technician2"), no, "check_in", geo_note="小区东门")
-    # completed on site, signed
+    # completed on site today, signed
     no = call(agent, serial="WM10-2026-0001", fault="门锁报警", fault_code="error_code")
-    dispatched(no, 2, 9)
+    dispatched(no, 0, None)
     run(tech, no, "check_in")
     run(tech, no, "complete_onsite", diagnosis="门锁开关接触不良", labour_minutes=25, work_done="更换门锁插件",
         signature=sign)
+    # scheduled for now: the technician's next job, once the one before is done
+    no = call(agent, serial="AC-KFR35-0007", fault="空调漏水", fault_code="leak")
+    dispatched(no, 0, None)
+    # on site now
+    no = call(agent, serial="WM-OLD-2019", fault="脱水时异响", fault_code="noise", contact=CONTACT2)
+    dispatched(no, 0, None, "technician2")
+    run(_as(ctx, "technician2"), no, "check_in", geo_note="小区东门")
     # carry-in, in the workshop, in repair, waiting for parts, at the maker, QC, ready for pickup
     stages: list[tuple[str, list[tuple[Ctx, str, dict[str, Any]]]]] = [
         ("in_workshop", []),
