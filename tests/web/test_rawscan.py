@@ -1,7 +1,8 @@
 """Issue 19's raw-value scan: headless Chromium signs in as every demo role, walks every console
 and portal page it can reach, in Chinese and in English, and fails on anything a person should
 not read there — a snake_case code, None/True/False, an amount in fen or without ¥, English on a
-Chinese page, Chinese on an English one (tests/web/rawscan.py says exactly what).
+Chinese page, Chinese on an English one (tests/web/rawscan.py says exactly what) — or anything
+the Content-Security-Policy refuses, or a script error.
 
 What people typed and the identifiers a page may show are allowed, and listed explicitly: the
 database columns in TYPED (case, order and tracking numbers, SKUs, serials, names, addresses,
@@ -130,6 +131,11 @@ def test_no_page_shows_a_raw_value(lang, world, db, live_server, page):
     seen: set[Any] = set()
     found: dict[str, list[str]] = {}
     pages = 0
+    # What the browser refused (the Content-Security-Policy) or a script threw, on any page crawled.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(f"{page.url}: {m.text}")
+            if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: refused.append(f"{page.url}: {e}"))
     for role in ROLES:
         _sign_in(page, live_server, role, lang)
         for url, status, content in crawl(page, live_server, role, seen):
@@ -139,4 +145,5 @@ def test_no_page_shows_a_raw_value(lang, world, db, live_server, page):
                 found.setdefault(p, []).append(f"{role} {url}")
     report = "\n".join(f"{p}\n    on {', '.join(where[:3])}" for p, where in sorted(found.items()))
     assert not found, f"{len(found)} raw value(s) on {pages} pages ({lang}):\n{report}"
+    assert not refused, "\n".join(refused[:10])
     assert pages > 60  # every role's pages were reached
