@@ -72,6 +72,9 @@ class TestConsolePages:
             page = client.get(f"/console/repairs/{no}/print/{form}")
             assert page.status_code == 200, (form, page.text[:300])
             assert f'data-qr="{no}"' in page.text
+        voucher = client.get(f"/console/repairs/{no}/print/voucher").text
+        warranty = get(client, t["agent"], no)["warranty"]
+        assert ("保修期内" if warranty["covered"] else "已过保修期") in voucher  # said even without an end date
         receipt = client.get(f"/console/repairs/{no}/print/receipt").text
         expected = segno.make_qr(no, error="m").svg_inline(scale=3, svgclass="qr-svg", lineclass="qr-line")
         assert expected in receipt and f"SJ{no}" in receipt and "门体划痕" in receipt

@@ -126,6 +126,13 @@ class TestSecurityHeaders:
             assert r.headers["referrer-policy"] == "same-origin"
             assert "strict-transport-security" not in r.headers
 
+    def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_one(self, client, world):
+        page = client.get("/login").text
+        (href,) = re.findall(r'<link rel="icon" href="([^"]+)"', page)
+        icon = client.get(href)
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+        assert "<svg" in icon.text and "售" in icon.text
+
     def test_it_lets_the_api_load_nothing(self, client, world):
         for r in (client.get("/api/v1/me"), client.get("/healthz"), client.get("/api/openapi.json")):
             assert r.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
