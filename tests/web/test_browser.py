@@ -80,3 +80,21 @@ class TestReturnInTheBrowser:
         page.goto(f"{live_server}/portal/cases/{no}")
         body = page.content()
         assert "¥90.00" in body and "吊牌已拆，扣 9 元" in body and 'data-action="ship_return"' in body
+
+
+class TestTheMenu:
+    def test_a_long_menu_wraps_inside_the_window_and_hides_nothing(self, world, live_server, page):
+        """A supervisor's menu in English is wider than a 1400 px window: it wraps, every entry in sight."""
+        world.store()
+        world.user("sup", "supervisor", "S1", password=PW)
+        page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+        sign_in(page, live_server, "sup")
+        page.wait_for_load_state()
+        links = page.locator("header.top nav.main a")
+        assert links.count() >= 14
+        who = page.locator("header.top .who").bounding_box()
+        rows = set()
+        for box in (links.nth(i).bounding_box() for i in range(links.count())):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= who["x"]  # left of the user's name, never under it
+            rows.add(round(box["y"]))
+        assert len(rows) == 2  # wrapped onto a second line
