@@ -156,6 +156,9 @@ class TestCaseDetail:
         page = client.get(f"/console/cases/{no}").text
         for fact in ("T恤 M码", "¥99.00", "VIP 会员", "历史售后次数", "质量问题", 'data-action="approve"', "政策依据"):
             assert fact in page, fact
+        # what an empty field of the approval means, the return address's group included
+        assert "留空则沿用按政策计算的结果" in page
+        assert re.search(r'<legend>退货地址</legend>\s*<small class="help">留空则告知买家店铺的退货地址</small>', page)
 
 
     def test_it_extends_an_exchange_orders_receipt_confirmation_from_its_form(self, world, client):

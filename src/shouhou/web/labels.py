@@ -48,6 +48,9 @@ FIELD_HELP: dict[str, str] = {
     "inspected_with_courier": "Opened and checked while the courier was there",
     "invoice_returned": "No: the order's invoice did not come back",
     "days": "Leave empty for the store's default",
+    "return_address": "Leave empty to send the buyer the store's return address",
+    "refund_shipping": "Leave empty to keep what the policy computed",
+    "refund_vouchers": "Leave empty to keep what the policy computed",
     "replacements": "Registered units this shipment replaces, one per line: the returned serial no., then the new one",
 }
 ACTION_HELP: dict[tuple[str, str], str] = {
