@@ -137,6 +137,31 @@ class TestCaseDetail:
         page = client.get(f"/console/cases/{no}").text
         assert "处理中" in page and "受理" in page  # the new status and the assign event
 
+    def test_a_bug_behind_a_page_or_a_form_is_a_page_and_keeps_nothing(self, world, client, monkeypatch):
+        from shouhou.cases import case_pages, service
+
+        _staff(world, "agent")
+        no = _consultation(world)
+        login_form(client, "agent")
+        token = csrf_of(client.get(f"/console/cases/{no}").text)
+        transition = service.transition
+
+        def buggy(*args, **kwargs):
+            transition(*args, **kwargs)
+            raise RuntimeError("bug after the action")
+
+        monkeypatch.setattr(service, "transition", buggy)
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": token, "_action": "assign", "_version": "1",
+                                                           "assignee": ""}, follow_redirects=False)
+        assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+        assert "出了点问题" in r.text and "服务器内部错误，未做任何更改" in r.text
+        with world.ctx() as ctx:
+            assert cases.get(ctx, no).status == "new"  # the action was rolled back
+        monkeypatch.setattr(case_pages, "detail_context", lambda *a: 1 / 0)
+        client.cookies.set("lang", "en")
+        r = client.get(f"/console/cases/{no}")
+        assert r.status_code == 500 and "Something went wrong" in r.text and "nothing was changed" in r.text
+
     def test_it_says_the_case_changed_on_a_stale_version(self, world, client):
         _staff(world, "agent")
         no = _consultation(world)

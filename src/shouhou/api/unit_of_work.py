@@ -26,6 +26,7 @@ import anyio.lowlevel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from shouhou.api import body as bodies
 from shouhou.api import on_loop
@@ -149,12 +150,10 @@ class UnitOfWork:
                 await anyio.lowlevel.checkpoint()
             await self.app(scope, receive, response.send)
             await anyio.lowlevel.checkpoint_if_cancelled()
-        except Exception:
+        except Exception as exc:
             # A bug, not a failed commit: say so (500), and leave a trace for the operator.
-            log.exception("unhandled error")
             await _closed(session, inline=inline)  # closing rolls back
-            response = error(scope, 500, "internal_error", "Internal error; nothing was changed",
-                             "服务器内部错误，未做任何更改")
+            response = await _bug_answer(scope, exc)
         except BaseException:  # cancelled before the commit (the client gone, a deadline): nothing is kept
             await _closed(session, inline=inline)
             raise
@@ -198,6 +197,21 @@ class UnitOfWork:
             return await self._write(scope, replay(body), (session, record), session=session)
         return error(scope, 409, "idempotency_in_progress", "The same request is still being processed",
                      "相同请求正在处理中")
+
+
+async def _bug_answer(scope: dict, exc: Exception) -> Buffered:
+    """A write that met a bug answers 500 as the app answers any bug (the API's JSON, the console's
+    page; its handler logs it), with nothing kept."""
+    handler = getattr(scope.get("app"), "exception_handlers", {}).get(Exception)
+    answer = Buffered()
+    try:
+        if handler is None:
+            raise exc
+        await (await handler(Request(scope), exc))(scope, replay(b""), answer.send)
+    except Exception:
+        log.exception("unhandled error")
+        return error(scope, 500, "internal_error", "Internal error; nothing was changed", "服务器内部错误，未做任何更改")
+    return answer
 
 
 def _refuse(scope: dict, refusal: bodies.Refusal) -> Buffered:

@@ -7,6 +7,7 @@ the API keeps its JSON errors; the app (shouhou/app.py) mounts every context's p
 
 from __future__ import annotations
 
+import logging
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
@@ -23,6 +24,7 @@ from shouhou.errors import ShouhouError
 from shouhou.web.session import LoginRequired, WrongSide, login_url
 from shouhou.web.templating import render
 
+log = logging.getLogger("shouhou.web")
 HTML_PREFIXES = ("/console", "/portal", "/login", "/logout", "/lang", "/media")
 # Plain words for the statuses a browser may meet, by status: (title zh, title en, text zh, text en).
 PLAIN = {
@@ -62,6 +64,19 @@ def install(app: FastAPI, settings: Settings) -> None:
     api_handler = app.exception_handlers[ShouhouError]
     http_handler = app.exception_handlers[StarletteHTTPException]
     database_handler = app.exception_handlers[DBAPIError]
+    unexpected_handler = app.exception_handlers[Exception]
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        if not wants_html(request):
+            return await unexpected_handler(request, exc)  # type: ignore[misc]
+        log.exception("unhandled error", exc_info=exc)
+        en = _lang(request) == "en"
+        try:
+            return render(request, "error.html", None, status=500, title="Something went wrong" if en else "出了点问题",
+                          message="Internal error; nothing was changed" if en else "服务器内部错误，未做任何更改")
+        except Exception:  # the page itself failed: the plain answer still says it
+            return await unexpected_handler(request, exc)  # type: ignore[misc]
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)
