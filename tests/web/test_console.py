@@ -130,8 +130,9 @@ class TestCaseDetail:
         _staff(world, "agent")
         no = _consultation(world)
         login_form(client, "agent")
-        token = csrf_of(client.get(f"/console/cases/{no}").text)
-        r = client.post(f"/console/cases/{no}/act", data={"_csrf": token, "_action": "assign", "_version": "1",
+        page = client.get(f"/console/cases/{no}").text
+        assert "留空则由您本人受理" in page  # what the empty choice means
+        r = client.post(f"/console/cases/{no}/act", data={"_csrf": csrf_of(page), "_action": "assign", "_version": "1",
                                                            "assignee": ""}, follow_redirects=False)
         assert r.status_code == 303
         page = client.get(f"/console/cases/{no}").text

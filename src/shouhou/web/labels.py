@@ -57,6 +57,7 @@ ACTION_HELP: dict[tuple[str, str], str] = {
     ("approve", "refund_amount"): "Leave empty to refund the computed amount",
     ("arbitrate", "refund_amount"): "Only for a partial decision",
     ("reject", "reason"): "Shown to the buyer",
+    ("assign", "assignee"): "Leave empty to take it yourself",
     ("escalate", "reason"): "Tell the platform what went wrong",
     ("adjust_postage", "reason"): "Shown to the buyer",
 }
