@@ -94,6 +94,12 @@ class TestConsolePages:
         assert jobs.status_code == 200 and f"/console/tech/jobs/{no}" in jobs.text
         job = client.get(f"/console/tech/jobs/{no}")
         assert job.status_code == 200 and 'data-action="check_in"' in job.text and "tel:13800000000" in job.text
+        assert "已派工，待上门" in jobs.text  # the job's state in words
+        act(client, t["technician"], no, "check_in")
+        act(client, t["technician"], no, "complete_onsite", labour_minutes=40, signature=SIGNATURE)
+        as_user(client, "ann")
+        sheet = client.get("/console/repairs/book/print", params={"day": "2026-11-23"}).text
+        assert no in sheet and "已完成" in sheet and "交易成功" not in sheet  # a repair's word, not an order's
 
 
 class TestTheTechnicianReport:
