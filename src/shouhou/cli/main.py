@@ -88,8 +88,9 @@ def serve(host: str = typer.Option(None, help="default 127.0.0.1"),
 
 @app.command()
 def worker(once: bool = typer.Option(False, help="one pass, then exit")) -> None:
-    """Fire due timers and deliver webhooks, continuously, with the real clock (PostgreSQL: run
-    as many as wanted; SQLite: `shouhou serve` does this itself, and a worker refuses while it runs)."""
+    """Fire due timers and deliver webhooks, continuously, with the real clock.
+
+    PostgreSQL: run as many as wanted. SQLite: `shouhou serve` does this, and a worker refuses while it runs."""
     import threading
 
     from shouhou.clock import SystemClock
