@@ -62,7 +62,10 @@ class TestWorkspace:
         no = world.consultation("agent1", subject="洗衣机漏水")
         signed_in(client, "agent1")
         page = client.get(f"/console/desk/cases/{no}")
-        assert page.status_code == 200 and 'data-status="running"' in page.text
+        assert page.status_code == 200 and 'data-status="running">计时中</span>' in page.text
+        client.cookies.set("lang", "en")
+        assert 'data-status="running">Running</span>' in client.get(f"/console/desk/cases/{no}").text  # a word, not the code
+        client.cookies.set("lang", "zh")
         clock.advance(minutes=30)
         filled = client.post(f"/console/desk/cases/{no}/insert", data={
             "_csrf": csrf_of(page.text), "reply": str(made.json()["id"]), "message": ""})

@@ -27,8 +27,8 @@ VIEW_LABELS = {"mine": ("我的", "Mine"), "team": ("本组", "My team's"), "fol
                "unassigned": ("未分配", "Unassigned")}
 TARGET_LABELS = {"first_response": ("首次响应", "First response"), "next_response": ("再次响应", "Next response"),
                  "resolution": ("解决", "Resolution")}
-STATUS_LABELS = {"running": ("计时中", "running"), "paused": ("已暂停", "paused"), "met": ("已达成", "met"),
-                 "breached": ("已超时", "breached"), "idle": ("未开始", "idle")}
+STATUS_LABELS = {"running": ("计时中", "Running"), "paused": ("已暂停", "Paused"), "met": ("已达成", "Met"),
+                 "breached": ("已超时", "Breached"), "idle": ("未开始", "Not started")}
 PRESENT_FOR = timedelta(minutes=5)  # a colleague seen on a case within this is "on it"
 LIMIT = 50
 
