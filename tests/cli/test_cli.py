@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,19 @@ class TestDemo:
         skipped = run_cli(db.url, "demo", "--if-empty")
         assert skipped.exit_code == 0 and "not loaded" in skipped.output
         assert world.count(Case) == cases
+
+    @pytest.mark.parametrize("local", ["07:00", "11:30", "12:30", "19:30", "23:30"])
+    def test_it_loads_whatever_the_time_of_day(self, world, clock, local):
+        """Today's visits take the technicians' working hours going on or next (after hours, tomorrow's
+        first), so loading never meets `technician_unsuitable` or `window_in_past`."""
+        from shouhou.demo import load_demo
+
+        clock.set(datetime.fromisoformat(f"2026-12-05T{local}:00+08:00"))
+        with world.ctx() as ctx:
+            load_demo(ctx)
+        with world.db.session() as s:
+            statuses = {(t, st) for t, st in s.execute(select(Case.type, Case.status))}
+        assert {("repair", "scheduled"), ("repair", "on_site"), ("repair", "completed")} <= statuses
 
     def test_it_starts_over_with_force(self, tmp_path):
         # given a database that already has a store S1 (which the demo creates too)

@@ -99,10 +99,17 @@ def _as(ctx: Ctx, username: str) -> Ctx:
 
 
 def _window(ctx: Ctx, days: int, hour: int | None) -> dict[str, str]:
-    """Two hours from `hour` (None: the hour now, so that the visit is going on) `days` from today."""
+    """Two hours from `hour`, `days` from today; `hour` None: the two working hours going on now or
+    next (EVERY_DAY's 08–12 and 13–20), so that today's visits fit the technicians' hours whenever
+    the demo is loaded (after 20:00, tomorrow's first)."""
     tz = ZoneInfo("Asia/Shanghai")
     now = ctx.clock.now().astimezone(tz)
-    start = datetime.combine(now.date() + timedelta(days=days), time(now.hour if hour is None else hour), tzinfo=tz)
+    if hour is not None:
+        start = datetime.combine(now.date() + timedelta(days=days), time(hour), tzinfo=tz)
+    else:
+        starts = [datetime.combine(now.date(), time(h), tzinfo=tz) for h in (8, 9, 10, 13, 14, 15, 16, 17, 18)]
+        start = next((t for t in starts if t + timedelta(hours=2) > now),
+                     datetime.combine(now.date() + timedelta(days=1), time(8), tzinfo=tz))
     return {"start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()}
 
 
