@@ -187,7 +187,9 @@ def _finish(step: Step, *, new_version: int) -> None:
         actor_role=actor.primary_role(case.store_id), at=now, visibility=step.visibility,
         payload={**_dump(step.payload), **step.record})
     rows.insert(_EVENTS, event)
-    cache_of(ctx.session).add_to((_WRITTEN, case.id), SimpleNamespace(**event))
+    written = events_written(ctx.session, case.id)  # kept only for a case opened in this unit
+    if written is not None:
+        written.append(SimpleNamespace(**event))
     emit(ctx, CREATED if step.from_status is None else TRANSITIONED, transition_message(
         case_no=case.no, case_type=case.type, action=action.name, from_status=step.from_status,
         to_status=case.status, version=new_version, at=now.isoformat(), actor=actor.name,
