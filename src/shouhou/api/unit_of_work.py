@@ -203,15 +203,15 @@ async def _bug_answer(scope: dict, exc: Exception) -> Buffered:
     """A write that met a bug answers 500 as the app answers any bug (the API's JSON, the console's
     page; its handler logs it), with nothing kept."""
     handler = getattr(scope.get("app"), "exception_handlers", {}).get(Exception)
-    answer = Buffered()
-    try:
-        if handler is None:
-            raise exc
-        await (await handler(Request(scope), exc))(scope, replay(b""), answer.send)
-    except Exception:
-        log.exception("unhandled error")
-        return error(scope, 500, "internal_error", "Internal error; nothing was changed", "服务器内部错误，未做任何更改")
-    return answer
+    if handler is not None:
+        answer = Buffered()
+        try:
+            await (await handler(Request(scope), exc))(scope, replay(b""), answer.send)
+            return answer
+        except Exception:
+            log.exception("the error handler failed")
+    log.error("unhandled error", exc_info=exc)
+    return error(scope, 500, "internal_error", "Internal error; nothing was changed", "服务器内部错误，未做任何更改")
 
 
 def _refuse(scope: dict, refusal: bodies.Refusal) -> Buffered:
