@@ -98,18 +98,23 @@ def _as(ctx: Ctx, username: str) -> Ctx:
     return replace(ctx, actor=accounts.actor_for(ctx.session, accounts.get_user(ctx.session, username)))
 
 
-def _window(ctx: Ctx, days: int, hour: int | None) -> dict[str, str]:
-    """Two hours from `hour`, `days` from today; `hour` None: the two working hours going on now or
-    next (EVERY_DAY's 08–12 and 13–20), so that today's visits fit the technicians' hours whenever
-    the demo is loaded (after 20:00, tomorrow's first)."""
+def _window(ctx: Ctx, days: int, hour: int) -> dict[str, str]:
+    tz = ZoneInfo("Asia/Shanghai")
+    day = ctx.clock.now().astimezone(tz).date() + timedelta(days=days)
+    return _two_hours(datetime.combine(day, time(hour), tzinfo=tz))
+
+
+def _working_now(ctx: Ctx) -> dict[str, str]:
+    """The two working hours going on now or next (EVERY_DAY's 08–12 and 13–20; after 20:00,
+    tomorrow's first), so that today's visits fit the technicians' hours whenever the demo loads."""
     tz = ZoneInfo("Asia/Shanghai")
     now = ctx.clock.now().astimezone(tz)
-    if hour is not None:
-        start = datetime.combine(now.date() + timedelta(days=days), time(hour), tzinfo=tz)
-    else:
-        starts = [datetime.combine(now.date(), time(h), tzinfo=tz) for h in (8, 9, 10, 13, 14, 15, 16, 17, 18)]
-        start = next((t for t in starts if t + timedelta(hours=2) > now),
-                     datetime.combine(now.date() + timedelta(days=1), time(8), tzinfo=tz))
+    starts = [datetime.combine(now.date(), time(h), tzinfo=tz) for h in (8, 9, 10, 13, 14, 15, 16, 17, 18)]
+    return _two_hours(next((t for t in starts if t + timedelta(hours=2) > now),
+                           datetime.combine(now.date() + timedelta(days=1), time(8), tzinfo=tz)))
+
+
+def _two_hours(start: datetime) -> dict[str, str]:
     return {"start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()}
 
 
@@ -123,24 +128,24 @@ def _cases(ctx: Ctx) -> None:
     def run(who: Ctx, no: str, action: str, **fields: Any) -> None:
         cases.transition(who, no, action, cases.get(who, no).version, fields)
 
-    def dispatched(no: str, days: int = 1, hour: int | None = 9, technician: str = "technician") -> None:
-        run(sup, no, "dispatch", technician=technician, window=_window(ctx, days, hour))
+    def dispatched(no: str, technician: str = "technician") -> None:  # for the working hours now
+        run(sup, no, "dispatch", technician=technician, window=_working_now(ctx))
 
     # waiting on the board
     call(agent, order_no="D1002", fault="冰箱冷藏室不制冷", fault_code="no_cooling", contact=CONTACT2)
     call(buyer, serial="WM10-2026-0001", fault="洗衣机排水慢", fault_code="drain", channel="portal")
     # completed on site today, signed
     no = call(agent, serial="WM10-2026-0001", fault="门锁报警", fault_code="error_code")
-    dispatched(no, 0, None)
+    dispatched(no)
     run(tech, no, "check_in")
     run(tech, no, "complete_onsite", diagnosis="门锁开关接触不良", labour_minutes=25, work_done="更换门锁插件",
         signature=sign)
     # scheduled for now: the technician's next job, once the one before is done
     no = call(agent, serial="AC-KFR35-0007", fault="空调漏水", fault_code="leak")
-    dispatched(no, 0, None)
+    dispatched(no)
     # on site now
     no = call(agent, serial="WM-OLD-2019", fault="脱水时异响", fault_code="noise", contact=CONTACT2)
-    dispatched(no, 0, None, "technician2")
+    dispatched(no, "technician2")
     run(_as(ctx, "technician2"), no, "check_in", geo_note="小区东门")
     # carry-in, in the workshop, in repair, waiting for parts, at the maker, QC, ready for pickup
     stages: list[tuple[str, list[tuple[Ctx, str, dict[str, Any]]]]] = [
