@@ -84,6 +84,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         refusal = database_refusal(exc)
         if not wants_html(request) or refusal is None:
             return await database_handler(request, exc)  # type: ignore[misc]
+        log.warning("%s: %s", refusal[0], getattr(exc, "orig", None) or exc)  # as the API's handler logs it
         en = _lang(request) == "en"
         response = render(request, "error.html", None, status=503, title="Please retry" if en else "请稍后重试",
                           message=refusal[1] if en else refusal[2])
