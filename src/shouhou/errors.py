@@ -58,11 +58,19 @@ class Conflict(ShouhouError):
 
 
 def not_found(what: str, key: Any) -> NotFound:
-    zh_names = {"case": "售后单", "order": "订单", "store": "店铺", "user": "用户", "customer": "客户",
-                "reason": "原因", "product": "商品", "order_line": "订单行", "timer": "定时器",
-                "webhook": "Webhook"}
-    return NotFound(f"{what}_not_found", en="No {what} {key}", zh="找不到{what_zh} {key}",
-                    what=what, what_zh=zh_names.get(what, what), key=str(key))
+    zh, en = _NAMES.get(what, (what, what.replace("_", " ")))
+    return NotFound(f"{what}_not_found", en="No {what_en} {key}", zh="找不到{what_zh} {key}",
+                    what=what, what_zh=zh, what_en=en, key=str(key))
+
+
+# What a person calls each thing that may be missing (the code keeps the identifier).
+_NAMES = {"case": ("售后单", "case"), "order": ("订单", "order"), "store": ("店铺", "store"),
+          "user": ("用户", "user"), "customer": ("客户", "customer"), "reason": ("原因", "reason"),
+          "product": ("商品", "product"), "order_line": ("订单行", "order line"), "timer": ("定时器", "timer"),
+          "webhook": ("Webhook", "webhook"), "token": ("令牌", "token"), "unit": ("产品", "unit"),
+          "part": ("配件", "part"), "part_request": ("配件申请", "part request"), "outlet": ("服务网点", "outlet"),
+          "contract": ("服务合同", "contract"), "refund": ("退款记录", "refund"), "photo": ("照片", "photo"),
+          "signature": ("签名", "signature"), "form": ("单据", "form"), "action": ("操作", "action")}
 
 
 def forbidden(action: str, **details: Any) -> Forbidden:

@@ -100,6 +100,26 @@ class TestLanguages:
         r = client.get("/api/v1/cases/AS2099010100001", headers=auth(parties["agent"], lang=header))
         assert error_of(r, 404, "case_not_found")["message"] == "No case AS2099010100001"
 
+    @pytest.mark.parametrize(("lang", "message"), [("zh-CN", "找不到产品 NOPE-1"), ("en", "No unit NOPE-1")])
+    def test_it_names_what_is_missing_in_words(self, client, parties, lang, message):
+        # a unit is 产品 in Chinese, never the identifier `unit`
+        r = client.get("/api/v1/units/NOPE-1", headers=auth(parties["agent"], lang=lang))
+        assert error_of(r, 404, "unit_not_found")["message"] == message
+
+    def test_every_missing_thing_has_a_name_in_both_languages(self):
+        import re
+        from pathlib import Path
+
+        import shouhou
+        from shouhou.errors import _NAMES, not_found
+
+        source = Path(shouhou.__file__).parent
+        used = {m for f in source.rglob("*.py") for m in re.findall(r'not_found\("([a-z_]+)"', f.read_text())}
+        assert used and used <= set(_NAMES), used - set(_NAMES)
+        for what in used:
+            en, zh = not_found(what, "X").message("en"), not_found(what, "X").message("zh")
+            assert "_" not in en and not re.search(r"[a-z]", zh.replace("Webhook", "")), (en, zh)
+
     def test_it_prefers_chinese_when_weighted_higher(self, client, parties):
         r = client.get("/api/v1/cases/AS2099010100001", headers=auth(parties["agent"], lang="en;q=0.3, zh-CN"))
         assert error_of(r, 404, "case_not_found")["message"].startswith("找不到")
