@@ -129,3 +129,25 @@ class TestImportOrders:
         path.write_text("[]", encoding="utf-8")
         result = run_cli(db.url, "import", "orders", str(path))
         assert result.exit_code == 2 and "unsupported_file" in result.output
+
+    def test_it_reads_a_csv_saved_as_gbk(self, store, db, tmp_path):
+        # given the file Excel on Chinese Windows saves as "CSV": GBK, no BOM, Chinese names inside
+        path = tmp_path / "gbk.csv"
+        with path.open("w", newline="", encoding="gbk") as f:
+            csv.writer(f).writerows([HEADER, *ROWS])
+        result = run_cli(db.url, "import", "orders", str(path))
+        assert result.exit_code == 0, result.output
+        assert set(orders(store)) == {"I1", "I2"}
+        with store.db.session() as s:
+            assert s.scalars(select(OrderLine.name).where(OrderLine.sku == "WM-10KG")).one() == "洗衣机"
+
+    @pytest.mark.parametrize(("name", "content", "says"), [
+        ("orders.xlsx", b"not a workbook", "orders.xlsx is not a readable Excel workbook"),
+        ("orders.csv", bytes(range(0x80, 0x100)) * 4, "orders.csv is neither UTF-8 nor GBK text"),
+    ])
+    def test_it_refuses_a_file_it_cannot_read_by_name(self, store, db, tmp_path, name, content, says):
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = run_cli(db.url, "import", "orders", str(path), SHOUHOU_DEFAULT_LANGUAGE="en")
+        assert result.exit_code == 2 and "unreadable_file" in result.output and says in result.output, result.output
+        assert orders(store) == {}

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
+from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from shouhou.accounts.service import all_stores
@@ -51,14 +53,29 @@ class ImportResult:
 def read_rows(path: Path) -> list[dict[str, str]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = path.read_bytes().decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = list(csv.DictReader(io.StringIO(_decoded(path))))
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
+        try:
+            rows = _xlsx_rows(path)
+        except (BadZipFile, InvalidFileException, KeyError, OSError):
+            raise Invalid("unreadable_file", en="{file} is not a readable Excel workbook",
+                          zh="{file} 不是可读取的 Excel 工作簿", file=path.name) from None
     else:
-        raise Invalid("unsupported_file", en="Import reads .csv or .xlsx files, not {suffix}",
-                      zh="仅支持 .csv 或 .xlsx 文件，不支持 {suffix}", suffix=suffix)
+        raise Invalid("unsupported_file", en="Import reads .csv or .xlsx files; {file} is neither",
+                      zh="仅支持 .csv 或 .xlsx 文件，{file} 不是", file=path.name, suffix=suffix)
     return [{(k or "").strip(): ("" if v is None else str(v).strip()) for k, v in r.items()} for r in rows]
+
+
+def _decoded(path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030: Excel on Chinese Windows saves CSV as GBK."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Invalid("unreadable_file", en="{file} is neither UTF-8 nor GBK text",
+                  zh="{file} 既不是 UTF-8 也不是 GBK 编码的文本", file=path.name)
 
 
 def _xlsx_rows(path: Path) -> list[dict[str, str]]:
