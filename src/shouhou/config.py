@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     # (api/on_loop.py; about a quarter less CPU per request). Off: always in worker threads.
     sqlite_writes_on_loop: bool = True
     refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
-    idempotency_retention_hours: int = 48  # a retry after this is treated as a new request
+    idempotency_retention_hours: int = Field(default=48, ge=1)  # a retry after this is treated as a new request
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
     smtp_host: str = ""

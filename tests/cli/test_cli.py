@@ -191,3 +191,17 @@ class TestPurge:
         assert result.exit_code == 0 and "forgot 1" in result.output
         with db.session() as s:
             assert [r.key for r in s.query(IdempotencyRecord).all()] == ["new"]
+
+    @pytest.mark.parametrize("hours", ["0", "-5"])
+    def test_it_refuses_to_forget_responses_a_client_may_still_retry(self, world, db, hours):
+        from datetime import UTC, datetime
+
+        from shouhou.models import IdempotencyRecord
+
+        with db.session() as s:
+            s.add(IdempotencyRecord(scope="a", key="fresh", request_hash="h", status_code=200, body=b"{}",
+                                    created_at=datetime.now(UTC)))
+        result = run_cli(db.url, "purge", "--hours", hours)
+        assert result.exit_code == 2 and "--hours" in result.output
+        with db.session() as s:
+            assert [r.key for r in s.query(IdempotencyRecord).all()] == ["fresh"]

@@ -280,7 +280,9 @@ def demo(force: bool = typer.Option(False, "--force", help="wipe the database fi
 
 
 @app.command()
-def purge(hours: int = typer.Option(None, "--hours", help="keep this many hours; default the setting")) -> None:
+def purge(hours: int = typer.Option(None, "--hours", min=1,
+                                   help="keep this many hours (at least 1: a client may still be retrying); "
+                                        "default the setting")) -> None:
     """Forget stored Idempotency-Key responses older than the retention period, and stale sign-in counters."""
     from datetime import timedelta
 
