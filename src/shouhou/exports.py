@@ -11,24 +11,57 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# A cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd|...): text a buyer typed must
+# stay text when staff open the export (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v):
+        return "'" + v  # Excel shows the text and hides the quote
+    return v
+
+
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(headers)
+    writer.writerow([_csv_cell(h) for h in headers])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     # A BOM so that Excel opens Chinese text correctly.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "export") -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
-    ws.append(list(headers))
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, str):
+            v = ILLEGAL_CHARACTERS_RE.sub("", v)  # control characters a worksheet cannot hold
+        if isinstance(v, str) and v.startswith("="):
+            text = WriteOnlyCell(ws, value=v)
+            text.data_type = "s"  # openpyxl would store it as a formula
+            return text
+        return "" if v is None else v
+
+    ws.append([cell(h) for h in headers])
     for row in rows:
-        ws.append(["" if v is None else v for v in row])
+        ws.append([cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
