@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -53,6 +53,7 @@ def _number(text: str) -> bool:
     return True
 
 
+@settings(deadline=None)  # a workbook takes ~10 ms to write and read back, more on a busy machine
 @given(st.text(min_size=1, max_size=40))
 def test_any_text_goes_into_a_workbook_as_text(text):
     ((got, kind),) = xlsx_cells(to_xlsx(["v"], [[text]]))

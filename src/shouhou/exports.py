@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -57,6 +59,10 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = 
             text = WriteOnlyCell(ws, value=v)
             text.data_type = "s"  # openpyxl would store it as a formula
             return text
+        if isinstance(v, Decimal | datetime):  # yuan to the fen; a time to the second
+            shown = WriteOnlyCell(ws, value=float(v) if isinstance(v, Decimal) else v)  # a cell holds a double
+            shown.number_format = "0.00" if isinstance(v, Decimal) else "yyyy-mm-dd hh:mm:ss"
+            return shown
         return "" if v is None else v
 
     ws.append([cell(h) for h in headers])

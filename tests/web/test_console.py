@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
@@ -104,15 +106,29 @@ class TestCaseList:
         assert re.findall(r'<th data-key="([a-z_]+)"', client.get("/console/cases").text) == [
             "subject", "no", "status_label"]
 
-    def test_it_exports_the_filtered_list(self, world, client):
+    def test_it_exports_the_filtered_list(self, world, client, clock):
         _staff(world, "agent")
         no = _consultation(world, subject="导出测试")
+        refund = _return(world)
         login_form(client, "agent")
-        csv_text = client.get("/console/cases/export.csv").content.decode("utf-8-sig")
-        assert csv_text.splitlines()[0].startswith("no,order_no,store") and no in csv_text and "导出测试" in csv_text
+        # headings as the list shows them, in the reader's language; times in the store's zone
+        rows = list(csv.reader(io.StringIO(client.get("/console/cases/export.csv").content.decode("utf-8-sig"))))
+        assert rows[0][:3] == ["售后单号", "订单号", "店铺"] and rows[0][rows[0].index("状态")]
+        by_no = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+        assert by_no[no]["主题"] == "导出测试" and by_no[no]["状态"] == "新建"
+        local = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+        assert by_no[no]["申请时间"] == local.isoformat(sep=" ")
+        assert by_no[refund]["客户"].endswith("(u1001)") and by_no[refund]["退款金额"] == "99.00"
+        # in a workbook, times are dates and amounts are numbers to the fen
         wb = load_workbook(io.BytesIO(client.get("/console/cases/export.xlsx").content))
-        rows = list(wb.active.iter_rows(values_only=True))
-        assert rows[0][0] == "no" and rows[1][0] == no
+        sheet = list(wb.active.iter_rows())
+        heads = [c.value for c in sheet[0]]
+        cells = {r[0].value: dict(zip(heads, r, strict=True)) for r in sheet[1:]}
+        assert cells[no]["申请时间"].value == local and cells[no]["申请时间"].number_format == "yyyy-mm-dd hh:mm:ss"
+        assert cells[refund]["退款金额"].value == 99 and cells[refund]["退款金额"].number_format == "0.00"
+        client.get("/lang/en?next=/console/cases")
+        english = client.get("/console/cases/export.csv").content.decode("utf-8-sig").splitlines()[0]
+        assert english.startswith("Case no.,Order no.,Store,Type")
 
 
 class TestCaseDetail:

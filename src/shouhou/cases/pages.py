@@ -5,6 +5,8 @@ The case page itself is in case_pages.py."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +21,7 @@ from shouhou.engine.registry import all_workflows
 from shouhou.models import Store
 from shouhou.money import format_fen, parse_yuan
 from shouhou.web import nav
+from shouhou.web.i18n import gettext
 from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
 
@@ -175,9 +178,26 @@ def case_export(fmt: str, request: Request) -> Response:
         out += service.summaries(ctx, more)
     visible, _, _ = columns_for(ctx)
     visible = [c for c in visible if c[2] not in ("products", "deadline")]
-    body, media, name = exports.render("xlsx" if fmt == "xlsx" else "csv", [c[0] for c in visible],
-                                       [[r.get(c[0]) for c in visible] for r in out], "cases")
+    fmt = "xlsx" if fmt == "xlsx" else "csv"
+    # As the list shows it: headings in the reader's language, times in the store's zone to the second
+    # (in a workbook, dates and amounts it can sort and sum).
+    body, media, name = exports.render(fmt, [gettext(ctx.lang, label) for _, label, _ in visible],
+                                       [[_cell(r, key, kind, fmt) for key, _, kind in visible] for r in out], "cases")
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _cell(row: dict[str, Any], key: str, kind: str, fmt: str) -> Any:
+    value = row.get(key)
+    if value in (None, ""):
+        return None
+    if kind == "time":  # the summary's time is already in the store's zone
+        local = datetime.fromisoformat(value).replace(tzinfo=None, microsecond=0)
+        return local if fmt == "xlsx" else local.isoformat(sep=" ")
+    if kind == "money":
+        return Decimal(value) if fmt == "xlsx" else value
+    if kind == "customer":
+        return f"{row['customer_name']} ({value})" if row.get("customer_name") else value
+    return value
 
 
 # -- batch approve / reject on the queue ---------------------------------------------------------
