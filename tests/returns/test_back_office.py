@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -83,6 +85,25 @@ class TestStockMovements:
         assert values[0][:4] == ("id", "store", "case_no", "kind") and values[1][2] == no
         assert client.get("/api/v1/stock-movements", params={"kind": "aftersales_out"}, headers=h).json()["items"] == []
         assert client.get("/api/v1/stock-movements", headers=auth(t["buyer"])).status_code == 403
+
+
+    def test_the_console_exports_stock_as_its_page_shows_it(self, world, client):
+        from tests.web.conftest import login_form
+
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"])["no"]
+        walk(client, t, no, (*RETURNED[:2], ("warehouse", "receive", {"result": "accepted", "note": "入A3货架"})))
+        world.user("keeper", "warehouse", "S1", password="pw12345678")
+        login_form(client, "keeper")
+        rows = list(csv.reader(io.StringIO(client.get("/console/stock/export.csv").content.decode("utf-8-sig"))))
+        assert rows[0] == ["时间", "类型", "SKU", "数量", "售后单号", "店铺", "操作人", "备注"]
+        (row,) = rows[1:]
+        assert row[1:6] == ["退货入库", "TSHIRT-M", "1", no, "S1"] and row[7] == "入A3货架"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row[0])  # the store's zone, no offset
+        sheet = list(load_workbook(io.BytesIO(client.get("/console/stock/export.xlsx").content)).active.iter_rows(
+            values_only=True))
+        assert sheet[0][0] == "时间" and isinstance(sheet[1][0], datetime) and sheet[1][4] == no
 
 
 class TestFinanceList:

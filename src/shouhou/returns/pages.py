@@ -3,6 +3,7 @@ console; the application form on the portal's order page."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +23,7 @@ from shouhou.returns import reasons, service
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
 from shouhou.web import nav
 from shouhou.web.forms import fields_of
+from shouhou.web.i18n import gettext
 from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
 
@@ -126,9 +128,23 @@ def stock_export(fmt: str, request: Request, store: str | None = None, kind: str
                  sku: str | None = None) -> Response:
     ctx = staff_only(request)
     rows = service.stock_movements(ctx, store_code=store or None, kind=kind or None, sku=sku or None, limit=10000)
-    body, media, name = exports.render("xlsx" if fmt == "xlsx" else "csv", service.STOCK_HEADERS,
-                                       [[r[h] for h in service.STOCK_HEADERS] for r in rows], "stock-movements")
+    fmt = "xlsx" if fmt == "xlsx" else "csv"
+    # The page's columns and headings (the API's export keeps the field names).
+    body, media, name = exports.render(fmt, [gettext(ctx.lang, label) for label, _ in _STOCK_COLUMNS],
+                                       [[_stock_cell(r, key, fmt) for _, key in _STOCK_COLUMNS] for r in rows],
+                                       "stock-movements")
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+_STOCK_COLUMNS = (("Time", "at"), ("Kind", "kind_label"), ("SKU", "sku"), ("Qty", "qty"), ("Case no.", "case_no"),
+                  ("Store", "store"), ("Operator", "operator"), ("Note", "note"))
+
+
+def _stock_cell(row: dict[str, Any], key: str, fmt: str) -> Any:
+    if key == "at":  # already in the store's zone
+        local = datetime.fromisoformat(row["at"]).replace(tzinfo=None, microsecond=0)
+        return local if fmt == "xlsx" else local.isoformat(sep=" ")
+    return row[key]
 
 
 @router.get("/console/reasons")
