@@ -128,7 +128,7 @@ class FakeMailbox:
     """A recorded IMAP session: two unseen messages, which it never marks seen."""
 
     def __init__(self, messages: list[bytes]) -> None:
-        self.messages, self.calls = messages, []
+        self.messages, self.calls, self.seen = messages, [], set()
 
     def login(self, user, password):
         self.calls.append(("login", user, password))
@@ -142,8 +142,12 @@ class FakeMailbox:
         return "OK", [str(len(self.messages)).encode()]
 
     def uid(self, command, *args):
-        if command == "SEARCH":
-            return "OK", [b" ".join(str(i + 1).encode() for i in range(len(self.messages)))]
+        if command == "SEARCH":  # UNSEEN
+            return "OK", [b" ".join(str(i + 1).encode() for i in range(len(self.messages)) if i + 1 not in self.seen)]
+        if command == "STORE":
+            self.calls.append(("store", args[0]))
+            self.seen.add(int(args[0]))
+            return "OK", [b""]
         if command == "FETCH":
             i = int(args[0]) - 1
             return "OK", [(f"{i + 1} (RFC822 {{{len(self.messages[i])}}}".encode(), self.messages[i]), b")"]
@@ -151,6 +155,49 @@ class FakeMailbox:
 
     def logout(self):
         return "BYE", [b""]
+
+
+class TestChineseMail:
+    """Mail as Chinese clients write it: GBK text labelled gb2312, raw 8-bit headers, odd labels."""
+
+    def raw(self, subject: bytes, body: bytes, charset: str, sender: bytes = b"zhang@example.com") -> bytes:
+        return (b"From: " + sender + b"\r\nTo: " + ADDRESS.encode() + b"\r\nSubject: " + subject +
+                b"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=" + charset.encode() +
+                b"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body)
+
+    def taken(self, world) -> tuple[Case, DeskMessage]:
+        [case] = cases_of(world)
+        with world.db.session() as s:
+            return case, s.scalars(select(DeskMessage)).one()
+
+    def test_gbk_text_labelled_gb2312_reads_as_written(self, world, client, settings, clock):
+        # 镕 and 喆 are GBK, not GB2312: Foxmail and older Outlook label such mail gb2312 all the same
+        mailed_store(world, client)
+        words = lambda t: base64.b64encode(t.encode("gbk")).decode()  # noqa: E731
+        raw = self.raw(f"=?gb2312?B?{words('朱镕的洗衣机不脱水')}?=".encode(), "王喆：滚筒不转了。".encode("gbk"), "gb2312",
+                       f"=?gb2312?B?{words('王喆')}?= <wz@example.com>".encode())
+        assert receive(world.db, settings, clock, raw, [ADDRESS]).outcome == "opened"
+        case, message = self.taken(world)
+        assert (case.subject, message.body, message.author) == ("朱镕的洗衣机不脱水", "王喆：滚筒不转了。",
+                                                                "王喆 <wz@example.com>")
+
+    @pytest.mark.parametrize(("label", "encoding"), [("x-unknown", "utf-8"), ("x-unknown", "gbk"),
+                                                     ("iso-2022-jp", "utf-8"), ("", "gbk")])
+    def test_a_wrong_or_unknown_label_neither_refuses_nor_garbles_the_mail(self, world, client, settings, clock,
+                                                                         label, encoding):
+        mailed_store(world, client)
+        raw = self.raw("冰箱不制冷 镕".encode(encoding), "压缩机不启动，镕".encode(encoding), label)
+        assert receive(world.db, settings, clock, raw, [ADDRESS]).outcome == "opened"
+        case, message = self.taken(world)
+        assert (case.subject, message.body) == ("冰箱不制冷 镕", "压缩机不启动，镕")
+
+    @given(st.text(alphabet=st.characters(codec="gbk", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30),
+           st.sampled_from(["gb2312", "GBK", "x-gbk", "cp936"]))
+    def test_any_gbk_text_comes_back_under_any_gbk_label(self, text, label):
+        from shouhou.desk.mail_text import decoded
+
+        assert decoded(text.encode("gbk"), label) == text
+        assert decoded(text.encode("utf-8"), None) == decoded(text.encode("utf-8"), "utf-8") == text
 
 
 class TestImap:
@@ -162,6 +209,28 @@ class TestImap:
         assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 0
         assert [c.subject for c in cases_of(world)] == ["第一封", "第二封"]
         assert box.calls[0] == ("authenticate", "PLAIN", "\0service\0秘密".encode())  # unsealed only to connect
+
+    def test_a_message_that_cannot_be_taken_holds_back_none_after_it(self, world, client, settings, clock,
+                                                                      monkeypatch):
+        mailed_store(world, client, imap={"host": "imap.example.com", "username": "service", "password": "x"})
+        box = FakeMailbox([bytes(mail("坏的", Message_ID="<bad@example.com>")),
+                           bytes(mail("好的", Message_ID="<good@example.com>"))])
+        real = mail_imap.receive
+
+        def failing_once(db, settings, clock, raw, recipients):
+            if b"<bad@example.com>" in raw and not failing_once.failed:
+                failing_once.failed = True
+                raise RuntimeError("a database outage, say")
+            return real(db, settings, clock, raw, recipients)
+
+        failing_once.failed = False
+        monkeypatch.setattr(mail_imap, "receive", failing_once)
+        assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 1
+        assert [c.subject for c in cases_of(world)] == ["好的"]
+        stored = [c for c in box.calls if c[0] == "store"]
+        assert stored == [("store", b"2")]  # the failed one stays unseen …
+        assert mail_imap.poll(world.db, settings, clock, lambda cfg: box, force=True) == 1  # … and is taken next time
+        assert sorted(c.subject for c in cases_of(world)) == ["坏的", "好的"]
 
     def test_polling_a_real_imap_server_over_a_socket_twice_imports_each_once(self, world, client, settings, clock):
         box = Mailbox("service", "s3cret", [bytes(mail("屏幕不亮", Message_ID="<i1@example.com>")),

@@ -85,7 +85,11 @@ def fetch(db: Database, settings: Settings, clock: Clock, address: str, cfg: dic
             raw = next((p[1] for p in parts if isinstance(p, tuple) and len(p) > 1), None)
             if status != "OK" or not isinstance(raw, bytes):
                 continue
-            result = receive(db, settings, clock, raw, [address])
+            try:
+                result = receive(db, settings, clock, raw, [address])
+            except Exception:  # left unseen for the next poll; the messages after it are still taken
+                log.exception("mail not taken", extra={"fields": {"uid": uid.decode(errors="replace")}})
+                continue
             taken += result.outcome in ("opened", "threaded")
             box.uid("STORE", uid, "+FLAGS", "(\\Seen)")
         return taken

@@ -21,7 +21,7 @@ from shouhou.cases import service as cases
 from shouhou.clock import Clock
 from shouhou.config import Settings
 from shouhou.db import Database
-from shouhou.desk import conversation, outbound
+from shouhou.desk import conversation, mail_text, outbound
 from shouhou.desk import repository as repo
 from shouhou.engine.actor import SYSTEM
 from shouhou.engine.context import Ctx
@@ -79,7 +79,7 @@ def text_of(msg: EmailMessage) -> str:
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    text = part.get_content() if isinstance(part, EmailMessage) else ""
+    text = mail_text.body(part)
     if part.get_content_type() == "text/html":
         text = re.sub(r"<[^>]+>", " ", text)
     return str(text).strip()
@@ -124,8 +124,8 @@ def receive(db: Database, settings: Settings, clock: Clock, raw: bytes, recipien
         mail_id = (_ids(msg.get("Message-ID")) or [f"<{hashlib.sha256(raw).hexdigest()}@received>"])[0]
         if repo.message_by_mail_id(session, desk.store_id, [mail_id]) is not None:
             return Received("duplicate", why=mail_id)
-        name, address = parseaddr(str(msg.get("From", "")))
-        subject = str(msg.get("Subject", "") or "").strip()
+        name, address = parseaddr(mail_text.header(raw, "From"))
+        subject = mail_text.header(raw, "Subject")
         text = text_of(msg) or subject
         files = attachments_of(msg, settings)
         lang = "en" if str(msg.get("Content-Language", "")).lower().startswith("en") else "zh"
