@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from shouhou.models import Case, CaseEvent, Refund
@@ -81,6 +82,37 @@ class TestActionRefusals:
         silent = act(client, t["reviewer"], no, "approve", refund_amount="80.00", expect=422)
         assert silent["error"]["code"] == "adjustment_reason_required"
         assert get(client, t["reviewer"], no)["version"] == 1
+
+    @pytest.mark.parametrize(("type", "action", "fields"), [
+        ("return_refund", "approve", {"price_difference": "-10.00"}),  # would have been ignored: nothing refunded
+        ("refund_only", "approve", {"price_difference": "10.00"}),
+        ("refund_only", "approve", {"return_address": {"contact": "刘", "phone": "021", "address": "仓"}}),
+        ("exchange", "approve", {"refund_shipping": True}),
+        ("exchange", "approve", {"refund_vouchers": True}),
+        ("return_refund", "modify", {"exchange_sku": "TSHIRT-L"}),
+    ])
+    def test_it_refuses_a_field_of_another_types_form_instead_of_ignoring_it(self, world, client, type, action,
+                                                                               fields):
+        t = setup(world)
+        delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
+        no = apply(client, t["buyer"], type=type, reason="quality_issue",
+                   **({"exchange_sku": "TSHIRT-L"} if type == "exchange" else {}))["no"]
+        if action == "modify":
+            act(client, t["reviewer"], no, "reject", reason="x")
+        before = get(client, t["buyer"], no)
+        who = "buyer" if action == "modify" else "reviewer"
+        err = act(client, t[who], no, action, **fields, expect=422)["error"]
+        assert err["code"] == "field_not_for_type" and err["details"]["field"] == next(iter(fields))
+        assert next(iter(fields)) in err["message"] and type in err["message"]
+        after = get(client, t["buyer"], no)
+        assert (after["version"], after["status"]) == (before["version"], before["status"])
+
+    def test_an_exchange_still_refuses_a_refund_amount_as_not_refundable(self, world, client):
+        t = setup(world)
+        delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
+        no = apply(client, t["buyer"], type="exchange", reason="quality_issue", exchange_sku="TSHIRT-L")["no"]
+        err = act(client, t["reviewer"], no, "approve", refund_amount="10.00", expect=422)["error"]
+        assert err["code"] == "not_refundable"
 
     def test_it_refuses_a_partial_decision_above_what_may_be_refunded(self, world, client):
         t = setup(world)

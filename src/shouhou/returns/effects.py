@@ -25,7 +25,7 @@ from shouhou.returns.pickup_actions import (
     request_pickup,
 )
 from shouhou.returns.postage import adjust_postage, postage_offered, ship_return
-from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
+from shouhou.returns.schemas import ONLY_FOR, RECEIPT_EXTENSION_MAX_DAYS
 
 __all__ = [  # bound by name in workflow.py, though defined beside this module
     "adjust_postage", "book_pickup", "cancel_pickup", "no_pickup", "pickup_pending", "postage_offered",
@@ -61,8 +61,23 @@ def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | Non
     d.rules = {**others, "adjustment": rule} if d.adjustment_fen else others
 
 
+def only_its_fields(step: Step, action: str) -> None:
+    """A field of another type's form (ONLY_FOR) is refused, not ignored: the caller meant it."""
+    p = step.payload
+    for name in sorted(p.model_fields_set if p is not None else ()):
+        types = ONLY_FOR.get(f"{action}.{name}")
+        if types and step.case.type not in types and getattr(p, name) is not None:
+            raise Invalid("field_not_for_type", en="{field} does not apply to a {type} case (only to {types})",
+                          zh="{type} 售后单不适用 {field}（仅适用于 {types}）",
+                          field=name, type=step.case.type, types=", ".join(types))
+
+
 def approve(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
+    if case.type == "exchange" and p is not None and p.refund_amount is not None:
+        raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
+                      zh="换货不退款；如有差价请填写 price_difference")
+    only_its_fields(step, "approve")
     d = steps.detail(step)
     session = ctx.session
     order = session.get_one(Order, case.order_id)
@@ -83,9 +98,6 @@ def approve(step: Step) -> str:
             steps.set_rule(d, "shipping", None)
         d.refund_shipping = p.refund_shipping
     if case.type == "exchange":
-        if p is not None and p.refund_amount is not None:
-            raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
-                          zh="换货不退款；如有差价请填写 price_difference")
         if p is not None and p.price_difference is not None:
             d.price_difference_fen = p.price_difference
             d.price_difference_settled = owed(d) == 0
@@ -140,6 +152,7 @@ def reject(step: Step) -> None:
 
 
 def modify(step: Step) -> None:
+    only_its_fields(step, "modify")
     application.reapply(step)
 
 

@@ -24,6 +24,20 @@ SignedFen = Annotated[int, BeforeValidator(_signed), WithJsonSchema({
     "type": "string", "format": "yuan", "pattern": r"^-?\d{1,13}(\.\d{1,2})?$", "examples": ["-10.00"]})]
 
 
+# Action fields that only some types have: the console never shows them to the others, and the
+# engine refuses them there rather than ignore them (a price difference on a return changes nothing).
+ONLY_FOR = {
+    "approve.price_difference": ("exchange",),
+    "approve.refund_amount": ("refund_only", "return_refund"),
+    "approve.adjustment_reason": ("refund_only", "return_refund"),
+    "approve.refund_shipping": ("refund_only", "return_refund"),
+    "approve.refund_vouchers": ("refund_only", "return_refund"),
+    "approve.return_address": ("return_refund", "exchange"),
+    "arbitrate.refund_amount": ("refund_only", "return_refund"),
+    "modify.exchange_sku": ("exchange",),
+}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
