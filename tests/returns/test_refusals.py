@@ -107,6 +107,15 @@ class TestActionRefusals:
         after = get(client, t["buyer"], no)
         assert (after["version"], after["status"]) == (before["version"], before["status"])
 
+    def test_a_rejection_needs_a_reason_the_buyer_can_read_not_spaces(self, world, client):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"])["no"]
+        err = act(client, t["reviewer"], no, "reject", reason=" \u3000 ", expect=422)["error"]
+        assert err["code"] == "validation_failed" and err["details"]["errors"][0]["loc"] == ["reason"]
+        case = get(client, t["buyer"], no)
+        assert (case["status"], case["version"]) == ("pending_review", 1)
+
     def test_an_exchange_still_refuses_a_refund_amount_as_not_refundable(self, world, client):
         t = setup(world)
         delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
