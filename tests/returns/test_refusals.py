@@ -18,6 +18,18 @@ def counts(world) -> tuple[int, int, int]:
 
 
 class TestApplicationRefusals:
+    @pytest.mark.parametrize("type", ["return_refund", "refund_only"])
+    def test_it_refuses_a_replacement_sku_on_what_is_no_exchange(self, world, client, type):
+        t = setup(world)
+        delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
+        before = counts(world)
+        r = client.post("/api/v1/cases", json={"type": type, "order_no": "T1", "reason": "quality_issue",
+                                               "lines": [{"line_no": 1, "qty": 1}], "exchange_sku": "TSHIRT-L"},
+                        headers=auth(t["buyer"]))
+        assert r.status_code == 422 and r.json()["error"]["code"] == "field_not_for_type", r.text
+        assert r.json()["error"]["details"]["field"] == "exchange_sku"
+        assert counts(world) == before
+
     def test_it_refuses_the_eighth_day_naming_the_rule_and_the_deadline(self, world, client, clock):
         t = setup(world)
         delivered(world)  # signed 2026-11-20 15:00: the 7th day is 11-27

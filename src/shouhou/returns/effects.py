@@ -25,7 +25,7 @@ from shouhou.returns.pickup_actions import (
     request_pickup,
 )
 from shouhou.returns.postage import adjust_postage, postage_offered, ship_return
-from shouhou.returns.schemas import ONLY_FOR, RECEIPT_EXTENSION_MAX_DAYS
+from shouhou.returns.schemas import RECEIPT_EXTENSION_MAX_DAYS
 
 __all__ = [  # bound by name in workflow.py, though defined beside this module
     "adjust_postage", "book_pickup", "cancel_pickup", "no_pickup", "pickup_pending", "postage_offered",
@@ -62,14 +62,7 @@ def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | Non
 
 
 def only_its_fields(step: Step, action: str) -> None:
-    """A field of another type's form (ONLY_FOR) is refused, not ignored: the caller meant it."""
-    p = step.payload
-    for name in sorted(p.model_fields_set if p is not None else ()):
-        types = ONLY_FOR.get(f"{action}.{name}")
-        if types and step.case.type not in types and getattr(p, name) is not None:
-            raise Invalid("field_not_for_type", en="{field} does not apply to a {type} case (only to {types})",
-                          zh="{type} 售后单不适用 {field}（仅适用于 {types}）",
-                          field=name, type=step.case.type, types=", ".join(types))
+    application.only_its_fields(step.case.type, action, step.payload)
 
 
 def approve(step: Step) -> str:

@@ -27,6 +27,7 @@ SignedFen = Annotated[int, BeforeValidator(_signed), WithJsonSchema({
 # Action fields that only some types have: the console never shows them to the others, and the
 # engine refuses them there rather than ignore them (a price difference on a return changes nothing).
 ONLY_FOR = {
+    "apply.exchange_sku": ("exchange",),
     "approve.price_difference": ("exchange",),
     "approve.refund_amount": ("refund_only", "return_refund"),
     "approve.adjustment_reason": ("refund_only", "return_refund"),
