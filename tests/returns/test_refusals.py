@@ -144,6 +144,21 @@ class TestActionRefusals:
         err = act(client, t["platform"], no, "arbitrate", decision="partial", refund_amount="120.00", expect=422)
         assert err["error"]["code"] == "amount_exceeds_refundable"
 
+    def test_it_refuses_an_amount_with_a_whole_decision_instead_of_recording_one_and_paying_another(self, world,
+                                                                                                    client):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], reason="quality_issue")["no"]
+        act(client, t["reviewer"], no, "reject", reason="x")
+        act(client, t["buyer"], no, "escalate", reason="y")
+        before = get(client, t["platform"], no)
+        for decision in ("buyer", "merchant"):
+            err = act(client, t["platform"], no, "arbitrate", decision=decision, refund_amount="1.00", expect=422)
+            assert err["error"]["code"] == "refund_amount_not_allowed" and decision in err["error"]["message"]
+        after = get(client, t["platform"], no)
+        assert (after["status"], after["version"], after["arbitration"]) == (
+            "in_arbitration", before["version"], before["arbitration"])
+
     def test_it_refuses_the_wrong_role_state_and_payload(self, world, client):
         t = setup(world)
         delivered(world)

@@ -155,6 +155,11 @@ def escalate(step: Step) -> None:
 
 def arbitrate(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
+    if p.decision != "partial" and p.refund_amount is not None:
+        # the buyer's side refunds what was computed, the merchant's nothing: an amount would be on the
+        # record and not be what is paid
+        raise Invalid("refund_amount_not_allowed", en="refund_amount goes with a partial decision only, not {decision}",
+                      zh="仅部分支持（partial）可填写退款金额 refund_amount，{decision} 不可", decision=p.decision)
     d = steps.detail(step)
     d.arbitration = {"decision": p.decision, "note": p.note, "by": ctx.actor.name,
                      "at": ctx.clock.now().isoformat(),
