@@ -92,6 +92,24 @@ Day = Annotated[date, Strict(False), BeforeValidator(_text_or(date)), AfterValid
     "description": f"ISO 8601 (yyyy-mm-dd), in the years {EARLIEST}-{LATEST}", "examples": ["2026-11-23"]})]
 
 
+# What counts as blank, spelt out: the same characters for us and for any JSON Schema regex engine
+# (their \s differ: Python's takes \x1c-\x1f, ECMAScript's does not).
+BLANK = " \t\n\r\f\v\u00a0\u3000"
+
+
+def _filled(value: str) -> str:
+    if value and not value.strip(BLANK):  # "" is refused by min_length, as this is
+        raise PydanticCustomError("string_blank", "String should have at least 1 character that is not a space")
+    return value
+
+
+# Text a request must fill (with min_length=1): spaces alone are as empty as "" (a rejection's reason
+# the buyer is shown, a subject, an order number). JSON Schema's pattern is searched, not anchored:
+# "some character that is not blank".
+Filled = Annotated[str, AfterValidator(_filled),
+                   Field(json_schema_extra={"pattern": r"[^ \t\n\r\f\v\u00a0\u3000]"})]
+
+
 def whole(value: Any) -> Any:
     """2.0 is 2, as JSON Schema's integer says; text and true/false stay as they are, to be refused."""
     return int(value) if isinstance(value, float) and value.is_integer() else value

@@ -249,8 +249,9 @@ def _old_part(seed: Seed) -> Call:
 
 
 def _month() -> str:
-    n = next(_numbers)
-    return f"{2001 + n // 12}-{n % 12 + 1:02d}"
+    """A month over by the clock (T0 is in 2026-11), a new one each time: 2026-10, 2026-09, …"""
+    n = 2026 * 12 + 9 - next(_numbers)
+    return f"{n // 12}-{n % 12 + 1:02d}"
 
 
 def _statement(seed: Seed) -> Call:

@@ -94,6 +94,27 @@ class TestMalformedBodies:
         error_of(r, 422, "invalid_utf8")
         assert world.count(Case) == 1
 
+    @pytest.mark.parametrize(("path", "body"), [
+        ("/api/v1/cases", {**BODY, "subject": "   "}),
+        ("/api/v1/cases", {**BODY, "subject": "\n\t"}),
+        ("/api/v1/desk/calls", {"store": "S1", "phone": "13800000000", "subject": "  "}),
+    ])
+    def test_text_of_spaces_alone_is_refused_as_if_empty(self, client, parties, world, path, body):
+        empty = client.post(path, json={**body, "subject": ""}, headers=auth(parties["agent"]))
+        blank = client.post(path, json=body, headers=auth(parties["agent"]))
+        error_of(empty, 422, "validation_failed")
+        error_of(blank, 422, "validation_failed")
+        assert blank.json()["error"]["details"]["errors"][0]["loc"][-1] == "subject"
+        assert world.count(Case) == 1
+
+    def test_a_note_of_spaces_alone_changes_nothing(self, client, parties, world):
+        before = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
+        r = client.post(f"/api/v1/cases/{parties['no']}/transitions", headers=auth(parties["agent"]),
+                        json={"action": "note", "version": before, "note": " \n "})
+        error_of(r, 422, "validation_failed")
+        after = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
+        assert after == before
+
     @pytest.mark.parametrize("text", ["滤网\u0000怎么洗", "\u0000"])
     def test_a_nul_character_is_refused_on_every_database(self, client, parties, world, text):
         r = client.post("/api/v1/cases", json={**BODY, "subject": text}, headers=auth(parties["agent"]))

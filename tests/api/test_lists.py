@@ -95,10 +95,28 @@ class TestCaseListFilters:
         ({"limit": 201}, "invalid_limit"),
         ({"cursor": "not-a-cursor"}, "invalid_cursor"),
         ({"cursor": "eyJpZCI6ICJ4In0"}, "invalid_cursor"),  # {"id": "x"}
+        # a filter naming nothing that exists is a mistake, as in every other list, not an empty list
+        ({"type": "refund"}, "unknown_case_type"),
+        ({"status": "opne"}, "invalid_status"),
+        ({"status": "open,opne"}, "invalid_status"),
+        ({"type": "consultation", "status": "pending_review"}, "invalid_status"),  # a status of another type
     ])
     def test_it_refuses_bad_parameters(self, client, cases, query, code):
         r = client.get("/api/v1/cases?" + urlencode(query), headers=auth(cases["tokens"]["agent"]))
         assert r.status_code == 422 and r.json()["error"]["code"] == code
+
+    def test_it_says_which_status_is_unknown_in_the_callers_language(self, client, cases):
+        headers = auth(cases["tokens"]["agent"])
+        en = client.get("/api/v1/cases?type=consultation&status=opne", headers=headers | {"Accept-Language": "en"})
+        zh = client.get("/api/v1/cases?type=consultation&status=opne", headers=headers | {"Accept-Language": "zh-CN"})
+        assert en.json()["error"]["message"] == "Unknown status opne; status is one of closed, new, open, pending, resolved"
+        assert zh.json()["error"]["message"] == "未知的状态 opne；status 须为 closed, new, open, pending, resolved 之一"
+
+    @pytest.mark.parametrize(("caller", "store"), [("admin", "NOPE"), ("agent2", "S1"), ("agent", "S2")])
+    def test_a_store_unknown_or_out_of_reach_is_not_found(self, client, cases, caller, store):
+        # as GET /units, /contracts, /pickups … answer: another store's existence is not revealed either
+        r = client.get(f"/api/v1/cases?store={store}", headers=auth(cases["tokens"][caller]))
+        assert r.status_code == 404 and r.json()["error"]["code"] == "store_not_found"
 
 
 class TestCaseListPaging:

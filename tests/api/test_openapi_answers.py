@@ -33,7 +33,7 @@ def problems(response: Any, method: str, template: str) -> list[str]:
 
 
 class TestRepairSideAnswers:
-    def test_every_document_with_data_in_it_is_as_declared(self, world, client):
+    def test_every_document_with_data_in_it_is_as_declared(self, world, client, clock):
         t = setup(world, client)
         found: list[str] = []
 
@@ -132,9 +132,11 @@ class TestRepairSideAnswers:
                                                                   "tracking_no": "SF-OLD"}, token=t["warehouse"])
         call("POST", "/api/v1/work-logs", 201, json={"kind": "training", "minutes": 60}, token=t["technician"])
         call("GET", "/api/v1/warranty-claims", params={"store": "S1", "month": "2026-11"})
-        for step in ("", "/approve"):
-            call("POST" if step else "GET", "/api/v1/outlets/{code}/statements/{month}" + step, code="PD01",
-                 month="2026-11", params=s1, token=t["supervisor"])
+        call("GET", "/api/v1/outlets/{code}/statements/{month}", code="PD01", month="2026-11", params=s1,
+             token=t["supervisor"])
+        clock.set(datetime.fromisoformat("2026-12-01T00:00:00+08:00"))  # a month is approved once it is over
+        call("POST", "/api/v1/outlets/{code}/statements/{month}/approve", code="PD01", month="2026-11", params=s1,
+             token=t["supervisor"])
         call("POST", "/api/v1/outlets/{code}/statements/{month}/pay", code="PD01", month="2026-11", params=s1,
              json={"ref": "BANK-1"}, token=t["finance"])
         for template in ("/api/v1/stores/{code}/price-list", "/api/v1/stores/{code}/fault-codes"):

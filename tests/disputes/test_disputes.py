@@ -47,6 +47,17 @@ class TestOpening:
         assert [e["action"] for e in events(client, t["buyer"], no)] == [
             "open_dispute", "respond", "add_evidence", "decide"]
 
+    def test_it_refuses_to_open_one_asking_more_than_was_paid(self, world, client):
+        t = setup(world)
+        delivered(world, "W1", completed_at=COMPLETED)
+        paid = client.get("/api/v1/orders/W1", headers=auth(t["buyer"])).json()["payment"]["amount"]
+        r = client.post("/api/v1/cases", headers=auth(t["buyer"]) | {"Accept-Language": "en"}, json={
+            "type": "dispute", "order_no": "W1", "description": "开线", "amount": "99999.00"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "amount_exceeds_refundable", r.text
+        assert r.json()["error"]["message"] == f"99999.00 is more than was paid for the order ({paid})"
+        assert client.get("/api/v1/cases?type=dispute", headers=auth(t["buyer"])).json()["items"] == []
+        assert open_dispute(client, t["buyer"], "W1", amount=paid)["requested_amount"] == paid
+
     def test_past_15_days_the_channel_is_closed(self, world, client):
         t = setup(world)
         delivered(world, "W2", completed_at=datetime.fromisoformat("2026-11-01T12:00:00+08:00"))

@@ -126,6 +126,21 @@ class TestPushOrder:
         change(doc)
         assert error(push(client, shop["S1"], doc)) == (422, code)
 
+    @pytest.mark.parametrize(("change", "where"), [
+        (lambda d: d.update(order_no="   "), ["order_no"]),
+        (lambda d: d["customer"].update(external_id="\t"), ["customer", "external_id"]),
+        (lambda d: d["lines"][0].update(sku=" "), ["lines", 0, "sku"]),
+        (lambda d: d["lines"][0].update(name="\u3000"), ["lines", 0, "name"]),  # an ideographic space
+    ])
+    def test_it_refuses_an_identifier_or_name_of_spaces_alone_as_if_empty(self, client, shop, world, change, where):
+        doc = order_doc("T1")
+        change(doc)
+        r = push(client, shop["S1"], doc)
+        assert error(r) == (422, "validation_failed")
+        [e] = r.json()["error"]["details"]["errors"]
+        assert e["loc"][-len(where):] == where and e["type"] == "string_blank"
+        assert world.count(Order) == 0
+
     def test_it_lets_only_the_stores_integration_or_an_admin_push(self, client, shop):
         # another store's integration: that store is not found (what a caller holds no role in does not exist)
         assert error(push(client, shop["S2"], order_doc("T1"))) == (404, "store_not_found")

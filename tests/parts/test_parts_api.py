@@ -56,6 +56,16 @@ class TestStock:
         again = client.post(f"/api/v1/parts/requests/{req['id']}/reject", headers=auth(t["supervisor"]))
         assert again.status_code == 409
 
+    def test_it_refuses_a_request_to_the_central_store_as_a_transfer_to_where_the_parts_are(self, world, client):
+        t = setup(world, client)
+        part(client, t["warehouse"], stock={"central": 3})
+        r = client.post("/api/v1/parts/requests", json={"store": "S1", "sku": "PUMP-1", "qty": 1,
+                                                         "to_location": "central"}, headers=auth(t["technician"]))
+        # the same answer as POST /parts/{sku}/movements gives a transfer from central to central
+        assert r.status_code == 422 and r.json()["error"]["code"] == "same_location", r.text
+        assert client.get("/api/v1/parts/requests", params={"store": "S1"},
+                          headers=auth(t["supervisor"])).json()["items"] == []
+
 
 class TestConsumption:
     def _in_repair(self, client, t, serial: str) -> str:

@@ -98,6 +98,21 @@ class TestCalendar:
         assert wrong.json()["error"]["code"] == "wrong_year"
         assert client.put("/api/v1/calendar/2027", json=days, headers=auth(t["agent"])).status_code == 403
 
+    def test_it_refuses_a_day_given_twice_or_a_note_too_long_and_keeps_the_year_as_it_was(self, world, client):
+        t = setup(world)
+        h = auth(t["admin"]) | {"Accept-Language": "en"}
+        kept = [{"day": "2027-01-01", "workday": False, "note": "元旦"}]
+        client.put("/api/v1/calendar/2027", json=kept, headers=h)
+        # a rest day and a working day at once: the last one used to win, silently
+        twice = [{"day": "2027-10-01", "workday": False}, {"day": "2027-10-01", "workday": True}]
+        r = client.put("/api/v1/calendar/2027", json=twice, headers=h)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "duplicate_day"
+        assert r.json()["error"]["message"] == "2027-10-01 given more than once"
+        long = client.put("/api/v1/calendar/2027", json=[{"day": "2027-10-01", "workday": False, "note": "节" * 201}],
+                          headers=h)
+        assert long.status_code == 422 and long.json()["error"]["code"] == "validation_failed"
+        assert client.get("/api/v1/calendar/2027", headers=h).json()["days"] == kept
+
     def test_it_runs_a_window_ending_on_a_holiday_to_the_next_working_day(self, world, client):
         t = setup(world)
         signed = datetime.fromisoformat("2026-09-24T12:00:00+08:00")  # day 7 is 10-01, National Day

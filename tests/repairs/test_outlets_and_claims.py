@@ -3,6 +3,8 @@ monthly settlement exact to the fen, and the re-repair rate, through the HTTP AP
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.builders import auth
 from tests.repairs.helpers import SIGNATURE, WEEKDAYS, act, new_unit, part, register, setup, window
 
@@ -43,7 +45,7 @@ class TestOldPartsAndClaims:
 
 
 class TestOutlets:
-    def test_it_settles_an_outlet_s_month_exact_to_the_fen(self, world, client):
+    def test_it_settles_an_outlet_s_month_exact_to_the_fen(self, world, client, clock):
         t = setup(world, client)
         world.user("pd-sup", "supervisor", "S1")
         world.user("pd-tech", "technician", "S1")
@@ -77,6 +79,13 @@ class TestOutlets:
         assert (s["status"], s["total"]) == ("draft", "135.00")
         assert client.get("/api/v1/outlets/PD01/statements/2026-11", params={"store": "S1"},
                           headers=auth(world.tokens["pd-sup"])).status_code == 200
+        # November is approved once it is over (in the store's zone: from 12-01 00:00 in Shanghai)
+        early = client.post("/api/v1/outlets/PD01/statements/2026-11/approve", params={"store": "S1"},
+                            headers=auth(t["supervisor"]))
+        assert early.status_code == 409 and early.json()["error"]["code"] == "month_not_over"
+        assert client.get("/api/v1/outlets/PD01/statements/2026-11", params={"store": "S1"},
+                          headers=auth(t["supervisor"])).json()["status"] == "draft"
+        clock.set(datetime.fromisoformat("2026-12-01T00:00:00+08:00"))
         r = client.post("/api/v1/outlets/PD01/statements/2026-11/approve", params={"store": "S1"},
                         headers=auth(world.tokens["pd-sup"]))
         assert r.status_code == 403  # the outlet does not approve its own statement
@@ -90,6 +99,23 @@ class TestOutlets:
                            headers=auth(t["supervisor"])).json()
         assert (empty["lines"], empty["total"]) == ([], "0.00")
 
+
+    def test_it_approves_no_month_before_it_is_over_so_no_later_job_goes_unpaid(self, world, client, clock):
+        t = setup(world, client)
+        client.post("/api/v1/outlets", params={"store": "S1"}, json={"code": "PD01", "job_fees": {"repair": "80.00"}},
+                    headers=auth(t["supervisor"]))
+        url = "/api/v1/outlets/PD01/statements/{}/approve"
+        clock.set(datetime.fromisoformat("2026-11-30T23:59:00+08:00"))
+        for month in ("2026-11", "2026-12", "2099-01"):  # under way, to come
+            r = client.post(url.format(month), params={"store": "S1"}, headers=auth(t["supervisor"]) | {
+                "Accept-Language": "en"})
+            assert r.status_code == 409 and r.json()["error"]["code"] == "month_not_over", r.text
+            assert month in r.json()["error"]["message"]
+            assert client.get(f"/api/v1/outlets/PD01/statements/{month}", params={"store": "S1"},
+                              headers=auth(t["supervisor"])).json()["status"] == "draft"
+        clock.set(datetime.fromisoformat("2026-12-01T00:00:00+08:00"))
+        r = client.post(url.format("2026-11"), params={"store": "S1"}, headers=auth(t["supervisor"]))
+        assert r.status_code == 200 and r.json()["status"] == "approved"
 
     def test_it_takes_a_parts_margin_of_up_to_1000_percent_and_refuses_more(self, world, client):
         t = setup(world, client)

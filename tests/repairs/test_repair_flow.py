@@ -90,6 +90,28 @@ class TestOnSite:
         assert case["status"] == "completed"
         assert [s["purpose"] for s in case["signatures"]] == ["take_in", "return"]
 
+    def test_it_refuses_a_work_session_in_the_future_and_books_nothing(self, world, client):
+        t = setup(world, client)
+        new_unit(client, t["agent"], "WM-1")
+        no = register(client, t["agent"], serial="WM-1")["no"]
+        act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window())
+        act(client, t["technician"], no, "check_in")
+        act(client, t["technician"], no, "take_in", condition="外观完好", signature=SIGNATURE)
+        before = act(client, t["technician"], no, "start_repair")
+        # the clock is at 2026-11-23 10:00 in Shanghai: a session typed as 2062, or ending this afternoon
+        for started, ended, field in [("2062-11-23T09:00:00+08:00", "2062-11-23T10:00:00+08:00", "started_at"),
+                                      ("2026-11-23T09:00:00+08:00", "2026-11-23T15:00:00+08:00", "ended_at")]:
+            r = act(client, t["technician"], no, "log_work", labour_minutes=60, started_at=started, ended_at=ended,
+                    expect=422)
+            assert r["error"]["code"] == "invalid_session" and r["error"]["details"]["field"] == field
+            assert field in r["error"]["message"]
+        case = get(client, t["agent"], no)
+        assert case["version"] == before["version"] and case["repair_card"]["sessions"] == []
+        # a session that has just ended (a phone's clock a minute ahead) is booked
+        case = act(client, t["technician"], no, "log_work", labour_minutes=60,
+                   started_at="2026-11-23T09:01:00+08:00", ended_at="2026-11-23T10:01:00+08:00")
+        assert [s["minutes"] for s in case["repair_card"]["sessions"]] == [60]
+
     def test_it_refuses_a_technician_who_is_busy_or_unsuitable(self, world, client):
         t = setup(world, client)
         new_unit(client, t["agent"], "WM-1")

@@ -68,6 +68,17 @@ class TestTechnicians:
 
 
 class TestWorkLogs:
+    def test_it_refuses_time_logged_in_the_future(self, world, client):
+        t = setup(world, client)
+        r = client.post("/api/v1/work-logs", json={"kind": "training", "minutes": 60, "at": "2199-01-01T10:00:00+08:00"},
+                        headers=auth(t["technician"]) | {"Accept-Language": "en"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_time", r.text
+        assert r.json()["error"]["message"] == "at is in the future"
+        assert client.get("/api/v1/work-logs", headers=auth(t["technician"])).json()["items"] == []
+        r = client.post("/api/v1/work-logs", json={"kind": "training", "minutes": 60, "at": "2026-11-23T09:00:00+08:00"},
+                        headers=auth(t["technician"]))
+        assert r.status_code == 201, r.text
+
     def test_it_adds_up_a_technician_s_time_off_cases(self, world, client):
         t = setup(world)
         for kind, minutes in (("training", 120), ("tool_upkeep", 30), ("training", 60)):

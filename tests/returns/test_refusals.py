@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from shouhou.models import Case, CaseEvent, Refund
@@ -17,6 +18,18 @@ def counts(world) -> tuple[int, int, int]:
 
 
 class TestApplicationRefusals:
+    @pytest.mark.parametrize("type", ["return_refund", "refund_only"])
+    def test_it_refuses_a_replacement_sku_on_what_is_no_exchange(self, world, client, type):
+        t = setup(world)
+        delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
+        before = counts(world)
+        r = client.post("/api/v1/cases", json={"type": type, "order_no": "T1", "reason": "quality_issue",
+                                               "lines": [{"line_no": 1, "qty": 1}], "exchange_sku": "TSHIRT-L"},
+                        headers=auth(t["buyer"]))
+        assert r.status_code == 422 and r.json()["error"]["code"] == "field_not_for_type", r.text
+        assert r.json()["error"]["details"]["field"] == "exchange_sku"
+        assert counts(world) == before
+
     def test_it_refuses_the_eighth_day_naming_the_rule_and_the_deadline(self, world, client, clock):
         t = setup(world)
         delivered(world)  # signed 2026-11-20 15:00: the 7th day is 11-27
@@ -82,6 +95,46 @@ class TestActionRefusals:
         assert silent["error"]["code"] == "adjustment_reason_required"
         assert get(client, t["reviewer"], no)["version"] == 1
 
+    @pytest.mark.parametrize(("type", "action", "fields"), [
+        ("return_refund", "approve", {"price_difference": "-10.00"}),  # would have been ignored: nothing refunded
+        ("refund_only", "approve", {"price_difference": "10.00"}),
+        ("refund_only", "approve", {"return_address": {"contact": "刘", "phone": "021", "address": "仓"}}),
+        ("exchange", "approve", {"refund_shipping": True}),
+        ("exchange", "approve", {"refund_vouchers": True}),
+        ("return_refund", "modify", {"exchange_sku": "TSHIRT-L"}),
+    ])
+    def test_it_refuses_a_field_of_another_types_form_instead_of_ignoring_it(self, world, client, type, action,
+                                                                               fields):
+        t = setup(world)
+        delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
+        no = apply(client, t["buyer"], type=type, reason="quality_issue",
+                   **({"exchange_sku": "TSHIRT-L"} if type == "exchange" else {}))["no"]
+        if action == "modify":
+            act(client, t["reviewer"], no, "reject", reason="x")
+        before = get(client, t["buyer"], no)
+        who = "buyer" if action == "modify" else "reviewer"
+        err = act(client, t[who], no, action, **fields, expect=422)["error"]
+        assert err["code"] == "field_not_for_type" and err["details"]["field"] == next(iter(fields))
+        assert next(iter(fields)) in err["message"] and type in err["message"]
+        after = get(client, t["buyer"], no)
+        assert (after["version"], after["status"]) == (before["version"], before["status"])
+
+    def test_a_rejection_needs_a_reason_the_buyer_can_read_not_spaces(self, world, client):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"])["no"]
+        err = act(client, t["reviewer"], no, "reject", reason=" \u3000 ", expect=422)["error"]
+        assert err["code"] == "validation_failed" and err["details"]["errors"][0]["loc"] == ["reason"]
+        case = get(client, t["buyer"], no)
+        assert (case["status"], case["version"]) == ("pending_review", 1)
+
+    def test_an_exchange_still_refuses_a_refund_amount_as_not_refundable(self, world, client):
+        t = setup(world)
+        delivered(world, lines=[{"line_no": 1, "sku": "TSHIRT-M", "name": "T恤 M", "qty": 1, "unit_price": "99.00"}])
+        no = apply(client, t["buyer"], type="exchange", reason="quality_issue", exchange_sku="TSHIRT-L")["no"]
+        err = act(client, t["reviewer"], no, "approve", refund_amount="10.00", expect=422)["error"]
+        assert err["code"] == "not_refundable"
+
     def test_it_refuses_a_partial_decision_above_what_may_be_refunded(self, world, client):
         t = setup(world)
         delivered(world)
@@ -90,6 +143,21 @@ class TestActionRefusals:
         act(client, t["buyer"], no, "escalate", reason="y")
         err = act(client, t["platform"], no, "arbitrate", decision="partial", refund_amount="120.00", expect=422)
         assert err["error"]["code"] == "amount_exceeds_refundable"
+
+    def test_it_refuses_an_amount_with_a_whole_decision_instead_of_recording_one_and_paying_another(self, world,
+                                                                                                    client):
+        t = setup(world)
+        delivered(world)
+        no = apply(client, t["buyer"], reason="quality_issue")["no"]
+        act(client, t["reviewer"], no, "reject", reason="x")
+        act(client, t["buyer"], no, "escalate", reason="y")
+        before = get(client, t["platform"], no)
+        for decision in ("buyer", "merchant"):
+            err = act(client, t["platform"], no, "arbitrate", decision=decision, refund_amount="1.00", expect=422)
+            assert err["error"]["code"] == "refund_amount_not_allowed" and decision in err["error"]["message"]
+        after = get(client, t["platform"], no)
+        assert (after["status"], after["version"], after["arbitration"]) == (
+            "in_arbitration", before["version"], before["arbitration"])
 
     def test_it_refuses_the_wrong_role_state_and_payload(self, world, client):
         t = setup(world)

@@ -69,6 +69,20 @@ class TestUnitsByHand:
         r = client.post("/api/v1/units", json={**body, "customer": "nobody"}, headers=auth(t["agent"]))
         assert r.status_code == 404 and r.json()["error"]["code"] == "customer_not_found"
 
+    def test_it_refuses_a_sale_delivery_or_installation_in_the_future(self, world, client):
+        t = setup(world)
+        body = {"store": "S1", "serial": "AC-9", "model": "KFR-35", "tags": ["sanbao"], "warranty_months": 36}
+        for field in ("invoice_at", "delivered_at", "installed_at"):  # the clock is at 2026-11-23 10:00 +08:00
+            r = client.post("/api/v1/units", json={**body, field: "2199-01-10T10:00:00+08:00"},
+                            headers=auth(t["agent"]) | {"Accept-Language": "en"})
+            assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_time", r.text
+            assert r.json()["error"]["details"]["field"] == field and r.json()["error"]["message"] == (
+                f"{field} is in the future")
+        assert world.count(Unit) == 0
+        r = client.post("/api/v1/units", json={**body, "delivered_at": "2026-11-23T10:00:00+08:00"},
+                        headers=auth(t["agent"]))
+        assert r.status_code == 201, r.text
+
     def test_it_lets_no_one_but_staff_enter_units(self, world, client):
         t = setup(world)
         r = client.post("/api/v1/units", json={"store": "S1", "serial": "AC-9", "model": "KFR-35"},
@@ -123,6 +137,21 @@ class TestExchangeRestartsThePeriod:
         assert old["replaced_by"] == "NEW-1"
         again = client.post("/api/v1/units/OLD-1/replace", json={"new_serial": "NEW-2"}, headers=auth(t["agent"]))
         assert again.status_code == 409 and again.json()["error"]["code"] == "unit_replaced"
+
+    def test_it_refuses_an_exchange_before_the_unit_was_handed_over_or_in_the_future(self, world, client):
+        t = setup(world)
+        client.post("/api/v1/units", json={**APPLIANCE, "serial": "OLD-1", "delivered_at": "2026-01-10T10:00:00+08:00"},
+                    headers=auth(t["agent"]))
+        # a replacement dated 2020 would start its 三包 periods then: run out before it reached the buyer
+        for at, message in [("2020-01-10T10:00:00+08:00",
+                             "exchanged_at is before unit OLD-1 was handed over (2026-01-10T10:00:00+08:00)"),
+                            ("2062-01-10T10:00:00+08:00", "exchanged_at is in the future")]:
+            r = client.post("/api/v1/units/OLD-1/replace", json={"new_serial": "NEW-1", "exchanged_at": at},
+                            headers=auth(t["agent"]) | {"Accept-Language": "en"})
+            assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_time", r.text
+            assert r.json()["error"]["message"] == message
+        assert client.get("/api/v1/units/NEW-1", headers=auth(t["agent"])).status_code == 404
+        assert client.get("/api/v1/units/OLD-1", headers=auth(t["agent"])).json()["replaced_by"] is None
 
 
 class TestContracts:

@@ -85,12 +85,14 @@ def make_router() -> APIRouter:
                    order_placed_to: str | None = Query(default=None, description="the order placed before"),
                    limit: int = Query(default=50, json_schema_extra={"minimum": 1, "maximum": 200}),
                    cursor: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
-        criteria = {"type": type, "status": status.split(",") if status else None, "order_no": order_no,
+        criteria = {"type": type, "status": [s for s in status.split(",") if s] if status else None,
+                    "order_no": order_no,
                     "customer": customer, "store_code": store, "no": no,
                     "created_from": service.parse_time(created_from, "created_from"),
                     "created_to": service.parse_time(created_to, "created_to"),
                     "order_placed_from": service.parse_time(order_placed_from, "order_placed_from"),
                     "order_placed_to": service.parse_time(order_placed_to, "order_placed_to")}
+        service.check_filters(ctx, criteria)
         rows, next_cursor = service.list_page(ctx, criteria, limit=limit, cursor=cursor)
         return Document({"items": service.summaries(ctx, rows), "next_cursor": next_cursor})
 

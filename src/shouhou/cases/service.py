@@ -19,7 +19,7 @@ from shouhou.cases.schemas import CaseSummary as CaseSummary
 from shouhou.engine import timers
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import is_customer_view, may
-from shouhou.engine.registry import workflow_for
+from shouhou.engine.registry import all_workflows, workflow_for
 from shouhou.engine.runner import available_actions, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import EARLIEST, LATEST, local_iso, parse
@@ -86,6 +86,24 @@ def list_page(ctx: Ctx, criteria: dict[str, Any], *, limit: int = 50,
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].id) if more and rows else None
+
+
+def check_filters(ctx: Ctx, criteria: dict[str, Any]) -> None:
+    """An API list's filters name what exists, as every other list's do: an unknown type, status or
+    store (or one the caller holds no role in) is refused, not answered with an empty list."""
+    workflows = [workflow_for(criteria["type"])] if criteria.get("type") else all_workflows()  # unknown_case_type
+    known = sorted({s.name for w in workflows for s in w.states})
+    unknown = sorted(set(criteria.get("status") or ()) - set(known))
+    if unknown:
+        raise Invalid("invalid_status", en="Unknown status {status}; status is one of {allowed}",
+                      zh="未知的状态 {status}；status 须为 {allowed} 之一",
+                      status=", ".join(unknown), allowed=", ".join(known))
+    code = criteria.get("store_code")
+    if code:
+        store = repo.store_by_code(ctx.session, code)
+        ids = ctx.actor.store_ids()
+        if store is None or (ids is not None and store.id not in ids):
+            raise not_found("store", code)
 
 
 def _filter(ctx: Ctx, criteria: dict[str, Any]) -> CaseFilter:

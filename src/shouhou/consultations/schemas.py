@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shouhou.fields import Filled
+
 ConsultationChannel = Literal["hotline", "chat", "email", "portal", "api"]
 Priority = Literal["low", "normal", "high", "urgent"]
 
@@ -14,7 +16,7 @@ class ConsultationIn(BaseModel):
     store: str | None = Field(default=None, description="store code; taken from the order when given")
     order_no: str | None = None
     customer: str | None = Field(default=None, description="the customer's external id")
-    subject: str = Field(min_length=1, max_length=300)
+    subject: Filled = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=20000)
     channel: ConsultationChannel = "api"
     priority: Priority = "normal"
@@ -27,7 +29,7 @@ class AssignIn(BaseModel):
 
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    message: str = Field(min_length=1, max_length=20000)
+    message: Filled = Field(min_length=1, max_length=20000)
 
 
 class OptionalMessageIn(BaseModel):
@@ -37,7 +39,7 @@ class OptionalMessageIn(BaseModel):
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    into: str = Field(min_length=1, max_length=32, description="the surviving case's number")
+    into: Filled = Field(min_length=1, max_length=32, description="the surviving case's number")
 
 
 class ResolveIn(BaseModel):

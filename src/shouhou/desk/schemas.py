@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shouhou import fields
-from shouhou.fields import Instant, Integer, TimeText
+from shouhou.fields import Filled, Instant, Integer, TimeText
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HourPair = Annotated[list[Annotated[str, Field(pattern=r"^\d{1,2}:\d\d$")]], Field(min_length=2, max_length=2)]
@@ -70,7 +70,7 @@ class EscalationIn(Strict_):
 
 
 class SlaPolicyIn(Strict_):
-    name: str = Field(min_length=1, max_length=100)
+    name: Filled = Field(min_length=1, max_length=100)
     case_types: list[str] = Field(default_factory=list, max_length=50)
     tiers: list[str] = Field(default_factory=list, max_length=50)
     priorities: list[Literal["low", "normal", "high", "urgent"]] = Field(default_factory=list)
@@ -120,14 +120,14 @@ Words = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Fie
 
 
 class MemberIn(Strict_):
-    user: str = Field(min_length=1, max_length=100)
+    user: Filled = Field(min_length=1, max_length=100)
     skills: Words = Field(default_factory=list)
     active: bool = True
 
 
 class TeamIn(Strict_):
     code: Code
-    name: str = Field(min_length=1, max_length=100)
+    name: Filled = Field(min_length=1, max_length=100)
     strategy: Literal["round_robin", "least_open"] = "round_robin"
     supervisor: str | None = Field(default=None, max_length=100)
     members: list[MemberIn] = Field(default_factory=list, max_length=500)
@@ -166,8 +166,8 @@ class DeskPart(BaseModel):
 
 
 class CannedReplyIn(Strict_):
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=20000,
+    title: Filled = Field(min_length=1, max_length=200)
+    body: Filled = Field(min_length=1, max_length=20000,
                       description="may use {{customer_name}}, {{order_no}}, {{case_no}}, {{deadline}}, {{subject}}, "
                                   "{{store_name}}, {{agent_name}}")
     folder: str = Field(default="", max_length=100)
@@ -189,7 +189,7 @@ class CannedReplies(BaseModel):
 
 
 class RenderIn(Strict_):
-    case_no: str = Field(min_length=1, max_length=32)
+    case_no: Filled = Field(min_length=1, max_length=32)
 
 
 class RenderOut(BaseModel):
@@ -200,8 +200,8 @@ class RenderOut(BaseModel):
 
 
 class ArticleIn(Strict_):
-    title: str = Field(min_length=1, max_length=300)
-    body: str = Field(min_length=1, max_length=100000)
+    title: Filled = Field(min_length=1, max_length=300)
+    body: Filled = Field(min_length=1, max_length=100000)
     tags: Words = Field(default_factory=list, description="products, categories, fault or reason codes")
     public: bool = Field(default=False, description="shown to buyers in the portal")
     store: str | None = Field(default=None, max_length=32)
@@ -261,7 +261,7 @@ class ProblemStats(BaseModel):
 
 
 class SmtpIn(Strict_):
-    host: str = Field(min_length=1, max_length=200)
+    host: Filled = Field(min_length=1, max_length=200)
     port: Integer = Field(default=25, ge=1, le=65535)
     username: str = Field(default="", max_length=200)
     password: str = Field(default="", max_length=500, description="left out: keep the one set before")
@@ -269,9 +269,9 @@ class SmtpIn(Strict_):
 
 
 class ImapIn(Strict_):
-    host: str = Field(min_length=1, max_length=200)
+    host: Filled = Field(min_length=1, max_length=200)
     port: Integer = Field(default=993, ge=1, le=65535)
-    username: str = Field(min_length=1, max_length=200)
+    username: Filled = Field(min_length=1, max_length=200)
     password: str = Field(default="", max_length=500)
     folder: str = Field(default="INBOX", max_length=200)
     ssl: bool = Field(default=True, description="IMAP over TLS (port 993); false: plain IMAP")
@@ -295,7 +295,7 @@ class CallIn(Strict_):
     store: str | None = Field(default=None, max_length=32)
     phone: str = Field(min_length=3, max_length=40, description="the caller's number")
     caller: str = Field(default="", max_length=200)
-    subject: str = Field(min_length=1, max_length=300, description="what they want")
+    subject: Filled = Field(min_length=1, max_length=300, description="what they want")
     description: str = Field(default="", max_length=20000)
     order_no: str | None = Field(default=None, max_length=64)
     unit: str | None = Field(default=None, max_length=100, description="the unit's serial number, if known")

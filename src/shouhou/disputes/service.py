@@ -26,6 +26,10 @@ def create(ctx: Ctx, body: DisputeIn) -> Case:
     store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                                     customer_external_id=None, lock_order=True)
     assert order is not None and customer is not None
+    if body.amount is not None and body.amount > order.payment_amount_fen:  # as the decision would refuse it
+        raise Invalid("amount_exceeds_refundable", en="{amount} is more than was paid for the order ({paid})",
+                      zh="金额 {amount} 超过订单实付 {paid}", amount=yuan(body.amount),
+                      paid=yuan(order.payment_amount_fen), field="amount")
     about = _about(ctx, order, body.case_no)
     win = eligibility(ctx, store, order, about)
     if not win.allowed:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.fields import Fen, Instant, Integer, TimeText, YuanText
+from shouhou.fields import Fen, Filled, Instant, Integer, TimeText, YuanText
 
 Channel = Literal["online", "tv", "phone", "mail", "store"]
 PaymentMethod = Literal["alipay", "wechat", "bank_card", "credit_card", "cash", "other"]
@@ -14,7 +14,7 @@ PaymentMethod = Literal["alipay", "wechat", "bank_card", "credit_card", "cash", 
 
 class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    external_id: str = Field(min_length=1, max_length=100)
+    external_id: Filled = Field(min_length=1, max_length=100)
     name: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
     email: str = Field(default="", max_length=200)
@@ -31,8 +31,8 @@ class PaymentIn(BaseModel):
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     line_no: Integer = Field(ge=1, le=10_000)
-    sku: str = Field(min_length=1, max_length=100)
-    name: str = Field(min_length=1, max_length=300)
+    sku: Filled = Field(min_length=1, max_length=100)
+    name: Filled = Field(min_length=1, max_length=300)
     category: str = Field(default="", max_length=100)
     qty: Integer = Field(ge=1, le=1_000_000)
     unit_price: Fen
@@ -49,15 +49,15 @@ class BundleIn(BaseModel):
     """A 套餐 sold on the order at `price` (for all its units); its lines name it in `bundle`."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=100)
+    id: Filled = Field(min_length=1, max_length=100)
     name: str = Field(default="", max_length=300)
     price: Fen
 
 
 class ShipmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    carrier: str = Field(min_length=1, max_length=50)
-    tracking_no: str = Field(min_length=1, max_length=100)
+    carrier: Filled = Field(min_length=1, max_length=50)
+    tracking_no: Filled = Field(min_length=1, max_length=100)
     shipped_at: Instant | None = None
     delivered_at: Instant | None = None
     signed_at: Instant | None = None
@@ -67,8 +67,8 @@ class OrderIn(BaseModel):
     # Fields beyond the fixed ones are kept in `extra` and shown back.
     model_config = ConfigDict(extra="allow", strict=True)
 
-    order_no: str = Field(min_length=1, max_length=64)
-    store: str = Field(min_length=1, max_length=32)
+    order_no: Filled = Field(min_length=1, max_length=64)
+    store: Filled = Field(min_length=1, max_length=32)
     customer: CustomerIn
     channel: Channel
     placed_at: Instant

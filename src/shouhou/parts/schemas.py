@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shouhou.fields import Fen, Integer, TimeText, YuanText, whole
+from shouhou.fields import Fen, Filled, Integer, TimeText, YuanText, whole
 
 QTY_MAX = 1_000_000
 
@@ -19,8 +19,8 @@ class Strict(BaseModel):
 
 class PartIn(Strict):
     store: str | None = None
-    sku: str = Field(min_length=1, max_length=100)
-    name: str = Field(min_length=1, max_length=300)
+    sku: Filled = Field(min_length=1, max_length=100)
+    name: Filled = Field(min_length=1, max_length=300)
     price: Fen = 0
     cost: Fen = 0
     reorder_point: Integer = Field(default=0, ge=0, le=QTY_MAX)
@@ -30,7 +30,7 @@ class PartIn(Strict):
 
 class MovementIn(Strict):
     store: str | None = None
-    location: str = Field(min_length=1, max_length=120, description="central or van:<user>")
+    location: Filled = Field(min_length=1, max_length=120, description="central or van:<user>")
     qty: Integer = Field(ge=-QTY_MAX, le=QTY_MAX,
                          description="receipt/transfer: positive; adjustment: ± the counted difference")
     kind: Literal["receipt", "transfer", "adjustment"]
@@ -40,7 +40,7 @@ class MovementIn(Strict):
 
 class RequestIn(Strict):
     store: str | None = None
-    sku: str = Field(min_length=1, max_length=100)
+    sku: Filled = Field(min_length=1, max_length=100)
     qty: Integer = Field(ge=1, le=10_000)
     to_location: str | None = Field(default=None, max_length=120, description="the requester's van when omitted")
     case: str | None = Field(default=None, max_length=32, description="the case the parts are for")
@@ -53,9 +53,9 @@ class DecisionIn(Strict):
 
 class ShipIn(Strict):
     store: str | None = None
-    maker: str = Field(min_length=1, max_length=200)
-    carrier: str = Field(min_length=1, max_length=50)
-    tracking_no: str = Field(min_length=1, max_length=100)
+    maker: Filled = Field(min_length=1, max_length=200)
+    carrier: Filled = Field(min_length=1, max_length=50)
+    tracking_no: Filled = Field(min_length=1, max_length=100)
     # Below 2^53: JSON numbers beyond are not exact (a row id never gets there).
     ids: list[Annotated[int, Ge(1), Le(2**53), BeforeValidator(whole)]] | None = Field(default=None, max_length=1000,
                                       description="which parts; every one of the maker's in the bin when omitted")

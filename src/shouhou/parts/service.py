@@ -196,6 +196,8 @@ def request_parts(ctx: Ctx, store_code: str | None, *, sku: str, qty: int, to_lo
     if qty < 1:
         raise Invalid("invalid_qty", en="Ask for at least one", zh="申领数量至少为 1")
     target = check_location(ctx, store.id, to_location or van(ctx.actor.name))
+    if target == CENTRAL:  # parts come from the central store: to it, they would move nowhere
+        raise Invalid("same_location", en="A transfer needs two different locations", zh="调出与调入库位相同")
     case_id = None
     if case_no:
         found = ctx.session.scalars(select(Case).where(Case.no == case_no, Case.store_id == store.id)).first()

@@ -119,7 +119,7 @@ class CalendarDayIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     day: date = Field(strict=False)  # JSON text, parsed
     workday: bool
-    note: str = ""
+    note: str = Field(default="", max_length=200)
 
 
 @router.get("/calendar/{year}", summary="Working and rest days entered by admins for a year",
@@ -136,6 +136,10 @@ def get_calendar(year: Year, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
 def put_calendar(year: Year, days: list[CalendarDayIn], ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     if any(d.day.year != year for d in days):
         raise Invalid("wrong_year", en="Every day must be in {year}", zh="所有日期须在 {year} 年内", year=year)
+    seen = [d.day for d in days]
+    twice = sorted({d.isoformat() for d in seen if seen.count(d) > 1})
+    if twice:  # a rest day and a working day at once: which one was meant?
+        raise Invalid("duplicate_day", en="{days} given more than once", zh="日期 {days} 重复", days=", ".join(twice))
     service.set_calendar_days(ctx, [(d.day, d.workday, d.note) for d in days])
     return get_calendar(year, ctx)
 

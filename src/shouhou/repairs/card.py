@@ -7,7 +7,7 @@ A `paid` case books no labour and no parts before its quote is accepted (409
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,9 @@ from shouhou.units import service as units
 
 def detail(step: Step) -> RepairDetail:
     return repo.detail(step.ctx.session, step.case.id)
+
+
+CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of the server's
 
 
 def _books(payload: Any) -> bool:
@@ -53,6 +56,10 @@ def may_book_work(step: Step) -> None:
     started, ended = getattr(p, "started_at", None), getattr(p, "ended_at", None)
     if started and ended and ended <= started:
         raise Invalid("invalid_session", en="ended_at must be after started_at", zh="结束时间须晚于开始时间")
+    latest = step.ctx.clock.now() + CLOCK_SKEW
+    for name, at in (("started_at", started), ("ended_at", ended)):
+        if at and at > latest:  # work is booked once done: a later time is a typo (2062 for 2026) or a wrong clock
+            raise Invalid("invalid_session", en="{field} is in the future", zh="{field} 晚于当前时间", field=name)
 
 
 def may_start_repair(step: Step) -> None:

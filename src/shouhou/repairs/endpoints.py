@@ -194,7 +194,8 @@ def outlet_statement(code: str, month: MonthPath, store: str | None = None, ctx:
 
 @router.post("/outlets/{code}/statements/{month}/approve",
              summary="The maker approves the month's statement (not the outlet's own supervisor)",
-             **answers(Statement, errors={409: "`statement_approved`"}), openapi_extra=access.roles(*outlets.MANAGERS))
+             **answers(Statement, errors={409: "`statement_approved`, `month_not_over`"}),
+             openapi_extra=access.roles(*outlets.MANAGERS))
 def approve_statement(code: str, month: MonthPath, store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(outlets.approve(ctx, code, month, store))
 

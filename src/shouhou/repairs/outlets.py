@@ -172,6 +172,10 @@ def approve(ctx: Ctx, code: str, month: str, store_code: str | None = None) -> d
     if _frozen(ctx, outlet, month) is not None:
         raise Conflict("statement_approved", en="The {month} statement is already approved",
                        zh="{month} 结算单已审核", month=month)
+    over = datetime.combine(month_bounds(month)[1], time(0), tzinfo=ZoneInfo(store.timezone))
+    if ctx.clock.now() < over:  # frozen now, the month's later jobs would be on no statement, never paid
+        raise Conflict("month_not_over", en="The {month} statement can be approved once the month is over, from {over}",
+                       zh="{month} 结算单须在该月结束后审核（{over} 起）", month=month, over=over.isoformat())
     lines = _lines(ctx, store, outlet, month)
     ctx.session.add(OutletStatement(store_id=store.id, outlet_id=outlet.id, month=month, status="approved",
                                     total_fen=sum(line["amount_fen"] for line in lines), lines=lines,

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from shouhou.fields import DayText, Fen, Instant, Integer, Link, Percent, TimeText, YuanText, whole
+from shouhou.fields import DayText, Fen, Filled, Instant, Integer, Link, Percent, TimeText, YuanText, whole
 from shouhou.units.schemas import EntitlementOut
 
 Mode = Literal["onsite", "carry_in", "mail_in"]
@@ -69,8 +69,8 @@ class Strict(BaseModel):
 
 
 class Contact(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(min_length=1, max_length=40)
+    name: Filled = Field(min_length=1, max_length=100)
+    phone: Filled = Field(min_length=1, max_length=40)
     address: str = Field(default="", max_length=500)
     district: str = Field(default="", max_length=100, description="the service area the technicians cover")
 
@@ -101,7 +101,7 @@ class RepairIn(_Call):
     """叫修登记: who calls, for which unit, what is wrong, and how it will be served."""
 
     type: Literal["repair"] = "repair"
-    fault: str = Field(min_length=1, max_length=2000)
+    fault: Filled = Field(min_length=1, max_length=2000)
     fault_code: str | None = Field(default=None, max_length=40, description="from the fault-code catalogue")
     mode: Mode = "onsite"
     kind: Literal["repair", "maintenance"] = "repair"
@@ -115,7 +115,7 @@ class InstallationIn(_Call):
 
 
 class PartQty(Strict):
-    sku: str = Field(min_length=1, max_length=100)
+    sku: Filled = Field(min_length=1, max_length=100)
     qty: Integer = Field(default=1, ge=1, le=1000)
 
 
@@ -127,7 +127,7 @@ class PartUse(PartQty):
 
 
 class DispatchIn(Strict):
-    technician: str = Field(min_length=1, description="user name")
+    technician: Filled = Field(min_length=1, description="user name")
     window: Window
     parts: list[PartQty] = Field(default_factory=list, description="reserved in the technician's van")
     distance_km: Annotated[int, Ge(0), Le(2000), BeforeValidator(whole)] | None = None
@@ -140,13 +140,13 @@ class RescheduleIn(Strict):
 
 
 class RedispatchIn(Strict):
-    technician: str = Field(min_length=1)
+    technician: Filled = Field(min_length=1)
     window: Window | None = None
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class OutletIn(Strict):
-    outlet: str = Field(min_length=1, max_length=40)
+    outlet: Filled = Field(min_length=1, max_length=40)
 
 
 class CheckInIn(Strict):
@@ -182,7 +182,7 @@ class FinishIn(WorkIn):
 
 
 class FeeLineIn(Strict):
-    description: str = Field(min_length=1, max_length=300)
+    description: Filled = Field(min_length=1, max_length=300)
     amount: Fen
     kind: Literal["labour", "call_out", "part", "extra"] = "extra"
 
@@ -211,7 +211,7 @@ class InstallIn(Strict):
 
 
 class ExtraLine(Strict):
-    description: str = Field(min_length=1, max_length=300)
+    description: Filled = Field(min_length=1, max_length=300)
     amount: Fen
 
 
@@ -233,9 +233,9 @@ class WaitPartsIn(Strict):
 
 class VendorIn(Strict):
     vendor: str | None = Field(default=None, max_length=200, description="the maker")
-    rma_no: str = Field(min_length=1, max_length=100, description="the maker's RMA number")
-    carrier: str = Field(min_length=1, max_length=50)
-    tracking_no: str = Field(min_length=1, max_length=100)
+    rma_no: Filled = Field(min_length=1, max_length=100, description="the maker's RMA number")
+    carrier: Filled = Field(min_length=1, max_length=50)
+    tracking_no: Filled = Field(min_length=1, max_length=100)
 
 
 class VendorBackIn(Strict):
@@ -245,11 +245,11 @@ class VendorBackIn(Strict):
 
 
 class ReasonIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Filled = Field(min_length=1, max_length=2000)
 
 
 class NoteIn(Strict):
-    note: str = Field(min_length=1, max_length=5000)
+    note: Filled = Field(min_length=1, max_length=5000)
 
 
 class OptionalNoteIn(Strict):
@@ -279,12 +279,12 @@ class CollectIn(PaymentIn):
 
 
 class InvoiceIn(Strict):
-    invoice_no: str = Field(min_length=1, max_length=60)
+    invoice_no: Filled = Field(min_length=1, max_length=60)
 
 
 class ServiceTypeIn(Strict):
     service_type: ServiceType
-    reason: str = Field(min_length=1, max_length=2000, description="e.g. damage by misuse (a 三包 exclusion)")
+    reason: Filled = Field(min_length=1, max_length=2000, description="e.g. damage by misuse (a 三包 exclusion)")
 
 
 class RateIn(Strict):
@@ -295,7 +295,7 @@ class RateIn(Strict):
 class ReportIn(Strict):
     """A technician's on-site report, as a phone sends it (perhaps more than once)."""
 
-    report_id: str = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
+    report_id: Filled = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
     version: Integer = Field(ge=1, le=2**31 - 1, description="the case version the report was filled in at")
     action: Literal["check_in", "take_in", "complete_onsite"]
     fields: dict[str, Any] = Field(default_factory=dict)
@@ -340,7 +340,7 @@ class PriceListIn(Strict):
 
 
 class FaultCodeIn(Strict):
-    code: str = Field(min_length=1, max_length=40, description="unique in the catalogue")
+    code: Filled = Field(min_length=1, max_length=40, description="unique in the catalogue")
     label_zh: str | None = Field(default=None, max_length=100, description="the code when omitted")
     label_en: str | None = Field(default=None, max_length=100)
     category: str = Field(default="", max_length=100)
@@ -351,7 +351,7 @@ class FaultCodeIn(Strict):
 class NewOutletIn(Strict):
     """An authorised service outlet (服务网点) and its fee schedule."""
 
-    code: str = Field(min_length=1, max_length=40)
+    code: Filled = Field(min_length=1, max_length=40)
     name: str = Field(default="", max_length=200, description="the code when omitted")
     areas: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=200)
     job_fees: dict[JobKind, Fen] = Field(default_factory=dict, description="per job kind")
@@ -371,7 +371,7 @@ class WorkLogIn(Strict):
 
 
 class PaidIn(Strict):
-    ref: str = Field(min_length=1, max_length=100, description="the payment's reference")
+    ref: Filled = Field(min_length=1, max_length=100, description="the payment's reference")
 
 
 # -- what the endpoints and the case document answer --------------------------------------------

@@ -3,7 +3,7 @@ not a customer case, but time that adds up in the technicians' reports."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shouhou.accounts import service as accounts
@@ -17,6 +17,7 @@ from shouhou.repairs import repository as repo
 
 LOGGERS = frozenset({"technician", "supervisor"})
 READERS = frozenset({"technician", "supervisor", "admin"})
+CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of the server's
 
 
 def add(ctx: Ctx, *, store_code: str | None, technician: str | None, kind: str, minutes: int, note: str,
@@ -30,6 +31,8 @@ def add(ctx: Ctx, *, store_code: str | None, technician: str | None, kind: str, 
                       kinds=list(WORK_LOG_KINDS))
     if not 1 <= minutes <= 24 * 60:
         raise Invalid("invalid_minutes", en="minutes is from 1 to 1440", zh="分钟数须在 1 到 1440 之间")
+    if at is not None and at > ctx.clock.now() + CLOCK_SKEW:  # time is logged once spent, as on a repair card
+        raise Invalid("invalid_time", en="{field} is in the future", zh="{field} 晚于当前时间", field="at")
     name = technician or ctx.actor.name
     if name != ctx.actor.name and "supervisor" not in mine:
         raise forbidden("work_log.write_for_others", store=store.code)

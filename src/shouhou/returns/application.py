@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid, not_found
@@ -22,7 +24,7 @@ from shouhou.policy.store_policy import rate_of
 from shouhou.returns import amounts, breakdown, reasons, rules
 from shouhou.returns import repository as repo
 from shouhou.returns.amounts import LineShare
-from shouhou.returns.schemas import LineQty
+from shouhou.returns.schemas import ONLY_FOR, LineQty
 
 
 @dataclass
@@ -64,6 +66,16 @@ class Prepared:
     def pools(self) -> dict[str, int]:
         """The case's units' worth in each of the order's pools."""
         return {name: sum(s.pool(name) for _, s in self.shares) for name in amounts.POOLS}
+
+
+def only_its_fields(case_type: str, action: str, payload: BaseModel | None) -> None:
+    """A field of another type's form (ONLY_FOR) is refused, not ignored: the caller meant it."""
+    for name in sorted(payload.model_fields_set if payload is not None else ()):
+        types = ONLY_FOR.get(f"{action}.{name}")
+        if types and case_type not in types and getattr(payload, name) is not None:
+            raise Invalid("field_not_for_type", en="{field} does not apply to a {type} case (only to {types})",
+                          zh="{type} 售后单不适用 {field}（仅适用于 {types}）",
+                          field=name, type=case_type, types=", ".join(types))
 
 
 def shipped(shipments: list[Shipment], as_of: datetime) -> bool:

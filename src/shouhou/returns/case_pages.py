@@ -12,19 +12,10 @@ from shouhou.models import Case, Store
 from shouhou.orders import service as orders
 from shouhou.plugins import FieldOptions, Progress
 from shouhou.returns import reasons, service
+from shouhou.returns.schemas import ONLY_FOR
 
 HIDE = FieldOptions(hidden=True)
-# Fields that only some types have: the others never see them.
-ONLY = {
-    "approve.price_difference": ("exchange",),
-    "approve.refund_amount": ("refund_only", "return_refund"),
-    "approve.adjustment_reason": ("refund_only", "return_refund"),
-    "approve.refund_shipping": ("refund_only", "return_refund"),
-    "approve.refund_vouchers": ("refund_only", "return_refund"),
-    "approve.return_address": ("return_refund", "exchange"),
-    "arbitrate.refund_amount": ("refund_only", "return_refund"),
-    "modify.exchange_sku": ("exchange",),
-}
+ONLY = ONLY_FOR  # fields that only some types have: the others never see them
 
 
 def field_options(ctx: Ctx, case: Case) -> dict[str, FieldOptions]:

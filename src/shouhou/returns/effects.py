@@ -61,8 +61,16 @@ def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | Non
     d.rules = {**others, "adjustment": rule} if d.adjustment_fen else others
 
 
+def only_its_fields(step: Step, action: str) -> None:
+    application.only_its_fields(step.case.type, action, step.payload)
+
+
 def approve(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
+    if case.type == "exchange" and p is not None and p.refund_amount is not None:
+        raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
+                      zh="换货不退款；如有差价请填写 price_difference")
+    only_its_fields(step, "approve")
     d = steps.detail(step)
     session = ctx.session
     order = session.get_one(Order, case.order_id)
@@ -83,9 +91,6 @@ def approve(step: Step) -> str:
             steps.set_rule(d, "shipping", None)
         d.refund_shipping = p.refund_shipping
     if case.type == "exchange":
-        if p is not None and p.refund_amount is not None:
-            raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
-                          zh="换货不退款；如有差价请填写 price_difference")
         if p is not None and p.price_difference is not None:
             d.price_difference_fen = p.price_difference
             d.price_difference_settled = owed(d) == 0
@@ -140,6 +145,7 @@ def reject(step: Step) -> None:
 
 
 def modify(step: Step) -> None:
+    only_its_fields(step, "modify")
     application.reapply(step)
 
 
@@ -149,6 +155,11 @@ def escalate(step: Step) -> None:
 
 def arbitrate(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
+    if p.decision != "partial" and p.refund_amount is not None:
+        # the buyer's side refunds what was computed, the merchant's nothing: an amount would be on the
+        # record and not be what is paid
+        raise Invalid("refund_amount_not_allowed", en="refund_amount goes with a partial decision only, not {decision}",
+                      zh="仅部分支持（partial）可填写退款金额 refund_amount，{decision} 不可", decision=p.decision)
     d = steps.detail(step)
     d.arbitration = {"decision": p.decision, "note": p.note, "by": ctx.actor.name,
                      "at": ctx.clock.now().isoformat(),

@@ -14,7 +14,7 @@ from shouhou.api.responses import answers
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
-from shouhou.fields import Integer, whole
+from shouhou.fields import Filled, Integer, whole
 from shouhou.orders.service import find_order
 from shouhou.returns import reasons, refund_access
 from shouhou.returns import service as returns
@@ -37,8 +37,8 @@ class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     store: str
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
-    label_zh: str = Field(min_length=1, max_length=100)
-    label_en: str = Field(min_length=1, max_length=100)
+    label_zh: Filled = Field(min_length=1, max_length=100)
+    label_en: Filled = Field(min_length=1, max_length=100)
     case_types: list[str] = Field(default_factory=list, description="empty = every return type")
     ground: str = Field(default="quality", description="none | quality | not_as_described | damaged_in_transit")
     visible: bool = True

@@ -8,7 +8,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from shouhou.cases.schemas import CaseSummary
-from shouhou.fields import Fen, Instant, Integer, Link, TimeText, YuanText, whole
+from shouhou.fields import Fen, Filled, Instant, Integer, Link, TimeText, YuanText, whole
 from shouhou.money import parse_yuan
 
 ReturnType = Literal["refund_only", "return_refund", "exchange"]
@@ -24,6 +24,21 @@ SignedFen = Annotated[int, BeforeValidator(_signed), WithJsonSchema({
     "type": "string", "format": "yuan", "pattern": r"^-?\d{1,13}(\.\d{1,2})?$", "examples": ["-10.00"]})]
 
 
+# Action fields that only some types have: the console never shows them to the others, and the
+# engine refuses them there rather than ignore them (a price difference on a return changes nothing).
+ONLY_FOR = {
+    "apply.exchange_sku": ("exchange",),
+    "approve.price_difference": ("exchange",),
+    "approve.refund_amount": ("refund_only", "return_refund"),
+    "approve.adjustment_reason": ("refund_only", "return_refund"),
+    "approve.refund_shipping": ("refund_only", "return_refund"),
+    "approve.refund_vouchers": ("refund_only", "return_refund"),
+    "approve.return_address": ("return_refund", "exchange"),
+    "arbitrate.refund_amount": ("refund_only", "return_refund"),
+    "modify.exchange_sku": ("exchange",),
+}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -35,10 +50,10 @@ class LineQty(Strict):
 
 class ApplyIn(Strict):
     type: ReturnType
-    order_no: str = Field(min_length=1, max_length=64)
+    order_no: Filled = Field(min_length=1, max_length=64)
     store: str | None = Field(default=None, description="only needed when the order number is in several stores")
     lines: list[LineQty] = Field(min_length=1, max_length=200)
-    reason: str = Field(min_length=1, max_length=40)
+    reason: Filled = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
     goods_intact: bool = Field(default=True, description="完好：opening the box to inspect still counts as intact")
@@ -52,16 +67,16 @@ class ApplyIn(Strict):
 
 class ModifyIn(Strict):
     lines: list[LineQty] | None = Field(default=None, min_length=1, max_length=200)
-    reason: str | None = Field(default=None, min_length=1, max_length=40)
+    reason: Filled | None = Field(default=None, min_length=1, max_length=40)
     description: str | None = Field(default=None, max_length=5000)
     photos: list[Link] | None = Field(default=None, max_length=20)
     exchange_sku: str | None = Field(default=None, max_length=100)
 
 
 class Address(Strict):
-    contact: str = Field(min_length=1, max_length=100)
-    phone: str = Field(min_length=1, max_length=40)
-    address: str = Field(min_length=1, max_length=500)
+    contact: Filled = Field(min_length=1, max_length=100)
+    phone: Filled = Field(min_length=1, max_length=40)
+    address: Filled = Field(min_length=1, max_length=500)
 
 
 class ApproveIn(Strict):
@@ -74,17 +89,17 @@ class ApproveIn(Strict):
 
 
 class RejectIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Filled = Field(min_length=1, max_length=2000)
 
 
 class ShipIn(Strict):
-    carrier: str = Field(min_length=1, max_length=50)
-    tracking_no: str = Field(min_length=1, max_length=100)
+    carrier: Filled = Field(min_length=1, max_length=50)
+    tracking_no: Filled = Field(min_length=1, max_length=100)
 
 
 class Replacement(Strict):
-    serial: str = Field(min_length=1, max_length=100, description="the returned unit's serial number")
-    new_serial: str = Field(min_length=1, max_length=100, description="the serial number of the unit sent instead")
+    serial: Filled = Field(min_length=1, max_length=100, description="the returned unit's serial number")
+    new_serial: Filled = Field(min_length=1, max_length=100, description="the serial number of the unit sent instead")
 
     @model_validator(mode="before")
     @classmethod
@@ -111,7 +126,7 @@ class ShipReturnIn(ShipIn):
 
 class AdjustPostageIn(Strict):
     amount: Fen = Field(description="the return postage to reimburse, lower than claimed")
-    reason: str = Field(min_length=1, max_length=1000, description="shown to the buyer")
+    reason: Filled = Field(min_length=1, max_length=1000, description="shown to the buyer")
 
 
 class ReceiveIn(Strict):
@@ -132,19 +147,19 @@ class PickupIn(Strict):
 
 
 class BookPickupIn(Strict):
-    carrier: str = Field(min_length=1, max_length=50)
+    carrier: Filled = Field(min_length=1, max_length=50)
     booking_ref: str | None = Field(default=None, max_length=100)
     tracking_no: str | None = Field(default=None, max_length=100, description="when the carrier gives it at booking")
 
 
 class NoteIn(Strict):
-    note: str = Field(min_length=1, max_length=5000)
+    note: Filled = Field(min_length=1, max_length=5000)
 
 
 class MessageIn(Strict):
     """A message in the buyer–merchant thread, with photos if any."""
 
-    message: str = Field(min_length=1, max_length=5000)
+    message: Filled = Field(min_length=1, max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=9)
 
 
@@ -153,7 +168,7 @@ class OptionalNoteIn(Strict):
 
 
 class EscalateIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Filled = Field(min_length=1, max_length=2000)
 
 
 class ArbitrateIn(Strict):

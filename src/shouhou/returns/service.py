@@ -45,6 +45,7 @@ def create(ctx: Ctx, body: ApplyIn, *, decided: RemedyDecision | None = None) ->
     workflow = workflow_for(body.type)
     if not may_act(ctx.actor, workflow.create.roles, store.id, customer.id):
         raise forbidden(f"{body.type}.apply", store=store.code)
+    application.only_its_fields(body.type, "apply", body)
     if body.type == "exchange" and not body.photos and decided is None:  # a 三包 proposal has its repair case
         # Seed 002 lists photos among an exchange's fields without "(选填)", unlike a return's.
         raise Invalid("photos_required", en="An exchange needs at least one photo of the goods",

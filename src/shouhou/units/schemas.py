@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shouhou.fields import Day, DayText, Fen, Instant, Integer, TimeText, YuanText, whole
+from shouhou.fields import Day, DayText, Fen, Filled, Instant, Integer, TimeText, YuanText, whole
 
 Channel = Literal["online", "tv", "phone", "mail", "store"]
 
@@ -22,7 +22,7 @@ class UnitIn(Strict):
     """A unit entered by hand, or attached to the order line it was sold on."""
 
     store: str | None = Field(default=None, description="store code; taken from the order when given")
-    serial: str = Field(min_length=1, max_length=100)
+    serial: Filled = Field(min_length=1, max_length=100)
     model: str | None = Field(default=None, max_length=100, description="the order line's SKU when omitted")
     name: str = Field(default="", max_length=300)
     category: str | None = Field(default=None, max_length=100)
@@ -45,7 +45,7 @@ class UnitIn(Strict):
 class ReplaceIn(Strict):
     """A 三包 exchange: a new unit replaces this one and its periods start again."""
 
-    new_serial: str = Field(min_length=1, max_length=100)
+    new_serial: Filled = Field(min_length=1, max_length=100)
     exchanged_at: Instant | None = Field(default=None, description="now when omitted")
     note: str = Field(default="", max_length=2000)
 
@@ -66,7 +66,7 @@ class VisitsIn(Strict):
 class ContractIn(Strict):
     store: str | None = None
     no: str | None = Field(default=None, max_length=40, description="generated when omitted")
-    customer: str = Field(min_length=1, description="the customer's external id")
+    customer: Filled = Field(min_length=1, description="the customer's external id")
     serials: list[str] = Field(min_length=1, max_length=500, description="the units covered")
     starts_on: Day
     ends_on: Day

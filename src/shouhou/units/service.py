@@ -8,7 +8,7 @@ warranty is never stored: the policy engine decides it from the unit's facts whe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,8 +60,21 @@ def _check_tags(tags: list[str]) -> list[str]:
     return sorted(set(tags))
 
 
+CLOCK_SKEW = timedelta(minutes=10)  # the sender's clock may run a little ahead of ours
+
+
+def _not_ahead(ctx: Ctx, **times: datetime | None) -> None:
+    """A sale, delivery, installation or exchange is recorded once it has happened: a later time is a
+    typo (2062 for 2026) that would start a warranty not yet begun, or keep one running for decades."""
+    latest = ctx.clock.now() + CLOCK_SKEW
+    for name, at in times.items():
+        if at is not None and at > latest:
+            raise Invalid("invalid_time", en="{field} is in the future", zh="{field} 晚于当前时间", field=name)
+
+
 def create(ctx: Ctx, body: UnitIn) -> Unit:
     """`POST /api/v1/units`: by hand, or attached to the order line it was sold on."""
+    _not_ahead(ctx, invoice_at=body.invoice_at, delivered_at=body.delivered_at, installed_at=body.installed_at)
     if body.order_no:
         order = orders.find_order(ctx, body.order_no, body.store)
         store = ctx.session.get_one(Store, order.store_id)
@@ -323,6 +336,12 @@ def replaced(ctx: Ctx, unit: Unit, body: ReplaceIn) -> Unit:
         raise Conflict("unit_exists", en="Unit {serial} already exists", zh="序列号 {serial} 的产品已登记",
                        serial=body.new_serial)
     at = body.exchanged_at or ctx.clock.now()
+    _not_ahead(ctx, exchanged_at=at)
+    since = unit.exchanged_at or unit.delivered_at or unit.invoice_at
+    if since is not None and at < since:  # the new unit's periods would have run out before it was handed over
+        raise Invalid("invalid_time", en="exchanged_at is before unit {serial} was handed over ({since})",
+                      zh="换货时间早于产品 {serial} 的交付时间（{since}）", field="exchanged_at", serial=unit.serial,
+                      since=local_iso(since, ctx.session.get_one(Store, unit.store_id).timezone))
     new = Unit(store_id=unit.store_id, serial=body.new_serial, model=unit.model, name=unit.name,
                category=unit.category, customer_id=unit.customer_id, order_id=unit.order_id,
                order_line_id=unit.order_line_id, source="exchange", tags=list(unit.tags or []),
