@@ -29,6 +29,7 @@ class TestStorePolicy:
                 doc["policy"]["free_return_shipping"]) == (15, 30, True)
         versions = client.get("/api/v1/stores/S1/policy/versions", headers=h).json()["items"]
         assert [v["version"] for v in versions] == [2, 1] and versions[0]["created_by"] == "admin-S1"
+        assert doc["effective_from"].endswith("+08:00")  # in the store's zone, as every time shown
 
     def test_it_narrows_a_category_and_checks_the_override_against_the_law(self, world, client):
         t = setup(world)

@@ -140,6 +140,7 @@ class TestArbitration:
         delivered(world)
         case = act(client, t["platform"], self._escalated(client, t), "arbitrate", decision="buyer", note="支持买家")
         assert case["status"] == "awaiting_return" and case["arbitration"]["decision"] == "buyer"
+        assert case["arbitration"]["at"].endswith("+08:00")  # stored in UTC, shown in the store's zone
 
     def test_it_decides_for_the_merchant(self, world, client):
         t = setup(world)

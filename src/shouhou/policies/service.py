@@ -17,6 +17,7 @@ from shouhou.accounts.service import store_cached, store_config_changed, store_f
 from shouhou.calendar import HolidayCalendar
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
+from shouhou.fields import local_iso
 from shouhou.models import CalendarDay, Order, OrderLine, Shipment, Store, StorePolicyVersion
 from shouhou.money import parse_yuan
 from shouhou.orders import service as orders
@@ -80,7 +81,7 @@ def policy_document(ctx: Ctx, store_code: str) -> dict[str, Any]:
     row, policy = current_policy(ctx, store)
     return {
         "store": store.code, "version": row.version if row else 0,
-        "effective_from": row.created_at.isoformat() if row else None,
+        "effective_from": local_iso(row.created_at, store.timezone) if row else None,
         "policy": convert.to_api(policy),
         "statutory_floor": {f.field: {"op": f.op, "bound": f.bound, "rule": f.rule,
                                       "text": ctx.label(f.why_zh, f.why_en)} for f in STATUTORY_FLOORS},

@@ -118,7 +118,9 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "exchange_postage": yuan(d.exchange_postage_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
         "receipt_extension": _receipt_extension(case, tz) if case.type != "refund_only" else None,
-        "arbitration": d.arbitration,
+        "arbitration": None if d.arbitration is None else {  # its time stored in UTC, shown in the store's zone
+            **d.arbitration, "at": local_iso(datetime.fromisoformat(d.arbitration["at"]), tz)
+            if d.arbitration.get("at") else None},
         "refund_case": (case.data or {}).get("refund_case"),  # an exchange turned into this refund
         "instead_of": (case.data or {}).get("instead_of"),  # the exchange this refund replaces
         "receipt_overdue_at": local_iso(d.receipt_overdue_at, tz),
