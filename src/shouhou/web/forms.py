@@ -33,6 +33,8 @@ class Field:
     children: list[Field] = field(default_factory=list)
     default: Any = None
     suggestions: list[str] = field(default_factory=list)
+    minimum: int | None = None  # an integer's bounds, for the browser to hold too
+    maximum: int | None = None
 
 
 def fields_of(schema: dict[str, Any] | None, action: str = "",
@@ -91,7 +93,8 @@ def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], re
     if kind == "boolean":
         return Field(name, label, "boolean", required, help=help_text, default=default)
     if kind == "integer":
-        return Field(name, label, "integer", required, help=help_text, default=default)
+        return Field(name, label, "integer", required, help=help_text, default=default,
+                     minimum=prop.get("minimum"), maximum=prop.get("maximum"))
     if kind == "array":
         if _is_link(resolve_schema(prop.get("items", {}), defs)):
             return Field(name, label, "photos", required, help=help_text or field_help("", "photos"))
