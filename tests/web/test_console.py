@@ -297,6 +297,22 @@ class TestAdminPages:
             offered = [v.code for v in reasons.for_type(ctx, get_store(ctx.session, "S1"), "return_refund")]
         assert "color_diff" not in offered and "no_longer_wanted" in offered
 
+    def test_a_refused_new_reason_comes_back_as_typed(self, world, client):
+        _staff(world, "admin")
+        login_form(client, "admin")
+        token = csrf_of(client.get("/console/reasons").text)
+        data = {"_csrf": token, "store": "S1", "op": "new", "code": "color_diff", "label_zh": "色差",
+                "label_en": "Colour differs", "ground": "none", "visible": "true", "case_types": ["exchange"],
+                "position": "95"}
+        assert client.post("/console/reasons", data=data, follow_redirects=False).status_code == 303
+        r = client.post("/console/reasons", data={**data, "label_zh": "颜色不一样", "ground": "quality",
+                                                  "visible": "false", "case_types": ["return_refund"]})
+        assert r.status_code == 422 and "color_diff" in r.text  # the code is taken: said, and nothing saved
+        row = re.search(r'<tr class="new">(.*?)</tr>', r.text, re.S).group(1)
+        assert 'name="code" value="color_diff"' in row and 'value="颜色不一样"' in row and 'value="95"' in row
+        assert re.search(r'value="return_refund"\s+checked', row) and not re.search(r'value="exchange"\s+checked', row)
+        assert re.search(r'<option value="quality"\s+selected', row) and re.search(r'<option value="false"\s+selected', row)
+
 
 class TestFinanceAndWarehouse:
     def test_it_receives_a_parcel_found_by_tracking_number_then_finance_refunds(self, world, client):
