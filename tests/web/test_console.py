@@ -275,6 +275,29 @@ class TestAdminPages:
         page = client.get("/console/policy").text
         assert 'value="15"' in page and "版本 1" in page.replace("version", "版本")
 
+    def test_a_refused_policy_names_the_setting_and_keeps_what_was_typed(self, world, client):
+        _staff(world, "admin")
+        login_form(client, "admin")
+        page = client.get("/console/policy").text
+        form = {"_csrf": csrf_of(page), "store": "S1"}
+        for name, value in re.findall(r'name="([a-z_]+)" (?:type="number" )?value="([^"]*)"', page):
+            form[name] = value
+        form.update({"free_return_shipping": "true", "refund_timing": "after_receipt", "no_reason_return_days": "5",
+                     "exchange_days": "20", "co_category_0": "大家电", "co_setting_0": "quality_return_days",
+                     "co_value_0": "9"})
+        r = client.post("/console/policy", data=form)
+        assert r.status_code == 422
+        error = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)
+        assert error.startswith("七天无理由退货天数 = 5") and "no_reason_return_days" not in error
+        assert re.search(r'name="no_reason_return_days" type="number" value="5"', r.text)
+        assert re.search(r'name="exchange_days" type="number" value="20"', r.text)  # not the saved 15
+        assert re.search(r'<select id="p-free_return_shipping" name="free_return_shipping"><option value="true" selected',
+                         r.text)
+        assert 'name="co_category_0" value="大家电"' in r.text and 'name="co_value_0" value="9"' in r.text
+        r = client.post("/console/policy", data={**form, "no_reason_return_days": "7", "co_value_0": "5"})
+        error = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)
+        assert r.status_code == 422 and error.startswith("大家电：质量问题退货天数 = 5")
+
     def test_it_adds_and_hides_a_reason(self, world, client):
         _staff(world, "admin")
         login_form(client, "admin")
