@@ -60,9 +60,13 @@ class Conflict(ShouhouError):
 def not_found(what: str, key: Any) -> NotFound:
     zh_names = {"case": "售后单", "order": "订单", "store": "店铺", "user": "用户", "customer": "客户",
                 "reason": "原因", "product": "商品", "order_line": "订单行", "timer": "定时器",
-                "webhook": "Webhook"}
-    return NotFound(f"{what}_not_found", en="No {what} {key}", zh="找不到{what_zh} {key}",
-                    what=what, what_zh=zh_names.get(what, what), key=str(key))
+                "webhook": "Webhook", "unit": "机器", "outlet": "服务网点", "refund": "退款记录", "token": "API 令牌",
+                "signature": "签名", "photo": "照片", "part_request": "配件申领", "part": "配件", "form": "表单",
+                "contract": "服务合同", "action": "操作"}
+    en_names = {"order_line": "order line", "part_request": "parts request", "token": "API token",
+                "unit": "registered unit"}
+    return NotFound(f"{what}_not_found", en="No {what_en} {key}", zh="找不到{what_zh} {key}",
+                    what=what, what_en=en_names.get(what, what), what_zh=zh_names.get(what, what), key=str(key))
 
 
 def forbidden(action: str, **details: Any) -> Forbidden:
