@@ -176,6 +176,21 @@ class TestPortal:
         assert r.status_code == 303
         assert get(client, t["agent"], no)["status"] == "in_repair"
 
+    def test_the_quote_is_in_the_buyers_language(self, world, client):
+        t = people(world, client)
+        new_unit(client, t["agent"], "OLD-1", delivered=__import__("datetime").datetime.fromisoformat(
+            "2024-01-05T10:00:00+08:00"))
+        no = register(client, t["agent"], serial="OLD-1", mode="carry_in")["no"]
+        act(client, t["agent"], no, "receive_unit")
+        act(client, t["technician"], no, "quote", labour_minutes=60, call_out=True)
+        as_user(client, "wang")
+        quote = re.search(r'<section class="card quote">(.*?)</section>', client.get(f"/portal/cases/{no}").text, re.S)
+        assert "工时 60 分钟" in quote.group(1) and "上门费" in quote.group(1)
+        client.cookies.set("lang", "en")
+        quote = re.search(r'<section class="card quote">(.*?)</section>', client.get(f"/portal/cases/{no}").text, re.S)
+        assert "Labour, 60 min" in quote.group(1) and "Call-out" in quote.group(1)
+        assert not re.search(r"[\u4e00-\u9fff]", quote.group(1))  # no Chinese left in the English quote
+
 
 class TestRescheduleFromTheBoard:
     def test_it_moves_an_appointment_and_hands_it_to_another_technician(self, world, client):
