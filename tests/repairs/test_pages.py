@@ -149,6 +149,19 @@ class TestTheTechnicianReport:
         assert other.status_code == 409 and other.json()["error"]["code"] == "report_id_reused"
 
 
+class TestPrintedCard:
+    def test_the_repair_card_names_the_fault_code_in_words(self, world, client):
+        t = people(world, client)
+        new_unit(client, t["agent"], "WM-1")
+        no = register(client, t["agent"], serial="WM-1", mode="carry_in", fault_code="drain")["no"]
+        as_user(client, "sup")
+        row = re.search(r'<th>故障</th><td colspan="3">(.*?)</td>', client.get(f"/console/repairs/{no}/print/card").text)
+        assert row.group(1) == "洗衣机不排水 · 不排水/不进水"
+        client.cookies.set("lang", "en")
+        row = re.search(r'<th>Fault</th><td colspan="3">(.*?)</td>', client.get(f"/console/repairs/{no}/print/card").text)
+        assert row.group(1) == "洗衣机不排水 · Water in or out"  # the customer's words, then the code's label
+
+
 class TestPortal:
     def test_a_buyer_registers_a_repair_for_their_unit_and_answers_the_quote(self, world, client):
         t = people(world, client)
