@@ -257,6 +257,22 @@ class TestLanguage:
         client.get("/lang/zh")
         assert "售后单号" in client.get("/console/cases").text
 
+    def test_a_visitors_contact_page_and_its_error_speak_one_language(self, world, client):
+        """Signed in or not, the page follows the lang cookie, then the browser's Accept-Language."""
+        world.store()
+        en = {"Accept-Language": "en-US,en;q=0.9"}
+        page = client.get("/portal/contact", headers=en).text
+        assert "Contact customer service" in page and "联系客服" not in page
+        r = client.post("/portal/contact", headers=en, data={"_csrf": csrf_of(page), "store": "S1", "name": "Wang",
+                                                              "phone": "13800000000", "subject": ""})
+        error = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)
+        assert r.status_code == 422 and error == "Say what it is about" and "联系客服" not in r.text
+        page = client.get("/portal/contact").text  # no header: Chinese, the default
+        r = client.post("/portal/contact", data={"_csrf": csrf_of(page), "store": "S1", "phone": "1", "subject": ""})
+        assert "联系客服" in r.text and re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1) == "请填写问题"
+        client.cookies.set("lang", "zh")  # the switch wins over the browser
+        assert "联系客服" in client.get("/portal/contact", headers=en).text
+
 
 class TestAdminPages:
     def test_it_refuses_a_policy_below_the_law_and_saves_a_better_one(self, world, client):
