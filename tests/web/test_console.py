@@ -246,6 +246,19 @@ class TestPortal:
         assert "No requests yet" not in client.get("/portal").text and "暂无售后申请" in client.get("/portal").text
 
 
+class TestNewConsultation:
+    def test_a_refused_form_keeps_the_channel_and_priority_chosen(self, world, client):
+        _staff(world, "agent")
+        login_form(client, "agent")
+        token = csrf_of(client.get("/console/cases/new").text)
+        r = client.post("/console/cases/new", data={"_csrf": token, "store": "S1", "order_no": "NOPE",
+                                                    "subject": "滤网怎么洗", "channel": "email", "priority": "urgent"})
+        assert r.status_code == 404 and "NOPE" in r.text
+        assert re.search(r'<option value="email"\s+selected', r.text)
+        assert re.search(r'<option value="urgent"\s+selected', r.text)
+        assert 'value="滤网怎么洗"' in r.text
+
+
 class TestLanguage:
     def test_it_switches_to_english_and_back(self, world, client):
         _staff(world, "agent")
