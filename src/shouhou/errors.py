@@ -67,8 +67,8 @@ def not_found(what: str, key: Any) -> NotFound:
 _NAMES = {"case": ("售后单", "case"), "order": ("订单", "order"), "store": ("店铺", "store"),
           "user": ("用户", "user"), "customer": ("客户", "customer"), "reason": ("原因", "reason"),
           "product": ("商品", "product"), "order_line": ("订单行", "order line"), "timer": ("定时器", "timer"),
-          "webhook": ("Webhook", "webhook"), "token": ("令牌", "token"), "unit": ("产品", "unit"),
-          "part": ("配件", "part"), "part_request": ("配件申请", "part request"), "outlet": ("服务网点", "outlet"),
+          "webhook": ("Webhook", "webhook"), "token": ("API 令牌", "API token"), "unit": ("产品", "unit"),
+          "part": ("配件", "part"), "part_request": ("配件申领", "parts request"), "outlet": ("服务网点", "outlet"),
           "contract": ("服务合同", "contract"), "refund": ("退款记录", "refund"), "photo": ("照片", "photo"),
           "signature": ("签名", "signature"), "form": ("单据", "form"), "action": ("操作", "action")}
 

@@ -149,6 +149,19 @@ class TestTheTechnicianReport:
         assert other.status_code == 409 and other.json()["error"]["code"] == "report_id_reused"
 
 
+class TestPrintedCard:
+    def test_the_repair_card_names_the_fault_code_in_words(self, world, client):
+        t = people(world, client)
+        new_unit(client, t["agent"], "WM-1")
+        no = register(client, t["agent"], serial="WM-1", mode="carry_in", fault_code="drain")["no"]
+        as_user(client, "sup")
+        row = re.search(r'<th>故障</th><td colspan="3">(.*?)</td>', client.get(f"/console/repairs/{no}/print/card").text)
+        assert row.group(1) == "洗衣机不排水 · 不排水/不进水"
+        client.cookies.set("lang", "en")
+        row = re.search(r'<th>Fault</th><td colspan="3">(.*?)</td>', client.get(f"/console/repairs/{no}/print/card").text)
+        assert row.group(1) == "洗衣机不排水 · Water in or out"  # the customer's words, then the code's label
+
+
 class TestPortal:
     def test_a_buyer_registers_a_repair_for_their_unit_and_answers_the_quote(self, world, client):
         t = people(world, client)
@@ -175,6 +188,21 @@ class TestPortal:
                         follow_redirects=False)
         assert r.status_code == 303
         assert get(client, t["agent"], no)["status"] == "in_repair"
+
+    def test_the_quote_is_in_the_buyers_language(self, world, client):
+        t = people(world, client)
+        new_unit(client, t["agent"], "OLD-1", delivered=__import__("datetime").datetime.fromisoformat(
+            "2024-01-05T10:00:00+08:00"))
+        no = register(client, t["agent"], serial="OLD-1", mode="carry_in")["no"]
+        act(client, t["agent"], no, "receive_unit")
+        act(client, t["technician"], no, "quote", labour_minutes=60, call_out=True)
+        as_user(client, "wang")
+        quote = re.search(r'<section class="card quote">(.*?)</section>', client.get(f"/portal/cases/{no}").text, re.S)
+        assert "工时 60 分钟" in quote.group(1) and "上门费" in quote.group(1)
+        client.cookies.set("lang", "en")
+        quote = re.search(r'<section class="card quote">(.*?)</section>', client.get(f"/portal/cases/{no}").text, re.S)
+        assert "Labour, 60 min" in quote.group(1) and "Call-out" in quote.group(1)
+        assert not re.search(r"[\u4e00-\u9fff]", quote.group(1))  # no Chinese left in the English quote
 
 
 class TestRescheduleFromTheBoard:

@@ -262,6 +262,19 @@ class TestPortal:
         assert "No requests yet" not in client.get("/portal").text and "暂无售后申请" in client.get("/portal").text
 
 
+class TestNewConsultation:
+    def test_a_refused_form_keeps_the_channel_and_priority_chosen(self, world, client):
+        _staff(world, "agent")
+        login_form(client, "agent")
+        token = csrf_of(client.get("/console/cases/new").text)
+        r = client.post("/console/cases/new", data={"_csrf": token, "store": "S1", "order_no": "NOPE",
+                                                    "subject": "滤网怎么洗", "channel": "email", "priority": "urgent"})
+        assert r.status_code == 404 and "NOPE" in r.text
+        assert re.search(r'<option value="email"\s+selected', r.text)
+        assert re.search(r'<option value="urgent"\s+selected', r.text)
+        assert 'value="滤网怎么洗"' in r.text
+
+
 class TestLanguage:
     def test_it_switches_to_english_and_back(self, world, client):
         _staff(world, "agent")
@@ -272,6 +285,22 @@ class TestLanguage:
         assert ">Cases<" in page and "售后单号" not in page
         client.get("/lang/zh")
         assert "售后单号" in client.get("/console/cases").text
+
+    def test_a_visitors_contact_page_and_its_error_speak_one_language(self, world, client):
+        """Signed in or not, the page follows the lang cookie, then the browser's Accept-Language."""
+        world.store()
+        en = {"Accept-Language": "en-US,en;q=0.9"}
+        page = client.get("/portal/contact", headers=en).text
+        assert "Contact customer service" in page and "联系客服" not in page
+        r = client.post("/portal/contact", headers=en, data={"_csrf": csrf_of(page), "store": "S1", "name": "Wang",
+                                                              "phone": "13800000000", "subject": ""})
+        error = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)
+        assert r.status_code == 422 and error == "Say what it is about" and "联系客服" not in r.text
+        page = client.get("/portal/contact").text  # no header: Chinese, the default
+        r = client.post("/portal/contact", data={"_csrf": csrf_of(page), "store": "S1", "phone": "1", "subject": ""})
+        assert "联系客服" in r.text and re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1) == "请填写问题"
+        client.cookies.set("lang", "zh")  # the switch wins over the browser
+        assert "联系客服" in client.get("/portal/contact", headers=en).text
 
 
 class TestAdminPages:
@@ -290,6 +319,29 @@ class TestAdminPages:
         assert r.status_code == 303
         page = client.get("/console/policy").text
         assert 'value="15"' in page and "版本 1" in page.replace("version", "版本")
+
+    def test_a_refused_policy_names_the_setting_and_keeps_what_was_typed(self, world, client):
+        _staff(world, "admin")
+        login_form(client, "admin")
+        page = client.get("/console/policy").text
+        form = {"_csrf": csrf_of(page), "store": "S1"}
+        for name, value in re.findall(r'name="([a-z_]+)" (?:type="number" )?value="([^"]*)"', page):
+            form[name] = value
+        form.update({"free_return_shipping": "true", "refund_timing": "after_receipt", "no_reason_return_days": "5",
+                     "exchange_days": "20", "co_category_0": "大家电", "co_setting_0": "quality_return_days",
+                     "co_value_0": "9"})
+        r = client.post("/console/policy", data=form)
+        assert r.status_code == 422
+        error = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)
+        assert error.startswith("七天无理由退货天数 = 5") and "no_reason_return_days" not in error
+        assert re.search(r'name="no_reason_return_days" type="number" value="5"', r.text)
+        assert re.search(r'name="exchange_days" type="number" value="20"', r.text)  # not the saved 15
+        assert re.search(r'<select id="p-free_return_shipping" name="free_return_shipping"><option value="true" selected',
+                         r.text)
+        assert 'name="co_category_0" value="大家电"' in r.text and 'name="co_value_0" value="9"' in r.text
+        r = client.post("/console/policy", data={**form, "no_reason_return_days": "7", "co_value_0": "5"})
+        error = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)
+        assert r.status_code == 422 and error.startswith("大家电：质量问题退货天数 = 5")
 
     def test_it_adds_and_hides_a_reason(self, world, client):
         _staff(world, "admin")
@@ -312,6 +364,22 @@ class TestAdminPages:
 
             offered = [v.code for v in reasons.for_type(ctx, get_store(ctx.session, "S1"), "return_refund")]
         assert "color_diff" not in offered and "no_longer_wanted" in offered
+
+    def test_a_refused_new_reason_comes_back_as_typed(self, world, client):
+        _staff(world, "admin")
+        login_form(client, "admin")
+        token = csrf_of(client.get("/console/reasons").text)
+        data = {"_csrf": token, "store": "S1", "op": "new", "code": "color_diff", "label_zh": "色差",
+                "label_en": "Colour differs", "ground": "none", "visible": "true", "case_types": ["exchange"],
+                "position": "95"}
+        assert client.post("/console/reasons", data=data, follow_redirects=False).status_code == 303
+        r = client.post("/console/reasons", data={**data, "label_zh": "颜色不一样", "ground": "quality",
+                                                  "visible": "false", "case_types": ["return_refund"]})
+        assert r.status_code == 422 and "color_diff" in r.text  # the code is taken: said, and nothing saved
+        row = re.search(r'<tr class="new">(.*?)</tr>', r.text, re.S).group(1)
+        assert 'name="code" value="color_diff"' in row and 'value="颜色不一样"' in row and 'value="95"' in row
+        assert re.search(r'value="return_refund"\s+checked', row) and not re.search(r'value="exchange"\s+checked', row)
+        assert re.search(r'<option value="quality"\s+selected', row) and re.search(r'<option value="false"\s+selected', row)
 
 
 class TestFinanceAndWarehouse:

@@ -219,3 +219,23 @@ class TestEachSide:
         assert response.status == 404 and page.locator("header.top").count() == 1
         api = page.request.get(live_server + "/api/v1/cases/NOPE-1")
         assert api.status in (401, 404) and api.headers["content-type"].startswith("application/")
+
+
+class TestAdminPagesFit:
+    @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+    def test_the_reasons_table_fits_a_1366_pixel_screen(self, world, live_server, chromium, locale):
+        _shop(world)
+        world.user("admin", "admin", None, password=PW)
+        context = chromium.new_context(locale=locale, viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, "admin")
+            page.wait_for_url("**/console**")
+            page.goto(live_server + "/console/reasons")
+            assert page.locator("table.reasons tbody tr").count() > 5
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 1366, f"/console/reasons is {width}px wide in {locale}"
+            delete = page.locator("table.reasons button[value=delete]").first.bounding_box()
+            assert delete["x"] + delete["width"] <= 1366  # the row's last button on screen
+        finally:
+            context.close()

@@ -72,3 +72,20 @@ class TestTranslations:
         assert missing == []
         untranslated = sorted(c for c in codes if en.gettext(c) == c)
         assert untranslated == []  # "<field>:<code>" is no English either
+
+
+class TestRatingForm:
+    def test_it_says_the_scale_and_lets_the_browser_hold_it(self):
+        from shouhou.repairs.schemas import RateIn
+        from shouhou.web.templating import _lang, env
+
+        fields = fields_of(payload_schema(RateIn), "rate")
+        score = next(f for f in fields if f.name == "score")
+        assert (score.minimum, score.maximum) == (1, 5)
+        token = _lang.set("zh")
+        try:
+            html = env.from_string('{% from "_macros.html" import field with context %}{{ field(f) }}').render(f=score)
+        finally:
+            _lang.reset(token)
+        assert 'type="number"' in html and 'min="1"' in html and 'max="5"' in html
+        assert "1 分非常不满意，5 分非常满意" in html  # the scale, in the page's language

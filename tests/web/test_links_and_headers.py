@@ -172,3 +172,24 @@ def _walk(folder):
             yield from _walk(item)
         elif item.name.endswith(".html"):
             yield item
+
+
+class TestNotFoundInWords:
+    """A missing thing is named in the page's language, never by its code (找不到part NOPE)."""
+
+    @pytest.mark.parametrize(("lang", "said"), [("zh", "找不到配件 NOPE"), ("en", "No part NOPE")])
+    def test_a_missing_part_is_named_in_the_page_language(self, world, client, lang, said):
+        world.store()
+        world.user("kai", "warehouse", "S1", password="pw12345678")
+        login_form(client, "kai")
+        client.cookies.set("lang", lang)
+        r = client.get("/console/parts/NOPE")
+        assert r.status_code == 404 and said in r.text
+
+    def test_every_kind_of_missing_thing_has_a_chinese_name_and_no_code_in_english(self):
+        from shouhou.errors import not_found
+
+        for what in ("unit", "outlet", "refund", "token", "signature", "photo", "part_request", "part", "form",
+                     "contract", "action", "order_line"):
+            zh, en = not_found(what, "X").message("zh"), not_found(what, "X").message("en")
+            assert what not in zh and "_" not in en, (zh, en)

@@ -154,3 +154,26 @@ class TestPickupList:
         assert no not in client.get("/console/pickups").text
         with world.ctx() as ctx:
             assert cases.get(ctx, no).status == "awaiting_receipt"
+
+
+class TestModifyAfterRejection:
+    def test_the_buyer_changes_the_quantity_by_line_number_and_quantity(self, world, client):
+        _world(world)
+        world.user("wang", "customer", "S1", customer="u1001", password=PW)
+        world.order("T1", lines=LINES, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+        with world.ctx(world.actor("buyer")) as ctx:
+            no = cases.create(ctx, {"type": "return_refund", "order_no": "T1", "reason": "quality_issue",
+                                    "lines": [{"line_no": 1, "qty": 1}]}).no
+        world.move("reviewer", no, ("reject", {"reason": "请补充照片"}))
+        login_form(client, "wang", PW)
+        page = client.get(f"/portal/cases/{no}").text
+        form = re.search(r'<form[^>]*data-action="modify".*?</form>', page, re.S).group(0)
+        assert 'name="lines"' in form and "每行一个商品：行号" in form  # says what to type
+        token = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+        version = re.search(r'name="_version" value="(\d+)"', form).group(1)
+        r = client.post(f"/portal/cases/{no}/act", data={"_csrf": token, "_action": "modify", "_version": version,
+                                                         "lines": "1 2\n2×1"}, follow_redirects=False)
+        assert r.status_code == 303, r.text[:2000]
+        with world.ctx() as ctx:
+            lines = cases.document(ctx, cases.get(ctx, no))["lines"]
+        assert [(ln["line_no"], ln["qty"]) for ln in lines] == [(1, 2), (2, 1)]

@@ -157,3 +157,22 @@ class TestRepairInTheBrowser:
         with world.ctx() as ctx:
             case = cases.get(ctx, no)
             assert case.status == "completed" and case.version == 4
+
+
+class TestPortalRepairsOnAPhone:
+    @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+    def test_my_repair_requests_fit_390_pixels(self, world, live_server, chromium, locale):
+        no = given(world)
+        with world.ctx(world.actor("sup")) as ctx:
+            cases.transition(ctx, no, "dispatch", 1, {"technician": "tom", "window": {
+                "start": "2026-11-25T09:00:00+08:00", "end": "2026-11-25T11:00:00+08:00"}})
+        context = chromium.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, "wang")
+            page.goto(live_server + "/portal/repairs")
+            assert page.locator(f'a[href="/portal/cases/{no}"]').count() == 1
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"/portal/repairs is {width}px wide in {locale}"
+        finally:
+            context.close()

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from shouhou.accounts import service, signin
+from shouhou.api.lang import request_lang
 from shouhou.errors import ShouhouError, Throttled
 from shouhou.fields import local_iso
 from shouhou.web import nav
@@ -57,7 +58,7 @@ async def login(request: Request) -> Response:
     try:
         attempt = await _verify(request, username, password, address)
     except ShouhouError as exc:
-        lang = "en" if request.cookies.get("lang") == "en" else "zh"
+        lang = request_lang(request)
         response = render(request, "login.html", None, status=429 if isinstance(exc, Throttled) else 401,
                           next=next_path, error=exc.message(lang), username=username)
         if isinstance(exc, Throttled):

@@ -56,10 +56,22 @@ FIELDS: list[tuple[str, str, str, str]] = [
 OVERRIDE_ROWS = 3  # empty rows offered for new per-category overrides
 
 
-def _page(request: Request, ctx: Any, store: Any, error: str | None = None, status: int = 200) -> Response:
+def _page(request: Request, ctx: Any, store: Any, error: str | None = None, status: int = 200,
+          sent: dict[str, Any] | None = None) -> Response:
+    """The policy form; `sent` (a refused form) is shown again as typed instead of the saved values."""
     doc = service.policy_document(ctx, store.code)
     overrides = [(category, name, value) for category, values in doc["policy"]["category_overrides"].items()
                  for name, value in values.items()]
+    if sent is not None:
+        doc = {**doc, "policy": {**doc["policy"], **{name: _as_typed(sent.get(name, ""), kind)
+                                                      for name, _, _, kind in FIELDS if name in sent}}}
+        n, overrides = 0, []
+        while f"co_category_{n}" in sent:
+            category, setting, value = (str(sent.get(f"co_{k}_{n}", "")) for k in ("category", "setting", "value"))
+            row = (category, setting, value)
+            if any(row):
+                overrides.append(row)
+            n += 1
     versions = [{"version": v.version, "created_by": v.created_by, "at": local_iso(v.created_at, store.timezone)}
                 for v in service.versions(ctx, store.code)]
     return render(request, "policies/admin.html", ctx, status=status, store=store, doc=doc, fields=FIELDS,
@@ -83,8 +95,30 @@ async def policy_save(request: Request) -> Response:
         service.put_policy(ctx, store.code, _body(form))
     except ShouhouError as exc:
         ctx.session.rollback()
-        return _page(request, ctx, store, exc.message(ctx.lang), status=422)
+        return _page(request, ctx, store, _message(exc, ctx.lang), status=422, sent=form)
     return RedirectResponse(f"/console/policy?store={store.code}", status_code=303)
+
+
+def _as_typed(raw: Any, kind: str) -> Any:
+    if kind == "bool":
+        return str(raw) == "true"
+    if kind == "list":
+        return [p.strip() for p in str(raw).split(",") if p.strip()]
+    return str(raw)
+
+
+def _message(exc: ShouhouError, lang: str) -> str:
+    """The error with the setting's name as the page shows it, not its field code."""
+    field = str(exc.details.get("field", ""))
+    prefix, _, name = field.rpartition(".")
+    labels = {n: (zh, en) for n, zh, en, _ in FIELDS}
+    if name not in labels:
+        return exc.message(lang)
+    label = labels[name][1 if lang == "en" else 0]
+    if prefix:  # category_overrides[大家电]
+        category = prefix[prefix.find("[") + 1:prefix.rfind("]")] if "[" in prefix else prefix
+        label = f"{category}: {label}" if lang == "en" else f"{category}：{label}"
+    return type(exc)(exc.code, en=exc.en, zh=exc.zh, **{**exc.details, "field": label}).message(lang)
 
 
 def _body(form: dict[str, Any]) -> dict[str, Any]:

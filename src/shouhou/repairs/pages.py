@@ -16,7 +16,7 @@ from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError, not_found
 from shouhou.models import Store
-from shouhou.repairs import dispatch, printing, registration, service
+from shouhou.repairs import case_pages, dispatch, printing, registration, service
 from shouhou.repairs import repository as repo
 from shouhou.web import nav
 from shouhou.web.forms import fields_of
@@ -183,6 +183,7 @@ def print_form(no: str, form: str, request: Request) -> Response:
         raise Invalid("no_receipt", en="No receipt was issued for {case}", zh="售后单 {case} 未开具收据", case=no)
     store = ctx.session.get_one(Store, case.store_id)
     return render(request, FORMS[form], ctx, doc=doc, store=store, qr=printing.qr(no),
+                  options=case_pages.field_options(ctx, case),  # the fault code in words, as on the case page
                   printed_at=ctx.clock.now().astimezone(ZoneInfo(store.timezone)))
 
 

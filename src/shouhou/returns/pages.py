@@ -191,7 +191,13 @@ async def reason_save(request: Request) -> Response:
     except ShouhouError as exc:
         ctx.session.rollback()
         current = accounts.store_for_caller(ctx, store or None)
+        types = form.get("case_types") or []
+        sent = {"op": op, "code": code, "label_zh": str(form.get("label_zh", "")),  # the row as typed, shown again
+                "label_en": str(form.get("label_en", "")), "case_types": [types] if isinstance(types, str) else types,
+                "ground": str(form.get("ground", "")), "visible": form.get("visible") == "true",
+                "position": str(form.get("position", ""))}
         return render(request, "returns/reasons.html", ctx, status=422, store=current, error=exc.message(ctx.lang),
+                      sent=sent,
                       stores=accounts.visible_stores(ctx), reasons=reasons.catalogue(ctx, current, include_hidden=True),
                       types=RETURN_TYPES, grounds=GROUNDS, reject_reasons=reasons.reject_reasons(current, ctx.lang))
     return RedirectResponse(f"/console/reasons?store={store}", status_code=303)

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from shouhou.api.errors import STATUS, database_refusal
+from shouhou.api.lang import request_lang
 from shouhou.config import Settings
 from shouhou.errors import ShouhouError
 from shouhou.web.session import LoginRequired, WrongSide, login_url
@@ -45,7 +46,7 @@ def wants_html(request: Request) -> bool:
 
 
 def _lang(request: Request) -> str:
-    return "en" if request.cookies.get("lang") == "en" else "zh"
+    return request_lang(request)
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -9,6 +9,7 @@ type's `field_options` (plugins.FieldOptions).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from shouhou.plugins import FieldOptions
 from shouhou.web.carriers import OTHER
 from shouhou.web.labels import field_help, field_label
 
+LINE_QTY_HELP = "One item per line: its line number (see Products) and how many, e.g. 1 2"
 LONG_TEXT = {"message", "note", "reason", "description", "resolution", "adjustment_reason", "failure",
              "diagnosis", "work_done", "comment"}
 
@@ -26,13 +28,15 @@ LONG_TEXT = {"message", "note", "reason", "description", "resolution", "adjustme
 class Field:
     name: str  # form name; nested fields are "parent.child"
     label: str  # English msgid
-    kind: str  # text | textarea | integer | boolean | select | lines | money | group | photos | photo | carrier | time
+    kind: str  # text | textarea | integer | boolean | select | lines | line_qty | money | group | photos | photo | carrier | time
     required: bool = False
     choices: list[tuple[str, str | None]] = field(default_factory=list)  # (code, label; None: translate the code)
     help: str = ""
     children: list[Field] = field(default_factory=list)
     default: Any = None
     suggestions: list[str] = field(default_factory=list)
+    minimum: int | None = None  # an integer's bounds, for the browser to hold too
+    maximum: int | None = None
 
 
 def fields_of(schema: dict[str, Any] | None, action: str = "",
@@ -91,10 +95,14 @@ def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], re
     if kind == "boolean":
         return Field(name, label, "boolean", required, help=help_text, default=default)
     if kind == "integer":
-        return Field(name, label, "integer", required, help=help_text, default=default)
+        return Field(name, label, "integer", required, help=help_text, default=default,
+                     minimum=prop.get("minimum"), maximum=prop.get("maximum"))
     if kind == "array":
-        if _is_link(resolve_schema(prop.get("items", {}), defs)):
+        items = resolve_schema(prop.get("items", {}), defs)
+        if _is_link(items):
             return Field(name, label, "photos", required, help=help_text or field_help("", "photos"))
+        if {"line_no", "qty"} <= set(items.get("properties", {})):  # order lines and quantities
+            return Field(name, label, "line_qty", required, help=help_text or LINE_QTY_HELP)
         return Field(name, label, "lines", required, help=help_text)
     if _is_link(prop):
         return Field(name, label, "photo", required, help=help_text)
@@ -141,6 +149,8 @@ def payload_from(form: dict[str, Any], fields: list[Field], *, tz: str = "Asia/S
             continue
         if f.kind == "lines":
             out[short] = [line.strip() for line in str(value).splitlines() if line.strip()]
+        elif f.kind == "line_qty":
+            out[short] = [_line_qty(line) for line in str(value).splitlines() if line.strip()]
         elif f.kind == "integer":
             out[short] = int(value) if str(value).strip().lstrip("-").isdigit() else value
         elif f.kind == "time":
@@ -148,6 +158,12 @@ def payload_from(form: dict[str, Any], fields: list[Field], *, tz: str = "Asia/S
         else:
             out[short] = str(value).strip()
     return out
+
+
+def _line_qty(text: str) -> dict[str, int] | str:
+    """'1 2' (or 1×2, 1:2, 行1 数量2) → {"line_no": 1, "qty": 2}; anything else is left for validation to refuse."""
+    numbers = re.findall(r"\d+", text)
+    return {"line_no": int(numbers[0]), "qty": int(numbers[1])} if len(numbers) == 2 else text.strip()
 
 
 def _aware(value: str, tz: str) -> str:

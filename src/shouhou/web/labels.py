@@ -60,6 +60,7 @@ ACTION_HELP: dict[tuple[str, str], str] = {
     ("assign", "assignee"): "Leave empty to take it yourself",
     ("escalate", "reason"): "Tell the platform what went wrong",
     ("adjust_postage", "reason"): "Shown to the buyer",
+    ("rate", "score"): "1 (very unhappy) to 5 (very happy)",
 }
 
 

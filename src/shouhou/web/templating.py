@@ -19,6 +19,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from shouhou.api.lang import request_lang
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
 from shouhou.errors import ShouhouError
@@ -159,7 +160,7 @@ def add_templates(folder: str) -> None:
 
 def render(request: Request, name: str, ctx: Ctx | None = None, *, status: int = 200,
            **context: Any) -> HTMLResponse:
-    lang = ctx.lang if ctx else ("en" if request.cookies.get("lang") == "en" else "zh")
+    lang = ctx.lang if ctx else request_lang(request)  # signed in or not, the same choice (cookie, then browser)
     token = _lang.set(lang)
     entries = nav.entries_for(ctx.actor) if ctx else []
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,7 +76,10 @@ def _items(name: str, value: Any, prop: dict[str, Any], defs: dict[str, Any], la
             if v in (None, "", [], {}) or key in NOT_SHOWN:
                 continue
             out += _items(key, v, resolve_schema(children.get(key, {}), defs), defs, lang, tz, None)
-        return [Item(label, "text", " ".join(str(i.value) for i in out if i.kind == "text"))] + [
+        shown = [i for i in out if i.kind != "photos"]
+        if shown and all(i.kind == "when" for i in shown):  # a time span: "2026-12-08 14:00 – 16:00"
+            return [Item(label, "text", span(*(i.value for i in shown)))] + [i for i in out if i.kind == "photos"]
+        return [Item(label, "text", " ".join(str(i.value) if i.kind != "when" else span(i.value) for i in shown))] + [
             i for i in out if i.kind == "photos"]
     if isinstance(value, str) and (value.startswith("/media/") or value.startswith("http")):
         return [Item(label, "photos", [value])]
@@ -104,6 +108,18 @@ def words(value: Any, lang: str, field: str = "") -> str:
     key = f"{field}:{value}"
     text = gettext(lang, key)
     return text if text != key else gettext(lang, str(value))
+
+
+def span(*values: str) -> str:
+    """Times already in the store's zone as people read them; an end on the start's day without its date."""
+    try:
+        times = [datetime.fromisoformat(v) for v in values]
+    except ValueError:
+        return " – ".join(values)
+    out = [times[0].strftime("%Y-%m-%d %H:%M")]
+    for prev, t in pairwise(times):
+        out.append(t.strftime("%H:%M" if t.date() == prev.date() else "%Y-%m-%d %H:%M"))
+    return " – ".join(out)
 
 
 def in_zone(value: str, tz: str) -> str:
