@@ -25,7 +25,7 @@ from shouhou.api.responses import Document
 from shouhou.api.unit_of_work import UnitOfWork
 from shouhou.clock import Clock, SystemClock
 from shouhou.config import Settings, get_settings
-from shouhou.db import Database, checkpoint
+from shouhou.db import Database
 from shouhou.web import console, templating
 from shouhou.web.headers import SecurityHeaders
 from shouhou.worker import Worker, sqlite_holder
@@ -58,25 +58,18 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     loaded = load_all(settings)
-    # SQLite's server copies its write-ahead log in a thread of its own, not in a request's commit.
-    checkpoints = settings.is_sqlite and settings.sqlite_checkpoint_seconds > 0
     db = db or Database(settings.database_url, pre_ping=settings.database_pre_ping,
                         pool_size=settings.database_pool_size, pool_overflow=settings.database_pool_overflow,
-                        pool_timeout=settings.database_pool_timeout_seconds,
-                        sqlite_autocheckpoint=checkpoint.BACKSTOP_PAGES if checkpoints else None)
+                        pool_timeout=settings.database_pool_timeout_seconds)
     clock = clock or SystemClock()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
-        threads = []
+        thread = None
         if run_worker:
             worker = Worker(db, settings, clock)
-            threads.append(threading.Thread(target=worker.run, args=(stop,), name="shouhou-worker", daemon=True))
-        if checkpoints and db.is_sqlite_file:
-            threads.append(threading.Thread(target=checkpoint.run, args=(db, settings.sqlite_checkpoint_seconds, stop),
-                                            name="shouhou-checkpoint", daemon=True))
-        for thread in threads:
+            thread = threading.Thread(target=worker.run, args=(stop,), name="shouhou-worker", daemon=True)
             thread.start()
         if settings.tune_collector:
             collector.settle()
@@ -84,7 +77,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             yield
         finally:
             stop.set()
-            for thread in threads:
+            if thread is not None:
                 thread.join(30)
 
     app = FastAPI(title="shouhou 售后 API", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,

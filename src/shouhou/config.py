@@ -47,9 +47,6 @@ class Settings(BaseSettings):
     # does its work and commits on the event loop, with no trip to a worker thread
     # (api/on_loop.py; about a quarter less CPU per request). Off: always in worker threads.
     sqlite_writes_on_loop: bool = True
-    # SQLite: how often the server copies its write-ahead log into the database (db/checkpoint.py); 0: in
-    # the commit that fills 1,000 pages of it, as SQLite does by itself.
-    sqlite_checkpoint_seconds: float = Field(default=0.5, ge=0)
     refund_gateway: str = Field(default="immediate", description="immediate | async (callback confirms)")
     idempotency_retention_hours: int = Field(default=48, ge=1)  # a retry after this is treated as a new request
     webhook_timeout_seconds: float = 5.0

@@ -27,11 +27,10 @@ _NO_WAIT, _BUSY = "sqlite_no_wait", "shouhou.busy"
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overflow: int = 20,
                 pool_timeout: float = BUSY_TIMEOUT_SECONDS, sqlite_synchronous: str = "FULL",
-                pre_ping: bool = False, sqlite_writers: threading.Lock | None = None,
-                sqlite_autocheckpoint: int | None = None) -> Engine:
+                pre_ping: bool = False, sqlite_writers: threading.Lock | None = None) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo, synchronous=sqlite_synchronous,
-                              writers=sqlite_writers or threading.Lock(), autocheckpoint=sqlite_autocheckpoint)
+                              writers=sqlite_writers or threading.Lock())
     # A disconnect error invalidates the whole pool, so without pre-ping one request per
     # process fails after a database restart; recycling avoids idle connections cut by firewalls.
     # A request that finds every connection taken waits `pool_timeout`, then is refused (503
@@ -60,8 +59,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overf
     return engine
 
 
-def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading.Lock,
-                   autocheckpoint: int | None) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading.Lock) -> Engine:
     path = make_url(url).database or ""
     in_memory = path in ("", ":memory:")
     if not in_memory:
@@ -84,8 +82,6 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, writers: threading
         # FULL: a commit is on disk before it is acknowledged (NORMAL may lose the last
         # commits on power loss in WAL mode).
         cur.execute(f"PRAGMA synchronous={synchronous}")
-        if autocheckpoint is not None:  # the server checkpoints in a thread (db/checkpoint.py)
-            cur.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
         cur.close()
 
     # SQLite has one writer. The writers of this process (requests, and on SQLite the timer
@@ -143,7 +139,7 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL",
                  pre_ping: bool = False, pool_size: int = 10, pool_overflow: int = 20,
-                 pool_timeout: float = BUSY_TIMEOUT_SECONDS, sqlite_autocheckpoint: int | None = None) -> None:
+                 pool_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         if sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
         self.url = url
@@ -152,9 +148,8 @@ class Database:
         # The pool's size and timeout are PostgreSQL's: SQLite's pool never makes a caller wait.
         self.engine = make_engine(url, echo=echo, sqlite_synchronous=sqlite_synchronous.upper(), pre_ping=pre_ping,
                                   pool_size=pool_size, pool_overflow=pool_overflow, pool_timeout=pool_timeout,
-                                  sqlite_writers=self.sqlite_writers, sqlite_autocheckpoint=sqlite_autocheckpoint)
+                                  sqlite_writers=self.sqlite_writers)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self.is_sqlite_file = self.is_sqlite and (make_url(url).database or ":memory:") != ":memory:"
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         # One statement that only reads needs no transaction: on PostgreSQL its BEGIN and COMMIT
@@ -209,18 +204,6 @@ class Database:
             raise
         finally:
             session.close()
-
-    def checkpoint(self) -> tuple[int, int]:
-        """SQLite: copy what the write-ahead log holds into the database file, as far as no reader
-        still needs it, waiting for no one (PASSIVE). (pages in the log, pages copied)."""
-        with self.engine.connect() as conn:
-            # On the driver's connection: SQLAlchemy would open a transaction, in which SQLite
-            # cannot checkpoint.
-            driver = conn.connection.driver_connection
-            if driver is None:  # invalidated meanwhile: the next pass checkpoints
-                return 0, 0
-            row = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        return int(row[1]), int(row[2])
 
     def dispose(self) -> None:
         self.engine.dispose()
