@@ -8,9 +8,12 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from shouhou.cases import service as cases
+from shouhou.models import Reason
 from tests.web.conftest import csrf_of, login_form
 
 SIGNED = datetime.fromisoformat("2026-11-20T15:00:00+08:00")
@@ -380,6 +383,21 @@ class TestAdminPages:
         assert 'name="code" value="color_diff"' in row and 'value="颜色不一样"' in row and 'value="95"' in row
         assert re.search(r'value="return_refund"\s+checked', row) and not re.search(r'value="exchange"\s+checked', row)
         assert re.search(r'<option value="quality"\s+selected', row) and re.search(r'<option value="false"\s+selected', row)
+
+
+    @pytest.mark.parametrize(("code", "label_zh", "said"), [("Bad Code", "坏代码", "原因代码须为"),
+                                                           ("ok_code", "  ", "原因须填写中文和英文名称")])
+    def test_the_form_checks_a_reason_as_the_api_does(self, world, client, code, label_zh, said):
+        # the browser's pattern removed (or another client): the server still refuses, and saves nothing
+        _staff(world, "admin")
+        login_form(client, "admin")
+        token = csrf_of(client.get("/console/reasons").text)
+        r = client.post("/console/reasons", data={"_csrf": token, "store": "S1", "op": "new", "code": code,
+                                                  "label_zh": label_zh, "label_en": "Bad", "ground": "none",
+                                                  "visible": "true"})
+        assert r.status_code == 422 and said in r.text
+        with world.db.session() as s:
+            assert s.scalars(select(Reason.code).where(Reason.code == code)).first() is None
 
 
 class TestFinanceAndWarehouse:

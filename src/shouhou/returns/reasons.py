@@ -7,6 +7,7 @@ which decides whether it is a quality (merchant-side) problem.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -122,11 +123,26 @@ def _validate(case_types: list[str], ground: str) -> None:
                       ground=ground, known=list(GROUNDS))
 
 
+# As the API's schema says (ReasonIn): the console's form reaches upsert without it.
+_CODE = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def _check_row(code: str, label_zh: str, label_en: str) -> None:
+    if not _CODE.fullmatch(code):
+        raise Invalid("invalid_reason_code", en="A reason's code is 1-40 lowercase letters, digits or _ (e.g. "
+                      "size_fit), not {code}", zh="原因代码须为 1-40 位小写字母、数字或下划线（如 size_fit），不能是 {code}",
+                      code=code)
+    if not label_zh.strip() or not label_en.strip():
+        raise Invalid("reason_label_required", en="A reason needs a Chinese and an English label",
+                      zh="原因须填写中文和英文名称")
+
+
 def upsert(ctx: Ctx, store_code: str, code: str, *, label_zh: str, label_en: str, case_types: list[str],
            ground: str, visible: bool = True, position: int | None = None, create: bool) -> ReasonView:
     store = store_for_caller(ctx, store_code)
     require(ctx.actor, "reason.write", store.id)
     _validate(case_types, ground)
+    _check_row(code, label_zh, label_en)
     rows = {r.code: r for r in _materialise(ctx, store)}
     row = rows.get(code)
     if create and row is not None and not row.deleted:
