@@ -51,6 +51,19 @@ class TestMaintenanceVisits:
         unit = client.get("/api/v1/units/AC-1", headers=auth(t["agent"])).json()
         assert [(h["kind"], h["case"]) for h in unit["history"]] == [("maintenance", no)]
 
+    def test_a_visit_whose_day_has_passed_is_opened_without_a_time_already_past(self, world, client):
+        # the worker was down over the visit's day: the case still opens, asking for no time gone by
+        t = setup(world, client)
+        new_unit(client, t["agent"], "AC-2", delivered=LONG_AGO)
+        contract = client.post("/api/v1/contracts", json={
+            "store": "S1", "customer": "u1001", "serials": ["AC-2"], "starts_on": "2026-06-01",
+            "ends_on": "2027-05-31", "fee": "480.00", "visits": {"every_months": 6}}, headers=auth(t["agent"])).json()
+        world.clock.advance(days=9)  # 2026-12-02: the visit was due on 12-01
+        Worker(world.db, world.settings, world.clock).run_once()
+        no = client.get(f"/api/v1/contracts/{contract['no']}", headers=auth(t["agent"])).json()["visits"][0]["case"]
+        case = get(client, t["agent"], no)
+        assert case["kind"] == "maintenance" and case["preferred_time"] is None and "2026-12-01" in case["fault"]
+
     def test_it_responds_within_the_contract_s_promised_time_or_flags_it(self, world, client):
         t = setup(world, client)
         new_unit(client, t["agent"], "AC-1", delivered=LONG_AGO)

@@ -14,6 +14,17 @@ def events(client, token: str, no: str) -> list[dict]:
     return client.get(f"/api/v1/cases/{no}/events", headers=auth(token)).json()["items"]
 
 
+class TestPreferredTime:
+    def test_a_preferred_time_already_past_is_refused_and_nothing_registered(self, world, client):
+        t = setup(world, client)
+        new_unit(client, t["agent"], "WM-1")
+        # the clock is 2026-11-23: a visit wished for on the 20th cannot be made
+        r = register(client, t["agent"], expect=422, serial="WM-1", preferred_time=window(20, 9, 3))
+        assert r["error"]["code"] == "invalid_window" and "already passed" in r["error"]["message"]
+        assert client.get("/api/v1/cases", params={"type": "repair"}, headers=auth(t["agent"])).json()["items"] == []
+        assert register(client, t["agent"], serial="WM-1", preferred_time=window(23, 20, 3))["status"] == "registered"
+
+
 class TestOnSite:
     def test_it_serves_a_call_on_site_and_the_customer_signs(self, world, client):
         t = setup(world, client)

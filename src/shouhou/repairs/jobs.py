@@ -52,11 +52,14 @@ def _open(ctx: Ctx, store: Store, visit: MaintenanceVisit, tz: ZoneInfo):
     contract = units.contract_by_id(ctx, visit.contract_id)
     customer = ctx.session.get_one(Customer, contract.customer_id)
     start = datetime.combine(visit.due_on, time(9, 0), tzinfo=tz)
+    end = start + timedelta(hours=9)
+    # A visit opened late (its day over) asks for no time: one already past would be refused.
+    wanted = {"preferred_time": {"start": start.isoformat(), "end": end.isoformat()}} if end > ctx.clock.now() else {}
     return cases.create(ctx, {
         "type": "repair", "kind": "maintenance", "store": store.code, "serial": unit.serial,
         "customer": customer.external_id, "mode": "onsite", "channel": "contract",
         "contact": {"name": customer.name or customer.external_id, "phone": customer.phone or "—",
                     "address": unit.address or customer.address, "district": unit.district},
         "fault": f"合同 {contract.no} 定期保养 (应于 {visit.due_on.isoformat()})",
-        "preferred_time": {"start": start.isoformat(), "end": (start + timedelta(hours=9)).isoformat()},
+        **wanted,
     })

@@ -28,6 +28,9 @@ def create(ctx: Ctx, body: RepairIn | InstallationIn) -> Case:
     if body.preferred_time and body.preferred_time.end <= body.preferred_time.start:
         raise Invalid("invalid_window", en="The preferred time must end after it starts",
                       zh="期望上门时段的结束时间须晚于开始时间", field="preferred_time")
+    if body.preferred_time and body.preferred_time.end <= ctx.clock.now():
+        raise Invalid("invalid_window", en="The preferred time has already passed; choose a time to come",
+                      zh="期望上门时段已经过去，请选择今后的时间", field="preferred_time")
     store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
                                                     customer_external_id=body.customer)
     unit = _unit(ctx, store, order, customer, body)
