@@ -176,3 +176,19 @@ def invalid_fields(exc: ValidationError) -> Invalid:
     if all(e["type"] == "unsafe_url" for e in errors):
         return Invalid("unsafe_url", en=UNSAFE_URL_EN, zh=UNSAFE_URL_ZH, errors=errors)
     return validation_failed(errors)
+
+
+def duration_words(seconds: int, lang: str, *, overdue: bool = False) -> str:
+    """A countdown in words, as every page says one: '还剩 2 天 5 小时' / 'overdue by 3 h'."""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if lang == "en":
+        parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
+                 f"{minutes} min" if minutes and not days else ""]
+        words = " ".join(p for p in parts if p) or "less than a minute"
+        return f"overdue by {words}" if overdue else f"{words} left"
+    parts = [f"{days} 天" if days else "", f"{hours} 小时" if hours else "",
+             f"{minutes} 分钟" if minutes and not days else ""]
+    words = " ".join(p for p in parts if p) or "不到 1 分钟"
+    return f"已超时 {words}" if overdue else f"还剩 {words}"

@@ -17,7 +17,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF
 from shouhou.engine.registry import workflow_for
 from shouhou.errors import Forbidden, Invalid, forbidden
-from shouhou.fields import local_iso
+from shouhou.fields import duration_words, local_iso
 from shouhou.models import Case
 from shouhou.models.desk import DeskPresence, SlaClock
 from shouhou.orders import service as orders
@@ -50,11 +50,8 @@ def remaining(ctx: Ctx, due: datetime | None) -> tuple[int | None, str]:
     if due is None:
         return None, ""
     minutes = int((due - ctx.clock.now()).total_seconds() // 60)
-    left = abs(minutes)
-    text = f"{left // 60}h{left % 60:02d}m" if ctx.lang.startswith("en") else f"{left // 60}小时{left % 60}分"
-    if minutes < 0:
-        return minutes, (f"overdue {text}" if ctx.lang.startswith("en") else f"已超时 {text}")
-    return minutes, (f"{text} left" if ctx.lang.startswith("en") else f"剩余 {text}")
+    # said as every other countdown says it (the lists' deadline column)
+    return minutes, duration_words(abs(minutes) * 60, "en" if ctx.lang.startswith("en") else "zh", overdue=minutes < 0)
 
 
 def clock_row(ctx: Ctx, target: str, status: str, due: datetime | None, tz: str) -> dict[str, Any]:

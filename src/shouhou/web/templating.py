@@ -23,6 +23,7 @@ from shouhou.api.lang import request_lang
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
 from shouhou.errors import ShouhouError
+from shouhou.fields import duration_words
 from shouhou.links import safe_link
 from shouhou.money import format_fen
 from shouhou.web import nav
@@ -73,21 +74,6 @@ def _countdown(context: Context, value: str | None) -> str:
         return ""
     seconds = int((datetime.fromisoformat(value) - now).total_seconds())
     return duration_words(abs(seconds), _lang.get(), overdue=seconds < 0)
-
-
-def duration_words(seconds: int, lang: str, *, overdue: bool = False) -> str:
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if lang == "en":
-        parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-                 f"{minutes} min" if minutes and not days else ""]
-        words = " ".join(p for p in parts if p) or "less than a minute"
-        return f"overdue by {words}" if overdue else f"{words} left"
-    parts = [f"{days} 天" if days else "", f"{hours} 小时" if hours else "",
-             f"{minutes} 分钟" if minutes and not days else ""]
-    words = " ".join(p for p in parts if p) or "不到 1 分钟"
-    return f"已超时 {words}" if overdue else f"还剩 {words}"
 
 
 @pass_context
