@@ -35,7 +35,7 @@ def add_endpoint(ctx: Ctx, store_code: str, url: str, topics: list[str]) -> tupl
                       known=list(TOPICS))
     secret = "whsec_" + secrets.token_urlsafe(24)
     ep = WebhookEndpoint(store_id=store.id, url=url, secret=sealing.seal(secret, ctx.settings.resolved_secret()),
-                         topics=topics, active=True,
+                         topics=list(dict.fromkeys(topics)), active=True,  # each topic once, in the order given
                          created_at=ctx.clock.now())
     ctx.session.add(ep)
     ctx.session.flush()
