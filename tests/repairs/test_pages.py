@@ -205,6 +205,20 @@ class TestPortal:
         assert not re.search(r"[\u4e00-\u9fff]", quote.group(1))  # no Chinese left in the English quote
 
 
+class TestServiceType:
+    def test_a_paid_repair_is_named_a_paid_service_once(self, world, client):
+        # "paid" is also an order's status (已付款): a service type reads 付费服务, and its reason does not repeat it
+        t = people(world, client)
+        new_unit(client, t["agent"], "OLD-2", delivered=__import__("datetime").datetime.fromisoformat(
+            "2024-01-05T10:00:00+08:00"))
+        no = register(client, t["agent"], serial="OLD-2", mode="carry_in")["no"]
+        as_user(client, "wang")
+        for lang, shown, never in (("zh", "付费服务", "已付款"), ("en", "Paid service", "Paid paid")):
+            client.cookies.set("lang", lang)
+            dd = re.search(r"<dd><span class=\"tag st-paid\">(.*?)</dd>", client.get(f"/portal/cases/{no}").text, re.S)
+            assert dd and shown in dd.group(1) and never not in dd.group(1), dd and dd.group(1)
+
+
 class TestRescheduleFromTheBoard:
     def test_it_moves_an_appointment_and_hands_it_to_another_technician(self, world, client):
         t = people(world, client)

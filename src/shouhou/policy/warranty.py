@@ -33,12 +33,12 @@ FAILED_REPAIRS = 2  # SANBAO-11, VEHICLE-2021-24
 ESCALATION_RULES = frozenset({"SANBAO-11", "SANBAO-12", "SANBAO-13", "VEHICLE-2021-22", "VEHICLE-2021-23",
                               "VEHICLE-2021-24"})
 
+# Why a repair is of its service type; shown after the type's name, so they do not repeat it.
 SERVICE_RULES = {
-    "SERVICE-A": ("有费服务（A）：不在保修期内，也无有效服务合同，按价目表收取服务费用",
-                  "paid service (A): out of warranty and under no valid contract, charged by the price list"),
-    "SERVICE-B": ("合同服务（B）：依商品保养合同书的规定提供服务",
-                  "contract service (B): as the service contract provides"),
-    "SERVICE-C": ("免费服务（C）：在免费保证期间内，免收服务费用", "free service (C): within the free warranty period"),
+    "SERVICE-A": ("A 类：不在保修期内，也无有效服务合同，按价目表收取服务费用",
+                  "class A: out of warranty and under no valid contract, charged by the price list"),
+    "SERVICE-B": ("B 类：依商品保养合同书的规定提供服务", "class B: as the service contract provides"),
+    "SERVICE-C": ("C 类：在免费保证期间内，免收服务费用", "class C: within the free warranty period, free of charge"),
     "SERVICE-INSTALL": ("经营者负责安装的商品，安装调试随商品提供",
                         "goods the seller installs: installation comes with the sale"),
 }
