@@ -183,6 +183,8 @@ class TestPortal:
         act(client, t["technician"], no, "quote", labour_minutes=60)
         page = client.get(f"/portal/cases/{no}")
         assert page.status_code == 200 and 'data-action="approve_quote"' in page.text and "¥80.00" in page.text
+        deadline = re.search(r'<p class="deadline">(.*?)</p>', page.text, re.S).group(1)
+        assert "客户未答复报价，视为拒绝" in deadline  # what happens when it passes, not only when
         r = client.post(f"/portal/cases/{no}/act", data={"_csrf": csrf_of(page.text), "_action": "approve_quote",
                                                          "_version": str(get(client, t["agent"], no)["version"])},
                         follow_redirects=False)
