@@ -101,6 +101,19 @@ class TestOnSite:
         assert case["status"] == "completed"
         assert [s["purpose"] for s in case["signatures"]] == ["take_in", "return"]
 
+    def test_it_refuses_an_empty_work_session(self, world, client):
+        t = setup(world, client)
+        new_unit(client, t["agent"], "WM-1")
+        no = register(client, t["agent"], serial="WM-1")["no"]
+        act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window())
+        act(client, t["technician"], no, "check_in")
+        act(client, t["technician"], no, "take_in", condition="外观完好", signature=SIGNATURE)
+        before = act(client, t["technician"], no, "start_repair")
+        r = act(client, t["technician"], no, "log_work", expect=422)
+        assert r["error"]["code"] == "nothing_to_log"
+        after = get(client, t["agent"], no)
+        assert after["version"] == before["version"] and after["repair_card"] == before["repair_card"]
+
     def test_it_refuses_a_work_session_in_the_future_and_books_nothing(self, world, client):
         t = setup(world, client)
         new_unit(client, t["agent"], "WM-1")

@@ -60,6 +60,10 @@ def may_book_work(step: Step) -> None:
     for name, at in (("started_at", started), ("ended_at", ended)):
         if at and at > latest:  # work is booked once done: a later time is a typo (2062 for 2026) or a wrong clock
             raise Invalid("invalid_session", en="{field} is in the future", zh="{field} 晚于当前时间", field=name)
+    if step.action.name == "log_work" and p is not None and not p.model_dump(exclude_defaults=True):
+        # an empty session would stand on the card and move the case's version for nothing
+        raise Invalid("nothing_to_log", en="Say what was done: a diagnosis, time, parts or a note",
+                      zh="请填写本次维修内容：诊断、工时、配件或备注")
 
 
 def may_start_repair(step: Step) -> None:
