@@ -185,10 +185,6 @@ def sorted_page(session: Session, f: CaseFilter, key: Any, *, descending: bool, 
     return list(session.scalars(filtered(f).order_by(order, tie).offset(offset).limit(limit)))
 
 
-def store_by_code(session: Session, code: str) -> Store | None:
-    return session.scalar(select(Store).where(Store.code == code))
-
-
 def page(session: Session, f: CaseFilter, *, after_id: int | None, limit: int) -> list[Case]:
     """Newest first, keyset on id so that deep pages cost the same as the first."""
     stmt = filtered(f)

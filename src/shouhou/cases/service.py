@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from shouhou import plugins
+from shouhou.accounts.service import store_for_caller
 from shouhou.cases import repository as repo
 from shouhou.cases.repository import CaseFilter
 from shouhou.cases.schemas import CaseDocument as CaseDocument  # re-exported for other contexts' endpoints
@@ -98,12 +99,8 @@ def check_filters(ctx: Ctx, criteria: dict[str, Any]) -> None:
         raise Invalid("invalid_status", en="Unknown status {status}; status is one of {allowed}",
                       zh="未知的状态 {status}；status 须为 {allowed} 之一",
                       status=", ".join(unknown), allowed=", ".join(known))
-    code = criteria.get("store_code")
-    if code:
-        store = repo.store_by_code(ctx.session, code)
-        ids = ctx.actor.store_ids()
-        if store is None or (ids is not None and store.id not in ids):
-            raise not_found("store", code)
+    if criteria.get("store_code"):
+        store_for_caller(ctx, criteria["store_code"])  # not found, unless the caller holds a role in it
 
 
 def _filter(ctx: Ctx, criteria: dict[str, Any]) -> CaseFilter:
