@@ -37,3 +37,13 @@ def ensure_aware(dt: datetime) -> datetime:
     if dt.tzinfo is None or dt.tzinfo.utcoffset(dt) is None:
         raise ValueError(f"naive datetime {dt!r}: a time zone is required")
     return dt.astimezone(UTC)
+
+
+# What was done is recorded once done: a time later than now is a typo (2062 for 2026) or a wrong
+# clock, allowing for a phone's or a sender's clock running a little ahead of ours.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def ahead(now: datetime, **times: datetime | None) -> str | None:
+    """The name of the first of `times` later than `now` (past CLOCK_SKEW), else None."""
+    return next((name for name, at in times.items() if at is not None and at > now + CLOCK_SKEW), None)

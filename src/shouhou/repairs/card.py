@@ -7,10 +7,11 @@ A `paid` case books no labour and no parts before its quote is accepted (409
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shouhou.clock import ahead
 from shouhou.engine.context import Ctx
 from shouhou.engine.runner import Step
 from shouhou.errors import Conflict, Invalid
@@ -29,9 +30,6 @@ from shouhou.units import service as units
 
 def detail(step: Step) -> RepairDetail:
     return repo.detail(step.ctx.session, step.case.id)
-
-
-CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of the server's
 
 
 def _books(payload: Any) -> bool:
@@ -56,10 +54,9 @@ def may_book_work(step: Step) -> None:
     started, ended = getattr(p, "started_at", None), getattr(p, "ended_at", None)
     if started and ended and ended <= started:
         raise Invalid("invalid_session", en="ended_at must be after started_at", zh="结束时间须晚于开始时间")
-    latest = step.ctx.clock.now() + CLOCK_SKEW
-    for name, at in (("started_at", started), ("ended_at", ended)):
-        if at and at > latest:  # work is booked once done: a later time is a typo (2062 for 2026) or a wrong clock
-            raise Invalid("invalid_session", en="{field} is in the future", zh="{field} 晚于当前时间", field=name)
+    later = ahead(step.ctx.clock.now(), started_at=started, ended_at=ended)  # work is booked once done
+    if later is not None:
+        raise Invalid("invalid_session", en="{field} is in the future", zh="{field} 晚于当前时间", field=later)
     if step.action.name == "log_work" and p is not None and not p.model_dump(exclude_defaults=True):
         # an empty session would stand on the card and move the case's version for nothing
         raise Invalid("nothing_to_log", en="Say what was done: a diagnosis, time, parts or a note",

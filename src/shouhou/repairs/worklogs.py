@@ -3,10 +3,11 @@ not a customer case, but time that adds up in the technicians' reports."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from shouhou.accounts import service as accounts
+from shouhou.clock import ahead
 from shouhou.db.cache import by_ids
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, forbidden
@@ -17,7 +18,6 @@ from shouhou.repairs import repository as repo
 
 LOGGERS = frozenset({"technician", "supervisor"})
 READERS = frozenset({"technician", "supervisor", "admin"})
-CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead of the server's
 
 
 def add(ctx: Ctx, *, store_code: str | None, technician: str | None, kind: str, minutes: int, note: str,
@@ -31,7 +31,7 @@ def add(ctx: Ctx, *, store_code: str | None, technician: str | None, kind: str, 
                       kinds=list(WORK_LOG_KINDS))
     if not 1 <= minutes <= 24 * 60:
         raise Invalid("invalid_minutes", en="minutes is from 1 to 1440", zh="分钟数须在 1 到 1440 之间")
-    if at is not None and at > ctx.clock.now() + CLOCK_SKEW:  # time is logged once spent, as on a repair card
+    if ahead(ctx.clock.now(), at=at) is not None:  # time is logged once spent, as on a repair card
         raise Invalid("invalid_time", en="{field} is in the future", zh="{field} 晚于当前时间", field="at")
     name = technician or ctx.actor.name
     if name != ctx.actor.name and "supervisor" not in mine:

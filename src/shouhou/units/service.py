@@ -8,11 +8,12 @@ warranty is never stored: the policy engine decides it from the unit's facts whe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from shouhou.accounts import service as accounts
+from shouhou.clock import ahead
 from shouhou.engine.context import Ctx
 from shouhou.errors import Conflict, Invalid, forbidden, not_found
 from shouhou.fields import local_iso, yuan
@@ -60,16 +61,12 @@ def _check_tags(tags: list[str]) -> list[str]:
     return sorted(set(tags))
 
 
-CLOCK_SKEW = timedelta(minutes=10)  # the sender's clock may run a little ahead of ours
-
-
 def _not_ahead(ctx: Ctx, **times: datetime | None) -> None:
-    """A sale, delivery, installation or exchange is recorded once it has happened: a later time is a
-    typo (2062 for 2026) that would start a warranty not yet begun, or keep one running for decades."""
-    latest = ctx.clock.now() + CLOCK_SKEW
-    for name, at in times.items():
-        if at is not None and at > latest:
-            raise Invalid("invalid_time", en="{field} is in the future", zh="{field} 晚于当前时间", field=name)
+    """A sale, delivery, installation or exchange is recorded once it has happened: a later time would
+    start a warranty not yet begun, or keep one running for decades."""
+    name = ahead(ctx.clock.now(), **times)
+    if name is not None:
+        raise Invalid("invalid_time", en="{field} is in the future", zh="{field} 晚于当前时间", field=name)
 
 
 def create(ctx: Ctx, body: UnitIn) -> Unit:
