@@ -34,6 +34,12 @@ def _csv_cell(v: Any) -> Any:
     return v
 
 
+def local_time(iso: str, fmt: str) -> datetime | str:
+    """A time already in the store's zone, to the second: a date a workbook can sort, or CSV text."""
+    local = datetime.fromisoformat(iso).replace(tzinfo=None, microsecond=0)
+    return local if fmt == "xlsx" else local.isoformat(sep=" ")
+
+
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)

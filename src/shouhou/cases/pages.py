@@ -5,7 +5,6 @@ The case page itself is in case_pages.py."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -191,8 +190,7 @@ def _cell(row: dict[str, Any], key: str, kind: str, fmt: str) -> Any:
     if value in (None, ""):
         return None
     if kind == "time":  # the summary's time is already in the store's zone
-        local = datetime.fromisoformat(value).replace(tzinfo=None, microsecond=0)
-        return local if fmt == "xlsx" else local.isoformat(sep=" ")
+        return exports.local_time(value, fmt)
     if kind == "money":
         return Decimal(value) if fmt == "xlsx" else value
     if kind == "customer":

@@ -3,7 +3,6 @@ console; the application form on the portal's order page."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -141,10 +140,7 @@ _STOCK_COLUMNS = (("Time", "at"), ("Kind", "kind_label"), ("SKU", "sku"), ("Qty"
 
 
 def _stock_cell(row: dict[str, Any], key: str, fmt: str) -> Any:
-    if key == "at":  # already in the store's zone
-        local = datetime.fromisoformat(row["at"]).replace(tzinfo=None, microsecond=0)
-        return local if fmt == "xlsx" else local.isoformat(sep=" ")
-    return row[key]
+    return exports.local_time(row["at"], fmt) if key == "at" else row[key]  # `at` already in the store's zone
 
 
 @router.get("/console/reasons")
