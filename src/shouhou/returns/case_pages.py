@@ -15,12 +15,11 @@ from shouhou.returns import reasons, service
 from shouhou.returns.schemas import ONLY_FOR
 
 HIDE = FieldOptions(hidden=True)
-ONLY = ONLY_FOR  # fields that only some types have: the others never see them
 
 
 def field_options(ctx: Ctx, case: Case) -> dict[str, FieldOptions]:
     store = ctx.session.get_one(Store, case.store_id)
-    out = {key: HIDE for key, types in ONLY.items() if case.type not in types}
+    out = {key: HIDE for key, types in ONLY_FOR.items() if case.type not in types}
     choices = tuple((v.code, reasons.label(v, ctx.lang)) for v in reasons.for_type(ctx, store, case.type))
     known = {c for c, _ in choices}
     labels = tuple((v.code, reasons.label(v, ctx.lang)) for v in reasons.catalogue(ctx, store, include_hidden=True)

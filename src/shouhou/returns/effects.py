@@ -61,16 +61,12 @@ def _adjust(d: ReturnDetail, ceiling: int, amount: int | None, reason: str | Non
     d.rules = {**others, "adjustment": rule} if d.adjustment_fen else others
 
 
-def only_its_fields(step: Step, action: str) -> None:
-    application.only_its_fields(step.case.type, action, step.payload)
-
-
 def approve(step: Step) -> str:
     ctx, case, p = step.ctx, step.case, step.payload
     if case.type == "exchange" and p is not None and p.refund_amount is not None:
         raise Invalid("not_refundable", en="An exchange refunds nothing; set price_difference instead",
                       zh="换货不退款；如有差价请填写 price_difference")
-    only_its_fields(step, "approve")
+    application.only_its_fields(case.type, "approve", p)
     d = steps.detail(step)
     session = ctx.session
     order = session.get_one(Order, case.order_id)
@@ -145,7 +141,7 @@ def reject(step: Step) -> None:
 
 
 def modify(step: Step) -> None:
-    only_its_fields(step, "modify")
+    application.only_its_fields(step.case.type, "modify", step.payload)
     application.reapply(step)
 
 
