@@ -1,9 +1,13 @@
 """An exchange's `reship` names the registered units it replaces (客户资料袋): each new unit takes the
 returned one's place with its 三包 periods starting again, as `POST /units/{serial}/replace` does by
-hand; a wrong or repeated serial refuses the whole shipment and saves nothing."""
+hand, counted from the day the buyer has it (换货之日: `confirm_receipt`, or its timeout); a wrong or
+repeated serial refuses the whole shipment and saves nothing."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from shouhou.engine.sweep import run_due
 from shouhou.models import CaseShipment
 from shouhou.models.units import Unit
 from tests.builders import auth
@@ -42,6 +46,32 @@ def test_the_units_sent_replace_the_units_returned_with_fresh_periods(world, cli
     event = next(e for e in client.get(f"/api/v1/cases/{no}/events", headers=auth(t["agent"])).json()["items"]
                  if e["action"] == "reship")
     assert event["payload"]["replacements"] == [{"serial": "WM-1", "new_serial": "WM-1N"}]
+
+
+def test_the_fresh_periods_run_from_the_buyers_receipt_not_the_shipment(world, client, clock):
+    t, no = exchanged(world, client)
+    act(client, t["warehouse"], no, "reship", carrier="SF", tracking_no="R1",
+        replacements=[{"serial": "WM-1", "new_serial": "WM-1N"}])
+    clock.advance(days=3)  # three days on the road
+    assert act(client, t["buyer"], no, "confirm_receipt")["status"] == "completed"
+    new = unit(client, t["agent"], "WM-1N")
+    assert new["exchanged_at"] == "2026-11-26T10:00:00+08:00"
+    assert new["warranty"]["until"] == "2027-11-26T23:59:59+08:00"
+    line = next(h for h in unit(client, t["agent"], "WM-1")["history"] if h["case"] == no)
+    assert (line["kind"], line["result"], line["finished_at"]) == ("exchange", "exchanged", "2026-11-26T10:00:00+08:00")
+    assert get(client, t["buyer"], no)["reship_shipment"]["received_at"] == "2026-11-26T10:00:00+08:00"
+
+
+def test_a_receipt_by_timeout_starts_the_periods_when_it_fires(world, client, settings, clock):
+    t, no = exchanged(world, client)
+    act(client, t["warehouse"], no, "reship", carrier="SF", tracking_no="R1",
+        replacements=[{"serial": "WM-1", "new_serial": "WM-1N"}])
+    due = get(client, t["buyer"], no)["next_deadline"]
+    assert due["action"] == "confirm_receipt"
+    clock.set(datetime.fromisoformat(due["at"]))
+    assert run_due(world.db, settings, clock.now()).fired == 1
+    assert get(client, t["buyer"], no)["status"] == "completed"
+    assert unit(client, t["agent"], "WM-1N")["exchanged_at"] == due["at"]
 
 
 def test_a_shipment_without_replacements_registers_no_unit(world, client):

@@ -340,3 +340,12 @@ def reship(step: Step) -> None:
         refunding.execute(step.ctx, step.case, d, -d.price_difference_fen, kind="price_difference")
     if d.return_postage_fen > 0:  # the buyer's return postage, the merchant's to bear
         refunding.execute(step.ctx, step.case, d, d.return_postage_fen, kind="return_postage")
+
+
+def confirm_receipt(step: Step) -> None:
+    """The buyer has the replacement (or the confirmation period ran out): the parcel is received and the
+    replacements' 三包 periods run from now."""
+    parcel = repo.shipments(step.ctx.session, step.case.id).get("reship")
+    if parcel is not None and parcel.received_at is None:
+        parcel.received_at = step.ctx.clock.now()
+    replacements.received(step)

@@ -1,5 +1,6 @@
 """The registered units an exchange replaces (客户资料袋): each unit sent takes a returned one's place,
-its 三包 periods starting again (三包规定: 换货后重新计算), as `POST /units/{serial}/replace` records by hand."""
+its 三包 periods starting again (三包规定: 换货后重新计算), as `POST /units/{serial}/replace` records by hand.
+The periods run from the day the buyer has it (`confirm_receipt`), not the day it was shipped."""
 
 from __future__ import annotations
 
@@ -21,3 +22,8 @@ def record(step: Step) -> None:
             raise Invalid("replacement_not_in_order", en="Unit {serial} is not registered for this case's order",
                           zh="产品 {serial} 不属于本售后单的订单", serial=r.serial)
         units.replaced(ctx, unit, ReplaceIn(new_serial=r.new_serial, note=f"换货 {case.no}"))
+        units.record_service(ctx, unit, case, "exchange")
+
+
+def received(step: Step) -> None:
+    units.exchange_received(step.ctx, step.case.id, step.ctx.clock.now())

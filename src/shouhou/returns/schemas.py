@@ -115,7 +115,8 @@ class ReshipIn(ShipIn):
     replacements: list[Replacement] = Field(
         default_factory=list, max_length=50,
         description="registered units (客户资料袋) this exchange replaces: each new unit takes the old one's "
-                    "place and its 三包 periods start again from today")
+                    "place, its 三包 periods starting again on the day the buyer confirms receipt "
+                    "(`confirm_receipt`, or its timeout)")
 
 
 class ShipReturnIn(ShipIn):

@@ -172,7 +172,7 @@ def _actions(case_type: str) -> tuple[Action, ...]:
                    ("reshipped",), roles("warehouse", "reviewer", "supervisor"), s.ReshipIn, guard="may_reship",
                    effect="reship", offered="reship_offered"),
             Action("confirm_receipt", "确认收到换货", "Confirm receipt", sources("reshipped"), ("completed",),
-                   roles("customer", "integration", "system")),
+                   roles("customer", "integration", "system"), effect="confirm_receipt"),
             Action("reship_overdue", "换货超时未发出", "Replacement overdue", sources("pending_reship"), (None,),
                    roles("system"), effect="reship_overdue"),
             Action("refund_instead", "改为退款", "Take a refund instead", sources("pending_reship"), ("closed",),

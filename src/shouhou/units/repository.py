@@ -76,6 +76,14 @@ def history(session: Session, unit_id: int) -> list[tuple[UnitService, Case]]:
     return [(s, c) for s, c in rows]
 
 
+def exchange_lines(session: Session, case_id: int) -> list[tuple[UnitService, Unit]]:
+    """The units an exchange case replaces, each with its history line for the case."""
+    rows = session.execute(select(UnitService, Unit).join(Unit, Unit.id == UnitService.unit_id)
+                           .where(UnitService.case_id == case_id, UnitService.kind == "exchange")
+                           .order_by(UnitService.id))
+    return [(s, u) for s, u in rows]
+
+
 def service_line(session: Session, unit_id: int, case_id: int) -> UnitService | None:
     return session.scalars(select(UnitService).where(UnitService.unit_id == unit_id,
                                                      UnitService.case_id == case_id)).first()

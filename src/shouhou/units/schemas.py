@@ -111,7 +111,7 @@ class EntitlementOut(BaseModel):
 class ServiceLineOut(BaseModel):
     case: str
     type: str
-    kind: str = Field(description="repair | maintenance | installation")
+    kind: str = Field(description="repair | maintenance | installation | exchange")
     status: str
     opened_at: TimeText
     finished_at: TimeText | None

@@ -38,7 +38,7 @@ from shouhou.units.schemas import ReplaceIn, UnitIn
 
 READERS = contracts.READERS  # who may read units and contracts
 WRITERS = frozenset({"agent", "supervisor", "technician", "warehouse", "admin", "integration"})
-REPAIR_KINDS = ("repair",)  # history lines that count as repairs for 三包 (not maintenance, installation)
+REPAIR_KINDS = ("repair",)  # history lines that count as repairs for 三包 (not maintenance, installation, exchange)
 
 
 def may_read(ctx: Ctx, unit: Unit) -> bool:
@@ -282,6 +282,17 @@ def finish_service(ctx: Ctx, unit_id: int, case_id: int, *, result: str, fault_c
                            opened_at=ctx.clock.now())
         ctx.session.add(line)
     line.finished_at, line.result, line.fault_code, line.serious = ctx.clock.now(), result, fault_code, serious
+    ctx.session.flush()
+
+
+def exchange_received(ctx: Ctx, case_id: int, at: datetime) -> None:
+    """The buyer has the replacements an exchange case sent: their 三包 periods run from today (换货之日), not
+    from the day they were shipped, and the old units' exchange lines end."""
+    for line, old in repo.exchange_lines(ctx.session, case_id):
+        line.finished_at, line.result = at, "exchanged"
+        new = repo.unit_by_serial(ctx.session, old.store_id, old.replaced_by_serial) if old.replaced_by_serial else None
+        if new is not None:
+            new.exchanged_at = at
     ctx.session.flush()
 
 
