@@ -41,7 +41,7 @@ def create(ctx: Ctx, body: DisputeIn) -> Case:
     workflow: Workflow = workflow_for(WORKFLOW.type)
     case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id,
                 channel=body.channel or ("portal" if ctx.actor.customer_id else "api"), priority="high",
-                description=body.description, data={}, subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
+                description=body.description, data={}, subject=f"{ctx.stored(workflow.zh, workflow.en)} {order.order_no}")
 
     def write(step: Step) -> None:
         now = ctx.clock.now()

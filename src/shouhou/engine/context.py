@@ -24,3 +24,8 @@ class Ctx:
 
     def label(self, zh: str, en: str) -> str:
         return en if self.lang.startswith("en") else zh
+
+    def stored(self, zh: str, en: str) -> str:
+        """Text the system writes into a record everyone reads (a generated subject): in the deployment's
+        language, not the caller's, so staff see one language and routing keywords match it."""
+        return en if self.settings.default_language.lower().startswith("en") else zh

@@ -46,7 +46,7 @@ def create(ctx: Ctx, body: RepairIn | InstallationIn) -> Case:
     label = unit.name or unit.model if unit else (body.model or "")
     case = Case(store_id=store.id, order_id=order.id if order else None, customer_id=customer.id if customer else None,
                 channel=body.channel, priority=body.priority, description=body.description, data={},
-                subject=f"{ctx.label(workflow.zh, workflow.en)} {label}".strip())
+                subject=f"{ctx.stored(workflow.zh, workflow.en)} {label}".strip())
     contract = units.valid_contract(ctx, unit, ctx.clock.now()) if unit is not None else None
 
     def prepare(step: Step) -> None:
@@ -59,7 +59,7 @@ def create(ctx: Ctx, body: RepairIn | InstallationIn) -> Case:
             contract_id=contract.id if contract else None, contact_name=body.contact.name,
             contact_phone=body.contact.phone, address=body.contact.address or (unit.address if unit else ""),
             district=body.contact.district or (unit.district if unit else ""),
-            fault=body.fault if isinstance(body, RepairIn) else ctx.label("安装调试", "Installation"),
+            fault=body.fault if isinstance(body, RepairIn) else ctx.stored("安装调试", "Installation"),
             fault_code=body.fault_code if isinstance(body, RepairIn) else None,
             preferred_start=body.preferred_time.start if body.preferred_time else None,
             preferred_end=body.preferred_time.end if body.preferred_time else None,

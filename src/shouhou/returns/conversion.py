@@ -32,7 +32,7 @@ def refund_instead(ctx: Ctx, exchange: Case, d: ReturnDetail) -> Case:
                    description=exchange.description, photos=list(d.photos or ()))
     refund = Case(store_id=exchange.store_id, order_id=order.id, customer_id=exchange.customer_id,
                   channel=exchange.channel, priority="high", description=exchange.description,
-                  subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
+                  subject=f"{ctx.stored(workflow.zh, workflow.en)} {order.order_no}")
 
     def write(step) -> None:
         application.write(step, prepared, photos=list(d.photos or ()), claimed=Claimed(), urgent=False,

@@ -58,7 +58,7 @@ def create(ctx: Ctx, body: ApplyIn, *, decided: RemedyDecision | None = None) ->
     channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
     case = Case(store_id=store.id, order_id=order.id, customer_id=customer.id, channel=channel,
                    priority="high" if body.urgent else "normal", description=body.description, data={},
-                   subject=f"{ctx.label(workflow.zh, workflow.en)} {order.order_no}")
+                   subject=f"{ctx.stored(workflow.zh, workflow.en)} {order.order_no}")
     create_case(ctx, workflow, case, body, record={"refund_amount": yuan(prepared.refund_fen)},
                 prepare=lambda step: application.write(step, prepared, photos=body.photos, claimed=claimed,
                                                        urgent=body.urgent, exchange_sku=body.exchange_sku))
