@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shouhou.plugins import CaseKind, Plugin, PortalOffer, register
 from shouhou.repairs import (
+    call_pages,
     case_pages,
     effects,
     endpoints,
@@ -12,6 +13,7 @@ from shouhou.repairs import (
     portal_pages,
     service,
     tech_pages,
+    unit_pages,
 )
 from shouhou.repairs.schemas import InstallationIn, RepairCaseDetail, RepairIn, RepairSummary
 from shouhou.repairs.workflow import INSTALLATION, REPAIR
@@ -38,5 +40,5 @@ INSTALLATION_KIND = CaseKind(
 
 PLUGIN = register(Plugin(name="repairs", kinds=(REPAIR_KIND, INSTALLATION_KIND),
                          api=(endpoints.router,),
-                         pages=(pages.router, tech_pages.router, portal_pages.router),
+                         pages=(call_pages.router, unit_pages.router, pages.router, tech_pages.router, portal_pages.router),
                          jobs=(jobs.open_maintenance_visits,)))

@@ -5,7 +5,6 @@ the quote to accept or decline, and the rating."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,10 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from shouhou.api.errors import STATUS
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
-from shouhou.errors import Invalid, ShouhouError
+from shouhou.errors import ShouhouError
 from shouhou.models import Customer, Store
 from shouhou.orders import service as orders
-from shouhou.repairs import settings
+from shouhou.repairs import page_forms, settings
 from shouhou.units import service as units
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
@@ -48,19 +47,6 @@ def my_repairs(request: Request, order_no: str = "") -> Response:
     return render(request, "repairs/portal.html", ctx, error=None, form={}, **_context(ctx, order_no))
 
 
-def _preferred(form: dict[str, Any], tz: ZoneInfo) -> dict[str, str] | None:
-    day, part = str(form.get("day") or ""), str(form.get("part") or "")
-    if not day:
-        return None
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise Invalid("invalid_date", en="The date is yyyy-mm-dd", zh="日期格式为 yyyy-mm-dd") from None
-    start, end = (time(9), time(12)) if part == "am" else (time(13), time(18)) if part == "pm" else (time(9), time(18))
-    return {"start": datetime.combine(when, start, tzinfo=tz).isoformat(),
-            "end": datetime.combine(when, end, tzinfo=tz).isoformat()}
-
-
 @router.post("/portal/repairs")
 async def register(request: Request) -> Response:
     ctx = ctx_of(request)
@@ -82,7 +68,7 @@ async def register(request: Request) -> Response:
                      "mode": str(form.get("mode") or "onsite")}
             if form.get("fault_code"):
                 body["fault_code"] = str(form["fault_code"])
-        preferred = _preferred(form, tz)
+        preferred = page_forms.preferred(form, tz)
         if preferred:
             body["preferred_time"] = preferred
         case = cases.create(ctx, body)

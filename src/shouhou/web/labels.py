@@ -99,5 +99,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "link": ("rework_of", "sanbao_exchange", "sanbao_return"),
     "decision": ("buyer", "merchant", "partial"),
     "result": ("accepted", "refused", "fixed", "not_fixable"),
+    "service": ("repair", "maintenance", "installation", "exchange"),  # a product's service history
+    "service_result": ("fixed", "not_fixable", "installed", "cancelled", "exchanged"),
+    "contract": ("active",),
     "actor": ("system", "cli", "demo"),
 }
