@@ -31,6 +31,12 @@ def field_options(ctx: Ctx, case: Case) -> dict[str, FieldOptions]:
         variants = exchange_choices(ctx, case)
         if variants:
             out["modify.exchange_sku"] = FieldOptions(choices=tuple(variants))
+        # The timeline names the replacement asked for on applying, not only its SKU.
+        chosen = service.exchange_sku_of(ctx, case)
+        name = orders.product_name(ctx, case.store_id, chosen)
+        if chosen and name and chosen not in dict(variants):
+            variants.append((chosen, f"{name}（{chosen}）" if ctx.lang != "en" else f"{name} ({chosen})"))
+        out["apply.exchange_sku"] = FieldOptions(choices=tuple(variants))
     return out
 
 

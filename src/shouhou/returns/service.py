@@ -114,6 +114,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "received_at": local_iso(d.received_at, tz), "receive_result": d.receive_result,
         "applied_at": local_iso(d.applied_at, tz),
         "urgent": d.urgent, "exchange_sku": d.exchange_sku,
+        "exchange_name": orders.product_name(ctx, case.store_id, d.exchange_sku) if case.type == "exchange" else None,
         "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
         "exchange_postage": yuan(d.exchange_postage_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
@@ -370,6 +371,10 @@ def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str
     claims = insurance_claims(ctx, store, status)
     summaries = cases.summaries(ctx, [c for c, _ in claims])
     return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]
+
+
+def exchange_sku_of(ctx: Ctx, case: Case) -> str | None:
+    return repo.detail(ctx.session, case.id).exchange_sku
 
 
 def describe_lines(ctx: Ctx, case: Case) -> list[dict[str, Any]]:
