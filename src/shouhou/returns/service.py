@@ -17,7 +17,7 @@ from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, yuan
-from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
+from shouhou.models import Case, CaseLine, CaseShipment, Customer, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.models.returns import ReturnPickup
 from shouhou.orders import service as orders
 from shouhou.policy import RemedyDecision
@@ -371,6 +371,16 @@ def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str
     claims = insurance_claims(ctx, store, status)
     summaries = cases.summaries(ctx, [c for c, _ in claims])
     return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]
+
+
+def pickup_contact(ctx: Ctx, case: Case) -> dict[str, str]:
+    """Who and where a courier collects from, as far as known: the case's last pickup (one cancelled
+    and booked again), else the buyer's name, phone and address from the order."""
+    last = repo.pickup(ctx.session, case.id)
+    if last is not None:
+        return {"contact": last.contact, "phone": last.phone, "address": last.address}
+    buyer = ctx.session.get(Customer, case.customer_id) if case.customer_id else None
+    return {"contact": buyer.name, "phone": buyer.phone, "address": buyer.address} if buyer else {}
 
 
 def exchange_sku_of(ctx: Ctx, case: Case) -> str | None:

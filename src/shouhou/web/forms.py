@@ -79,7 +79,7 @@ def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], re
            raw: dict[str, Any], action: str, options: dict[str, FieldOptions], opt: FieldOptions | None) -> Field:
     label = field_label(name)
     help_text = field_help(action, name)
-    default = raw.get("default")
+    default = opt.value if opt is not None and opt.value is not None else raw.get("default")
     if opt is not None and opt.choices:
         return Field(name, label, "select", required, list(opt.choices), help_text, default=default)
     if "enum" in prop:
