@@ -18,6 +18,7 @@ from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
+from shouhou.models import Product
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
 from shouhou.repairs.demo import load as load_repairs
@@ -74,6 +75,10 @@ def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     now = ctx.clock.now()
     for doc in _orders(ctx, now):
         orders.push_order(ctx, OrderIn.model_validate(doc))
+    # The running shoe's other sizes are in the catalogue though nobody ordered them yet (an exchange asks for one).
+    shop = accounts.get_store(ctx.session, "S1")
+    ctx.session.add_all([Product(store_id=shop.id, sku=f"SHOE-{size}", name=f"跑步鞋 {size}码", category="鞋靴",
+                                 created_at=now) for size in ("40", "42")])
     for username, store, external_id, name in BUYERS:
         accounts.add_user(ctx, username, "customer", store_code=store, customer_external_id=external_id,
                           password=PASSWORD, display_name=name, password_policy_applies=False)

@@ -61,6 +61,7 @@ class FieldOptions:
     choices: tuple[tuple[str, str], ...] = ()  # (code, label in the caller's language): a list to pick from
     suggestions: tuple[str, ...] = ()  # texts to pick from or type over (preset rejection reasons…)
     hidden: bool = False  # not a field of this case (a price difference on a return)
+    value: str | None = None  # what the form starts with, editable (the contact already known for the case)
 
 
 @dataclass(frozen=True)

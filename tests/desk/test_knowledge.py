@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.builders import auth, error_of
+from tests.web.conftest import csrf_of, login_form
 
 ARTICLES = [
     ("电视机开机后屏幕一直不亮怎么办", "开机后屏幕一直不亮: 先检查电源指示灯, 再拔掉电源等待一分钟后重新开机。", ["电视", "屏幕"]),
@@ -128,3 +129,38 @@ class TestProblemsAndSuggestions:
         no = world.consultation("agent1", subject="我家电视屏幕不亮了")
         found = client.get(f"/api/v1/cases/{no}/articles", headers=auth(token)).json()["items"]
         assert found[0]["title"] == "电视机开机后屏幕一直不亮怎么办"
+
+
+class TestConsolePages:
+    """The console's knowledge base: the same service and checks as the API, in the reader's language."""
+
+    def test_an_agent_adds_searches_and_edits_an_article_and_a_refused_form_keeps_what_was_typed(self, world, client):
+        kb_world(world, client)
+        world.user("writer", "agent", password="pw12345678")
+        login_form(client, "writer")
+        page = client.get("/console/kb/new").text
+        r = client.post("/console/kb/new", data={"_csrf": csrf_of(page), "store": "S1", "title": " ",
+                                                 "body": "先检查进水阀", "tags": "冰箱"})
+        assert r.status_code == 422 and "请检查：标题" in r.text and "先检查进水阀" in r.text
+        r = client.post("/console/kb/new", data={"_csrf": csrf_of(page), "store": "S1", "title": "冰箱不制冷",
+                                                 "body": "先检查进水阀", "tags": "冰箱, 制冷", "public": "yes"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        article = r.headers["location"]
+        assert "冰箱不制冷" in client.get("/console/kb").text
+        found = client.get("/console/kb", params={"q": "屏幕不亮"}).text
+        assert "<mark>屏幕</mark>" in found and "冰箱不制冷" not in found
+        page = client.get(article + "/edit").text
+        r = client.post(article + "/edit", data={"_csrf": csrf_of(page), "title": "冰箱冷藏室不制冷",
+                                                 "body": "先检查进水阀", "tags": "冰箱"}, follow_redirects=False)
+        view = client.get(r.headers["location"]).text
+        assert "冰箱冷藏室不制冷" in view and "否，仅员工可见" in view and "<dd>2 · " in view
+
+    def test_a_technician_reads_but_may_not_write(self, world, client):
+        kb_world(world, client)
+        world.user("tech", "technician", password="pw12345678")
+        login_form(client, "tech")
+        listing = client.get("/console/kb").text
+        assert "洗衣机不脱水" in listing and "/console/kb/new" not in listing
+        r = client.post("/console/kb/new", data={"_csrf": csrf_of(listing), "store": "S1", "title": "t", "body": "b"})
+        assert r.status_code == 403

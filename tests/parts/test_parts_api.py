@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from shouhou.models.parts import PartMovement, PartStock
 from tests.builders import at_once, auth
 from tests.repairs.helpers import SIGNATURE, act, get, new_unit, part, register, setup, window
+from tests.web.conftest import login_form
 
 
 class TestStock:
@@ -55,6 +56,26 @@ class TestStock:
         assert {s["location"]: s["qty"] for s in stock["stock"]} == {"central": 1, "van:technician-S1": 2}
         again = client.post(f"/api/v1/parts/requests/{req['id']}/reject", headers=auth(t["supervisor"]))
         assert again.status_code == 409
+
+    def test_a_transfer_keeps_its_facts_and_the_ledger_says_them_in_the_readers_language(self, world, client):
+        """Nothing English is stored for a transfer: its other location and request are facts, words on reading."""
+        t = setup(world, client)
+        part(client, t["warehouse"], stock={"central": 3})
+        req = client.post("/api/v1/parts/requests", json={"store": "S1", "sku": "PUMP-1", "qty": 2},
+                          headers=auth(t["technician"])).json()
+        client.post(f"/api/v1/parts/requests/{req['id']}/approve", headers=auth(t["supervisor"]))
+        items = client.get("/api/v1/parts/PUMP-1/movements", params={"store": "S1"},
+                           headers=auth(t["warehouse"])).json()["items"]
+        facts = [(m["location"], m["counterpart"], m["request_id"], m["note"]) for m in items[:2]]
+        assert facts == [("van:technician-S1", "central", req["id"], None),
+                         ("central", "van:technician-S1", req["id"], None)]
+        world.user("keeper", "warehouse", "S1", password="pw12345678")
+        login_form(client, "keeper")
+        page = client.get("/console/parts/PUMP-1", params={"store": "S1"}).text
+        assert f"调往 technician-S1 的车载库 · 配件申领单 {req['id']}" in page and "调自 中心仓" in page
+        client.cookies.set("lang", "en")
+        page = client.get("/console/parts/PUMP-1", params={"store": "S1"}).text
+        assert "Transferred to Van of technician-S1" in page and " to van:" not in page
 
     def test_it_refuses_a_request_to_the_central_store_as_a_transfer_to_where_the_parts_are(self, world, client):
         t = setup(world, client)

@@ -4,6 +4,7 @@ tracking number is recorded when known."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import update
@@ -12,6 +13,7 @@ from shouhou.models import Store
 from shouhou.returns import pickups
 from tests.builders import auth
 from tests.returns.helpers import act, apply, delivered, get, setup
+from tests.web.conftest import login_form
 
 HOME = {"contact": "张三", "phone": "13800000000", "address": "上海市浦东新区世纪大道 1 号"}
 WINDOW = {"window_start": "2026-11-24T09:00:00+08:00", "window_end": "2026-11-24T12:00:00+08:00"}
@@ -105,3 +107,26 @@ class TestAnAdapterThatBooks:
         # the carrier's integration reports the collection
         case = act(client, t["integration"], no, "record_pickup", carrier="JD", tracking_no="JD0001")
         assert case["status"] == "awaiting_receipt"
+
+
+class TestTheForm:
+    def _form(self, client, path: str) -> str:
+        page = client.get(path).text
+        return re.search(r'<form[^>]*data-action="request_pickup".*?</form>', page, re.DOTALL).group(0)
+
+    def test_it_starts_from_the_buyers_contact_then_from_the_last_pickup(self, world, client):
+        """Staff and the buyer book with the name, phone and address already known, and may change them."""
+        t = setup(world)
+        delivered(world)  # the buyer u1001: 张三, 13800000000, 上海市浦东新区
+        no = approved(client, t)
+        world.user("desk", "agent", "S1", password="pw12345678")
+        world.user("me", "customer", "S1", customer="u1001", password="pw12345678")
+        login_form(client, "desk")
+        form = self._form(client, f"/console/cases/{no}")
+        for name, value in (("contact", "张三"), ("phone", "13800000000"), ("address", "上海市浦东新区")):
+            assert f'name="address.{name}" value="{value}"' in form
+        act(client, t["buyer"], no, "request_pickup", **WINDOW, address=HOME)
+        act(client, t["buyer"], no, "cancel_pickup")
+        client.cookies.clear()
+        login_form(client, "me")
+        assert f'name="address.address" value="{HOME["address"]}"' in self._form(client, f"/portal/cases/{no}")

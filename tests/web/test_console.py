@@ -400,6 +400,34 @@ class TestAdminPages:
             assert s.scalars(select(Reason.code).where(Reason.code == code)).first() is None
 
 
+MENU_ROLES = {"agent": "S1", "reviewer": "S1", "finance": "S1", "warehouse": "S1", "technician": "S1",
+              "supervisor": "S1", "platform": None, "admin": None}
+
+
+class TestTheMenuByRole:
+
+    def _menu(self, client, who):
+        client.cookies.clear()
+        login_form(client, who)
+        nav = re.search(r'<nav class="main">(.*?)</nav>', client.get("/console/cases").text, re.S).group(1)
+        return re.findall(r'href="(/console[^"]*)"', nav)
+
+    def test_it_lists_only_the_pages_the_role_may_work(self, world, client):
+        """A supervisor takes no refund and no arbitration: those lists would stay empty for them."""
+        world.store()
+        for who, store in MENU_ROLES.items():
+            world.user(who, who, store, password=PW)
+        menus = {who: self._menu(client, who) for who in MENU_ROLES}
+        assert "/console/finance" not in menus["supervisor"] and "/console/arbitration" not in menus["supervisor"]
+        assert "/console/finance" in menus["finance"] and "/console/arbitration" in menus["platform"]
+        assert "/console/pickups" in menus["reviewer"]  # books the courier, as the workflow lets them
+        for who, links in menus.items():
+            client.cookies.clear()
+            login_form(client, who)
+            for link in links:  # and no entry is refused
+                assert client.get(link).status_code == 200, (who, link)
+
+
 class TestFinanceAndWarehouse:
     def test_it_receives_a_parcel_found_by_tracking_number_then_finance_refunds(self, world, client):
         _staff(world, "reviewer", "warehouse", "finance")

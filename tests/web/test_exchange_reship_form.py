@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.builders import auth
-from tests.returns.helpers import apply, setup, walk
+from tests.returns.helpers import apply, delivered, setup, walk
 from tests.units.helpers import appliance_order
 from tests.web.conftest import csrf_of, login_form
 
@@ -30,3 +30,21 @@ def test_the_reship_form_records_the_units_replaced(world, client):
     units = {u["serial"]: u for u in client.get("/api/v1/units", headers=auth(t["agent"])).json()["items"]}
     assert (units["WM-1N"]["replaces"], units["WM-2N"]["replaces"]) == ("WM-1", "WM-2")
     assert units["WM-1"]["replaced_by"] == "WM-1N"
+
+
+def test_an_exchange_names_its_replacement_to_staff_and_buyer(world, client):
+    """The replacement by its product name, its SKU beside it — on the case page, the portal and the timeline."""
+    t = setup(world)
+    shoe = {"category": "shoes", "qty": 1, "unit_price": "299.00"}
+    delivered(world, "T0", lines=[{"line_no": 1, "sku": "SHOE-42", "name": "跑鞋 42 码", **shoe}])  # in the catalogue
+    delivered(world, "T1", lines=[{"line_no": 1, "sku": "SHOE-41", "name": "跑鞋 41 码", **shoe}])
+    no = apply(client, t["buyer"], "T1", type="exchange", reason="size_fit", exchange_sku="SHOE-42")["no"]
+    assert client.get(f"/api/v1/cases/{no}", headers=auth(t["agent"])).json()["exchange_name"] == "跑鞋 42 码"
+    world.user("rv", "reviewer", "S1", password="pw12345678")
+    world.user("buyer-web", "customer", "S1", customer="u1001", password="pw12345678")
+    for who, path in (("rv", f"/console/cases/{no}"), ("buyer-web", f"/portal/cases/{no}")):
+        client.cookies.clear()
+        login_form(client, who)
+        page = client.get(path).text
+        assert re.search(r'跑鞋 42 码 <small class="muted">SHOE-42</small>', page), who
+        assert "跑鞋 42 码（SHOE-42）" in page  # the application in the timeline

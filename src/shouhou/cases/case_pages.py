@@ -18,7 +18,7 @@ from shouhou.engine.registry import workflow_for
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Case, Store
 from shouhou.web import actions as offered
-from shouhou.web.forms import Field, fields_of, has_files, payload_from
+from shouhou.web.forms import Field, error_text, fields_of, has_files, payload_from
 from shouhou.web.i18n import gettext
 from shouhou.web.labels import field_label
 from shouhou.web.photos import forget_photos, save_photos
@@ -144,21 +144,6 @@ def done_text(ctx: Ctx, case: Case, action: str) -> str:
         at = deadline["at"][:16].replace("T", " ")
         text += ctx.label(f"下一个时限：{at}（{deadline['effect']}）。", f" Next deadline {at}: {deadline['effect']}.")
     return text
-
-
-def error_text(exc: ShouhouError, lang: str) -> str:
-    """The error in plain words; a refused field is named by its label, not its JSON key."""
-    if exc.code != "validation_failed":
-        return exc.message(lang)
-    names = []
-    for e in exc.details.get("errors", []):
-        loc = [str(p) for p in e.get("loc", []) if not str(p).isdigit()]
-        if loc:
-            names.append(gettext(lang, field_label(loc[-1])))
-    joined = ("、" if lang != "en" else ", ").join(dict.fromkeys(names))
-    if lang == "en":
-        return f"Please check: {joined}" if joined else exc.message(lang)
-    return f"请检查：{joined}" if joined else exc.message(lang)
 
 
 def safe_back(value: object, default: str) -> str:

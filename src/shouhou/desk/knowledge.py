@@ -159,6 +159,23 @@ def _may_read(ctx: Ctx, a: KbArticle) -> bool:
     return bool(roles) and a.public  # a buyer of the store: public articles
 
 
+def list_articles(ctx: Ctx, store: str | None) -> list[dict[str, Any]]:
+    """A store's articles, the latest edited first: the console's list before anything is searched."""
+    found = accounts.store_for_caller(ctx, store)
+    if not ctx.actor.roles_in(found.id) & STAFF:
+        raise forbidden("kb.read", store_id=found.id)
+    return [article_document(ctx, a) for a in repo.store_articles(ctx.session, found.id)]
+
+
+def may_write(ctx: Ctx, store_id: int | None) -> bool:
+    """Whether the caller may add and edit a store's articles (the console shows its buttons then)."""
+    return _may_write(ctx, store_id)
+
+
+def article_store(ctx: Ctx, article_id: int) -> int:
+    return _readable(ctx, article_id).store_id
+
+
 def get_article(ctx: Ctx, article_id: int) -> dict[str, Any]:
     return article_document(ctx, _readable(ctx, article_id))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from shouhou.desk import (
     delivery,
     endpoints,
+    kb_pages,
     knowledge_endpoints,
     mail_imap,
     observers,
@@ -20,7 +21,7 @@ from shouhou.plugins import Plugin, register
 
 PLUGIN = register(Plugin(
     name="desk", api=(endpoints.router, knowledge_endpoints.router),
-    pages=(pages.router, portal_pages.router), case_document=service.case_part,
+    pages=(pages.router, kb_pages.router, portal_pages.router), case_document=service.case_part,
     case_companions=(CaseDesk,), observers=(observers.on_step,), jobs=(sla_sweep.sweep, delivery.deliver, mail_imap.poll),
 ))
 # /api/v1/cases/search must come before the case endpoints' /api/v1/cases/{no} (mounted at order 0).

@@ -224,6 +224,11 @@ def canned_replies(session: Session, store_ids: set[int] | None) -> list[CannedR
     return list(session.scalars(stmt))
 
 
+def store_articles(session: Session, store_id: int, limit: int = 200) -> list[KbArticle]:
+    return list(session.scalars(select(KbArticle).where(KbArticle.store_id == store_id)
+                                .order_by(KbArticle.updated_at.desc(), KbArticle.id.desc()).limit(limit)))
+
+
 def articles(session: Session, ids: Iterable[int]) -> dict[int, KbArticle]:
     wanted = list(ids)
     if not wanted:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from shouhou.cases import service as cases
 from shouhou.disputes import service
+from shouhou.disputes.workflow import WORKFLOW
 from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
 from shouhou.models import Order, Store
@@ -17,7 +18,8 @@ from shouhou.web.session import ctx_of
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-nav.register("/console/disputes", "Disputes", {"platform", "supervisor"}, order=55)
+# The platform decides; the merchant's side answers with evidence.
+nav.register("/console/disputes", "Disputes", nav.may_take([WORKFLOW], "decide", "respond"), order=55)
 
 
 @router.get("/console/disputes")
@@ -25,7 +27,8 @@ def disputes(request: Request, status: str = "open,in_review") -> Response:
     ctx = ctx_of(request)
     rows, _ = cases.list_page(ctx, {"type": "dispute", "status": [s for s in status.split(",") if s] or None},
                               limit=200)
-    return render(request, "disputes/list.html", ctx, rows=cases.summaries(ctx, rows), statuses=status)
+    return render(request, "disputes/list.html", ctx, rows=cases.summaries(ctx, rows), statuses=status,
+                  decides="platform" in ctx.actor.roles)
 
 
 # -- the customer portal (PortalOffer of `dispute`) --------------------------------------------

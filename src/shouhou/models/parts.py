@@ -58,7 +58,10 @@ class PartMovement(IdPk, StoreScoped, Base):
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"), index=True)
     by: Mapped[str] = mapped_column(String(100), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # what a person typed; the facts below are words on reading
+    counterpart: Mapped[str | None] = mapped_column(String(120))  # a transfer's other location
+    request_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("part_request.id"))  # the 配件申领 it carried out
+    held: Mapped[int | None] = mapped_column(Integer)  # set aside (reservation) or freed (release); qty stays 0
 
 
 class PartReservation(IdPk, StoreScoped, Base):

@@ -334,6 +334,12 @@ def recent_orders(ctx: Ctx, query: str = "") -> list[Order]:
     return repo.recent_orders(ctx.session, ctx.actor.store_ids(), query)
 
 
+def product_name(ctx: Ctx, store_id: int, sku: str | None) -> str | None:
+    """The catalogue's name of a store's SKU (None: not in the catalogue)."""
+    product = repo.product_by_sku(ctx.session, store_id, sku) if sku else None
+    return product.name if product is not None else None
+
+
 def variants_of(ctx: Ctx, store_id: int, sku: str) -> list[tuple[str, str]]:
     """The other sizes and colours of a product, as (SKU, name): the store's SKUs that share its
     stem — all but the last "-" part (SHOE-41 → SHOE-40, SHOE-42…)."""

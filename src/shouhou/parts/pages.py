@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -25,7 +27,21 @@ def stock_location(code: str) -> str:
     return code
 
 
+def movement_note(m: dict[str, Any]) -> str:
+    """A movement's facts in the reader's language, then what its maker typed: 调往 xx 的车载库 · 配件申领单 7."""
+    said = []
+    if m["counterpart"]:
+        said.append(translate("Transferred to %(where)s" if m["qty"] < 0 else "Transferred from %(where)s",
+                              where=stock_location(m["counterpart"])))
+    if m["request_id"]:
+        said.append(translate("Parts request %(id)s", id=m["request_id"]))
+    if m["held"] is not None:
+        said.append(translate("%(n)s set aside" if m["kind"] == "reservation" else "%(n)s freed", n=m["held"]))
+    return " · ".join([*said, m["note"]] if m["note"] else said)
+
+
 env.filters["stock_location"] = stock_location
+env.filters["movement_note"] = movement_note
 nav.register("/console/parts", "Parts", {"warehouse", "supervisor", "technician"}, order=24)
 
 

@@ -154,7 +154,10 @@ class MovementOut(BaseModel):
     case: str | None
     by: str
     at: TimeText
-    note: str | None
+    note: str | None = Field(description="what the person who made it typed, if anything")
+    counterpart: str | None = Field(default=None, description="a transfer's other location (central | van:<user>)")
+    request_id: int | None = Field(default=None, description="the parts request (配件申领) it carried out")
+    held: int | None = Field(default=None, description="reservation / release: the quantity set aside or freed")
 
 
 class MovementItems(BaseModel):

@@ -129,9 +129,10 @@ def record_movement(ctx: Ctx, part: Part, *, location: str, qty: int, kind: str,
 
 
 def transfer(ctx: Ctx, part: Part, source: str, target: str, qty: int, *, case_id: int | None = None,
-             note: str | None = None) -> None:
-    stock.take(ctx, part, source, qty, "transfer", case_id, note or f"to {target}")
-    stock.add(ctx, part, target, qty, "transfer", case_id, note or f"from {source}")
+             note: str | None = None, request_id: int | None = None) -> None:
+    """Two movements, each naming the other location (words in the reader's language, on reading)."""
+    stock.take(ctx, part, source, qty, "transfer", case_id, note, stock.Facts(counterpart=target, request_id=request_id))
+    stock.add(ctx, part, target, qty, "transfer", case_id, note, stock.Facts(counterpart=source, request_id=request_id))
 
 
 def consume(ctx: Ctx, store_id: int, sku: str, qty: int, location: str, case_id: int) -> Part:
@@ -157,7 +158,8 @@ def movements(ctx: Ctx, part: Part, limit: int = 200) -> list[dict[str, Any]]:
                                .where(PartMovement.part_id == part.id)
                                .order_by(PartMovement.id.desc()).limit(limit)).all()
     return [{"location": m.location, "qty": m.qty, "kind": m.kind, "case": no, "by": m.by, "at": local_iso(m.at, tz),
-             "note": m.note} for m, no in rows]
+             "note": m.note, "counterpart": m.counterpart, "request_id": m.request_id, "held": m.held}
+            for m, no in rows]
 
 
 def to_returns_bin(ctx: Ctx, part: Part, case_id: int, qty: int, old_serial: str | None) -> OldPart:
@@ -222,8 +224,7 @@ def decide_request(ctx: Ctx, request_id: int, approve: bool, note: str | None) -
                        id=request_id, status=row.status)
     if approve:  # the parts move from the central store to the van now
         part = ctx.session.get_one(Part, row.part_id)
-        transfer(ctx, part, row.from_location, row.to_location, row.qty, case_id=row.case_id,
-                 note=f"request {row.id}")
+        transfer(ctx, part, row.from_location, row.to_location, row.qty, case_id=row.case_id, request_id=row.id)
     row.status = "approved" if approve else "rejected"
     row.decided_by, row.decided_at = ctx.actor.name, ctx.clock.now()
     if note:

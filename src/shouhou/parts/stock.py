@@ -8,6 +8,8 @@ PostgreSQL, or waits its turn as SQLite's single writer). Every change is a move
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -59,31 +61,41 @@ def insufficient(part: Part, location: str, wanted: int, ctx: Ctx) -> Conflict:
                     location=location, available=available, wanted=wanted)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a movement records besides its own quantity, for the reader to put in words."""
+
+    counterpart: str | None = None  # a transfer's other location
+    request_id: int | None = None  # the parts request it carried out
+    held: int | None = None  # the quantity a reservation set aside or a release freed
+
+
 def movement(ctx: Ctx, part: Part, location: str, qty: int, kind: str, case_id: int | None,
-             note: str | None = None) -> None:
+             note: str | None = None, facts: Facts = Facts()) -> None:
     ctx.session.add(PartMovement(store_id=part.store_id, part_id=part.id, location=location, qty=qty, kind=kind,
-                                 case_id=case_id, by=ctx.actor.name, at=ctx.clock.now(), note=note))
+                                 case_id=case_id, by=ctx.actor.name, at=ctx.clock.now(), note=note,
+                                 counterpart=facts.counterpart, request_id=facts.request_id, held=facts.held))
 
 
 def add(ctx: Ctx, part: Part, location: str, qty: int, kind: str, case_id: int | None = None,
-        note: str | None = None) -> None:
+        note: str | None = None, facts: Facts = Facts()) -> None:
     ensure_row(ctx, part, location)
     if _run(ctx, _ADD, p=part.id, loc=location, n=qty) != 1:
         raise Invalid("stock_too_large", en="{location} would hold more than {max} of {sku}",
                       zh="{location} 的配件 {sku} 将超过 {max} 件", sku=part.sku, location=location, max=MAX_ON_HAND)
-    movement(ctx, part, location, qty, kind, case_id, note)
+    movement(ctx, part, location, qty, kind, case_id, note, facts)
     ctx.session.flush()
 
 
 def take(ctx: Ctx, part: Part, location: str, qty: int, kind: str, case_id: int | None = None,
-         note: str | None = None) -> None:
+         note: str | None = None, facts: Facts = Facts()) -> None:
     """Take `qty` out of what is free at `location` (plus what `case_id` reserved there)."""
     own = _reserved_for(ctx, case_id, part, location, qty)
     if _run(ctx, _TAKE, p=part.id, loc=location, n=qty, own=own) != 1:
         raise insufficient(part, location, qty, ctx)
     if own:
         _use_reservation(ctx, case_id, part, location, own)
-    movement(ctx, part, location, -qty, kind, case_id, note)
+    movement(ctx, part, location, -qty, kind, case_id, note, facts)
     ctx.session.flush()
 
 
@@ -96,7 +108,7 @@ def reserve(ctx: Ctx, part: Part, location: str, qty: int, case_id: int) -> None
                                         qty=qty))
     else:
         found.qty += qty
-    movement(ctx, part, location, 0, "reservation", case_id, f"reserved {qty}")
+    movement(ctx, part, location, 0, "reservation", case_id, facts=Facts(held=qty))
     ctx.session.flush()
 
 
@@ -105,7 +117,7 @@ def release_all(ctx: Ctx, case_id: int) -> None:
     for r in ctx.session.scalars(select(PartReservation).where(PartReservation.case_id == case_id)):
         part = ctx.session.get_one(Part, r.part_id)
         _run(ctx, _RELEASE, p=r.part_id, loc=r.location, n=r.qty)
-        movement(ctx, part, r.location, 0, "release", case_id, f"released {r.qty}")
+        movement(ctx, part, r.location, 0, "release", case_id, facts=Facts(held=r.qty))
         ctx.session.delete(r)
     ctx.session.flush()
 

@@ -18,13 +18,15 @@ from shouhou.errors import Invalid, ShouhouError, not_found
 from shouhou.models import Store
 from shouhou.repairs import case_pages, dispatch, printing, registration, service
 from shouhou.repairs import repository as repo
+from shouhou.repairs.workflow import INSTALLATION, REPAIR
 from shouhou.web import nav
 from shouhou.web.forms import fields_of
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-nav.register("/console/repairs/board", "Dispatch board", {"supervisor", "agent"}, order=20)
+nav.register("/console/repairs/board", "Dispatch board",
+             nav.may_take((REPAIR, INSTALLATION), "dispatch", "reschedule", "redispatch"), order=20)
 nav.register("/console/tech", "My jobs", {"technician"}, order=21)
 nav.landing("/console/tech", {"technician"}, priority=70)
 nav.register("/console/workshop", "Workshop", {"technician", "supervisor", "agent", "warehouse"}, order=22)

@@ -27,10 +27,19 @@ def field_options(ctx: Ctx, case: Case) -> dict[str, FieldOptions]:
     out["apply.reason"] = FieldOptions(choices=choices + labels)  # the timeline names old codes too
     out["modify.reason"] = FieldOptions(choices=choices)
     out["reject.reason"] = FieldOptions(suggestions=tuple(reasons.reject_reasons(store, ctx.lang)))
+    if case.type != "refund_only" and case.status == "awaiting_return":  # 上门取件: start from what is known
+        for key, value in service.pickup_contact(ctx, case).items():
+            out[f"request_pickup.address.{key}"] = FieldOptions(value=value or None)
     if case.type == "exchange":
         variants = exchange_choices(ctx, case)
         if variants:
             out["modify.exchange_sku"] = FieldOptions(choices=tuple(variants))
+        # The timeline names the replacement asked for on applying, not only its SKU.
+        chosen = service.exchange_sku_of(ctx, case)
+        name = orders.product_name(ctx, case.store_id, chosen)
+        if chosen and name and chosen not in dict(variants):
+            variants.append((chosen, f"{name}（{chosen}）" if ctx.lang != "en" else f"{name} ({chosen})"))
+        out["apply.exchange_sku"] = FieldOptions(choices=tuple(variants))
     return out
 
 

@@ -12,7 +12,7 @@ from shouhou import exports, plugins
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
-from shouhou.engine.permissions import require
+from shouhou.engine.permissions import OPERATIONS, require
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.models import Order, Store
 from shouhou.money import format_fen, parse_yuan
@@ -20,6 +20,7 @@ from shouhou.orders import service as orders
 from shouhou.policies.service import order_entitlements
 from shouhou.returns import reasons, service
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
+from shouhou.returns.workflow import WORKFLOWS
 from shouhou.web import nav
 from shouhou.web.forms import fields_of
 from shouhou.web.i18n import gettext
@@ -27,11 +28,14 @@ from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-nav.register("/console/finance", "Refunds to approve", {"finance", "supervisor"}, order=30)
-nav.register("/console/warehouse", "Receiving", {"warehouse", "supervisor"}, order=40)
-nav.register("/console/pickups", "Courier pickups", {"warehouse", "agent", "supervisor"}, order=45)
-nav.register("/console/arbitration", "Arbitration", {"platform", "supervisor"}, order=50)
-nav.register("/console/stock", "Stock movements", {"warehouse", "supervisor", "finance", "admin"}, order=60)
+# Each work list is in the menu of the roles that may work it, as the service filters it.
+_FLOWS = WORKFLOWS.values()
+nav.register("/console/finance", "Refunds to approve",
+             nav.may_take(_FLOWS, "approve_refund", "send_back", "record_insurance_payout"), order=30)
+nav.register("/console/warehouse", "Receiving", nav.may_take(_FLOWS, "receive"), order=40)
+nav.register("/console/pickups", "Courier pickups", nav.may_take(_FLOWS, "book_pickup", "record_pickup"), order=45)
+nav.register("/console/arbitration", "Arbitration", nav.may_take(_FLOWS, "arbitrate"), order=50)
+nav.register("/console/stock", "Stock movements", OPERATIONS["stock.read"], order=60)
 nav.register("/console/reasons", "Reasons", {"admin"}, order=80)
 # Where each role starts: finance on 待退款, the warehouse on the parcels expected in, the platform on arbitrations.
 nav.landing("/console/finance", {"finance"}, priority=30)

@@ -364,6 +364,7 @@ class ReturnCaseDetail(ReturnCaseSummary):
     receive_result: str | None
     urgent: bool
     exchange_sku: str | None
+    exchange_name: str | None = Field(default=None, description="the replacement's product name, from the catalogue")
     price_difference: YuanText | None = Field(description="exchange only")
     exchange_postage: YuanText | None = Field(description="exchange only")
     price_difference_settled: bool | None

@@ -17,7 +17,7 @@ from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import create_case, run_action
 from shouhou.errors import Invalid, ShouhouError, forbidden, not_found
 from shouhou.fields import local_iso, yuan
-from shouhou.models import Case, CaseLine, CaseShipment, Order, OrderLine, Refund, ReturnDetail, Store
+from shouhou.models import Case, CaseLine, CaseShipment, Customer, Order, OrderLine, Refund, ReturnDetail, Store
 from shouhou.models.returns import ReturnPickup
 from shouhou.orders import service as orders
 from shouhou.policy import RemedyDecision
@@ -114,6 +114,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
         "received_at": local_iso(d.received_at, tz), "receive_result": d.receive_result,
         "applied_at": local_iso(d.applied_at, tz),
         "urgent": d.urgent, "exchange_sku": d.exchange_sku,
+        "exchange_name": orders.product_name(ctx, case.store_id, d.exchange_sku) if case.type == "exchange" else None,
         "price_difference": yuan(d.price_difference_fen) if case.type == "exchange" else None,
         "exchange_postage": yuan(d.exchange_postage_fen) if case.type == "exchange" else None,
         "price_difference_settled": d.price_difference_settled if case.type == "exchange" else None,
@@ -370,6 +371,20 @@ def claim_rows(ctx: Ctx, store: str | None, status: str | None) -> list[dict[str
     claims = insurance_claims(ctx, store, status)
     summaries = cases.summaries(ctx, [c for c, _ in claims])
     return [{**s, "shipping_insurance": claim} for s, (_, claim) in zip(summaries, claims, strict=True)]
+
+
+def pickup_contact(ctx: Ctx, case: Case) -> dict[str, str]:
+    """Who and where a courier collects from, as far as known: the case's last pickup (one cancelled
+    and booked again), else the buyer's name, phone and address from the order."""
+    last = repo.pickup(ctx.session, case.id)
+    if last is not None:
+        return {"contact": last.contact, "phone": last.phone, "address": last.address}
+    buyer = ctx.session.get(Customer, case.customer_id) if case.customer_id else None
+    return {"contact": buyer.name, "phone": buyer.phone, "address": buyer.address} if buyer else {}
+
+
+def exchange_sku_of(ctx: Ctx, case: Case) -> str | None:
+    return repo.detail(ctx.session, case.id).exchange_sku
 
 
 def describe_lines(ctx: Ctx, case: Case) -> list[dict[str, Any]]:

@@ -15,8 +15,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shouhou.errors import ShouhouError
 from shouhou.plugins import FieldOptions
 from shouhou.web.carriers import OTHER
+from shouhou.web.i18n import gettext
 from shouhou.web.labels import field_help, field_label
 
 LINE_QTY_HELP = "One item per line: its line number (see Products) and how many, e.g. 1 2"
@@ -79,7 +81,7 @@ def _field(name: str, short: str, prop: dict[str, Any], defs: dict[str, Any], re
            raw: dict[str, Any], action: str, options: dict[str, FieldOptions], opt: FieldOptions | None) -> Field:
     label = field_label(name)
     help_text = field_help(action, name)
-    default = raw.get("default")
+    default = opt.value if opt is not None and opt.value is not None else raw.get("default")
     if opt is not None and opt.choices:
         return Field(name, label, "select", required, list(opt.choices), help_text, default=default)
     if "enum" in prop:
@@ -173,3 +175,18 @@ def _aware(value: str, tz: str) -> str:
     except ValueError:
         return value
     return (dt if dt.tzinfo else dt.replace(tzinfo=ZoneInfo(tz))).isoformat()
+
+
+def error_text(exc: ShouhouError, lang: str) -> str:
+    """The error in plain words; a refused field is named by its label, not its JSON key."""
+    if exc.code != "validation_failed":
+        return exc.message(lang)
+    names = []
+    for e in exc.details.get("errors", []):
+        loc = [str(p) for p in e.get("loc", []) if not str(p).isdigit()]
+        if loc:
+            names.append(gettext(lang, field_label(loc[-1])))
+    joined = ("、" if lang != "en" else ", ").join(dict.fromkeys(names))
+    if lang == "en":
+        return f"Please check: {joined}" if joined else exc.message(lang)
+    return f"请检查：{joined}" if joined else exc.message(lang)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shouhou.engine.actor import Actor
+from shouhou.engine.permissions import STAFF
+from shouhou.engine.workflow import Workflow
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,17 @@ _ENTRIES: list[NavEntry] = []
 def register(path: str, label: str, roles: set[str] | frozenset[str], order: int = 100) -> None:
     if not any(e.path == path for e in _ENTRIES):
         _ENTRIES.append(NavEntry(path, label, frozenset(roles), order))
+
+
+def may_take(workflows: Iterable[Workflow], *actions: str) -> frozenset[str]:
+    """The console roles the workflows let take any of `actions`: a page built for those actions
+    is listed for them alone, so the menu never leads someone to a list they cannot work."""
+    found: set[str] = set()
+    for wf in workflows:
+        for name in actions:
+            action = wf.action(name)
+            found |= action.roles if action is not None else set()
+    return frozenset(found & STAFF)
 
 
 def entries_for(actor: Actor) -> list[NavEntry]:
