@@ -74,5 +74,7 @@ def test_the_product_record_lists_and_shows_warranty_and_history_in_words(world,
     assert f'href="/console/cases/{no}"' in record.text and "不排水" in record.text  # the fault code in words
     assert ">drain<" not in record.text
     assert '/console/repairs/new?serial=WM-1&store=S1' in record.text
+    as_user(client, "tom")  # a technician reads records but takes no calls
+    assert "/console/repairs/new" not in client.get("/console/units/WM-1").text
     as_user(client, "wang")  # a buyer: the console is not theirs
     assert client.get("/console/units", follow_redirects=False).status_code in (303, 403)

@@ -22,7 +22,7 @@ from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-TAKERS = {"agent", "supervisor"}
+TAKERS = frozenset({"agent", "supervisor"})  # who answers the phone for the service department
 nav.register("/console/repairs/new", "Register a repair", TAKERS, order=19)
 
 CHANNELS = ("hotline", "counter", "wechat", "email", "visit", "contract")

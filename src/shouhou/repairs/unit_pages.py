@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from shouhou.accounts import service as accounts
 from shouhou.repairs import settings
+from shouhou.repairs.call_pages import TAKERS
 from shouhou.units import service
 from shouhou.web import nav
 from shouhou.web.session import ctx_of
@@ -33,7 +34,8 @@ def units_page(request: Request, store: str = "", serial: str = "", customer: st
     rows, next_cursor = service.list_page(ctx, criteria, limit=50, cursor=cursor, in_warranty=in_warranty,
                                           store_code=store or None)
     return render(request, "repairs/units.html", ctx, q=q, stores=accounts.visible_stores(ctx),
-                  units=[service.document(ctx, u, full=False) for u in rows], next_cursor=next_cursor)
+                  units=[service.document(ctx, u, full=False) for u in rows], next_cursor=next_cursor,
+                  may_register=bool(ctx.actor.roles & TAKERS))
 
 
 @router.get("/console/units/{serial}")
@@ -43,4 +45,4 @@ def unit_page(serial: str, request: Request, store: str = "") -> Response:
     faults = settings.fault_codes(ctx, unit.store_id)
     return render(request, "repairs/unit.html", ctx, unit=service.document(ctx, unit),
                   faults={c: ctx.label(f.zh, f.en) for c, f in faults.items()},
-                  may_register=bool(ctx.actor.roles_in(unit.store_id) & {"agent", "supervisor"}))
+                  may_register=bool(ctx.actor.roles_in(unit.store_id) & TAKERS))
