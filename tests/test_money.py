@@ -28,7 +28,7 @@ class TestYuanText:
         assert len(cents) == 2 and whole.isdigit() and Decimal(text) * 100 == fen
 
     @pytest.mark.parametrize(("text", "fen"), [("199.00", 19900), ("199", 19900), ("199.5", 19950), ("0.01", 1),
-                                               (" 7.10 ", 710), ("0", 0), ("0000.10", 10)])
+                                               ("0", 0), ("0000.10", 10)])
     def test_it_reads_yuan(self, text, fen):
         assert parse_yuan(text) == fen
 
@@ -48,6 +48,13 @@ class TestYuanText:
         with pytest.raises(Invalid) as refused:
             parse_yuan(text)
         assert refused.value.code == "invalid_amount"
+
+    @pytest.mark.parametrize("text", [" 12.00", "12.00 ", "\u300012.00", "12.00\n", "\t12.00"])
+    def test_it_refuses_spaces_around_the_amount_unless_asked_to_trim(self, text):
+        with pytest.raises(Invalid) as refused:
+            parse_yuan(text)
+        assert refused.value.code == "invalid_amount"
+        assert parse_yuan(text, trim=True) == 1200  # what a person typed into a console form
 
     def test_it_accepts_a_negative_amount_only_when_allowed(self):
         assert parse_yuan("-1.50", allow_negative=True) == -150

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from annotated_types import MinLen
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     Strict,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from shouhou.errors import Invalid, ShouhouError, validation_failed
 from shouhou.links import MAX_LENGTH, safe_link
@@ -95,6 +102,55 @@ Day = Annotated[date, Strict(False), BeforeValidator(_text_or(date)), AfterValid
 # What counts as blank, spelt out: the same characters for us and for any JSON Schema regex engine
 # (their \s differ: Python's takes \x1c-\x1f, ECMAScript's does not).
 BLANK = " \t\n\r\f\v\u00a0\u3000"
+_BLANK_CLASS = r" \t\n\r\f\v\u00a0\u3000"
+
+# Characters a request may not put in text, as regex class bodies that Python and ECMAScript read
+# alike (BMP escapes only: an ECMAScript class without the u flag sees astral characters as halves).
+# Any text: C0 controls but tab and line breaks, DEL and C1, and the bidi embeddings, overrides and
+# isolates that reorder what a page or a spreadsheet shows ("王\u202e伟").
+TEXT_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# One line (a name, a subject, an address): nor tab, line or paragraph breaks.
+LINE_REFUSED = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# An identifier (an order number, a SKU, a code, a user name, a tracking or phone number): nor any
+# invisible format character (Unicode Cf: soft hyphen, zero-width spaces and joiners, BOM…), with
+# which two numbers that look the same differ.
+IDENT_REFUSED = (r"\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+                 r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
+
+
+class _Chars:
+    """Refuses text with a character of `refused` (`string_control_characters`) and, if `filled`,
+    text of blanks alone (`string_blank`); the JSON Schema gets one `pattern` saying both."""
+
+    def __init__(self, refused: str, *, filled: bool = False) -> None:
+        self.refused, self.filled = refused, filled
+        self._search = re.compile(f"[{refused}]")
+
+    def check(self, value: str) -> str:
+        found = self._search.search(value)
+        if found:
+            raise PydanticCustomError(
+                "string_control_characters",
+                "String should not contain control, bidirectional or invisible formatting characters "
+                "(found U+{char} at position {position})",
+                {"char": f"{ord(found.group()):04X}", "position": found.start()})
+        if self.filled:
+            _filled(value)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        target = handler.resolve_ref_schema(json_schema)
+        r = self.refused
+        # Anchored at both ends (ECMAScript's $ is the end of the text); filled: one character that is
+        # not blank either. No lookaround, so that clients (and fuzzers) can generate from it.
+        mine = f"^[^{r}]*[^{r}{_BLANK_CLASS}][^{r}]*$" if self.filled else f"^[^{r}]*$"
+        other = target.get("pattern")  # a field's own (an e-mail address): both must hold
+        target["pattern"] = mine if other is None else rf"^(?![\s\S]*[{r}])[\s\S]*?(?:{other})"
+        return json_schema
 
 
 def _filled(value: str) -> str:
@@ -103,11 +159,17 @@ def _filled(value: str) -> str:
     return value
 
 
-# Text a request must fill (with min_length=1): spaces alone are as empty as "" (a rejection's reason
-# the buyer is shown, a subject, an order number). JSON Schema's pattern is searched, not anchored:
-# "some character that is not blank".
-Filled = Annotated[str, AfterValidator(_filled),
-                   Field(json_schema_extra={"pattern": r"[^ \t\n\r\f\v\u00a0\u3000]"})]
+# Request text, by what it may hold. Multi-line free text (a description, a note, a message, a
+# reason explained): tab and line breaks allowed. One line of text (a name, a subject, an address,
+# a title). An identifier (an order number, a SKU, a serial, a code, a user name, a store, a
+# carrier, a tracking or phone number). The Filled… kinds must also hold
+# something that is not blank: spaces alone are as empty as "" (an item of a list too).
+Text = Annotated[str, _Chars(TEXT_REFUSED)]
+FilledText = Annotated[str, MinLen(1), _Chars(TEXT_REFUSED, filled=True)]
+Line = Annotated[str, _Chars(LINE_REFUSED)]
+FilledLine = Annotated[str, MinLen(1), _Chars(LINE_REFUSED, filled=True)]
+Ident = Annotated[str, _Chars(IDENT_REFUSED)]
+FilledIdent = Annotated[str, MinLen(1), _Chars(IDENT_REFUSED, filled=True)]
 
 
 def whole(value: Any) -> Any:
@@ -169,10 +231,24 @@ def parse(model: type[M], raw: Any) -> M:
         raise invalid_fields(exc) from None
 
 
-def invalid_fields(exc: ValidationError) -> Invalid:
+@lru_cache(maxsize=64)
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def parse_as(kind: Any, value: Any, *loc: str | int) -> Any:
+    """One value validated as a field type (`Line`, `list[FilledIdent]`…) where no request model
+    holds it (a console form, a service's own input); refused as `parse` refuses, at `loc`."""
+    try:
+        return _adapter(kind).validate_python(value)
+    except ValidationError as exc:
+        raise invalid_fields(exc, loc) from None
+
+
+def invalid_fields(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> Invalid:
     """A pydantic failure as our `validation_failed` error, field by field; `unsafe_url` when
     that is all that is wrong (a link that is neither an upload nor http(s))."""
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    errors = [{"loc": [*prefix, *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
     if all(e["type"] == "unsafe_url" for e in errors):
         return Invalid("unsafe_url", en=UNSAFE_URL_EN, zh=UNSAFE_URL_ZH, errors=errors)
     return validation_failed(errors)

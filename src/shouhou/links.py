@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 MAX_LENGTH = 2000
 UPLOADED = re.compile(r"/media/[0-9a-f]{32}\.(?:jpg|png|webp|gif)")
-# Browsers drop tabs and newlines inside URLs ("java\tscript:"), and read "\" as "/".
-_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+# Browsers drop tabs and newlines inside URLs ("java\tscript:"), and read "\" as "/"; C1 controls,
+# bidi overrides and invisible format characters make a link read as another (fields.IDENT_REFUSED).
+_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def safe_link(value: object) -> str | None:

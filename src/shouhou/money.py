@@ -16,13 +16,15 @@ from shouhou.errors import Invalid
 _YUAN = re.compile(r"^(-)?([0-9]{1,13})(?:\.([0-9]{1,2}))?$")
 
 
-def parse_yuan(value: str | int | Decimal, *, field: str = "amount", allow_negative: bool = False) -> int:
-    """'199.00' → 19900. Refuses floats, more than two decimals and junk."""
+def parse_yuan(value: str | int | Decimal, *, field: str = "amount", allow_negative: bool = False,
+               trim: bool = False) -> int:
+    """'199.00' → 19900. Refuses floats, more than two decimals and junk; spaces around the
+    number too, unless `trim` (what a person typed, or text stored before the API refused them)."""
     if isinstance(value, (bool, float)):
         raise Invalid("invalid_amount", en="{field} must be a decimal string in yuan, e.g. \"199.00\"",
                       zh="{field} 必须是以元为单位的十进制字符串，例如 \"199.00\"", field=field)
-    text = str(value).strip()
-    m = _YUAN.match(text)
+    text = str(value).strip() if trim else str(value)
+    m = _YUAN.fullmatch(text)  # fullmatch: $ alone would let a final newline through
     if not m:
         raise Invalid("invalid_amount", en="{field} must be a decimal string in yuan with at most 2 decimals, got {value!r}",
                       zh="{field} 必须是最多两位小数的金额（元），收到 {value!r}", field=field, value=text)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from shouhou.accounts import service as accounts
-from shouhou.errors import Conflict, Forbidden, Unauthorized
+from shouhou.errors import Conflict, Forbidden, Invalid, Unauthorized
 from shouhou.models import ApiToken, User
 from tests.builders import auth
 
@@ -71,6 +71,13 @@ class TestGrants:
         with pytest.raises(Conflict) as refused, stores.ctx() as ctx:
             accounts.add_user(ctx, "agent1", "agent", store_code="S2")
         assert refused.value.code == "user_exists"
+
+    @pytest.mark.parametrize("name", ["agent\u202e1", "agent\u200b1", "agent\t1", " "])
+    def test_it_refuses_a_user_name_with_a_control_or_invisible_character(self, stores, name):
+        with pytest.raises(Invalid) as refused, stores.ctx() as ctx:
+            accounts.add_user(ctx, name, "agent", store_code="S1")
+        assert refused.value.code == "validation_failed"
+        assert refused.value.details["errors"][0]["loc"] == ["username"]
 
     def test_it_lets_only_an_admin_manage_users(self, stores):
         stores.user("agent1", "agent")

@@ -115,6 +115,33 @@ class TestMalformedBodies:
         after = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
         assert after == before
 
+    @pytest.mark.parametrize(("path", "body", "loc"), [
+        ("/api/v1/cases", {**BODY, "subject": "王\u202e伟的滤网"}, ["subject"]),  # a bidi override
+        ("/api/v1/cases", {**BODY, "subject": "滤网\n怎么洗"}, ["subject"]),  # a subject is one line
+        ("/api/v1/cases", {**BODY, "order_no": "T1\u200b"}, ["order_no"]),  # a zero-width space
+        ("/api/v1/cases", {**BODY, "description": "响\x07铃"}, ["description"]),
+        ("/api/v1/desk/calls", {"store": "S1", "phone": "138\x9b0000", "subject": "来电"}, ["phone"]),  # C1
+    ])
+    def test_control_bidi_and_invisible_characters_are_refused(self, client, parties, world, path, body, loc):
+        r = client.post(path, json=body, headers=auth(parties["agent"]))
+        [e] = error_of(r, 422, "validation_failed")["details"]["errors"]
+        assert e["loc"][-len(loc):] == loc and e["type"] == "string_control_characters"
+        assert world.count(Case) == 1
+
+    def test_a_multi_line_text_keeps_its_line_breaks_and_tabs(self, client, parties, world):
+        r = client.post("/api/v1/cases", json={**BODY, "description": "第一行\r\n\t第二行"},
+                        headers=auth(parties["agent"]))
+        assert r.status_code == 201, r.text
+        assert r.json()["description"] == "第一行\r\n\t第二行"
+
+    def test_a_note_with_a_bidi_override_changes_nothing(self, client, parties, world):
+        before = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
+        r = client.post(f"/api/v1/cases/{parties['no']}/transitions", headers=auth(parties["agent"]),
+                        json={"action": "note", "version": before, "message": "已处理\u2066"})
+        assert error_of(r, 422, "validation_failed")["details"]["errors"][0]["type"] == "string_control_characters"
+        after = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
+        assert after == before
+
     @pytest.mark.parametrize("text", ["滤网\u0000怎么洗", "\u0000"])
     def test_a_nul_character_is_refused_on_every_database(self, client, parties, world, text):
         r = client.post("/api/v1/cases", json={**BODY, "subject": text}, headers=auth(parties["agent"]))

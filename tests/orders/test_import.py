@@ -105,6 +105,10 @@ class TestImportOrders:
         (2, "payment_amount", "190.00", "row 2"),
         (4, "tags", "sanbao|bogus", "row 4"),
         (3, "channel", "tv", "row 3 [channel]"),
+        # what the API refuses: a bidi override, a control character, a zero-width space in a serial
+        (3, "name", "T恤\u202eL码", "row 3 [lines.1.name]"),
+        (2, "customer_name", "张\x01三", "row 2 [customer.name]"),
+        (4, "serials", "SN1|SN\u200b2", "row 4 [lines.0.serials.1]"),
     ])
     def test_it_reports_the_bad_row_and_imports_nothing(self, store, db, tmp_path, row, column, value, expected):
         # given a file where one row is wrong (the header is row 1)

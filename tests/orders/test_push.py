@@ -128,7 +128,7 @@ class TestPushOrder:
 
     @pytest.mark.parametrize(("change", "where"), [
         (lambda d: d.update(order_no="   "), ["order_no"]),
-        (lambda d: d["customer"].update(external_id="\t"), ["customer", "external_id"]),
+        (lambda d: d["customer"].update(external_id="\u00a0 "), ["customer", "external_id"]),
         (lambda d: d["lines"][0].update(sku=" "), ["lines", 0, "sku"]),
         (lambda d: d["lines"][0].update(name="\u3000"), ["lines", 0, "name"]),  # an ideographic space
     ])
@@ -139,6 +139,46 @@ class TestPushOrder:
         assert error(r) == (422, "validation_failed")
         [e] = r.json()["error"]["details"]["errors"]
         assert e["loc"][-len(where):] == where and e["type"] == "string_blank"
+        assert world.count(Order) == 0
+
+    @pytest.mark.parametrize(("change", "where"), [
+        (lambda d: d.update(order_no="DD\x1f123"), ["order_no"]),
+        (lambda d: d["customer"].update(name="王\u202e伟"), ["customer", "name"]),  # a bidi override
+        (lambda d: d["customer"].update(address="上海\n浦东"), ["customer", "address"]),  # one line
+        (lambda d: d["customer"].update(phone="138\u200b0000"), ["customer", "phone"]),  # a zero-width space
+        (lambda d: d["lines"][0].update(sku="PEN\x85"), ["lines", 0, "sku"]),  # C1
+        (lambda d: d["lines"][0].update(serials=["SN1", "SN\ufeff2"]), ["lines", 0, "serials", 1]),
+    ])
+    def test_it_refuses_control_bidi_and_invisible_characters(self, client, shop, world, change, where):
+        doc = order_doc("T1")
+        change(doc)
+        r = push(client, shop["S1"], doc)
+        assert error(r) == (422, "validation_failed")
+        [e] = r.json()["error"]["details"]["errors"]
+        assert e["loc"] == ["body", *where] and e["type"] == "string_control_characters"
+        assert world.count(Order) == 0
+
+    @pytest.mark.parametrize(("change", "where"), [
+        (lambda d: d["lines"][0].update(tags=["sanbao", "  "]), ["lines", 0, "tags", 1]),
+        (lambda d: d["lines"][0].update(serials=[""]), ["lines", 0, "serials", 0]),
+    ])
+    def test_it_refuses_a_blank_item_of_a_list(self, client, shop, world, change, where):
+        doc = order_doc("T1")
+        change(doc)
+        r = push(client, shop["S1"], doc)
+        assert error(r) == (422, "validation_failed")
+        [e] = r.json()["error"]["details"]["errors"]
+        assert e["loc"] == ["body", *where] and e["type"] in ("string_blank", "string_too_short")
+        assert world.count(Order) == 0
+
+    @pytest.mark.parametrize("amount", [" 12.00", "12.00 ", "\u300012.00", "12.00\n"])
+    def test_it_refuses_money_with_spaces_around_it(self, client, shop, world, amount):
+        doc = order_doc("T1", shipping_fee="12.00")
+        doc["shipping_fee"] = amount
+        r = push(client, shop["S1"], doc)
+        assert error(r) == (422, "validation_failed")
+        [e] = r.json()["error"]["details"]["errors"]
+        assert e["loc"] == ["body", "shipping_fee"] and "decimal string in yuan" in e["msg"]
         assert world.count(Order) == 0
 
     def test_it_lets_only_the_stores_integration_or_an_admin_push(self, client, shop):

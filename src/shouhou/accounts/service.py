@@ -23,6 +23,7 @@ from shouhou.engine.actor import Actor
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Conflict, Invalid, Unauthorized, not_found
+from shouhou.fields import FilledIdent, Line, parse_as
 from shouhou.models import ROLES, ApiToken, Customer, RoleGrant, Store, User, UserPreference
 
 TOKEN_PREFIX = "shh_"
@@ -70,6 +71,8 @@ def add_user(ctx: Ctx, username: str, role: str, *, store_code: str | None = Non
              display_name: str = "", password_policy_applies: bool = True) -> User:
     """`password_policy_applies=False` only for demo data (its password is published)."""
     require(ctx.actor, "user.admin", None)
+    parse_as(FilledIdent, username, "username")  # shown on cases and in exports as the API's user fields are
+    parse_as(Line, display_name, "display_name")
     if password is not None and password_policy_applies:
         password_policy.check(password, username, ctx.settings.password_min_length)
     if repo.user_by_name(ctx.session, username):

@@ -17,7 +17,7 @@ from shouhou.desk.schemas import CallIn
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Invalid, Throttled, forbidden, not_found
-from shouhou.fields import local_iso
+from shouhou.fields import Ident, Line, Text, local_iso, parse_as
 from shouhou.models import Case, Customer
 from shouhou.models.desk import CaseDesk, FormThrottle
 from shouhou.orders import service as orders
@@ -87,6 +87,9 @@ def _checked(fields: dict[str, str]) -> dict[str, str]:
     too_long = [k for k, n in LIMITS.items() if len(out[k]) > n]
     if too_long:
         raise Invalid("too_long", en="Too long: {fields}", zh="内容过长: {fields}", fields=", ".join(too_long))
+    for name, kind in (("name", Line), ("phone", Ident), ("email", Ident), ("order_no", Ident), ("subject", Line),
+                       ("description", Text)):  # what the API's fields refuse (the contact goes on the case)
+        parse_as(kind, out[name], name)
     if not out["subject"]:
         raise Invalid("subject_required", en="Say what it is about", zh="请填写问题")
     if not out["phone"] and not out["email"]:

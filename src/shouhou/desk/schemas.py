@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shouhou import fields
-from shouhou.fields import Filled, Instant, Integer, TimeText
+from shouhou.fields import FilledIdent, FilledLine, FilledText, Ident, Instant, Integer, Line, Text, TimeText
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HourPair = Annotated[list[Annotated[str, Field(pattern=r"^\d{1,2}:\d\d$")]], Field(min_length=2, max_length=2)]
@@ -27,7 +27,7 @@ class HoursException(Strict_):
 
 
 class BusinessHoursIn(Strict_):
-    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    timezone: Ident = Field(default="Asia/Shanghai", max_length=64)
     weekdays: dict[Day, Hours] = Field(description="a day left out is closed",
                                        examples=[{"mon": [["09:00", "12:00"], ["13:00", "18:00"]], "sun": []}])
     exceptions: list[HoursException] = Field(default_factory=list, max_length=1000)
@@ -65,14 +65,14 @@ class EscalationIn(Strict_):
     at: Literal["warning", "breach"]
     target: TargetName | None = Field(default=None, description="null: any target")
     action: Literal["notify", "raise_priority", "reassign"]
-    to: str | None = Field(default=None, max_length=100,
+    to: Ident | None = Field(default=None, max_length=100,
                            description="notify/reassign: 'assignee', 'supervisor', 'first_owner' or a user name")
 
 
 class SlaPolicyIn(Strict_):
-    name: Filled = Field(min_length=1, max_length=100)
-    case_types: list[str] = Field(default_factory=list, max_length=50)
-    tiers: list[str] = Field(default_factory=list, max_length=50)
+    name: FilledLine = Field(min_length=1, max_length=100)
+    case_types: list[FilledIdent] = Field(default_factory=list, max_length=50)
+    tiers: list[FilledIdent] = Field(default_factory=list, max_length=50)
     priorities: list[Literal["low", "normal", "high", "urgent"]] = Field(default_factory=list)
     targets: dict[TargetName, TargetIn]
     escalation: list[EscalationIn] = Field(default_factory=list, max_length=20)
@@ -116,20 +116,20 @@ class SlaPart(BaseModel):
 # -- teams and routing ------------------------------------------------------------------------
 
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
-Words = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=50)]
+Words = Annotated[list[Annotated[FilledLine, Field(min_length=1, max_length=100)]], Field(max_length=50)]
 
 
 class MemberIn(Strict_):
-    user: Filled = Field(min_length=1, max_length=100)
+    user: FilledIdent = Field(min_length=1, max_length=100)
     skills: Words = Field(default_factory=list)
     active: bool = True
 
 
 class TeamIn(Strict_):
     code: Code
-    name: Filled = Field(min_length=1, max_length=100)
+    name: FilledLine = Field(min_length=1, max_length=100)
     strategy: Literal["round_robin", "least_open"] = "round_robin"
-    supervisor: str | None = Field(default=None, max_length=100)
+    supervisor: Ident | None = Field(default=None, max_length=100)
     members: list[MemberIn] = Field(default_factory=list, max_length=500)
 
 
@@ -145,7 +145,7 @@ class RoutingRuleIn(Strict_):
     tiers: Words = Field(default_factory=list)
     priorities: Words = Field(default_factory=list)
     keywords: Words = Field(default_factory=list, description="any of them in the subject or description")
-    skill: str | None = Field(default=None, max_length=100, description="only members with this skill")
+    skill: Line | None = Field(default=None, max_length=100, description="only members with this skill")
 
 
 class RoutingRulesOut(BaseModel):
@@ -166,12 +166,12 @@ class DeskPart(BaseModel):
 
 
 class CannedReplyIn(Strict_):
-    title: Filled = Field(min_length=1, max_length=200)
-    body: Filled = Field(min_length=1, max_length=20000,
+    title: FilledLine = Field(min_length=1, max_length=200)
+    body: FilledText = Field(min_length=1, max_length=20000,
                       description="may use {{customer_name}}, {{order_no}}, {{case_no}}, {{deadline}}, {{subject}}, "
                                   "{{store_name}}, {{agent_name}}")
-    folder: str = Field(default="", max_length=100)
-    store: str | None = Field(default=None, max_length=32, description="null: shared by every store (admins of all)")
+    folder: Line = Field(default="", max_length=100)
+    store: Ident | None = Field(default=None, max_length=32, description="null: shared by every store (admins of all)")
 
 
 class CannedReplyOut(BaseModel):
@@ -189,7 +189,7 @@ class CannedReplies(BaseModel):
 
 
 class RenderIn(Strict_):
-    case_no: Filled = Field(min_length=1, max_length=32)
+    case_no: FilledIdent = Field(min_length=1, max_length=32)
 
 
 class RenderOut(BaseModel):
@@ -200,11 +200,11 @@ class RenderOut(BaseModel):
 
 
 class ArticleIn(Strict_):
-    title: Filled = Field(min_length=1, max_length=300)
-    body: Filled = Field(min_length=1, max_length=100000)
+    title: FilledLine = Field(min_length=1, max_length=300)
+    body: FilledText = Field(min_length=1, max_length=100000)
     tags: Words = Field(default_factory=list, description="products, categories, fault or reason codes")
     public: bool = Field(default=False, description="shown to buyers in the portal")
-    store: str | None = Field(default=None, max_length=32)
+    store: Ident | None = Field(default=None, max_length=32)
 
 
 class ArticleOut(BaseModel):
@@ -261,24 +261,24 @@ class ProblemStats(BaseModel):
 
 
 class SmtpIn(Strict_):
-    host: Filled = Field(min_length=1, max_length=200)
+    host: FilledIdent = Field(min_length=1, max_length=200)
     port: Integer = Field(default=25, ge=1, le=65535)
-    username: str = Field(default="", max_length=200)
+    username: Ident = Field(default="", max_length=200)
     password: str = Field(default="", max_length=500, description="left out: keep the one set before")
     starttls: bool = False
 
 
 class ImapIn(Strict_):
-    host: Filled = Field(min_length=1, max_length=200)
+    host: FilledIdent = Field(min_length=1, max_length=200)
     port: Integer = Field(default=993, ge=1, le=65535)
-    username: Filled = Field(min_length=1, max_length=200)
+    username: FilledIdent = Field(min_length=1, max_length=200)
     password: str = Field(default="", max_length=500)
-    folder: str = Field(default="INBOX", max_length=200)
+    folder: Line = Field(default="INBOX", max_length=200)
     ssl: bool = Field(default=True, description="IMAP over TLS (port 993); false: plain IMAP")
 
 
 class MailIn(Strict_):
-    address: str = Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$",
+    address: Ident = Field(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$",
                          description="the store's service address: mail to it opens cases")
     smtp: SmtpIn | None = None
     imap: ImapIn | None = None
@@ -292,13 +292,13 @@ class MailOut(BaseModel):
 
 
 class CallIn(Strict_):
-    store: str | None = Field(default=None, max_length=32)
-    phone: str = Field(min_length=3, max_length=40, description="the caller's number")
-    caller: str = Field(default="", max_length=200)
-    subject: Filled = Field(min_length=1, max_length=300, description="what they want")
-    description: str = Field(default="", max_length=20000)
-    order_no: str | None = Field(default=None, max_length=64)
-    unit: str | None = Field(default=None, max_length=100, description="the unit's serial number, if known")
+    store: Ident | None = Field(default=None, max_length=32)
+    phone: Ident = Field(min_length=3, max_length=40, description="the caller's number")
+    caller: Line = Field(default="", max_length=200)
+    subject: FilledLine = Field(min_length=1, max_length=300, description="what they want")
+    description: Text = Field(default="", max_length=20000)
+    order_no: Ident | None = Field(default=None, max_length=64)
+    unit: Ident | None = Field(default=None, max_length=100, description="the unit's serial number, if known")
     called_at: Instant | None = Field(default=None, description="when the call came in; now when left out")
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
 

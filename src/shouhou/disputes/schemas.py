@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.fields import Fen, Filled, Link, TimeText, YuanText
+from shouhou.fields import Fen, FilledIdent, FilledText, Ident, Link, Text, TimeText, YuanText
 
 Remedy = Literal["refund", "return", "exchange", "repair", "other"]
 
@@ -17,33 +17,33 @@ class Strict(BaseModel):
 
 class DisputeIn(Strict):
     type: Literal["dispute"] = "dispute"
-    order_no: Filled = Field(min_length=1, max_length=64)
-    store: str | None = Field(default=None, description="only needed when the order number is in several stores")
-    case_no: str | None = Field(default=None, max_length=32, description="the closed after-sales case it is about")
+    order_no: FilledIdent = Field(min_length=1, max_length=64)
+    store: Ident | None = Field(default=None, description="only needed when the order number is in several stores")
+    case_no: Ident | None = Field(default=None, max_length=32, description="the closed after-sales case it is about")
     remedy: Remedy = "refund"
     amount: Fen | None = Field(default=None, description="the refund asked for, if any")
-    description: Filled = Field(min_length=1, max_length=5000, description="what went wrong")
+    description: FilledText = Field(min_length=1, max_length=5000, description="what went wrong")
     photos: list[Link] = Field(default_factory=list, max_length=20)
     channel: Literal["portal", "api", "hotline", "chat", "email"] | None = None
 
 
 class EvidenceIn(Strict):
-    note: Filled = Field(min_length=1, max_length=5000)
+    note: FilledText = Field(min_length=1, max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
 
 
 class DecideIn(Strict):
     decision: Literal["buyer", "merchant", "partial"]
     refund_amount: Fen | None = Field(default=None, description="required for partial; for buyer, the amount awarded")
-    note: Filled = Field(min_length=1, max_length=5000, description="the reasons, shown to both sides")
+    note: FilledText = Field(min_length=1, max_length=5000, description="the reasons, shown to both sides")
 
 
 class OptionalNoteIn(Strict):
-    note: str | None = Field(default=None, max_length=5000)
+    note: Text | None = Field(default=None, max_length=5000)
 
 
 class NoteIn(Strict):
-    note: Filled = Field(min_length=1, max_length=5000)
+    note: FilledText = Field(min_length=1, max_length=5000)
 
 
 # A dispute's part of the case document and list row (documentation of service.describe / summarize).

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from shouhou.accounts.service import all_stores
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError
+from shouhou.fields import BLANK
 from shouhou.orders.schemas import OrderIn
 from shouhou.orders.service import push_order
 
@@ -63,7 +64,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     else:
         raise Invalid("unsupported_file", en="Import reads .csv or .xlsx files; {file} is neither",
                       zh="仅支持 .csv 或 .xlsx 文件，{file} 不是", file=path.name, suffix=suffix)
-    return [{(k or "").strip(): ("" if v is None else str(v).strip()) for k, v in r.items()} for r in rows]
+    # Spaces around a cell go; a control character there is refused as the API refuses it, not dropped.
+    return [{(k or "").strip(): ("" if v is None else str(v).strip(BLANK)) for k, v in r.items()} for r in rows]
 
 
 def _decoded(path: Path) -> str:
@@ -120,7 +122,7 @@ def import_orders(ctx: Ctx, path: Path) -> ImportResult:
         except ValidationError as exc:
             for e in exc.errors():
                 result.errors.append({"row": _row_for(e["loc"], row_numbers), "field": ".".join(map(str, e["loc"])),
-                                      "message": e["msg"]})
+                                      "type": e["type"], "message": e["msg"]})
             continue
         try:
             _, created = push_order(ctx, body)
@@ -252,4 +254,4 @@ def _bool(value: str) -> bool:
 def _list(value: str | None) -> list[str]:
     if not value:
         return []
-    return [p.strip() for p in value.replace("|", ",").split(",") if p.strip()]
+    return [p.strip(BLANK) for p in value.replace("|", ",").split(",") if p.strip(BLANK)]

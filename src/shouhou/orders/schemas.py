@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.fields import Fen, Filled, Instant, Integer, TimeText, YuanText
+from shouhou.fields import Fen, FilledIdent, FilledLine, Ident, Instant, Integer, Line, TimeText, YuanText
 
 Channel = Literal["online", "tv", "phone", "mail", "store"]
 PaymentMethod = Literal["alipay", "wechat", "bank_card", "credit_card", "cash", "other"]
@@ -14,12 +14,12 @@ PaymentMethod = Literal["alipay", "wechat", "bank_card", "credit_card", "cash", 
 
 class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    external_id: Filled = Field(min_length=1, max_length=100)
-    name: str = Field(default="", max_length=200)
-    phone: str = Field(default="", max_length=40)
-    email: str = Field(default="", max_length=200)
-    level: str = Field(default="", max_length=40)
-    address: str = Field(default="", max_length=500)
+    external_id: FilledIdent = Field(min_length=1, max_length=100)
+    name: Line = Field(default="", max_length=200)
+    phone: Ident = Field(default="", max_length=40)
+    email: Ident = Field(default="", max_length=200)
+    level: Ident = Field(default="", max_length=40)
+    address: Line = Field(default="", max_length=500)
 
 
 class PaymentIn(BaseModel):
@@ -31,33 +31,33 @@ class PaymentIn(BaseModel):
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     line_no: Integer = Field(ge=1, le=10_000)
-    sku: Filled = Field(min_length=1, max_length=100)
-    name: Filled = Field(min_length=1, max_length=300)
-    category: str = Field(default="", max_length=100)
+    sku: FilledIdent = Field(min_length=1, max_length=100)
+    name: FilledLine = Field(min_length=1, max_length=300)
+    category: Ident = Field(default="", max_length=100)
     qty: Integer = Field(ge=1, le=1_000_000)
     unit_price: Fen
     discount: Fen = 0
-    bundle: str | None = Field(default=None, max_length=100)
-    tags: list[str] = Field(default_factory=list)
+    bundle: Ident | None = Field(default=None, max_length=100)
+    tags: list[FilledIdent] = Field(default_factory=list)
     warranty_months: Integer = Field(default=0, ge=0, le=1200)
-    serials: list[str] = Field(default_factory=list)
+    serials: list[FilledIdent] = Field(default_factory=list)
     gifts: list[Any] = Field(default_factory=list)
-    supplier: str = Field(default="", max_length=200)
+    supplier: Line = Field(default="", max_length=200)
 
 
 class BundleIn(BaseModel):
     """A 套餐 sold on the order at `price` (for all its units); its lines name it in `bundle`."""
 
     model_config = ConfigDict(extra="forbid")
-    id: Filled = Field(min_length=1, max_length=100)
-    name: str = Field(default="", max_length=300)
+    id: FilledIdent = Field(min_length=1, max_length=100)
+    name: Line = Field(default="", max_length=300)
     price: Fen
 
 
 class ShipmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    carrier: Filled = Field(min_length=1, max_length=50)
-    tracking_no: Filled = Field(min_length=1, max_length=100)
+    carrier: FilledIdent = Field(min_length=1, max_length=50)
+    tracking_no: FilledIdent = Field(min_length=1, max_length=100)
     shipped_at: Instant | None = None
     delivered_at: Instant | None = None
     signed_at: Instant | None = None
@@ -67,8 +67,8 @@ class OrderIn(BaseModel):
     # Fields beyond the fixed ones are kept in `extra` and shown back.
     model_config = ConfigDict(extra="allow", strict=True)
 
-    order_no: Filled = Field(min_length=1, max_length=64)
-    store: Filled = Field(min_length=1, max_length=32)
+    order_no: FilledIdent = Field(min_length=1, max_length=64)
+    store: FilledIdent = Field(min_length=1, max_length=32)
     customer: CustomerIn
     channel: Channel
     placed_at: Instant

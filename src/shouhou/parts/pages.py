@@ -10,7 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from shouhou.accounts import service as accounts
 from shouhou.api.errors import STATUS
 from shouhou.errors import ShouhouError
+from shouhou.fields import parse
 from shouhou.parts import service
+from shouhou.parts.schemas import DecisionIn
 from shouhou.web import nav
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import env, render, translate
@@ -68,7 +70,8 @@ async def decide(request_id: int, decision: str, request: Request) -> Response:
     form = await check_csrf(request)
     store = str(form.get("store") or "") or None
     try:
-        service.decide_request(ctx, request_id, decision == "approve", str(form.get("note") or "") or None)
+        body = parse(DecisionIn, {"note": str(form.get("note") or "") or None})  # what the API takes
+        service.decide_request(ctx, request_id, decision == "approve", body.note)
     except ShouhouError as exc:
         ctx.session.rollback()
         return _page(request, store, exc.message(ctx.lang), STATUS.get(exc.kind, 422))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shouhou.fields import Fen, Filled, Integer, TimeText, YuanText, whole
+from shouhou.fields import Fen, FilledIdent, FilledLine, Ident, Integer, Line, Text, TimeText, YuanText, whole
 
 QTY_MAX = 1_000_000
 
@@ -18,44 +18,44 @@ class Strict(BaseModel):
 
 
 class PartIn(Strict):
-    store: str | None = None
-    sku: Filled = Field(min_length=1, max_length=100)
-    name: Filled = Field(min_length=1, max_length=300)
+    store: Ident | None = None
+    sku: FilledIdent = Field(min_length=1, max_length=100)
+    name: FilledLine = Field(min_length=1, max_length=300)
     price: Fen = 0
     cost: Fen = 0
     reorder_point: Integer = Field(default=0, ge=0, le=QTY_MAX)
-    models: list[str] = Field(default_factory=list, max_length=200, description="compatible models")
-    maker: str = Field(default="", max_length=200, description="who takes faulty parts back (旧件返还)")
+    models: list[FilledIdent] = Field(default_factory=list, max_length=200, description="compatible models")
+    maker: Line = Field(default="", max_length=200, description="who takes faulty parts back (旧件返还)")
 
 
 class MovementIn(Strict):
-    store: str | None = None
-    location: Filled = Field(min_length=1, max_length=120, description="central or van:<user>")
+    store: Ident | None = None
+    location: FilledIdent = Field(min_length=1, max_length=120, description="central or van:<user>")
     qty: Integer = Field(ge=-QTY_MAX, le=QTY_MAX,
                          description="receipt/transfer: positive; adjustment: ± the counted difference")
     kind: Literal["receipt", "transfer", "adjustment"]
-    to_location: str | None = Field(default=None, max_length=120)
-    note: str | None = Field(default=None, max_length=2000)
+    to_location: Ident | None = Field(default=None, max_length=120)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class RequestIn(Strict):
-    store: str | None = None
-    sku: Filled = Field(min_length=1, max_length=100)
+    store: Ident | None = None
+    sku: FilledIdent = Field(min_length=1, max_length=100)
     qty: Integer = Field(ge=1, le=10_000)
-    to_location: str | None = Field(default=None, max_length=120, description="the requester's van when omitted")
-    case: str | None = Field(default=None, max_length=32, description="the case the parts are for")
-    note: str | None = Field(default=None, max_length=2000)
+    to_location: Ident | None = Field(default=None, max_length=120, description="the requester's van when omitted")
+    case: Ident | None = Field(default=None, max_length=32, description="the case the parts are for")
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class DecisionIn(Strict):
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class ShipIn(Strict):
-    store: str | None = None
-    maker: Filled = Field(min_length=1, max_length=200)
-    carrier: Filled = Field(min_length=1, max_length=50)
-    tracking_no: Filled = Field(min_length=1, max_length=100)
+    store: Ident | None = None
+    maker: FilledLine = Field(min_length=1, max_length=200)
+    carrier: FilledIdent = Field(min_length=1, max_length=50)
+    tracking_no: FilledIdent = Field(min_length=1, max_length=100)
     # Below 2^53: JSON numbers beyond are not exact (a row id never gets there).
     ids: list[Annotated[int, Ge(1), Le(2**53), BeforeValidator(whole)]] | None = Field(default=None, max_length=1000,
                                       description="which parts; every one of the maker's in the bin when omitted")

@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from shouhou.errors import Invalid
+from shouhou.fields import FilledIdent, parse_as
 from shouhou.money import format_fen, parse_yuan
 from shouhou.policy import StorePolicy
 from shouhou.policy.store_policy import RATES
@@ -70,7 +71,11 @@ def from_api(body: dict[str, Any], base: StorePolicy) -> StorePolicy:
     if not isinstance(overrides, dict):
         raise Invalid("invalid_policy", en="category_overrides must be an object", zh="category_overrides 须为对象",
                       field="category_overrides")
+    levels = data.get("fast_refund_levels")
+    if isinstance(levels, list) and all(isinstance(v, str) for v in levels):  # what the API's fields refuse
+        parse_as(list[FilledIdent], levels, "fast_refund_levels")
     for category, o in overrides.items():
+        parse_as(FilledIdent, category, "category_overrides")
         if not isinstance(o, dict):
             raise Invalid("invalid_policy", en="category_overrides.{category} must be an object",
                           zh="category_overrides.{category} 须为对象", field=f"category_overrides.{category}",

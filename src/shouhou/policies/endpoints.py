@@ -14,7 +14,7 @@ from shouhou.api.deps import Year, api_ctx
 from shouhou.api.responses import answers
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, not_found
-from shouhou.fields import Instant, Integer, local_iso, whole
+from shouhou.fields import Ident, Instant, Integer, Line, local_iso, whole
 from shouhou.models import Store
 from shouhou.money import format_fen
 from shouhou.orders.service import find_order, lines_of, require_order_access, shipments_of
@@ -65,7 +65,7 @@ class EligibilityIn(BaseModel):
     repair_days: Integer = Field(default=0, ge=0, le=36_500)
     parts_unavailable: bool = False
     mileage_km: Annotated[int, Ge(0), Le(10_000_000), BeforeValidator(whole)] | None = None
-    fault: str | None = None
+    fault: Ident | None = None
     received: bool | None = None
 
 
@@ -119,7 +119,7 @@ class CalendarDayIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     day: date = Field(strict=False)  # JSON text, parsed
     workday: bool
-    note: str = Field(default="", max_length=200)
+    note: Line = Field(default="", max_length=200)
 
 
 @router.get("/calendar/{year}", summary="Working and rest days entered by admins for a year",

@@ -144,7 +144,7 @@ def line_facts(line: OrderLine, order: Order) -> LineFacts:
 
 def _gift_value(gift: dict[str, Any]) -> int | None:
     value = gift.get("value")
-    return parse_yuan(value) if value not in (None, "") else None
+    return parse_yuan(value, trim=True) if value not in (None, "") else None
 
 
 def sale_facts(order: Order, shipments: list[Shipment], *, installed_at: datetime | None = None) -> SaleFacts:

@@ -21,7 +21,23 @@ from pydantic import (
     model_validator,
 )
 
-from shouhou.fields import DayText, Fen, Filled, Instant, Integer, Link, Percent, TimeText, YuanText, whole
+from shouhou.fields import (
+    DayText,
+    Fen,
+    FilledIdent,
+    FilledLine,
+    FilledText,
+    Ident,
+    Instant,
+    Integer,
+    Line,
+    Link,
+    Percent,
+    Text,
+    TimeText,
+    YuanText,
+    whole,
+)
 from shouhou.units.schemas import EntitlementOut
 
 Mode = Literal["onsite", "carry_in", "mail_in"]
@@ -69,10 +85,10 @@ class Strict(BaseModel):
 
 
 class Contact(Strict):
-    name: Filled = Field(min_length=1, max_length=100)
-    phone: Filled = Field(min_length=1, max_length=40)
-    address: str = Field(default="", max_length=500)
-    district: str = Field(default="", max_length=100, description="the service area the technicians cover")
+    name: FilledLine = Field(min_length=1, max_length=100)
+    phone: FilledIdent = Field(min_length=1, max_length=40)
+    address: Line = Field(default="", max_length=500)
+    district: Line = Field(default="", max_length=100, description="the service area the technicians cover")
 
 
 class Window(Strict):
@@ -83,26 +99,26 @@ class Window(Strict):
 
 
 class _Call(Strict):
-    store: str | None = Field(default=None, description="store code; taken from the order when given")
-    customer: str | None = Field(default=None, description="the customer's external id")
+    store: Ident | None = Field(default=None, description="store code; taken from the order when given")
+    customer: Ident | None = Field(default=None, description="the customer's external id")
     contact: Contact
-    serial: str | None = Field(default=None, max_length=100)
-    order_no: str | None = Field(default=None, max_length=64)
+    serial: Ident | None = Field(default=None, max_length=100)
+    order_no: Ident | None = Field(default=None, max_length=64)
     line_no: Annotated[int, Ge(1), Le(1_000_000), BeforeValidator(whole)] | None = None
-    model: str | None = Field(default=None, max_length=100, description="when the unit is not on record")
-    category: str | None = Field(default=None, max_length=100)
+    model: Ident | None = Field(default=None, max_length=100, description="when the unit is not on record")
+    category: Ident | None = Field(default=None, max_length=100)
     channel: Channel = "api"
     priority: Priority = "normal"
     preferred_time: Window | None = None
-    description: str = Field(default="", max_length=5000)
+    description: Text = Field(default="", max_length=5000)
 
 
 class RepairIn(_Call):
     """叫修登记: who calls, for which unit, what is wrong, and how it will be served."""
 
     type: Literal["repair"] = "repair"
-    fault: Filled = Field(min_length=1, max_length=2000)
-    fault_code: str | None = Field(default=None, max_length=40, description="from the fault-code catalogue")
+    fault: FilledText = Field(min_length=1, max_length=2000)
+    fault_code: Ident | None = Field(default=None, max_length=40, description="from the fault-code catalogue")
     mode: Mode = "onsite"
     kind: Literal["repair", "maintenance"] = "repair"
     photos: list[Link] = Field(default_factory=list, max_length=20)
@@ -115,50 +131,50 @@ class InstallationIn(_Call):
 
 
 class PartQty(Strict):
-    sku: Filled = Field(min_length=1, max_length=100)
+    sku: FilledIdent = Field(min_length=1, max_length=100)
     qty: Integer = Field(default=1, ge=1, le=1000)
 
 
 class PartUse(PartQty):
-    old_serial: str | None = Field(default=None, max_length=100, description="the faulty part's serial")
-    new_serial: str | None = Field(default=None, max_length=100)
-    location: str | None = Field(default=None, max_length=120,
+    old_serial: Ident | None = Field(default=None, max_length=100, description="the faulty part's serial")
+    new_serial: Ident | None = Field(default=None, max_length=100)
+    location: Ident | None = Field(default=None, max_length=120,
                                  description="central or van:<user>; the technician's van on site, else central")
 
 
 class DispatchIn(Strict):
-    technician: Filled = Field(min_length=1, description="user name")
+    technician: FilledIdent = Field(min_length=1, description="user name")
     window: Window
     parts: list[PartQty] = Field(default_factory=list, description="reserved in the technician's van")
     distance_km: Annotated[int, Ge(0), Le(2000), BeforeValidator(whole)] | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class RescheduleIn(Strict):
     window: Window
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class RedispatchIn(Strict):
-    technician: Filled = Field(min_length=1)
+    technician: FilledIdent = Field(min_length=1)
     window: Window | None = None
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class OutletIn(Strict):
-    outlet: Filled = Field(min_length=1, max_length=40)
+    outlet: FilledIdent = Field(min_length=1, max_length=40)
 
 
 class CheckInIn(Strict):
-    geo_note: str | None = Field(default=None, max_length=300, description="e.g. where the technician is")
+    geo_note: Line | None = Field(default=None, max_length=300, description="e.g. where the technician is")
 
 
 class ReceiveIn(Strict):
-    condition: str | None = Field(default=None, max_length=2000)
-    accessories: list[str] = Field(default_factory=list, max_length=50)
+    condition: Text | None = Field(default=None, max_length=2000)
+    accessories: list[FilledLine] = Field(default_factory=list, max_length=50)
     photos: list[Link] = Field(default_factory=list, max_length=20)
-    carrier: str | None = Field(default=None, max_length=50)
-    tracking_no: str | None = Field(default=None, max_length=100)
+    carrier: Ident | None = Field(default=None, max_length=50)
+    tracking_no: Ident | None = Field(default=None, max_length=100)
 
 
 class TakeInIn(ReceiveIn):
@@ -168,13 +184,13 @@ class TakeInIn(ReceiveIn):
 class WorkIn(Strict):
     """A work session on the repair card (log_work): the last one comes with finish_repair."""
 
-    diagnosis: str | None = Field(default=None, max_length=5000)
-    fault_code: str | None = Field(default=None, max_length=40)
+    diagnosis: Text | None = Field(default=None, max_length=5000)
+    fault_code: Ident | None = Field(default=None, max_length=40)
     labour_minutes: Integer = Field(default=0, ge=0, le=24 * 60)
     parts: list[PartUse] = Field(default_factory=list, max_length=50)
     started_at: Instant | None = None
     ended_at: Instant | None = None
-    note: str | None = Field(default=None, max_length=5000)
+    note: Text | None = Field(default=None, max_length=5000)
 
 
 class FinishIn(WorkIn):
@@ -182,7 +198,7 @@ class FinishIn(WorkIn):
 
 
 class FeeLineIn(Strict):
-    description: Filled = Field(min_length=1, max_length=300)
+    description: FilledLine = Field(min_length=1, max_length=300)
     amount: Fen
     kind: Literal["labour", "call_out", "part", "extra"] = "extra"
 
@@ -194,24 +210,24 @@ class PaymentIn(Strict):
 
 class CompleteOnsiteIn(WorkIn):
     result: Literal["fixed", "not_fixable"] = "fixed"
-    work_done: str | None = Field(default=None, max_length=5000)
+    work_done: Text | None = Field(default=None, max_length=5000)
     fee_lines: list[FeeLineIn] = Field(default_factory=list, max_length=50)
     signature: Signature
     collected: PaymentIn | None = Field(default=None, description="paid on the spot")
 
 
 class InstallIn(Strict):
-    serial: str | None = Field(default=None, max_length=100, description="the unit installed, if not on record")
+    serial: Ident | None = Field(default=None, max_length=100, description="the unit installed, if not on record")
     labour_minutes: Integer = Field(default=0, ge=0, le=24 * 60)
     parts: list[PartUse] = Field(default_factory=list, max_length=50)
-    work_done: str | None = Field(default=None, max_length=5000)
+    work_done: Text | None = Field(default=None, max_length=5000)
     fee_lines: list[FeeLineIn] = Field(default_factory=list, max_length=50)
     signature: Signature
     collected: PaymentIn | None = None
 
 
 class ExtraLine(Strict):
-    description: Filled = Field(min_length=1, max_length=300)
+    description: FilledLine = Field(min_length=1, max_length=300)
     amount: Fen
 
 
@@ -223,37 +239,37 @@ class QuoteIn(Strict):
 
 
 class AnswerIn(Strict):
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class WaitPartsIn(Strict):
     parts: list[PartQty] = Field(default_factory=list, max_length=50)
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class VendorIn(Strict):
-    vendor: str | None = Field(default=None, max_length=200, description="the maker")
-    rma_no: Filled = Field(min_length=1, max_length=100, description="the maker's RMA number")
-    carrier: Filled = Field(min_length=1, max_length=50)
-    tracking_no: Filled = Field(min_length=1, max_length=100)
+    vendor: Line | None = Field(default=None, max_length=200, description="the maker")
+    rma_no: FilledIdent = Field(min_length=1, max_length=100, description="the maker's RMA number")
+    carrier: FilledIdent = Field(min_length=1, max_length=50)
+    tracking_no: FilledIdent = Field(min_length=1, max_length=100)
 
 
 class VendorBackIn(Strict):
-    carrier: str | None = Field(default=None, max_length=50)
-    tracking_no: str | None = Field(default=None, max_length=100)
-    note: str | None = Field(default=None, max_length=2000)
+    carrier: Ident | None = Field(default=None, max_length=50)
+    tracking_no: Ident | None = Field(default=None, max_length=100)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class ReasonIn(Strict):
-    reason: Filled = Field(min_length=1, max_length=2000)
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class NoteIn(Strict):
-    note: Filled = Field(min_length=1, max_length=5000)
+    note: FilledText = Field(min_length=1, max_length=5000)
 
 
 class OptionalNoteIn(Strict):
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class ReturnIn(Strict):
@@ -261,9 +277,9 @@ class ReturnIn(Strict):
 
     method: Literal["in_person", "parcel"] = "in_person"
     signature: Signature | None = None
-    receiver: str | None = Field(default=None, max_length=100)
-    carrier: str | None = Field(default=None, max_length=50)
-    tracking_no: str | None = Field(default=None, max_length=100)
+    receiver: Line | None = Field(default=None, max_length=100)
+    carrier: Ident | None = Field(default=None, max_length=50)
+    tracking_no: Ident | None = Field(default=None, max_length=100)
 
     @model_validator(mode="after")
     def _complete(self) -> ReturnIn:
@@ -279,23 +295,23 @@ class CollectIn(PaymentIn):
 
 
 class InvoiceIn(Strict):
-    invoice_no: Filled = Field(min_length=1, max_length=60)
+    invoice_no: FilledIdent = Field(min_length=1, max_length=60)
 
 
 class ServiceTypeIn(Strict):
     service_type: ServiceType
-    reason: Filled = Field(min_length=1, max_length=2000, description="e.g. damage by misuse (a 三包 exclusion)")
+    reason: FilledText = Field(min_length=1, max_length=2000, description="e.g. damage by misuse (a 三包 exclusion)")
 
 
 class RateIn(Strict):
     score: Integer = Field(ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Text | None = Field(default=None, max_length=2000)
 
 
 class ReportIn(Strict):
     """A technician's on-site report, as a phone sends it (perhaps more than once)."""
 
-    report_id: Filled = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
+    report_id: FilledIdent = Field(min_length=1, max_length=64, description="made by the browser; the same on every send")
     version: Integer = Field(ge=1, le=2**31 - 1, description="the case version the report was filled in at")
     action: Literal["check_in", "take_in", "complete_onsite"]
     fields: dict[str, Any] = Field(default_factory=dict)
@@ -314,14 +330,14 @@ JobKind = Literal["repair", "maintenance", "installation"]
 class TechnicianIn(Strict):
     """Fields left out keep their value."""
 
-    skills: list[Annotated[str, Field(max_length=100)]] | None = Field(
+    skills: list[Annotated[FilledLine, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=100, description="product categories")
-    areas: list[Annotated[str, Field(max_length=100)]] | None = Field(
+    areas: list[Annotated[FilledLine, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=200, description="districts served")
     hours: dict[Weekday, list[Span]] | None = Field(
         default=None, description="per weekday, spans of [start, end] (start before end: `invalid_hours`)")
     active: bool | None = None
-    outlet: str | None = Field(default=None, max_length=40, description="the outlet's code; null: none")
+    outlet: Ident | None = Field(default=None, max_length=40, description="the outlet's code; null: none")
 
 
 class PriceListIn(Strict):
@@ -340,38 +356,38 @@ class PriceListIn(Strict):
 
 
 class FaultCodeIn(Strict):
-    code: Filled = Field(min_length=1, max_length=40, description="unique in the catalogue")
-    label_zh: str | None = Field(default=None, max_length=100, description="the code when omitted")
-    label_en: str | None = Field(default=None, max_length=100)
-    category: str = Field(default="", max_length=100)
+    code: FilledIdent = Field(min_length=1, max_length=40, description="unique in the catalogue")
+    label_zh: Line | None = Field(default=None, max_length=100, description="the code when omitted")
+    label_en: Line | None = Field(default=None, max_length=100)
+    category: Ident = Field(default="", max_length=100)
     serious: bool = Field(default=True, description="a performance failure (性能故障): counts for 三包")
-    vehicle_fault: str | None = Field(default=None, max_length=40, description="for vehicles: the 三包 fault kind")
+    vehicle_fault: Ident | None = Field(default=None, max_length=40, description="for vehicles: the 三包 fault kind")
 
 
 class NewOutletIn(Strict):
     """An authorised service outlet (服务网点) and its fee schedule."""
 
-    code: Filled = Field(min_length=1, max_length=40)
-    name: str = Field(default="", max_length=200, description="the code when omitted")
-    areas: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=200)
+    code: FilledIdent = Field(min_length=1, max_length=40)
+    name: Line = Field(default="", max_length=200, description="the code when omitted")
+    areas: list[Annotated[FilledLine, Field(min_length=1, max_length=100)]] = Field(default_factory=list, max_length=200)
     job_fees: dict[JobKind, Fen] = Field(default_factory=dict, description="per job kind")
     per_km: Fen = Field(default=0, description="per km beyond the radius")
     radius_km: Integer = Field(default=0, ge=0, le=10_000)
     parts_margin_percent: Percent = Field(default=0, description="on parts at cost, e.g. \"12.50\"")
-    supervisors: list[str] = Field(default_factory=list, max_length=50, description="supervisors of the store")
+    supervisors: list[FilledIdent] = Field(default_factory=list, max_length=50, description="supervisors of the store")
 
 
 class WorkLogIn(Strict):
-    store: str | None = None
-    technician: str | None = Field(default=None, max_length=100, description="the caller when omitted")
+    store: Ident | None = None
+    technician: Ident | None = Field(default=None, max_length=100, description="the caller when omitted")
     kind: WorkLogKind
     minutes: Integer = Field(ge=1, le=24 * 60)
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
     at: Instant | None = None
 
 
 class PaidIn(Strict):
-    ref: Filled = Field(min_length=1, max_length=100, description="the payment's reference")
+    ref: FilledIdent = Field(min_length=1, max_length=100, description="the payment's reference")
 
 
 # -- what the endpoints and the case document answer --------------------------------------------

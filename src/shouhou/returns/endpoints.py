@@ -14,7 +14,7 @@ from shouhou.api.responses import answers
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid
-from shouhou.fields import Filled, Integer, whole
+from shouhou.fields import FilledIdent, FilledLine, Ident, Integer, Text, whole
 from shouhou.orders.service import find_order
 from shouhou.returns import reasons, refund_access
 from shouhou.returns import service as returns
@@ -35,20 +35,20 @@ router = APIRouter(prefix="/api/v1", tags=["refunds, returns, exchanges"])
 
 class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    store: str
+    store: Ident
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
-    label_zh: Filled = Field(min_length=1, max_length=100)
-    label_en: Filled = Field(min_length=1, max_length=100)
-    case_types: list[str] = Field(default_factory=list, description="empty = every return type")
-    ground: str = Field(default="quality", description="none | quality | not_as_described | damaged_in_transit")
+    label_zh: FilledLine = Field(min_length=1, max_length=100)
+    label_en: FilledLine = Field(min_length=1, max_length=100)
+    case_types: list[FilledIdent] = Field(default_factory=list, description="empty = every return type")
+    ground: Ident = Field(default="quality", description="none | quality | not_as_described | damaged_in_transit")
     visible: bool = True
     position: Annotated[int, Ge(0), Le(1_000_000), BeforeValidator(whole)] | None = None
 
 
 class ReasonOrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    store: str
-    codes: list[str] = Field(min_length=1)
+    store: Ident
+    codes: list[FilledIdent] = Field(min_length=1)
 
 
 def _reason_doc(ctx: Ctx, v: reasons.ReasonView) -> dict[str, Any]:
@@ -103,8 +103,8 @@ def order_reasons(body: ReasonOrderIn, ctx: Ctx = Depends(api_ctx)) -> dict[str,
 class RefundCallbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     status: Literal["succeeded", "failed"]
-    gateway_ref: str | None = None
-    failure: str | None = None
+    gateway_ref: Ident | None = None
+    failure: Text | None = None
 
 
 @router.post("/refunds/{refund_id}/callback", summary="The refund gateway reports an asynchronous refund",
@@ -131,7 +131,7 @@ def insurance_claims(store: str | None = None, status: str | None = Query(defaul
 
 class BatchItem(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    no: str
+    no: Ident
     version: Integer = Field(ge=1, le=2**31 - 1)
 
 

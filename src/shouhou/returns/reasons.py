@@ -17,6 +17,7 @@ from shouhou.db.cache import cache_of
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import require
 from shouhou.errors import Conflict, Invalid, not_found
+from shouhou.fields import Line, parse_as
 from shouhou.models import Reason, Store
 from shouhou.policy.facts import GROUNDS as POLICY_GROUNDS
 from shouhou.policy.facts import QUALITY_GROUNDS
@@ -135,6 +136,8 @@ def _check_row(code: str, label_zh: str, label_en: str) -> None:
     if not label_zh.strip() or not label_en.strip():
         raise Invalid("reason_label_required", en="A reason needs a Chinese and an English label",
                       zh="原因须填写中文和英文名称")
+    parse_as(Line, label_zh, "label_zh")  # as the API's ReasonIn, for the console's form too
+    parse_as(Line, label_en, "label_en")
 
 
 def upsert(ctx: Ctx, store_code: str, code: str, *, label_zh: str, label_en: str, case_types: list[str],
@@ -226,6 +229,7 @@ def set_reject_reasons(ctx: Ctx, store_code: str, texts: list[str]) -> list[str]
     if any(len(t) > 200 for t in cleaned) or len(cleaned) > 50:
         raise Invalid("invalid_reject_reasons", en="Up to 50 reasons of up to 200 characters each",
                       zh="最多 50 条，每条不超过 200 字")
+    parse_as(list[Line], cleaned, "texts")  # one line each: a preset a reviewer picks as the rejection's reason
     store.settings = {**(store.settings or {}), "reject_reasons": cleaned}  # a new dict: the change is seen
     ctx.session.flush()
     return cleaned

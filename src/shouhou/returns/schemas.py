@@ -8,7 +8,20 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from shouhou.cases.schemas import CaseSummary
-from shouhou.fields import Fen, Filled, Instant, Integer, Link, TimeText, YuanText, whole
+from shouhou.fields import (
+    Fen,
+    FilledIdent,
+    FilledLine,
+    FilledText,
+    Ident,
+    Instant,
+    Integer,
+    Link,
+    Text,
+    TimeText,
+    YuanText,
+    whole,
+)
 from shouhou.money import parse_yuan
 
 ReturnType = Literal["refund_only", "return_refund", "exchange"]
@@ -50,38 +63,38 @@ class LineQty(Strict):
 
 class ApplyIn(Strict):
     type: ReturnType
-    order_no: Filled = Field(min_length=1, max_length=64)
-    store: str | None = Field(default=None, description="only needed when the order number is in several stores")
+    order_no: FilledIdent = Field(min_length=1, max_length=64)
+    store: Ident | None = Field(default=None, description="only needed when the order number is in several stores")
     lines: list[LineQty] = Field(min_length=1, max_length=200)
-    reason: Filled = Field(min_length=1, max_length=40)
-    description: str = Field(default="", max_length=5000)
+    reason: FilledIdent = Field(min_length=1, max_length=40)
+    description: Text = Field(default="", max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
     goods_intact: bool = Field(default=True, description="完好：opening the box to inspect still counts as intact")
     unsealed: bool = Field(default=False, description="digital media opened or downloaded")
     received: bool | None = Field(default=None, description="False: the parcel never arrived (lost, refused)")
     refused_delivery: bool = False
     urgent: bool = Field(default=False, description="先发后退：ship the replacement once the return is on its way")
-    exchange_sku: str | None = Field(default=None, max_length=100, description="another size/colour")
+    exchange_sku: Ident | None = Field(default=None, max_length=100, description="another size/colour")
     channel: Literal["portal", "api", "hotline", "chat", "email"] | None = None
 
 
 class ModifyIn(Strict):
     lines: list[LineQty] | None = Field(default=None, min_length=1, max_length=200)
-    reason: Filled | None = Field(default=None, min_length=1, max_length=40)
-    description: str | None = Field(default=None, max_length=5000)
+    reason: FilledIdent | None = Field(default=None, min_length=1, max_length=40)
+    description: Text | None = Field(default=None, max_length=5000)
     photos: list[Link] | None = Field(default=None, max_length=20)
-    exchange_sku: str | None = Field(default=None, max_length=100)
+    exchange_sku: Ident | None = Field(default=None, max_length=100)
 
 
 class Address(Strict):
-    contact: Filled = Field(min_length=1, max_length=100)
-    phone: Filled = Field(min_length=1, max_length=40)
-    address: Filled = Field(min_length=1, max_length=500)
+    contact: FilledLine = Field(min_length=1, max_length=100)
+    phone: FilledIdent = Field(min_length=1, max_length=40)
+    address: FilledLine = Field(min_length=1, max_length=500)
 
 
 class ApproveIn(Strict):
     refund_amount: Fen | None = Field(default=None, description="lower than computed, with adjustment_reason")
-    adjustment_reason: str | None = Field(default=None, max_length=1000)
+    adjustment_reason: Text | None = Field(default=None, max_length=1000)
     refund_shipping: bool | None = None
     refund_vouchers: bool | None = Field(default=None, description="pay coupons/red packets/points as cash")
     return_address: Address | None = None
@@ -89,17 +102,17 @@ class ApproveIn(Strict):
 
 
 class RejectIn(Strict):
-    reason: Filled = Field(min_length=1, max_length=2000)
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class ShipIn(Strict):
-    carrier: Filled = Field(min_length=1, max_length=50)
-    tracking_no: Filled = Field(min_length=1, max_length=100)
+    carrier: FilledIdent = Field(min_length=1, max_length=50)
+    tracking_no: FilledIdent = Field(min_length=1, max_length=100)
 
 
 class Replacement(Strict):
-    serial: Filled = Field(min_length=1, max_length=100, description="the returned unit's serial number")
-    new_serial: Filled = Field(min_length=1, max_length=100, description="the serial number of the unit sent instead")
+    serial: FilledIdent = Field(min_length=1, max_length=100, description="the returned unit's serial number")
+    new_serial: FilledIdent = Field(min_length=1, max_length=100, description="the serial number of the unit sent instead")
 
     @model_validator(mode="before")
     @classmethod
@@ -127,12 +140,12 @@ class ShipReturnIn(ShipIn):
 
 class AdjustPostageIn(Strict):
     amount: Fen = Field(description="the return postage to reimburse, lower than claimed")
-    reason: Filled = Field(min_length=1, max_length=1000, description="shown to the buyer")
+    reason: FilledText = Field(min_length=1, max_length=1000, description="shown to the buyer")
 
 
 class ReceiveIn(Strict):
     result: Literal["accepted", "refused"]
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
     photos: list[Link] = Field(default_factory=list, max_length=20)
     package_damaged: bool = False
     inspected_with_courier: bool = Field(default=False, description="验货 in front of the courier")
@@ -148,34 +161,34 @@ class PickupIn(Strict):
 
 
 class BookPickupIn(Strict):
-    carrier: Filled = Field(min_length=1, max_length=50)
-    booking_ref: str | None = Field(default=None, max_length=100)
-    tracking_no: str | None = Field(default=None, max_length=100, description="when the carrier gives it at booking")
+    carrier: FilledIdent = Field(min_length=1, max_length=50)
+    booking_ref: Ident | None = Field(default=None, max_length=100)
+    tracking_no: Ident | None = Field(default=None, max_length=100, description="when the carrier gives it at booking")
 
 
 class NoteIn(Strict):
-    note: Filled = Field(min_length=1, max_length=5000)
+    note: FilledText = Field(min_length=1, max_length=5000)
 
 
 class MessageIn(Strict):
     """A message in the buyer–merchant thread, with photos if any."""
 
-    message: Filled = Field(min_length=1, max_length=5000)
+    message: FilledText = Field(min_length=1, max_length=5000)
     photos: list[Link] = Field(default_factory=list, max_length=9)
 
 
 class OptionalNoteIn(Strict):
-    note: str | None = Field(default=None, max_length=5000)
+    note: Text | None = Field(default=None, max_length=5000)
 
 
 class EscalateIn(Strict):
-    reason: Filled = Field(min_length=1, max_length=2000)
+    reason: FilledText = Field(min_length=1, max_length=2000)
 
 
 class ArbitrateIn(Strict):
     decision: Literal["buyer", "merchant", "partial"]
     refund_amount: Fen | None = Field(default=None, description="required for partial")
-    note: str | None = Field(default=None, max_length=5000)
+    note: Text | None = Field(default=None, max_length=5000)
 
 
 RECEIPT_EXTENSION_MAX_DAYS = 30  # in all, per case: a hold, not a way to keep the order open
@@ -184,18 +197,18 @@ RECEIPT_EXTENSION_MAX_DAYS = 30  # in all, per case: a hold, not a way to keep t
 class ExtendReceiptIn(Strict):
     # None: the store policy's receipt_extension_days
     days: Annotated[int, Ge(1), Le(RECEIPT_EXTENSION_MAX_DAYS), BeforeValidator(whole)] | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class SettleIn(Strict):
     amount: Fen
-    channel: str = Field(default="alipay", max_length=20)
-    reference: str | None = Field(default=None, max_length=100)
+    channel: Ident = Field(default="alipay", max_length=20)
+    reference: Ident | None = Field(default=None, max_length=100)
 
 
 class RefundResultIn(Strict):
-    gateway_ref: str | None = Field(default=None, max_length=100)
-    failure: str | None = Field(default=None, max_length=1000)
+    gateway_ref: Ident | None = Field(default=None, max_length=100)
+    failure: Text | None = Field(default=None, max_length=1000)
 
 
 class InsurancePaidIn(Strict):

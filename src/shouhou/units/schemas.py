@@ -9,7 +9,20 @@ from typing import Annotated, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shouhou.fields import Day, DayText, Fen, Filled, Instant, Integer, TimeText, YuanText, whole
+from shouhou.fields import (
+    Day,
+    DayText,
+    Fen,
+    FilledIdent,
+    Ident,
+    Instant,
+    Integer,
+    Line,
+    Text,
+    TimeText,
+    YuanText,
+    whole,
+)
 
 Channel = Literal["online", "tv", "phone", "mail", "store"]
 
@@ -21,15 +34,15 @@ class Strict(BaseModel):
 class UnitIn(Strict):
     """A unit entered by hand, or attached to the order line it was sold on."""
 
-    store: str | None = Field(default=None, description="store code; taken from the order when given")
-    serial: Filled = Field(min_length=1, max_length=100)
-    model: str | None = Field(default=None, max_length=100, description="the order line's SKU when omitted")
-    name: str = Field(default="", max_length=300)
-    category: str | None = Field(default=None, max_length=100)
-    customer: str | None = Field(default=None, description="the customer's external id")
-    order_no: str | None = None
+    store: Ident | None = Field(default=None, description="store code; taken from the order when given")
+    serial: FilledIdent = Field(min_length=1, max_length=100)
+    model: Ident | None = Field(default=None, max_length=100, description="the order line's SKU when omitted")
+    name: Line = Field(default="", max_length=300)
+    category: Ident | None = Field(default=None, max_length=100)
+    customer: Ident | None = Field(default=None, description="the customer's external id")
+    order_no: Ident | None = None
     line_no: Annotated[int, Ge(1), Le(10_000), BeforeValidator(whole)] | None = None
-    tags: list[str] | None = Field(default=None, description="policy tags, e.g. sanbao, installation_required")
+    tags: list[FilledIdent] | None = Field(default=None, description="policy tags, e.g. sanbao, installation_required")
     warranty_months: Annotated[int, Ge(0), Le(1200), BeforeValidator(whole)] | None = Field(
         default=None, description="the 三包 period")
     price: Fen | None = None
@@ -37,17 +50,17 @@ class UnitIn(Strict):
     invoice_at: Instant | None = None
     delivered_at: Instant | None = None
     installed_at: Instant | None = None
-    address: str = Field(default="", max_length=500)
-    district: str = Field(default="", max_length=100)
-    note: str = Field(default="", max_length=2000)
+    address: Line = Field(default="", max_length=500)
+    district: Line = Field(default="", max_length=100)
+    note: Text = Field(default="", max_length=2000)
 
 
 class ReplaceIn(Strict):
     """A 三包 exchange: a new unit replaces this one and its periods start again."""
 
-    new_serial: Filled = Field(min_length=1, max_length=100)
+    new_serial: FilledIdent = Field(min_length=1, max_length=100)
     exchanged_at: Instant | None = Field(default=None, description="now when omitted")
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
 
 class CoversIn(Strict):
@@ -64,17 +77,17 @@ class VisitsIn(Strict):
 
 
 class ContractIn(Strict):
-    store: str | None = None
-    no: str | None = Field(default=None, max_length=40, description="generated when omitted")
-    customer: Filled = Field(min_length=1, description="the customer's external id")
-    serials: list[str] = Field(min_length=1, max_length=500, description="the units covered")
+    store: Ident | None = None
+    no: Ident | None = Field(default=None, max_length=40, description="generated when omitted")
+    customer: FilledIdent = Field(min_length=1, description="the customer's external id")
+    serials: list[FilledIdent] = Field(min_length=1, max_length=500, description="the units covered")
     starts_on: Day
     ends_on: Day
     fee: Fen = 0
     covers: CoversIn = Field(default_factory=CoversIn)
     visits: VisitsIn = Field(default_factory=VisitsIn)
     response_hours: Integer = Field(default=24, ge=1, le=24 * 30, description="promised response time")
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
 
 # -- what the endpoints answer ----------------------------------------------------------------

@@ -9,7 +9,7 @@ from shouhou.api import access
 from shouhou.api.deps import RowId, api_ctx
 from shouhou.api.responses import answers
 from shouhou.engine.context import Ctx
-from shouhou.fields import local_iso
+from shouhou.fields import FilledIdent, Ident, local_iso
 from shouhou.webhooks import service
 from shouhou.webhooks.schemas import DeliveryList, WebhookCreated, WebhookList
 
@@ -18,9 +18,9 @@ router = APIRouter(prefix="/api/v1", tags=["webhooks"])
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    store: str
-    url: str = Field(max_length=500)
-    topics: list[str] = Field(default_factory=list, description="empty = every topic")
+    store: Ident
+    url: Ident = Field(max_length=500)
+    topics: list[FilledIdent] = Field(default_factory=list, description="empty = every topic")
 
 
 @router.post("/webhooks", summary="Subscribe a URL; the signing secret is shown once",
