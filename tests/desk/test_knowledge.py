@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.builders import auth, error_of
 from tests.web.conftest import csrf_of, login_form
 
@@ -59,6 +62,39 @@ class TestSearch:
         found = client.get("/api/v1/kb/search", params={"q": "氟利昂"}, headers=auth(token)).json()["items"]
         assert [a["id"] for a in found] == [made["id"]]
         assert client.get("/api/v1/kb/search", params={"q": "滤网"}, headers=auth(token)).json()["items"] == []
+
+    def test_an_edit_from_an_older_version_is_refused_and_changes_nothing(self, world, client):
+        token = kb_world(world, client)
+        made = client.post("/api/v1/kb/articles", json={"title": "空调不制冷", "body": "检查滤网", "store": "S1"},
+                           headers=auth(token)).json()
+        url = f"/api/v1/kb/articles/{made['id']}"
+        mine = {"title": "空调不制冷", "body": "补充氟利昂", "store": "S1", "version": 1}
+        assert client.put(url, json=mine, headers=auth(token)).json()["version"] == 2
+        stale = client.put(url, json={**mine, "body": "清洗冷凝器"}, headers=auth(token))
+        assert error_of(stale, 409, "version_conflict")["details"] == {"id": made["id"], "expected": 1, "current": 2}
+        assert client.get(url, headers=auth(token)).json()["body"] == "补充氟利昂"
+
+    def test_of_two_edits_of_one_version_at_the_same_moment_one_is_saved(self, world, client):
+        token = kb_world(world, client)
+        made = client.post("/api/v1/kb/articles", json={"title": "空调不制冷", "body": "检查滤网", "store": "S1"},
+                           headers=auth(token)).json()
+        start = threading.Barrier(2)
+
+        def edit(body: str, version: int | None):
+            start.wait()
+            return client.put(f"/api/v1/kb/articles/{made['id']}", headers=auth(token),
+                              json={"title": "空调不制冷", "body": body, "store": "S1", "version": version})
+
+        for versions in ((1, 1), (None, None)):  # named, or left out (each reads the latest)
+            seen = client.get(f"/api/v1/kb/articles/{made['id']}", headers=auth(token)).json()["version"]
+            with ThreadPoolExecutor(2) as pool:
+                answers = list(pool.map(edit, ("甲", "乙"), [v and seen for v in versions]))
+            codes = sorted(r.status_code for r in answers)
+            assert codes in ([200, 200], [200, 409]), [r.text for r in answers]
+            after = client.get(f"/api/v1/kb/articles/{made['id']}", headers=auth(token)).json()
+            assert after["version"] == seen + codes.count(200)
+            if versions[0] is not None:
+                assert codes == [200, 409]  # both started from `seen`: the second would overwrite the first
 
     def test_cases_are_found_by_their_subject_and_messages(self, world, client):
         token = kb_world(world, client)
@@ -155,6 +191,10 @@ class TestConsolePages:
                                                  "body": "先检查进水阀", "tags": "冰箱"}, follow_redirects=False)
         view = client.get(r.headers["location"]).text
         assert "冰箱冷藏室不制冷" in view and "否，仅员工可见" in view and "<dd>2 · " in view
+        r = client.post(article + "/edit", data={"_csrf": csrf_of(page), "version": "1", "title": "冰箱不制冷了",
+                                                 "body": "先检查温控器", "tags": "冰箱"})  # the form opened at version 1
+        assert r.status_code == 409 and "已被修改" in r.text and "先检查温控器" in r.text
+        assert "冰箱冷藏室不制冷" in client.get(article).text
 
     def test_a_technician_reads_but_may_not_write(self, world, client):
         kb_world(world, client)

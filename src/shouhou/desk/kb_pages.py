@@ -5,7 +5,7 @@ functions and the same checks as the API (`/api/v1/kb/...`)."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from shouhou.accounts import service as accounts
 from shouhou.api.errors import STATUS
 from shouhou.desk import knowledge
-from shouhou.desk.schemas import ArticleIn
+from shouhou.desk.schemas import ArticleEditIn, ArticleIn
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF
 from shouhou.errors import ShouhouError
@@ -50,13 +50,21 @@ def _form(request: Request, ctx: Ctx, sent: dict[str, Any], *, article: dict[str
                   stores=[s for s in _stores(ctx) if knowledge.may_write(ctx, s.id)])
 
 
-def _body(form: Any, store: str | None) -> tuple[dict[str, Any], ArticleIn]:
-    """The form as typed (to show again) and as the API's body; tags split on spaces, commas or 、."""
-    sent = {k: str(form.get(k, "")) for k in ("title", "body", "tags", "store")} | {"public": form.get("public") == "yes"}
-    raw = {"title": sent["title"].strip(), "body": sent["body"].strip(), "public": sent["public"],
-           "tags": [t for t in re.split(r"[\s,，、]+", sent["tags"]) if t], "store": store or sent["store"] or None}
+M = TypeVar("M", ArticleIn, ArticleEditIn)
+
+
+def _body(form: Any, store: str | None, model: type[M]) -> tuple[dict[str, Any], M]:
+    """The form as typed (to show again) and as the API's body; tags split on spaces, commas or 、. An edit
+    carries the version it started from, so that a later save by someone else is not overwritten."""
+    sent = {k: str(form.get(k, "")) for k in ("title", "body", "tags", "store", "version")} | {
+        "public": form.get("public") == "yes"}
+    raw: dict[str, Any] = {"title": sent["title"].strip(), "body": sent["body"].strip(), "public": sent["public"],
+                           "tags": [t for t in re.split(r"[\s,，、]+", sent["tags"]) if t],
+                           "store": store or sent["store"] or None}
+    if model is ArticleEditIn and sent["version"].strip():
+        raw["version"] = int(sent["version"]) if sent["version"].strip().isdigit() else sent["version"]
     try:
-        return sent, ArticleIn.model_validate(raw)
+        return sent, model.model_validate(raw)
     except ValidationError as exc:
         raise invalid_fields(exc) from None
 
@@ -73,7 +81,7 @@ async def create(request: Request) -> Response:
     form = await check_csrf(request)
     sent: dict[str, Any] = {k: str(form.get(k, "")) for k in ("title", "body", "tags", "store")}
     try:
-        sent, body = _body(form, None)
+        sent, body = _body(form, None, ArticleIn)
         doc = knowledge.add_article(ctx, body)
     except ShouhouError as exc:
         ctx.session.rollback()
@@ -102,10 +110,10 @@ async def save(article_id: int, request: Request) -> Response:
     ctx = staff_only(request)
     form = await check_csrf(request)
     article = knowledge.get_article(ctx, article_id)
-    sent: dict[str, Any] = {k: str(form.get(k, "")) for k in ("title", "body", "tags")}
+    sent: dict[str, Any] = {k: str(form.get(k, "")) for k in ("title", "body", "tags", "version")}
     try:
-        sent, body = _body(form, None)
-        knowledge.edit_article(ctx, article_id, body)
+        sent, edit = _body(form, None, ArticleEditIn)
+        knowledge.edit_article(ctx, article_id, edit)
     except ShouhouError as exc:
         ctx.session.rollback()
         return _form(request, ctx, sent, article=article, error=error_text(exc, ctx.lang),

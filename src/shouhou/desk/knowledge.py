@@ -10,12 +10,12 @@ from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
 from shouhou.desk import repository as repo
 from shouhou.desk import search
-from shouhou.desk.schemas import ArticleIn, CannedReplyIn
+from shouhou.desk.schemas import ArticleEditIn, ArticleIn, CannedReplyIn
 from shouhou.desk.segment import index_terms
 from shouhou.desk.sla import readings
 from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF, is_customer_view, may
-from shouhou.errors import Invalid, NotFound, forbidden
+from shouhou.errors import Conflict, Invalid, NotFound, forbidden
 from shouhou.fields import local_iso
 from shouhou.models import Customer, Order
 from shouhou.models.desk import CannedReply, KbArticle, KbArticleVersion, SearchDoc
@@ -180,12 +180,21 @@ def get_article(ctx: Ctx, article_id: int) -> dict[str, Any]:
     return article_document(ctx, _readable(ctx, article_id))
 
 
-def edit_article(ctx: Ctx, article_id: int, body: ArticleIn) -> dict[str, Any]:
+def edit_article(ctx: Ctx, article_id: int, body: ArticleEditIn) -> dict[str, Any]:
+    """A new version; one started from an older version than the latest is refused, so that nobody's
+    edit is silently overwritten."""
     a = _readable(ctx, article_id)
     if not _may_write(ctx, a.store_id):
         raise forbidden("kb.write", store_id=a.store_id)
+    seen = body.version if body.version is not None else a.version
+    if seen != a.version or not repo.claim_article(ctx.session, a.id, seen):
+        ctx.session.refresh(a, ["version"])
+        raise Conflict("version_conflict",
+                       en="Article {id} has changed (version {current}, you sent {expected}); reload and retry",
+                       zh="知识库文章 {id} 已被修改（当前版本 {current}，提交版本 {expected}），请刷新后重试",
+                       id=a.id, expected=seen, current=a.version)
     a.title, a.body, a.tags, a.public = body.title, body.body, list(body.tags), body.public
-    a.version += 1
+    a.version = seen + 1  # as claimed
     a.updated_at = ctx.clock.now()
     _version(ctx, a)
     _index(ctx, a)

@@ -12,6 +12,7 @@ from shouhou.api.responses import Document, answers
 from shouhou.cases import service as cases
 from shouhou.desk import knowledge, stats
 from shouhou.desk.schemas import (
+    ArticleEditIn,
     ArticleHits,
     ArticleIn,
     ArticleOut,
@@ -60,9 +61,10 @@ def get_article(article_id: RowId, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any
     return knowledge.get_article(ctx, article_id)
 
 
-@router.put("/kb/articles/{article_id}", summary="A new version of an article", **answers(ArticleOut),
+@router.put("/kb/articles/{article_id}", summary="A new version of an article",
+            **answers(ArticleOut, errors={409: "`version_conflict`: saved by someone else since `version`"}),
             openapi_extra=WRITERS)
-def edit_article(article_id: RowId, body: ArticleIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
+def edit_article(article_id: RowId, body: ArticleEditIn, ctx: Ctx = Depends(api_ctx)) -> dict[str, Any]:
     return knowledge.edit_article(ctx, article_id, body)
 
 

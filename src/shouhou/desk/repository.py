@@ -323,3 +323,11 @@ def presence_of(session: Session, case_id: int, since: datetime) -> list[DeskPre
 def presence_row(session: Session, case_id: int, user_id: int) -> DeskPresence | None:
     return session.scalars(select(DeskPresence).where(DeskPresence.case_id == case_id,
                                                       DeskPresence.user_id == user_id)).first()
+
+
+def claim_article(session: Session, article_id: int, seen: int) -> bool:
+    """Move the article from version `seen` to the next; False when another edit got there first (of two
+    concurrent edits of one version, the database lets one through)."""
+    claimed = session.connection().execute(update(KbArticle).where(KbArticle.id == article_id,
+                                                                   KbArticle.version == seen).values(version=seen + 1))
+    return claimed.rowcount == 1

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Ge
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shouhou import fields
-from shouhou.fields import FilledIdent, FilledLine, FilledText, Ident, Instant, Integer, Line, Text, TimeText
+from shouhou.fields import FilledIdent, FilledLine, FilledText, Ident, Instant, Integer, Line, Text, TimeText, whole
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HourPair = Annotated[list[Annotated[str, Field(pattern=r"^\d{1,2}:\d\d$")]], Field(min_length=2, max_length=2)]
@@ -205,6 +206,12 @@ class ArticleIn(Strict_):
     tags: Words = Field(default_factory=list, description="products, categories, fault or reason codes")
     public: bool = Field(default=False, description="shown to buyers in the portal")
     store: Ident | None = Field(default=None, max_length=32)
+
+
+class ArticleEditIn(ArticleIn):
+    version: Annotated[int, Ge(1), BeforeValidator(whole)] | None = Field(
+        default=None, description="the version the edit started from: if someone saved another since, "
+                                  "409 `version_conflict` and nothing changes. Left out: the latest is edited")
 
 
 class ArticleOut(BaseModel):
