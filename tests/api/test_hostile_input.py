@@ -110,8 +110,8 @@ class TestMalformedBodies:
     def test_a_note_of_spaces_alone_changes_nothing(self, client, parties, world):
         before = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
         r = client.post(f"/api/v1/cases/{parties['no']}/transitions", headers=auth(parties["agent"]),
-                        json={"action": "note", "version": before, "note": " \n "})
-        error_of(r, 422, "validation_failed")
+                        json={"action": "note", "version": before, "message": " \n "})
+        assert error_of(r, 422, "validation_failed")["details"]["errors"][0]["type"] == "string_blank"
         after = client.get(f"/api/v1/cases/{parties['no']}", headers=auth(parties["agent"])).json()["version"]
         assert after == before
 
