@@ -387,7 +387,7 @@ class TestAdminPages:
 
     @pytest.mark.parametrize(("code", "label_zh", "said"), [("Bad Code", "坏代码", "原因代码须为"),
                                                            ("ok_code", "  ", "原因须填写中文和英文名称"),
-                                                           ("ok_code", "坏\u202e码", "请求中有字段不合法")])
+                                                           ("ok_code", "坏\u202e码", "请检查：中文名称")])
     def test_the_form_checks_a_reason_as_the_api_does(self, world, client, code, label_zh, said):
         # the browser's pattern removed (or another client): the server still refuses, and saves nothing
         _staff(world, "admin")

@@ -10,6 +10,7 @@ from shouhou.api.errors import STATUS
 from shouhou.cases import service as cases
 from shouhou.errors import ShouhouError
 from shouhou.web import nav
+from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
@@ -35,7 +36,7 @@ async def new_case(request: Request) -> Response:
         case = cases.create(ctx, body)
     except ShouhouError as exc:
         ctx.session.rollback()
-        return render(request, "cases/new.html", ctx, status=STATUS.get(exc.kind, 422), error=exc.message(ctx.lang),
+        return render(request, "cases/new.html", ctx, status=STATUS.get(exc.kind, 422), error=error_text(exc, ctx.lang),
                       form=body, stores=accounts.visible_stores(ctx))
     return RedirectResponse(f"/console/cases/{case.no}", status_code=303)
 
@@ -59,5 +60,5 @@ async def consult(request: Request) -> Response:
     except ShouhouError as exc:
         ctx.session.rollback()
         return render(request, "portal/consult.html", ctx, status=STATUS.get(exc.kind, 422),
-                      error=exc.message(ctx.lang), form=body)
+                      error=error_text(exc, ctx.lang), form=body)
     return RedirectResponse(f"/portal/cases/{case.no}", status_code=303)

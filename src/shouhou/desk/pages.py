@@ -17,6 +17,7 @@ from shouhou.engine.context import Ctx
 from shouhou.engine.permissions import STAFF
 from shouhou.errors import Invalid, ShouhouError
 from shouhou.web import nav
+from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
@@ -58,7 +59,7 @@ async def insert_canned(no: str, request: Request) -> Response:
         text = inbox.canned(ctx, no, reply_id)
     except ShouhouError as exc:
         ctx.session.rollback()
-        return _workspace(request, ctx, no, draft=draft, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422))
+        return _workspace(request, ctx, no, draft=draft, error=error_text(exc, ctx.lang), status=STATUS.get(exc.kind, 422))
     return _workspace(request, ctx, no, draft=(draft.rstrip() + "\n\n" + text).strip())
 
 
@@ -75,7 +76,7 @@ async def send(no: str, request: Request) -> Response:
             "invalid_version", en="Reload the case and retry", zh="请刷新后重试").message(ctx.lang))
     except ShouhouError as exc:
         ctx.session.rollback()
-        return _workspace(request, ctx, no, draft=text, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422))
+        return _workspace(request, ctx, no, draft=text, error=error_text(exc, ctx.lang), status=STATUS.get(exc.kind, 422))
     return RedirectResponse(f"/console/desk/cases/{no}", status_code=303)
 
 
@@ -126,5 +127,5 @@ async def register_call(request: Request) -> Response:
             fields=names).message(ctx.lang))
     except ShouhouError as exc:
         ctx.session.rollback()
-        return _call_page(request, ctx, form=fields, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422))
+        return _call_page(request, ctx, form=fields, error=error_text(exc, ctx.lang), status=STATUS.get(exc.kind, 422))
     return RedirectResponse(f"/console/desk/cases/{case.no}", status_code=303)

@@ -13,6 +13,7 @@ from shouhou.desk import calls
 from shouhou.engine.actor import SYSTEM
 from shouhou.engine.context import Ctx
 from shouhou.errors import ShouhouError, Throttled
+from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf
 from shouhou.web.templating import render
 
@@ -49,7 +50,7 @@ async def contact(request: Request) -> Response:
         case = calls.visitor_request(ctx, fields.pop("store"), fields, client)
     except ShouhouError as exc:
         ctx.session.rollback()
-        response = _page(request, ctx, fields, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422))
+        response = _page(request, ctx, fields, error=error_text(exc, ctx.lang), status=STATUS.get(exc.kind, 422))
         if isinstance(exc, Throttled):
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response

@@ -14,6 +14,7 @@ from shouhou.fields import parse
 from shouhou.parts import service
 from shouhou.parts.schemas import DecisionIn
 from shouhou.web import nav
+from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import env, render, translate
 
@@ -74,7 +75,7 @@ async def decide(request_id: int, decision: str, request: Request) -> Response:
         service.decide_request(ctx, request_id, decision == "approve", body.note)
     except ShouhouError as exc:
         ctx.session.rollback()
-        return _page(request, store, exc.message(ctx.lang), STATUS.get(exc.kind, 422))
+        return _page(request, store, error_text(exc, ctx.lang), STATUS.get(exc.kind, 422))
     return RedirectResponse(f"/console/parts?store={store or ''}", status_code=303)
 
 

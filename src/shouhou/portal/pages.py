@@ -19,6 +19,7 @@ from shouhou.engine.context import Ctx
 from shouhou.errors import Invalid, ShouhouError, not_found
 from shouhou.models import Store
 from shouhou.orders import service as orders
+from shouhou.web.forms import error_text
 from shouhou.web.photos import forget_photos, save_photos
 from shouhou.web.session import buyer_only, check_csrf, ctx_of
 from shouhou.web.templating import render
@@ -85,7 +86,7 @@ async def portal_apply(order_no: str, request: Request) -> Response:
         ctx.session.rollback()
         forget_photos(ctx.settings.var_dir, body.get("photos", []))  # nothing of a refused application stays
         kept = {k: v for k, v in form.items() if k != "_csrf" and isinstance(v, str)}
-        return order_page(request, ctx, order_no, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422),
+        return order_page(request, ctx, order_no, error=error_text(exc, ctx.lang), status=STATUS.get(exc.kind, 422),
                           form={**kept, **{k: v for k, v in body.items() if isinstance(v, str)}})
     request.session["flash"] = {"kind": "ok", "text": ctx.label(
         f"已提交申请，售后单号 {case.no}。", f"Request sent: case {case.no}.")}

@@ -18,6 +18,7 @@ from shouhou.errors import NotFound, ShouhouError
 from shouhou.repairs import page_forms, settings
 from shouhou.units import service as units
 from shouhou.web import nav
+from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
@@ -105,5 +106,5 @@ async def register_call(request: Request) -> Response:
         case = cases.create(ctx, _body(form, ZoneInfo(store.timezone if store else ctx.settings.timezone)))
     except ShouhouError as exc:
         ctx.session.rollback()
-        return _page(request, ctx, form, error=exc.message(ctx.lang), status=STATUS.get(exc.kind, 422))
+        return _page(request, ctx, form, error=error_text(exc, ctx.lang), status=STATUS.get(exc.kind, 422))
     return RedirectResponse(f"/console/cases/{case.no}", status_code=303)

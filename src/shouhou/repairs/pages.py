@@ -20,7 +20,7 @@ from shouhou.repairs import case_pages, dispatch, printing, registration, servic
 from shouhou.repairs import repository as repo
 from shouhou.repairs.workflow import INSTALLATION, REPAIR
 from shouhou.web import nav
-from shouhou.web.forms import fields_of
+from shouhou.web.forms import error_text, fields_of
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
@@ -124,7 +124,7 @@ async def board_act(action: str, request: Request) -> Response:
         cases.transition(ctx, str(form.get("no", "")), action, int(str(form.get("version") or 0)), fields)
     except ShouhouError as exc:
         ctx.session.rollback()
-        return render(request, "repairs/board.html", ctx, status=STATUS.get(exc.kind, 422), error=exc.message(ctx.lang),
+        return render(request, "repairs/board.html", ctx, status=STATUS.get(exc.kind, 422), error=error_text(exc, ctx.lang),
                       **board_context(ctx, s, _day(day or None, tz, ctx)))
     return RedirectResponse(f"/console/repairs/board?store={s.code}&day={day}", status_code=303)
 

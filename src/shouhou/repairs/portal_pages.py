@@ -19,6 +19,7 @@ from shouhou.models import Customer, Store
 from shouhou.orders import service as orders
 from shouhou.repairs import page_forms, settings
 from shouhou.units import service as units
+from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf, ctx_of
 from shouhou.web.templating import render
 
@@ -75,5 +76,5 @@ async def register(request: Request) -> Response:
     except ShouhouError as exc:
         ctx.session.rollback()
         return render(request, "repairs/portal.html", ctx, status=STATUS.get(exc.kind, 422),
-                      error=exc.message(ctx.lang), form=body, **_context(ctx, str(form.get("order_no") or "")))
+                      error=error_text(exc, ctx.lang), form=body, **_context(ctx, str(form.get("order_no") or "")))
     return RedirectResponse(f"/portal/cases/{case.no}", status_code=303)

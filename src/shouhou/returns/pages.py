@@ -22,7 +22,7 @@ from shouhou.returns import reasons, service
 from shouhou.returns.reasons import GROUNDS, RETURN_TYPES
 from shouhou.returns.workflow import WORKFLOWS
 from shouhou.web import nav
-from shouhou.web.forms import fields_of
+from shouhou.web.forms import error_text, fields_of
 from shouhou.web.i18n import gettext
 from shouhou.web.session import check_csrf, staff_only
 from shouhou.web.templating import render
@@ -196,7 +196,7 @@ async def reason_save(request: Request) -> Response:
                 "label_en": str(form.get("label_en", "")), "case_types": [types] if isinstance(types, str) else types,
                 "ground": str(form.get("ground", "")), "visible": form.get("visible") == "true",
                 "position": str(form.get("position", ""))}
-        return render(request, "returns/reasons.html", ctx, status=422, store=current, error=exc.message(ctx.lang),
+        return render(request, "returns/reasons.html", ctx, status=422, store=current, error=error_text(exc, ctx.lang),
                       sent=sent,
                       stores=accounts.visible_stores(ctx), reasons=reasons.catalogue(ctx, current, include_hidden=True),
                       types=RETURN_TYPES, grounds=GROUNDS, reject_reasons=reasons.reject_reasons(current, ctx.lang))

@@ -33,7 +33,8 @@ FIELD_LABELS: dict[str, str] = {
     "rma_no": "RMA no.", "score": "Score", "serial": "Serial no.", "service_type": "Service type",
     "signature": "Signature", "sku": "SKU", "start": "Start", "started_at": "Started at", "store": "Store",
     "technician": "Technician", "tracking_no": "Tracking no.", "type": "Type", "unsealed": "Unsealed",
-    "urgent": "Urgent", "vendor": "Vendor", "window": "Time window", "window_end": "Window ends",
+    "unit": "Serial no.", "label": "Name shown", "label_zh": "Chinese name", "label_en": "English name",
+    "texts": "Preset reasons", "urgent": "Urgent", "vendor": "Vendor", "window": "Time window", "window_end": "Window ends",
     "window_start": "Window starts", "work_done": "Work done",
 }
 
