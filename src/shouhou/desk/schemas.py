@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from annotated_types import Ge
+from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shouhou import fields
@@ -209,7 +209,7 @@ class ArticleIn(Strict_):
 
 
 class ArticleEditIn(ArticleIn):
-    version: Annotated[int, Ge(1), BeforeValidator(whole)] | None = Field(
+    version: Annotated[int, Ge(1), Le(2**31 - 1), BeforeValidator(whole)] | None = Field(
         default=None, description="the version the edit started from: if someone saved another since, "
                                   "409 `version_conflict` and nothing changes. Left out: the latest is edited")
 
