@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         return frozenset(h.strip().lower().strip("[]") for h in self.webhook_allow_hosts.split(",") if h.strip())
 
     @property
+    def lang(self) -> str:
+        """The deployment's language as the catalogues name it: zh or en (the CLI's, and stored texts')."""
+        return "en" if self.default_language.lower().startswith("en") else "zh"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

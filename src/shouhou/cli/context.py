@@ -18,10 +18,6 @@ from shouhou.errors import ShouhouError
 OPERATOR = Actor(user_id=None, name="cli", grants=(("admin", None),))
 
 
-def lang_of(settings: Settings) -> str:
-    return "en" if settings.default_language.lower().startswith("en") else "zh"
-
-
 @contextmanager
 def cli_ctx(actor: Actor = OPERATOR, clock: Clock | None = None) -> Iterator[Ctx]:
     settings = get_settings()
@@ -29,7 +25,7 @@ def cli_ctx(actor: Actor = OPERATOR, clock: Clock | None = None) -> Iterator[Ctx
     try:
         with db.session() as session:
             yield Ctx(session=session, actor=actor, clock=clock or SystemClock(), settings=settings,
-                      lang=lang_of(settings))
+                      lang=settings.lang)
     except ShouhouError as exc:
         fail(exc, settings)
     finally:
@@ -37,6 +33,6 @@ def cli_ctx(actor: Actor = OPERATOR, clock: Clock | None = None) -> Iterator[Ctx
 
 
 def fail(exc: ShouhouError, settings: Settings | None = None) -> None:
-    lang = lang_of(settings or get_settings())
+    lang = (settings or get_settings()).lang
     typer.echo(f"error [{exc.code}]: {exc.message(lang)}", err=True)
     raise typer.Exit(code=2)

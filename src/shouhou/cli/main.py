@@ -12,7 +12,7 @@ import typer
 
 from shouhou.accounts import service as accounts
 from shouhou.accounts import signin
-from shouhou.cli.context import cli_ctx, fail, lang_of
+from shouhou.cli.context import cli_ctx, fail
 from shouhou.cli.files import private_database_file, private_var_dir
 from shouhou.cli.mail import mail_app
 from shouhou.config import get_settings
@@ -138,7 +138,7 @@ def timers_run(as_of: str = typer.Option(None, "--as-of", help="ISO 8601 instant
 
 def _refuse(en: str, zh: str) -> None:
     settings = get_settings()
-    typer.echo("error: " + (en if lang_of(settings) == "en" else zh), err=True)
+    typer.echo("error: " + (en if settings.lang == "en" else zh), err=True)
     raise typer.Exit(code=2)
 
 

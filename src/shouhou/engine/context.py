@@ -28,4 +28,4 @@ class Ctx:
     def stored(self, zh: str, en: str) -> str:
         """Text the system writes into a record everyone reads (a generated subject): in the deployment's
         language, not the caller's, so staff see one language and routing keywords match it."""
-        return en if self.settings.default_language.lower().startswith("en") else zh
+        return en if self.settings.lang == "en" else zh
