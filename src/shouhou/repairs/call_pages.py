@@ -15,6 +15,7 @@ from shouhou.api.errors import STATUS
 from shouhou.cases import service as cases
 from shouhou.engine.context import Ctx
 from shouhou.errors import NotFound, ShouhouError
+from shouhou.models import Customer
 from shouhou.repairs import page_forms, settings
 from shouhou.units import service as units
 from shouhou.web import nav
@@ -31,35 +32,27 @@ TEXT = ("store", "type", "kind", "serial", "order_no", "line_no", "model", "cate
         "address", "district", "fault", "fault_code", "mode", "channel", "priority", "description", "day", "part")
 
 
-def _unit(ctx: Ctx, serial: str, store: str) -> dict[str, Any] | None:
-    """The product on record, with its warranty now; None when it is not (it is then entered by model)."""
+def _record(ctx: Ctx, serial: str, store: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The product on record with its warranty now, and who calls and where as far as its record knows;
+    (None, {}) when it is not on record (it is then entered by model)."""
     if not serial:
-        return None
+        return None, {}
     try:
-        return units.document(ctx, units.find(ctx, serial, store or None), full=False)
+        found = units.find(ctx, serial, store or None)
     except NotFound:
-        return None
-
-
-def _prefilled(ctx: Ctx, form: dict[str, str], unit: dict[str, Any] | None) -> dict[str, str]:
-    """Who calls and where, as far as the product's record knows; what the agent typed wins."""
-    if unit is None:
-        return form
-    known = {"store": unit["store"], "customer": unit["customer"] or "", "address": unit["address"],
-             "district": unit["district"], "name": unit["customer_name"] or ""}
-    if unit["customer"]:
-        store = accounts.store_for_caller(ctx, unit["store"])
-        customer = accounts.customer_by_external(ctx.session, store.id, unit["customer"])
-        if customer is not None:
-            known |= {"phone": customer.phone, "address": unit["address"] or customer.address}
-    return {**known, **{k: v for k, v in form.items() if v}}
+        return None, {}
+    doc = units.document(ctx, found, full=False)
+    customer = ctx.session.get(Customer, found.customer_id) if found.customer_id else None  # the document read it
+    known = {"store": doc["store"], "customer": doc["customer"] or "", "name": doc["customer_name"] or "",
+             "address": found.address or (customer.address if customer else ""), "district": found.district}
+    return doc, known | ({"phone": customer.phone} if customer else {})
 
 
 def _page(request: Request, ctx: Ctx, form: dict[str, str], *, error: str | None = None,
           status: int = 200) -> Response:
     stores = accounts.visible_stores(ctx)
-    unit = _unit(ctx, form.get("serial", ""), form.get("store", ""))
-    form = _prefilled(ctx, form, unit)
+    unit, known = _record(ctx, form.get("serial", ""), form.get("store", ""))
+    form = {**known, **{k: v for k, v in form.items() if v}}  # what the agent typed wins
     code = form.get("store") or (stores[0].code if stores else "")
     store = next((s for s in stores if s.code == code), None)
     faults = list(settings.fault_codes(ctx, store.id).values()) if store else []
