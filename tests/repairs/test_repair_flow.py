@@ -14,6 +14,16 @@ def events(client, token: str, no: str) -> list[dict]:
     return client.get(f"/api/v1/cases/{no}/events", headers=auth(token)).json()["items"]
 
 
+def on_the_bench(client, t: dict[str, str]) -> tuple[str, dict]:
+    """A repair taken in on site and started on the bench: its number, and the case then."""
+    new_unit(client, t["agent"], "WM-1")
+    no = register(client, t["agent"], serial="WM-1")["no"]
+    act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window())
+    act(client, t["technician"], no, "check_in")
+    act(client, t["technician"], no, "take_in", condition="外观完好", signature=SIGNATURE)
+    return no, act(client, t["technician"], no, "start_repair")
+
+
 class TestPreferredTime:
     def test_a_preferred_time_already_past_is_refused_and_nothing_registered(self, world, client):
         t = setup(world, client)
@@ -103,12 +113,7 @@ class TestOnSite:
 
     def test_it_refuses_an_empty_work_session(self, world, client):
         t = setup(world, client)
-        new_unit(client, t["agent"], "WM-1")
-        no = register(client, t["agent"], serial="WM-1")["no"]
-        act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window())
-        act(client, t["technician"], no, "check_in")
-        act(client, t["technician"], no, "take_in", condition="外观完好", signature=SIGNATURE)
-        before = act(client, t["technician"], no, "start_repair")
+        no, before = on_the_bench(client, t)
         r = act(client, t["technician"], no, "log_work", expect=422)
         assert r["error"]["code"] == "nothing_to_log"
         after = get(client, t["agent"], no)
@@ -116,12 +121,7 @@ class TestOnSite:
 
     def test_it_refuses_a_work_session_in_the_future_and_books_nothing(self, world, client):
         t = setup(world, client)
-        new_unit(client, t["agent"], "WM-1")
-        no = register(client, t["agent"], serial="WM-1")["no"]
-        act(client, t["supervisor"], no, "dispatch", technician="technician-S1", window=window())
-        act(client, t["technician"], no, "check_in")
-        act(client, t["technician"], no, "take_in", condition="外观完好", signature=SIGNATURE)
-        before = act(client, t["technician"], no, "start_repair")
+        no, before = on_the_bench(client, t)
         # the clock is at 2026-11-23 10:00 in Shanghai: a session typed as 2062, or ending this afternoon
         for started, ended, field in [("2062-11-23T09:00:00+08:00", "2062-11-23T10:00:00+08:00", "started_at"),
                                       ("2026-11-23T09:00:00+08:00", "2026-11-23T15:00:00+08:00", "ended_at")]:
