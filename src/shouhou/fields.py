@@ -102,7 +102,7 @@ Day = Annotated[date, Strict(False), BeforeValidator(_text_or(date)), AfterValid
 # What counts as blank, spelt out: the same characters for us and for any JSON Schema regex engine
 # (their \s differ: Python's takes \x1c-\x1f, ECMAScript's does not).
 BLANK = " \t\n\r\f\v\u00a0\u3000"
-_BLANK_CLASS = r" \t\n\r\f\v\u00a0\u3000"
+_BLANK_CLASS = BLANK.encode("unicode_escape").decode()  # the same, as escapes a regex class reads (\t, \xa0…)
 
 # Characters a request may not put in text, as regex class bodies that Python and ECMAScript read
 # alike (BMP escapes only: an ECMAScript class without the u flag sees astral characters as halves).
