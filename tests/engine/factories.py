@@ -187,6 +187,44 @@ def dispute(world: World, case_type: str, status: str) -> Case:
     return put_in_state(world, case.id, status)
 
 
+# -- complaint ---------------------------------------------------------------------------------
+
+COMPLAINT_PROPOSAL = {"substantiated": True, "responsible": "supplier", "supplier": "华东面料厂", "remedy": "compensation",
+                      "description": "致歉并补偿", "compensation": "20.00", "gift": "清洁套装"}
+
+
+def _complaint_settled(session: Session, case: Case) -> None:
+    """The facts a later state stands on: a settlement with a task for finance, the warehouse and marketing."""
+    from shouhou.models.complaint import ComplaintDetail
+
+    d = session.get_one(ComplaintDetail, case.id)
+    d.substantiated, d.responsible, d.supplier, d.remedy, d.proposal = True, "supplier", "华东面料厂", "gift", "致歉"
+    d.compensation_fen, d.goods, d.gift = 2000, "新衬衫一件", "清洁套装"
+    d.tasks = [{"department": dept, "what": what, "done_at": None, "done_by": None, "note": None}
+               for dept, what in (("finance", "¥20.00"), ("warehouse", "新衬衫一件"), ("marketing", "清洁套装"))]
+
+
+@register("complaint", samples={
+    "investigate": {"message": "您反映客服未回电", "wish": "道歉"}, "propose": COMPLAINT_PROPOSAL,
+    "approve_proposal": {}, "reject_proposal": {"note": "补偿过高"}, "agree": {"signed_by": "张三"},
+    "decline": {"reason": "补偿太少"}, "pay_compensation": Sample({"note": "已转账"}, _complaint_settled),
+    "ship_goods": Sample({"carrier": "SF", "tracking_no": "SF123"}, _complaint_settled),
+    "send_gift": Sample({}, _complaint_settled),
+    "follow_up": {"satisfied": True, "score": 5}, "follow_up_overdue": {}, "reply": {"message": "已在处理"},
+    "customer_message": {"message": "请尽快"}, "note": {"note": "内部：已核实"}, "withdraw": {},
+})
+def complaint(world: World, case_type: str, status: str) -> Case:
+    order_no = f"C-{status}-{next(_orders)}"
+    world.order(order_no, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+    with world.ctx(world.actor("buyer")) as ctx:
+        case = cases.create(ctx, {"type": "complaint", "order_no": order_no, "category": "service_attitude",
+                                  "reason": "客服未按约回电"})
+    if status not in ("registered", "investigating"):
+        with world.db.session() as s:
+            _complaint_settled(s, s.get_one(Case, case.id))
+    return put_in_state(world, case.id, status)
+
+
 # -- repair / installation (tests/repairs/factories.py registers them) -------------------------
 
 import tests.repairs.factories  # noqa: E402, F401

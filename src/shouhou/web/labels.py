@@ -36,6 +36,10 @@ FIELD_LABELS: dict[str, str] = {
     "unit": "Serial no.", "label": "Name shown", "label_zh": "Chinese name", "label_en": "English name",
     "texts": "Preset reasons", "urgent": "Urgent", "vendor": "Vendor", "window": "Time window", "window_end": "Window ends",
     "window_start": "Window starts", "work_done": "Work done",
+    "complainant": "Complainant", "company": "Company", "wish": "What the customer wants",
+    "substantiated": "Founded", "responsible": "Responsible", "responsible_staff": "Responsible staff member",
+    "responsible_department": "Responsible department", "supplier": "Supplier", "compensation": "Compensation",
+    "goods": "Goods to ship", "gift": "Gift", "signed_by": "Signed by", "satisfied": "Satisfied", "task": "Task",
 }
 
 # Help shown under a field, by field name (an action's own wording wins: ACTION_HELP).
@@ -62,6 +66,15 @@ ACTION_HELP: dict[tuple[str, str], str] = {
     ("escalate", "reason"): "Tell the platform what went wrong",
     ("adjust_postage", "reason"): "Shown to the buyer",
     ("rate", "score"): "1 (very unhappy) to 5 (very happy)",
+    ("follow_up", "score"): "1 (very unhappy) to 5 (very happy)",
+    ("investigate", "message"): "The problem in your words, as you restate it to the customer",
+    ("propose", "responsible"): "None only when the complaint is not founded",
+    ("propose", "responsible_staff"): "User name, when a staff member answers for it",
+    ("propose", "compensation"): "Paid by finance once the customer agrees",
+    ("propose", "goods"): "Shipped by the warehouse once the customer agrees",
+    ("propose", "gift"): "Sent by marketing once the customer agrees",
+    ("agree", "signed_by"): "The name the customer signed the agreement with",
+    ("follow_up", "satisfied"): "No: the complaint goes back to the investigation",
 }
 
 
@@ -86,7 +99,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "priority": ("low", "normal", "high", "urgent"),
     "level": ("normal", "vip", "svip"),
     "payer": ("buyer", "merchant"),
-    "type": ("refund_only", "return_refund", "exchange", "repair", "installation", "consultation", "dispute"),
+    "type": ("refund_only", "return_refund", "exchange", "repair", "installation", "consultation", "dispute",
+             "complaint"),
     "ground": ("none", "quality", "not_as_described", "damaged_in_transit", "merchant"),
     "timing": ("after_receipt", "on_approval"),
     "order": ("placed", "paid", "shipped", "delivered", "completed"),
@@ -97,11 +111,15 @@ CODES: dict[str, tuple[str, ...]] = {
     "pickup": ("requested", "booked", "picked_up", "cancelled"),
     "refund": ("pending", "succeeded", "failed"),
     "insurance": ("pending", "paid"),
-    "link": ("rework_of", "sanbao_exchange", "sanbao_return"),
+    "link": ("rework_of", "sanbao_exchange", "sanbao_return", "complaint_about"),
     "decision": ("buyer", "merchant", "partial"),
     "result": ("accepted", "refused", "fixed", "not_fixable"),
     "service": ("repair", "maintenance", "installation", "exchange"),  # a product's service history
     "service_result": ("fixed", "not_fixable", "installed", "cancelled", "exchanged"),
     "contract": ("active",),
     "actor": ("system", "cli", "demo"),
+    # What founded complaints call for (complaints/accountability.py): staff, then suppliers.
+    "task": ("finance", "warehouse", "marketing"),  # who carries out a complaint's settlement
+    "accountability": ("warning", "penalty", "dismissal", "verbal_warning", "written_notice", "removal",
+                       "fund_deduction", "award"),
 }

@@ -1,0 +1,25 @@
+"""The complaints' API beside the generic case routes: the accountability report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from shouhou.api import access
+from shouhou.api.deps import api_ctx
+from shouhou.api.responses import Document, answers
+from shouhou.complaints import service
+from shouhou.complaints.schemas import AccountabilityOut
+from shouhou.engine.context import Ctx
+
+router = APIRouter(prefix="/api/v1", tags=["complaints"])
+
+
+@router.get("/complaints/accountability",
+            summary="Founded complaints per staff member, department and supplier in a month, with what the rules call for",
+            **answers(AccountabilityOut), openapi_extra=access.roles(*service.READERS))
+def accountability(month: Annotated[str, Query(pattern=service.MONTH_PATTERN, description="yyyy-mm",
+                                               examples=["2026-12"])],
+                   store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(service.accountability_report(ctx, store, month))

@@ -1,0 +1,118 @@
+"""Use-cases of complaints (投诉): registering one, reading it, and the accountability report."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shouhou.accounts import service as accounts
+from shouhou.cases import service as cases
+from shouhou.complaints import accountability
+from shouhou.complaints import repository as repo
+from shouhou.complaints.schemas import ComplaintIn
+from shouhou.complaints.workflow import WORKFLOW
+from shouhou.engine.context import Ctx
+from shouhou.engine.registry import workflow_for
+from shouhou.engine.runner import Step, create_case
+from shouhou.errors import Invalid, forbidden
+from shouhou.fields import local_iso, yuan
+from shouhou.models import Case, CaseLink, Store, User
+from shouhou.models.complaint import ComplaintDetail
+from shouhou.orders import service as orders
+
+# Who reads the accountability report: it names staff and suppliers.
+READERS = frozenset({"supervisor", "admin"})
+MONTH_PATTERN = r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$"
+
+
+def create(ctx: Ctx, body: ComplaintIn) -> Case:
+    store, order, customer = orders.resolve_parties(ctx, store_code=body.store, order_no=body.order_no,
+                                                    customer_external_id=body.customer)
+    complainant = (body.complainant or "").strip() or (customer.name if customer else "")
+    if not complainant:
+        raise Invalid("complainant_required", en="Say who complains (complainant), or name the customer or order",
+                      zh="请填写投诉人，或指明客户或订单", field="complainant")
+    about = _about(ctx, body.case_no, order.id if order else None, customer.id if customer else None)
+    workflow = workflow_for(WORKFLOW.type)
+    channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
+    case = Case(store_id=store.id, order_id=order.id if order else None,
+                customer_id=customer.id if customer else None, channel=channel, priority=body.priority,
+                description=body.reason, data={},
+                subject=f"{ctx.stored(workflow.zh, workflow.en)} {order.order_no if order else complainant}")
+
+    def write(step: Step) -> None:
+        repo.add(ctx.session, ComplaintDetail(
+            store_id=store.id, case_id=step.case.id, about_case_id=about.id if about else None,
+            complainant=complainant, company=body.company or None,
+            phone=body.phone or (customer.phone if customer else None) or None,
+            address=body.address or (customer.address if customer else None) or None,
+            category=body.category, recorded_by=ctx.actor.name, tasks=[], follow_ups=[]))
+        if about is not None:  # shown on both cases
+            ctx.session.add(CaseLink(store_id=store.id, case_id=step.case.id, other_case_id=about.id,
+                                     kind="complaint_about", created_at=ctx.clock.now()))
+
+    create_case(ctx, workflow, case, body, record={"category": body.category, "about": body.case_no,
+                                                   "photos": list(body.photos)}, prepare=write)
+    return case
+
+
+def _about(ctx: Ctx, case_no: str | None, order_id: int | None, customer_id: int | None) -> Case | None:
+    """The after-sales case complained about: the same order's, or the same customer's."""
+    if not case_no:
+        return None
+    about = cases.get(ctx, case_no)
+    if (order_id is not None and about.order_id != order_id) or (
+            customer_id is not None and about.customer_id not in (None, customer_id)):
+        raise Invalid("case_not_of_order", en="Case {case} is not about this order or customer",
+                      zh="售后单 {case} 与该订单或客户无关", case=case_no, field="case_no")
+    return about
+
+
+def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
+    d = repo.detail(ctx.session, case.id)
+    tz = ctx.session.get_one(Store, case.store_id).timezone
+    about = ctx.session.get(Case, d.about_case_id) if d.about_case_id else None
+    staff_side = bool(ctx.actor.roles_in(case.store_id) - {"customer"})
+    staff = ctx.session.get(User, d.responsible_user_id) if d.responsible_user_id else None
+    proposal = None
+    if d.proposal is not None and d.substantiated is not None and d.responsible is not None and d.remedy:
+        # Who answers for it is the team's business: a buyer reads the settlement, not the finding.
+        proposal = {
+            "substantiated": d.substantiated, "responsible": d.responsible if staff_side else "none",
+            "responsible_staff": staff.username if staff and staff_side else None,
+            "responsible_department": d.responsible_department if staff_side else None,
+            "supplier": d.supplier if staff_side else None, "remedy": d.remedy, "description": d.proposal,
+            "compensation": yuan(d.compensation_fen), "goods": d.goods, "gift": d.gift,
+            "proposed_by": d.proposed_by, "approved_at": local_iso(d.approved_at, tz), "approved_by": d.approved_by}
+    return {
+        "about_case": about.no if about else None, "complainant": d.complainant, "company": d.company,
+        "phone": d.phone, "address": d.address, "category": d.category, "recorded_by": d.recorded_by,
+        "restatement": d.restatement, "wish": d.wish, "proposal": proposal,
+        "agreed_at": local_iso(d.agreed_at, tz), "signed_by": d.signed_by,
+        "tasks": [{**t, "done_at": local_iso(datetime.fromisoformat(t["done_at"]), tz) if t.get("done_at") else None}
+                  for t in d.tasks or ()],
+        "follow_ups": [{**f, "at": local_iso(datetime.fromisoformat(f["at"]), tz)} for f in d.follow_ups or ()],
+        "satisfied": d.satisfied,
+    }
+
+
+def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:
+    d = repo.detail(ctx.session, case.id)
+    return {"category": d.category, "substantiated": d.substantiated if d.approved_at else None,
+            "compensation": yuan(d.compensation_fen)}
+
+
+def accountability_report(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
+    """Founded complaints per staff member, department and supplier for a month, with what the
+    rules call for (accountability.py); counted from the supervisor's approval of the proposal."""
+    store = accounts.store_for_caller(ctx, store_code)
+    if not ctx.actor.roles_in(store.id) & READERS:
+        raise forbidden("complaint.accountability", store=store.code)
+    tz = ZoneInfo(store.timezone)
+    after = accountability.shift(month, 1)
+    until = datetime.combine(datetime.strptime(after + "-01", "%Y-%m-%d").date(), time(0), tzinfo=tz)
+    found = [accountability.Finding(month=accountability.month_of(at.astimezone(tz).date()), responsible=kind,
+                                    staff=user, department=dept, supplier=supplier)
+             for at, kind, user, dept, supplier in repo.findings_until(ctx.session, store.id, until)]
+    return {"store": store.code, "month": month, **accountability.tally(found, month)}
