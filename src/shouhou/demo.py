@@ -16,6 +16,7 @@ from typing import Any
 from shouhou import uploads
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
+from shouhou.complaints.demo import load as load_complaints
 from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
 from shouhou.models import Product
@@ -86,6 +87,7 @@ def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     _consultations(ctx)
     _returns(ctx)
     logins += load_repairs(ctx)
+    load_complaints(ctx)
     ctx.session.flush()
     return logins
 

@@ -50,10 +50,11 @@ class TestTheWholePath:
         act(client, t["agent"], no, "approve_proposal", expect=403)
         case = act(client, t["supervisor"], no, "approve_proposal", note="同意")
         assert case["status"] == "awaiting_agreement" and case["proposal"]["approved_by"] == "supervisor-S1"
-        # the buyer reads the settlement but not who answers for it
+        # the buyer reads the settlement but not the finding
         seen = get(client, t["buyer"], no)
         assert seen["proposal"]["compensation"] == "20.00"
-        assert (seen["proposal"]["responsible"], seen["proposal"]["responsible_staff"]) == ("none", None)
+        assert [seen["proposal"][k] for k in ("substantiated", "responsible", "responsible_staff", "proposed_by")] == [
+            None, None, None, None]
         case = act(client, t["buyer"], no, "agree")
         assert (case["status"], case["signed_by"]) == ("executing", "张三")
         assert [(x["department"], x["what"]) for x in case["tasks"]] == [("finance", "¥20.00"), ("marketing", "清洁套装一份")]
@@ -81,7 +82,8 @@ class TestTheWholePath:
         settled(client, t, no, substantiated=True, responsible="supplier", supplier="华东面料厂", remedy="apology",
                 description="向您郑重道歉")
         case = act(client, t["buyer"], no, "decline", reason="只道歉不够")
-        assert case["status"] == "investigating" and case["proposal"]["approved_at"] is None
+        assert case["status"] == "investigating"
+        assert get(client, t["agent"], no)["proposal"]["approved_at"] is None
         act(client, t["agent"], no, "propose", substantiated=True, responsible="supplier", supplier="华东面料厂",
             remedy="apology", description="致歉")
         act(client, t["supervisor"], no, "approve_proposal")
@@ -151,7 +153,9 @@ class TestAccountability:
             no = register(client, t["agent"], store="S1", complainant="王五", category="product_quality")["no"]
             settled(client, t, no, substantiated=True, responsible="supplier", supplier="华东面料厂",
                     remedy="exchange", description="换新", goods="新衬衫一件")
-        # one proposed but not approved does not count
+        # one proposed but not approved does not count; nor one approved as unfounded
+        no = register(client, t["agent"], store="S1", complainant="王五")["no"]
+        settled(client, t, no, substantiated=False, responsible="none", remedy="apology", description="解释")
         no = register(client, t["agent"], store="S1", complainant="王五")["no"]
         act(client, t["agent"], no, "investigate", message="复述", wish="道歉")
         act(client, t["agent"], no, "propose", **PROPOSAL)
@@ -173,6 +177,23 @@ class TestAccountability:
         assert client.get("/api/v1/complaints/accountability?month=2026-13",
                           headers=auth(t["supervisor"])).status_code == 422
         clock.advance(days=1)
+
+    def test_a_finding_stands_when_the_customer_declines_and_follows_a_later_approval(self, world, client, clock):
+        t = setup(world)
+        world.user("zhao-wei", "agent", "S1")
+        no = register(client, t["agent"], store="S1", complainant="王五")["no"]
+        settled(client, t, no)  # founded, against agent-S1, approved in November
+        act(client, t["agent"], no, "decline", reason="补偿太少")
+        report = client.get("/api/v1/complaints/accountability?month=2026-11", headers=auth(t["supervisor"])).json()
+        assert [(r["user"], r["in_month"]) for r in report["staff"]] == [("agent-S1", 1)]
+        # a month later a new settlement, approved, names someone else: it counts once, still in November
+        clock.advance(days=30)
+        act(client, t["agent"], no, "propose", **{**PROPOSAL, "responsible_staff": "zhao-wei"})
+        act(client, t["supervisor"], no, "approve_proposal")
+        nov = client.get("/api/v1/complaints/accountability?month=2026-11", headers=auth(t["supervisor"])).json()
+        dec = client.get("/api/v1/complaints/accountability?month=2026-12", headers=auth(t["supervisor"])).json()
+        assert [(r["user"], r["in_month"], r["total"]) for r in nov["staff"]] == [("zhao-wei", 1, 1)]
+        assert [(r["user"], r["in_month"], r["total"]) for r in dec["staff"]] == [("zhao-wei", 0, 1)]
 
     def test_the_month_is_the_stores_month_of_the_approval(self, world, client, clock):
         t = setup(world)

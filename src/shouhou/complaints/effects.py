@@ -48,12 +48,21 @@ def propose(step: Step) -> None:
 
 
 def approve_proposal(step: Step) -> None:
+    """The settlement is approved, and with it the finding: a founded complaint counts against the
+    party named from the first approval on (a later approval may name another, in the same month)."""
     d = repo.detail(step.ctx.session, step.case.id)
-    d.approved_at, d.approved_by = step.ctx.clock.now(), step.ctx.actor.name
+    now = step.ctx.clock.now()
+    d.approved_at, d.approved_by = now, step.ctx.actor.name
+    if d.substantiated:
+        d.found_at = d.found_at or now
+        d.found_responsible, d.found_user_id = d.responsible, d.responsible_user_id
+        d.found_department, d.found_supplier = d.responsible_department, d.supplier
+    else:
+        d.found_at = d.found_responsible = d.found_user_id = d.found_department = d.found_supplier = None
 
 
 def reopen(step: Step) -> None:
-    """Back to the investigation: the proposal no longer stands, nor counts toward accountability."""
+    """Back to the investigation: the settlement no longer stands; an approved finding does."""
     d = repo.detail(step.ctx.session, step.case.id)
     d.approved_at, d.approved_by, d.agreed_at, d.signed_by = None, None, None, None
 

@@ -16,7 +16,7 @@ from shouhou.cases import service as cases
 from shouhou.complaints import accountability, service
 from shouhou.complaints.schemas import Category, Channel
 from shouhou.complaints.workflow import OPEN, WORKFLOW
-from shouhou.errors import ShouhouError
+from shouhou.errors import ShouhouError, forbidden
 from shouhou.web import nav
 from shouhou.web.forms import error_text
 from shouhou.web.session import check_csrf, ctx_of
@@ -73,6 +73,8 @@ async def new_complaint(request: Request) -> Response:
 def accountability_page(request: Request, month: str = "", store: str = "") -> Response:
     ctx = ctx_of(request)
     stores = [s for s in accounts.visible_stores(ctx) if ctx.actor.roles_in(s.id) & service.READERS]
+    if not stores:
+        raise forbidden("complaint.accountability")
     chosen = next((s for s in stores if s.code == store), stores[0] if stores else None)
     if not re.match(service.MONTH_PATTERN, month):  # this month in the store's zone
         month = accountability.month_of(ctx.clock.now().astimezone(

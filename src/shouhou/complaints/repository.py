@@ -26,14 +26,14 @@ Row = tuple[datetime, str, str | None, str | None, str | None]
 
 
 def findings_until(session: Session, store_id: int, until: datetime) -> list[Row]:
-    """Every founded complaint whose proposal a supervisor approved before `until`, oldest first:
-    (approved at, responsible kind, staff user name, department, supplier)."""
+    """Every approved finding of a founded complaint dated before `until`, oldest first:
+    (found at, responsible kind, staff user name, department, supplier)."""
     rows = session.execute(
-        select(ComplaintDetail.approved_at, ComplaintDetail.responsible, User.username,
-               ComplaintDetail.responsible_department, ComplaintDetail.supplier)
-        .outerjoin(User, User.id == ComplaintDetail.responsible_user_id)
-        .where(ComplaintDetail.store_id == store_id, ComplaintDetail.substantiated.is_(True),
-               ComplaintDetail.approved_at.is_not(None), ComplaintDetail.approved_at < until)
-        .order_by(ComplaintDetail.approved_at))
-    # approved_at and responsible are set on every row the filter keeps
+        select(ComplaintDetail.found_at, ComplaintDetail.found_responsible, User.username,
+               ComplaintDetail.found_department, ComplaintDetail.found_supplier)
+        .outerjoin(User, User.id == ComplaintDetail.found_user_id)
+        .where(ComplaintDetail.store_id == store_id, ComplaintDetail.found_at.is_not(None),
+               ComplaintDetail.found_at < until)
+        .order_by(ComplaintDetail.found_at))
+    # found_at and found_responsible are set together (effects.approve_proposal)
     return [(r[0], r[1] or "none", r[2], r[3], r[4]) for r in rows if r[0] is not None]

@@ -136,8 +136,10 @@ class FollowUpOut(BaseModel):
 
 
 class ProposalOut(BaseModel):
-    substantiated: bool
-    responsible: Responsible
+    """The buyer reads it once approved, without the finding (substantiated, responsible, names: null)."""
+
+    substantiated: bool | None
+    responsible: Responsible | None
     responsible_staff: str | None
     responsible_department: Department | None
     supplier: str | None

@@ -76,22 +76,24 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
     staff_side = bool(ctx.actor.roles_in(case.store_id) - {"customer"})
     staff = ctx.session.get(User, d.responsible_user_id) if d.responsible_user_id else None
     proposal = None
-    if d.proposal is not None and d.substantiated is not None and d.responsible is not None and d.remedy:
-        # Who answers for it is the team's business: a buyer reads the settlement, not the finding.
+    # The finding is the team's business: a buyer reads the settlement, and only once it is approved.
+    if d.proposal is not None and d.remedy and (staff_side or d.approved_at is not None):
         proposal = {
-            "substantiated": d.substantiated, "responsible": d.responsible if staff_side else "none",
+            "substantiated": d.substantiated if staff_side else None,
+            "responsible": d.responsible if staff_side else None,
             "responsible_staff": staff.username if staff and staff_side else None,
             "responsible_department": d.responsible_department if staff_side else None,
             "supplier": d.supplier if staff_side else None, "remedy": d.remedy, "description": d.proposal,
             "compensation": yuan(d.compensation_fen), "goods": d.goods, "gift": d.gift,
-            "proposed_by": d.proposed_by, "approved_at": local_iso(d.approved_at, tz), "approved_by": d.approved_by}
+            "proposed_by": d.proposed_by if staff_side else None, "approved_at": local_iso(d.approved_at, tz),
+            "approved_by": d.approved_by if staff_side else None}
     return {
         "about_case": about.no if about else None, "complainant": d.complainant, "company": d.company,
         "phone": d.phone, "address": d.address, "category": d.category, "recorded_by": d.recorded_by,
         "restatement": d.restatement, "wish": d.wish, "proposal": proposal,
         "agreed_at": local_iso(d.agreed_at, tz), "signed_by": d.signed_by,
-        "tasks": [{**t, "done_at": local_iso(datetime.fromisoformat(t["done_at"]), tz) if t.get("done_at") else None}
-                  for t in d.tasks or ()],
+        "tasks": [{**t, "done_at": local_iso(datetime.fromisoformat(t["done_at"]), tz) if t.get("done_at") else None,
+                   "done_by": t.get("done_by") if staff_side else None} for t in d.tasks or ()],
         "follow_ups": [{**f, "at": local_iso(datetime.fromisoformat(f["at"]), tz)} for f in d.follow_ups or ()],
         "satisfied": d.satisfied,
     }
@@ -99,13 +101,13 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
 
 def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:
     d = repo.detail(ctx.session, case.id)
-    return {"category": d.category, "substantiated": d.substantiated if d.approved_at else None,
+    return {"category": d.category, "substantiated": d.found_at is not None if d.approved_at else None,
             "compensation": yuan(d.compensation_fen)}
 
 
 def accountability_report(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
     """Founded complaints per staff member, department and supplier for a month, with what the
-    rules call for (accountability.py); counted from the supervisor's approval of the proposal."""
+    rules call for (accountability.py); dated by the first approval of the finding."""
     store = accounts.store_for_caller(ctx, store_code)
     if not ctx.actor.roles_in(store.id) & READERS:
         raise forbidden("complaint.accountability", store=store.code)

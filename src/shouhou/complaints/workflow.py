@@ -42,10 +42,11 @@ WORKFLOW = Workflow(
     actions=(
         Action("investigate", "调查核实", "Investigate", sources("registered"), ("investigating",), STAFF,
                s.InvestigateIn, effect="investigate"),
+        # Internal: the finding names who answers for it; the buyer reads the settlement once approved.
         Action("propose", "提出处理方案", "Propose a settlement", sources("investigating"), ("proposed",), STAFF,
-               s.ProposalIn, effect="propose"),
+               s.ProposalIn, effect="propose", visibility="internal"),
         Action("approve_proposal", "批准方案", "Approve the proposal", sources("proposed"), ("awaiting_agreement",),
-               SUPERVISOR, s.OptionalNoteIn, effect="approve_proposal"),
+               SUPERVISOR, s.OptionalNoteIn, effect="approve_proposal", visibility="internal"),
         Action("reject_proposal", "驳回方案", "Send the proposal back", sources("proposed"), ("investigating",),
                SUPERVISOR, s.NoteIn, effect="reopen", visibility="internal"),
         Action("agree", "客户同意", "Customer agrees", sources("awaiting_agreement"), ("executing", "following_up"),

@@ -15,11 +15,12 @@ from shouhou.models._mixins import BigId, StoreScoped
 
 
 class ComplaintDetail(StoreScoped, Base):
-    """One per complaint case. The finding (substantiated, responsible party) counts toward
-    accountability once a supervisor approves the proposal (`approved_at`). Money in fen."""
+    """One per complaint case. A proposal names a finding (founded or not, who answers for it);
+    once a supervisor approves a founded one it becomes the finding accountability counts (`found_*`),
+    dated by its first approval, and stays when the customer declines the settlement. Money in fen."""
 
     __tablename__ = "complaint_detail"
-    __table_args__ = (Index("ix_complaint_detail_store_id_approved_at", "store_id", "approved_at"),)
+    __table_args__ = (Index("ix_complaint_detail_store_id_found_at", "store_id", "found_at"),)
 
     case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), primary_key=True)
     about_case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
@@ -55,3 +56,9 @@ class ComplaintDetail(StoreScoped, Base):
     # [{"at", "by", "satisfied", "score", "note"}]: every follow-up call, in order.
     follow_ups: Mapped[list[dict[str, Any]]] = mapped_column(PortableJSON, nullable=False, default=list)
     satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    # The approved finding that counts toward accountability (complaints/accountability.py).
+    found_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    found_responsible: Mapped[str | None] = mapped_column(String(20))  # staff | department | supplier
+    found_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
+    found_department: Mapped[str | None] = mapped_column(String(30))
+    found_supplier: Mapped[str | None] = mapped_column(String(200))

@@ -57,19 +57,26 @@ def upgrade() -> None:
         sa.Column('tasks', _json(), nullable=False),
         sa.Column('follow_ups', _json(), nullable=False),
         sa.Column('satisfied', sa.Boolean(), nullable=True),
+        sa.Column('found_at', shouhou.db.types.UTCDateTime(), nullable=True),
+        sa.Column('found_responsible', sa.String(length=20), nullable=True),
+        sa.Column('found_user_id', _ID, nullable=True),
+        sa.Column('found_department', sa.String(length=30), nullable=True),
+        sa.Column('found_supplier', sa.String(length=200), nullable=True),
         sa.Column('store_id', _ID, nullable=False),
         sa.ForeignKeyConstraint(['about_case_id'], ['cases.id'], name=op.f('fk_complaint_detail_about_case_id_cases')),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_complaint_detail_case_id_cases')),
         sa.ForeignKeyConstraint(['responsible_user_id'], ['user_account.id'],
                                 name=op.f('fk_complaint_detail_responsible_user_id_user_account')),
+        sa.ForeignKeyConstraint(['found_user_id'], ['user_account.id'],
+                                name=op.f('fk_complaint_detail_found_user_id_user_account')),
         sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_complaint_detail_store_id_store')),
         sa.PrimaryKeyConstraint('case_id', name=op.f('pk_complaint_detail')),
     )
     with op.batch_alter_table('complaint_detail', schema=None) as batch_op:
-        batch_op.create_index('ix_complaint_detail_store_id_approved_at', ['store_id', 'approved_at'], unique=False)
+        batch_op.create_index('ix_complaint_detail_store_id_found_at', ['store_id', 'found_at'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('complaint_detail', schema=None) as batch_op:
-        batch_op.drop_index('ix_complaint_detail_store_id_approved_at')
+        batch_op.drop_index('ix_complaint_detail_store_id_found_at')
     op.drop_table('complaint_detail')
