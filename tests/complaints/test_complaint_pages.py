@@ -105,6 +105,8 @@ class TestConsole:
         table = re.search(r'<table class="list accountability-staff">.*?</table>', page.text, re.DOTALL).group(0)
         assert re.search(r"<td>zhao-wei</td><td>1</td><td>1</td>", table), table
         assert "flag-warning" in table
+        figures = re.search(r'<section class="card analysis">.*?</section>', page.text, re.DOTALL).group(0)
+        assert "本月投诉分析" in figures and re.search(r"新增投诉</dt><dd>1：服务态度 1", figures), figures
         # this month (the clock's, 2026-11) is the default
         assert "<td>zhao-wei</td>" in client.get("/console/complaints/accountability").text
         # October knew nothing of it

@@ -71,6 +71,13 @@ class TestTheWholePath:
         case = act(client, t["agent"], no, "follow_up", satisfied=True, score=4, note="客户表示满意")
         assert (case["status"], case["satisfied"]) == ("closed", True)
         assert [f["score"] for f in case["follow_ups"]] == [4]
+        # the month in figures: one registered, founded, agreed (¥20.00 paid), closed, one satisfied call
+        figures = client.get("/api/v1/complaints/analysis?month=2026-11", headers=auth(t["supervisor"])).json()
+        assert {k: figures[k] for k in ("registered", "founded", "agreed", "compensation", "closed", "open_at_end",
+                                        "follow_ups", "satisfied", "average_score")} == {
+            "registered": 1, "founded": 1, "agreed": 1, "compensation": "20.00", "closed": 1, "open_at_end": 0,
+            "follow_ups": 1, "satisfied": 1, "average_score": 4.0}
+        assert figures["by_category"] == [{"category": "service_attitude", "count": 1}]
         assert [e["action"] for e in events(client, t["supervisor"], no)] == [
             "register", "investigate", "propose", "approve_proposal", "agree", "pay_compensation", "send_gift",
             "follow_up"]

@@ -10,7 +10,7 @@ from shouhou.api import access
 from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document, answers
 from shouhou.complaints import service
-from shouhou.complaints.schemas import AccountabilityOut
+from shouhou.complaints.schemas import AccountabilityOut, MonthlyAnalysisOut
 from shouhou.engine.context import Ctx
 
 router = APIRouter(prefix="/api/v1", tags=["complaints"])
@@ -23,3 +23,11 @@ def accountability(month: Annotated[str, Query(pattern=service.MONTH_PATTERN, de
                                                examples=["2026-12"])],
                    store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(service.accountability_report(ctx, store, month))
+
+
+@router.get("/complaints/analysis", summary="The month's complaints in figures: kinds, findings, settlements, "
+            "compensation, closing time, satisfaction", **answers(MonthlyAnalysisOut),
+            openapi_extra=access.roles(*service.READERS))
+def analysis(month: Annotated[str, Query(pattern=service.MONTH_PATTERN, description="yyyy-mm", examples=["2026-12"])],
+             store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
+    return Document(service.monthly_analysis(ctx, store, month))

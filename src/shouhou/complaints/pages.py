@@ -79,13 +79,15 @@ def accountability_page(request: Request, month: str = "", store: str = "") -> R
     if not re.match(service.MONTH_PATTERN, month):  # this month in the store's zone
         month = accountability.month_of(ctx.clock.now().astimezone(
             ZoneInfo(chosen.timezone if chosen else "Asia/Shanghai")).date())
-    report, error = None, None
+    report, summary, error = None, None, None
     if chosen is not None:
         try:
             report = service.accountability_report(ctx, chosen.code, month)
+            summary = service.monthly_analysis(ctx, chosen.code, month)
         except ShouhouError as exc:
             error = error_text(exc, ctx.lang)
-    return render(request, "complaints/accountability.html", ctx, report=report, error=error, month=month,
+    return render(request, "complaints/accountability.html", ctx, report=report, summary=summary, error=error,
+                  month=month,
                   stores=stores, store=chosen.code if chosen else "",
                   previous=accountability.shift(month, -1), following=accountability.shift(month, 1))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shouhou.db.cache import cache_of
-from shouhou.models import User
+from shouhou.models import Case, User
 from shouhou.models.complaint import ComplaintDetail
 
 
@@ -37,3 +37,14 @@ def findings_until(session: Session, store_id: int, until: datetime) -> list[Row
         .order_by(ComplaintDetail.found_at))
     # found_at and found_responsible are set together (effects.approve_proposal)
     return [(r[0], r[1] or "none", r[2], r[3], r[4]) for r in rows if r[0] is not None]
+
+
+def complaints_until(session: Session, store_id: int, until: datetime) -> list[tuple]:
+    """Every complaint of the store opened before `until`, with what the monthly analysis reads:
+    (created, closed, status, category, found, agreed, compensation in fen, follow-ups)."""
+    return [tuple(r) for r in session.execute(
+        select(Case.created_at, Case.closed_at, Case.status, ComplaintDetail.category, ComplaintDetail.found_at,
+               ComplaintDetail.agreed_at, ComplaintDetail.compensation_fen, ComplaintDetail.follow_ups)
+        .join(ComplaintDetail, ComplaintDetail.case_id == Case.id)
+        .where(Case.store_id == store_id, Case.type == "complaint", Case.created_at < until)
+        .order_by(Case.id))]

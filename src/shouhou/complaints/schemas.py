@@ -209,3 +209,27 @@ class AccountabilityOut(BaseModel):
     staff: list[StaffCount]
     departments: list[DepartmentCount]
     suppliers: list[SupplierCount]
+
+
+class CategoryCount(BaseModel):
+    category: Category
+    count: int
+
+
+class MonthlyAnalysisOut(BaseModel):
+    """The month's complaints in figures (in the store's zone)."""
+
+    store: str
+    month: str
+    registered: int = Field(description="complaints opened in the month")
+    by_category: list[CategoryCount]
+    founded: int = Field(description="findings of founded complaints first approved in the month")
+    agreed: int = Field(description="settlements the customers agreed to in the month")
+    compensation: YuanText = Field(description="the compensation of those settlements")
+    closed: int = Field(description="closed in the month, the customer satisfied")
+    withdrawn: int
+    open_at_end: int = Field(description="still open at the month's end")
+    average_hours_to_close: float | None = Field(description="from registration to closing, of those closed")
+    follow_ups: int = Field(description="follow-up calls made in the month")
+    satisfied: int = Field(description="of which the customer was satisfied")
+    average_score: float | None = Field(description="satisfaction 1–5, of the calls that asked")

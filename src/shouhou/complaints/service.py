@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from shouhou.accounts import service as accounts
 from shouhou.cases import service as cases
-from shouhou.complaints import accountability
+from shouhou.complaints import accountability, analysis
 from shouhou.complaints import repository as repo
 from shouhou.complaints.schemas import ComplaintIn
 from shouhou.complaints.workflow import WORKFLOW
@@ -105,15 +105,33 @@ def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:
             "compensation": yuan(d.compensation_fen)}
 
 
-def accountability_report(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
-    """Founded complaints per staff member, department and supplier for a month, with what the
-    rules call for (accountability.py); dated by the first approval of the finding."""
+def _report_scope(ctx: Ctx, store_code: str | None, month: str) -> tuple[Store, ZoneInfo, datetime]:
+    """The store (whose supervisors and admins read the reports), its zone, and the month's end."""
     store = accounts.store_for_caller(ctx, store_code)
     if not ctx.actor.roles_in(store.id) & READERS:
         raise forbidden("complaint.accountability", store=store.code)
     tz = ZoneInfo(store.timezone)
     after = accountability.shift(month, 1)
-    until = datetime.combine(datetime.strptime(after + "-01", "%Y-%m-%d").date(), time(0), tzinfo=tz)
+    return store, tz, datetime.combine(datetime.strptime(after + "-01", "%Y-%m-%d").date(), time(0), tzinfo=tz)
+
+
+def monthly_analysis(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
+    """The month's complaint analysis (analysis.py), money in yuan."""
+    store, tz, until = _report_scope(ctx, store_code, month)
+    rows = [analysis.Row(created, closed, status, category, found, agreed, fen,
+                         tuple((datetime.fromisoformat(f["at"]), bool(f["satisfied"]), f.get("score"))
+                               for f in follow_ups or ()))
+            for created, closed, status, category, found, agreed, fen, follow_ups
+            in repo.complaints_until(ctx.session, store.id, until)]
+    out = analysis.summarize(rows, month, tz)
+    return {"store": store.code, **{k: v for k, v in out.items() if k != "compensation_fen"},
+            "compensation": yuan(out["compensation_fen"])}
+
+
+def accountability_report(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
+    """Founded complaints per staff member, department and supplier for a month, with what the
+    rules call for (accountability.py); dated by the first approval of the finding."""
+    store, tz, until = _report_scope(ctx, store_code, month)
     found = [accountability.Finding(month=accountability.month_of(at.astimezone(tz).date()), responsible=kind,
                                     staff=user, department=dept, supplier=supplier)
              for at, kind, user, dept, supplier in repo.findings_until(ctx.session, store.id, until)]
