@@ -163,3 +163,10 @@ class TestPortal:
         assert "zhao-wei" not in client.get(f"/portal/cases/{no}").text
         seen = client.get(f"/api/v1/cases/{no}/events", headers=auth(t["buyer"])).json()["items"]
         assert [e["action"] for e in seen] == ["register", "investigate"]  # the proposal and its approval are internal
+
+
+def test_the_menu_lists_complaints_for_everyone_who_works_them():
+    from shouhou.web import nav
+
+    entry = next(e for e in nav.all_entries() if e.path == "/console/complaints")
+    assert entry.roles == {"agent", "supervisor", "finance", "warehouse"}

@@ -212,6 +212,7 @@ def _complaint_settled(session: Session, case: Case) -> None:
     "send_gift": Sample({}, _complaint_settled),
     "follow_up": {"satisfied": True, "score": 5}, "follow_up_overdue": {}, "reply": {"message": "已在处理"},
     "customer_message": {"message": "请尽快"}, "note": {"note": "内部：已核实"}, "withdraw": {},
+    "close_unresolved": {"note": "多次联系未果"},
 })
 def complaint(world: World, case_type: str, status: str) -> Case:
     order_no = f"C-{status}-{next(_orders)}"

@@ -2,7 +2,8 @@
 people decide. Pure: findings in, counts and flags out.
 
 - A staff member: the 1st founded complaint a warning, the 2nd a penalty, the 3rd dismissal
-  (seed 000: 第一次发出警告，第二次进行处罚，第三次进行解雇), counted over all time.
+  (seed 000: 第一次发出警告，第二次进行处罚，第三次进行解雇), counted over all time, flagged in the
+  month a new one comes.
 - A supplier, per month: more than 2 a verbal warning, more than 3 a written notice, and more than
   3 again the month after a notice removal; more than 25 in all a deduction from its fund; a
   year (the 12 months to this one) with none an award.
@@ -75,7 +76,9 @@ def tally(findings: list[Finding], month: str) -> dict[str, list[dict]]:
         if f.responsible == "supplier" and f.supplier:
             suppliers.setdefault(f.supplier, Counter())[f.month] += 1
     return {
-        "staff": [{"user": u, "in_month": staff_month.get(u, 0), "total": n, "flag": staff_flag(n)}
+        # The flag is what this month's new complaints call for; a quiet month calls for nothing.
+        "staff": [{"user": u, "in_month": staff_month.get(u, 0), "total": n,
+                   "flag": staff_flag(n) if staff_month.get(u) else None}
                   for u, n in sorted(staff_total.items(), key=lambda kv: (-kv[1], kv[0]))],
         "departments": [{"department": d, "in_month": depts_month.get(d, 0), "total": n}
                         for d, n in sorted(depts_total.items(), key=lambda kv: (-kv[1], kv[0]))],

@@ -5,14 +5,17 @@ from __future__ import annotations
 from shouhou.accounts import service as accounts
 from shouhou.complaints import repository as repo
 from shouhou.engine.outbox import emit
-from shouhou.engine.permissions import STAFF
+from shouhou.engine.permissions import STAFF, is_customer_view
 from shouhou.engine.runner import Step
 from shouhou.errors import Invalid
 from shouhou.fields import yuan
-from shouhou.models import Store
+from shouhou.models import Order, Store
 
 # Staff who may answer for a complaint (not the platform, nor an administrator).
 ACCOUNTABLE = frozenset(STAFF - {"platform", "admin"})
+# What a settlement by each remedy must say it gives: money (finance), goods (warehouse) or a gift (marketing).
+REMEDY_NEEDS = {"compensation": "compensation", "refund": "compensation", "exchange": "goods", "gift": "gift",
+                "coupon": "gift"}
 
 
 def investigate(step: Step) -> None:
@@ -35,6 +38,11 @@ def propose(step: Step) -> None:
         raise Invalid("responsible_unnamed", en="Name the {kind} who answers for it ({field})",
                       zh="请填写责任{kind_zh}（{field}）", kind=p.responsible, field=field,
                       kind_zh={"staff": "人", "department": "部门", "supplier": "供应商"}[p.responsible])
+    needs = REMEDY_NEEDS.get(p.remedy)
+    given = p.compensation if needs == "compensation" else (getattr(p, needs) or "").strip() if needs else True
+    if not given:
+        raise Invalid("settlement_incomplete", en="A settlement by {remedy} says what is given ({field})",
+                      zh="处理方式为{remedy}时须填写{field}", remedy=p.remedy, field=needs)
     d = repo.detail(ctx.session, case.id)
     user = (accounts.find_staff(ctx, p.responsible_staff, case.store_id, ACCOUNTABLE)
             if p.responsible == "staff" and p.responsible_staff else None)
@@ -45,12 +53,16 @@ def propose(step: Step) -> None:
     d.remedy, d.proposal, d.compensation_fen = p.remedy, p.description, p.compensation
     d.goods, d.gift = (p.goods or "").strip() or None, (p.gift or "").strip() or None
     d.proposed_by, d.approved_at, d.approved_by = ctx.actor.name, None, None
+    step.record["compensation"] = yuan(p.compensation)  # the event says yuan, as every edge does
 
 
 def approve_proposal(step: Step) -> None:
     """The settlement is approved, and with it the finding: a founded complaint counts against the
     party named from the first approval on (a later approval may name another, in the same month)."""
     d = repo.detail(step.ctx.session, step.case.id)
+    if d.responsible_user_id is not None and d.responsible_user_id == step.ctx.actor.user_id:
+        raise Invalid("approver_responsible", en="You are named responsible for this complaint: another supervisor approves it",
+                      zh="您是该投诉的责任人，须由其他主管审批")
     now = step.ctx.clock.now()
     d.approved_at, d.approved_by = now, step.ctx.actor.name
     if d.substantiated:
@@ -72,7 +84,7 @@ def agree(step: Step) -> str:
     follow-up begins at once when there is nothing to carry out (an apology)."""
     ctx, case, p = step.ctx, step.case, step.payload
     d = repo.detail(ctx.session, case.id)
-    buyer = not (ctx.actor.roles_in(case.store_id) - {"customer", "integration"})
+    buyer = is_customer_view(ctx.actor, case.store_id)  # an integration records a signature, as staff do
     signed = (p.signed_by or "").strip() or (d.complainant if buyer else "")
     if not signed:
         raise Invalid("signature_required", en="Record the name the customer signed (signed_by)",
@@ -86,12 +98,17 @@ def agree(step: Step) -> str:
         tasks.append({"department": "warehouse", "what": d.goods})
     if d.gift:
         tasks.append({"department": "marketing", "what": d.gift})
-    d.tasks = [{**t, "done_at": None, "done_by": None, "note": None} for t in tasks]
+    # A second settlement (after an unhappy follow-up) comes on top of what was already carried out.
+    d.tasks = [*(t for t in d.tasks or () if t.get("done_at")),
+               *({**t, "done_at": None, "done_by": None, "note": None} for t in tasks)]
     step.record["signed_by"] = signed
     assert step.rows is not None
+    order = ctx.session.get(Order, case.order_id) if case.order_id else None
     emit(ctx, "complaint.agreed", {
-        "case": case.no, "store": ctx.session.get_one(Store, case.store_id).code, "remedy": d.remedy,
-        "compensation": yuan(d.compensation_fen), "goods": d.goods, "gift": d.gift, "at": now.isoformat()},
+        "case": case.no, "store": ctx.session.get_one(Store, case.store_id).code,
+        "order_no": order.order_no if order else None, "complainant": d.complainant, "phone": d.phone,
+        "address": d.address, "remedy": d.remedy, "compensation": yuan(d.compensation_fen), "goods": d.goods,
+        "gift": d.gift, "at": now.isoformat()},
         store_id=case.store_id, rows=step.rows, case=case)
     return "executing" if tasks else "following_up"
 
@@ -144,7 +161,8 @@ def follow_up(step: Step) -> str:
     ctx, p = step.ctx, step.payload
     d = repo.detail(ctx.session, step.case.id)
     d.follow_ups = [*(d.follow_ups or ()), {"at": ctx.clock.now().isoformat(), "by": ctx.actor.name,
-                                            "satisfied": p.satisfied, "score": p.score, "note": p.note}]
+                                            "satisfied": p.satisfied, "score": p.score, "message": p.message,
+                                            "note": p.note}]
     d.satisfied = p.satisfied
     # Unhappy: the investigation resumes; the approved finding stands until a new proposal replaces it.
     return "closed" if p.satisfied else "investigating"

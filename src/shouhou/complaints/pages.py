@@ -25,7 +25,7 @@ from shouhou.web.templating import render
 router = APIRouter(include_in_schema=False)
 REGISTRARS = nav.may_take([WORKFLOW], "investigate")  # those who take a complaint also register one
 nav.register("/console/complaints", "Complaints", nav.may_take([WORKFLOW], "investigate", "approve_proposal",
-                                                                "complete_task"), order=56)
+                                                                "pay_compensation", "ship_goods"), order=56)
 nav.register("/console/complaints/accountability", "Complaint accountability", service.READERS, order=57)
 CATEGORIES = get_args(Category)
 STAFF_CHANNELS = tuple(c for c in get_args(Channel) if c not in ("portal", "api"))

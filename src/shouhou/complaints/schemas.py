@@ -129,10 +129,11 @@ class TaskOut(BaseModel):
 
 class FollowUpOut(BaseModel):
     at: TimeText
-    by: str
+    by: str | None = Field(description="null for the buyer")
     satisfied: bool
     score: int | None
-    note: str | None
+    message: str | None = Field(default=None, description="what was said to the customer")
+    note: str | None = Field(description="the team's note; null for the buyer")
 
 
 class ProposalOut(BaseModel):
@@ -162,7 +163,7 @@ class ComplaintCaseDetail(BaseModel):
     phone: str | None
     address: str | None
     category: Category
-    recorded_by: str
+    recorded_by: str | None = Field(description="null for the buyer")
     restatement: str | None
     wish: str | None
     proposal: ProposalOut | None

@@ -13,6 +13,7 @@ from shouhou.complaints import repository as repo
 from shouhou.complaints.schemas import ComplaintIn
 from shouhou.complaints.workflow import WORKFLOW
 from shouhou.engine.context import Ctx
+from shouhou.engine.permissions import is_customer_view
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import Step, create_case
 from shouhou.errors import Invalid, forbidden
@@ -33,20 +34,22 @@ def create(ctx: Ctx, body: ComplaintIn) -> Case:
     if not complainant:
         raise Invalid("complainant_required", en="Say who complains (complainant), or name the customer or order",
                       zh="请填写投诉人，或指明客户或订单", field="complainant")
-    about = _about(ctx, body.case_no, order.id if order else None, customer.id if customer else None)
+    about = _about(ctx, body.case_no, store.id, order.id if order else None, customer.id if customer else None)
     workflow = workflow_for(WORKFLOW.type)
     channel = body.channel or ("portal" if ctx.actor.customer_id else "api")
-    case = Case(store_id=store.id, order_id=order.id if order else None,
-                customer_id=customer.id if customer else None, channel=channel, priority=body.priority,
+    # Named only by the case complained about, it is about that case's order and customer (so its buyer sees it).
+    order_id = order.id if order else (about.order_id if about else None)
+    customer_id = customer.id if customer else (about.customer_id if about else None)
+    case = Case(store_id=store.id, order_id=order_id, customer_id=customer_id, channel=channel, priority=body.priority,
                 description=body.reason, data={},
                 subject=f"{ctx.stored(workflow.zh, workflow.en)} {order.order_no if order else complainant}")
 
     def write(step: Step) -> None:
         repo.add(ctx.session, ComplaintDetail(
             store_id=store.id, case_id=step.case.id, about_case_id=about.id if about else None,
-            complainant=complainant, company=body.company or None,
-            phone=body.phone or (customer.phone if customer else None) or None,
-            address=body.address or (customer.address if customer else None) or None,
+            complainant=complainant, company=_filled(body.company),
+            phone=_filled(body.phone) or (customer.phone if customer else None) or None,
+            address=_filled(body.address) or (customer.address if customer else None) or None,
             category=body.category, recorded_by=ctx.actor.name, tasks=[], follow_ups=[]))
         if about is not None:  # shown on both cases
             ctx.session.add(CaseLink(store_id=store.id, case_id=step.case.id, other_case_id=about.id,
@@ -57,12 +60,16 @@ def create(ctx: Ctx, body: ComplaintIn) -> Case:
     return case
 
 
-def _about(ctx: Ctx, case_no: str | None, order_id: int | None, customer_id: int | None) -> Case | None:
-    """The after-sales case complained about: the same order's, or the same customer's."""
+def _filled(text: str | None) -> str | None:
+    return (text or "").strip() or None
+
+
+def _about(ctx: Ctx, case_no: str | None, store_id: int, order_id: int | None, customer_id: int | None) -> Case | None:
+    """The after-sales case complained about: of the same store, and the same order or customer."""
     if not case_no:
         return None
     about = cases.get(ctx, case_no)
-    if (order_id is not None and about.order_id != order_id) or (
+    if about.store_id != store_id or (order_id is not None and about.order_id != order_id) or (
             customer_id is not None and about.customer_id not in (None, customer_id)):
         raise Invalid("case_not_of_order", en="Case {case} is not about this order or customer",
                       zh="售后单 {case} 与该订单或客户无关", case=case_no, field="case_no")
@@ -73,7 +80,7 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
     d = repo.detail(ctx.session, case.id)
     tz = ctx.session.get_one(Store, case.store_id).timezone
     about = ctx.session.get(Case, d.about_case_id) if d.about_case_id else None
-    staff_side = bool(ctx.actor.roles_in(case.store_id) - {"customer"})
+    staff_side = not is_customer_view(ctx.actor, case.store_id)
     staff = ctx.session.get(User, d.responsible_user_id) if d.responsible_user_id else None
     proposal = None
     # The finding is the team's business: a buyer reads the settlement, and only once it is approved.
@@ -89,20 +96,27 @@ def describe(ctx: Ctx, case: Case) -> dict[str, Any]:
             "approved_by": d.approved_by if staff_side else None}
     return {
         "about_case": about.no if about else None, "complainant": d.complainant, "company": d.company,
-        "phone": d.phone, "address": d.address, "category": d.category, "recorded_by": d.recorded_by,
+        "phone": d.phone, "address": d.address, "category": d.category,
+        "recorded_by": d.recorded_by if staff_side else None,
         "restatement": d.restatement, "wish": d.wish, "proposal": proposal,
         "agreed_at": local_iso(d.agreed_at, tz), "signed_by": d.signed_by,
         "tasks": [{**t, "done_at": local_iso(datetime.fromisoformat(t["done_at"]), tz) if t.get("done_at") else None,
                    "done_by": t.get("done_by") if staff_side else None} for t in d.tasks or ()],
-        "follow_ups": [{**f, "at": local_iso(datetime.fromisoformat(f["at"]), tz)} for f in d.follow_ups or ()],
+        # A buyer reads when they were called and what they said, not the caller's name nor the team's notes.
+        "follow_ups": [{**f, "at": local_iso(datetime.fromisoformat(f["at"]), tz),
+                        "by": f["by"] if staff_side else None, "note": f.get("note") if staff_side else None}
+                       for f in d.follow_ups or ()],
         "satisfied": d.satisfied,
     }
 
 
 def summarize(ctx: Ctx, case: Case) -> dict[str, Any]:
+    """A list row's part: the buyer sees neither the finding nor an amount not yet approved."""
     d = repo.detail(ctx.session, case.id)
-    return {"category": d.category, "substantiated": d.found_at is not None if d.approved_at else None,
-            "compensation": yuan(d.compensation_fen)}
+    staff_side = not is_customer_view(ctx.actor, case.store_id)
+    return {"category": d.category,
+            "substantiated": (d.found_at is not None) if staff_side and d.approved_at else None,
+            "compensation": yuan(d.compensation_fen) if staff_side or d.approved_at else None}
 
 
 def _report_scope(ctx: Ctx, store_code: str | None, month: str) -> tuple[Store, ZoneInfo, datetime]:
