@@ -43,10 +43,10 @@ PLANTED = [
 ]
 NEW_CONTEXT = {
     "__init__.py": "",
-    "plugin.py": "from shouhou.reviews import pages\n",
-    "service.py": "from shouhou.reviews import repository\n",
+    "plugin.py": "from shouhou.surveys import pages\n",
+    "service.py": "from shouhou.surveys import repository\n",
     "repository.py": "from shouhou.models import Case\n",
-    "pages.py": "from shouhou.reviews import service\nfrom shouhou.web import templating\n",
+    "pages.py": "from shouhou.surveys import service\nfrom shouhou.web import templating\n",
 }
 
 
@@ -83,7 +83,7 @@ def test_a_planted_import_breaks_a_contract(tmp_path, module, imported):
 
 
 def new_context(tmp: Path) -> Path:
-    folder = tmp / "shouhou" / "reviews"
+    folder = tmp / "shouhou" / "surveys"
     folder.mkdir()
     for name, text in NEW_CONTEXT.items():
         (folder / name).write_text(text)
@@ -98,11 +98,11 @@ def test_a_new_context_that_keeps_the_rules_passes_without_editing_the_contracts
 
 
 @pytest.mark.parametrize(("module", "imported"), [
-    ("reviews/service.py", "shouhou.returns.repository"),  # another context's repository
-    ("reviews/repository.py", "shouhou.reviews.service"),  # its own service, from below
-    ("reviews/service.py", "shouhou.web.templating"),  # the console, below pages
-    ("returns/service.py", "shouhou.reviews.repository"),  # its repository, from another context
-    ("api/errors.py", "shouhou.reviews.service"),  # a toolkit → the new context
+    ("surveys/service.py", "shouhou.returns.repository"),  # another context's repository
+    ("surveys/repository.py", "shouhou.surveys.service"),  # its own service, from below
+    ("surveys/service.py", "shouhou.web.templating"),  # the console, below pages
+    ("returns/service.py", "shouhou.surveys.repository"),  # its repository, from another context
+    ("api/errors.py", "shouhou.surveys.service"),  # a toolkit → the new context
 ])
 def test_a_new_context_is_covered_without_editing_the_contracts(tmp_path, module, imported):
     tmp = copy(tmp_path)

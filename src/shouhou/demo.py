@@ -23,6 +23,7 @@ from shouhou.models import Product
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
 from shouhou.repairs.demo import load as load_repairs
+from shouhou.reviews.demo import load as load_reviews
 
 PASSWORD = "shouhou123"  # published in the README: demo users alone may have it (no password policy)
 STAFF = [("admin", "admin", None), ("platform", "platform", None), ("supervisor", "supervisor", "S1"),
@@ -88,6 +89,7 @@ def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     _returns(ctx)
     logins += load_repairs(ctx)
     load_complaints(ctx)
+    load_reviews(ctx)
     ctx.session.flush()
     return logins
 

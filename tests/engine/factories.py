@@ -226,6 +226,21 @@ def complaint(world: World, case_type: str, status: str) -> Case:
     return put_in_state(world, case.id, status)
 
 
+# -- review (中差评) ----------------------------------------------------------------------------
+
+@register("review", samples={
+    "analyse": {"cause": "quality", "need": "退货"}, "contact": {"channel": "phone", "message": "您好，抱歉"},
+    "record_outcome": {"outcome": "kept"}, "give_up": {}, "note": {"note": "内部"},
+})
+def review(world: World, case_type: str, status: str) -> Case:
+    order_no = f"V-{status}-{next(_orders)}"
+    world.order(order_no, signed_at=SIGNED, shipped_at=SIGNED - timedelta(days=1))
+    with world.ctx(world.actor("agent-S1")) as ctx:
+        case = cases.create(ctx, {"type": "review", "order_no": order_no, "rating": "negative", "content": "差评",
+                                  "reviewed_at": "2026-11-22T20:00:00+08:00"})
+    return put_in_state(world, case.id, status)
+
+
 # -- repair / installation (tests/repairs/factories.py registers them) -------------------------
 
 import tests.repairs.factories  # noqa: E402, F401

@@ -156,7 +156,7 @@ def payload_from(form: dict[str, Any], fields: list[Field], *, tz: str = "Asia/S
         elif f.kind == "integer":
             out[short] = int(value) if str(value).strip().lstrip("-").isdigit() else value
         elif f.kind == "time":
-            out[short] = _aware(str(value).strip(), tz)
+            out[short] = aware_local(str(value).strip(), tz)
         else:
             out[short] = str(value).strip()
     return out
@@ -168,7 +168,7 @@ def _line_qty(text: str) -> dict[str, int] | str:
     return {"line_no": int(numbers[0]), "qty": int(numbers[1])} if len(numbers) == 2 else text.strip()
 
 
-def _aware(value: str, tz: str) -> str:
+def aware_local(value: str, tz: str) -> str:
     """A datetime-local input's '2026-12-06T09:00' is in the store's zone."""
     try:
         dt = datetime.fromisoformat(value)

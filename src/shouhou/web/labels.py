@@ -40,6 +40,9 @@ FIELD_LABELS: dict[str, str] = {
     "substantiated": "Founded", "responsible": "Responsible", "responsible_staff": "Responsible staff member",
     "responsible_department": "Responsible department", "supplier": "Supplier", "compensation": "Compensation",
     "goods": "Goods to ship", "gift": "Gift", "signed_by": "Signed by", "satisfied": "Satisfied", "task": "Task",
+    "platform": "Platform", "rating": "Review type", "content": "Review", "reviewed_at": "Written", "cause": "Cause",
+    "need": "What the buyer wants", "attitude": "Attitude", "offer": "Offer", "answer": "The buyer's answer",
+    "outcome": "Outcome",
 }
 
 # Help shown under a field, by field name (an action's own wording wins: ACTION_HELP).
@@ -74,6 +77,8 @@ ACTION_HELP: dict[tuple[str, str], str] = {
     ("propose", "goods"): "Shipped by the warehouse once the customer agrees",
     ("propose", "gift"): "Sent by marketing once the customer agrees",
     ("agree", "signed_by"): "The name the customer signed the agreement with",
+    ("contact", "message"): "What you said. Never press the buyer to change the review",
+    ("contact", "amount"): "Only with a compensation offer",
     ("follow_up", "satisfied"): "No: the complaint goes back to the investigation",
 }
 
@@ -100,7 +105,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "level": ("normal", "vip", "svip"),
     "payer": ("buyer", "merchant"),
     "type": ("refund_only", "return_refund", "exchange", "repair", "installation", "consultation", "dispute",
-             "complaint"),
+             "complaint", "review"),
     "ground": ("none", "quality", "not_as_described", "damaged_in_transit", "merchant"),
     "timing": ("after_receipt", "on_approval"),
     "order": ("placed", "paid", "shipped", "delivered", "completed"),
