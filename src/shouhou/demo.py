@@ -19,6 +19,7 @@ from shouhou.cases import service as cases
 from shouhou.complaints.demo import load as load_complaints
 from shouhou.engine.context import Ctx
 from shouhou.fields import local_iso
+from shouhou.logistics.demo import load as load_logistics
 from shouhou.models import Product
 from shouhou.orders import service as orders
 from shouhou.orders.schemas import OrderIn
@@ -90,6 +91,7 @@ def load_demo(ctx: Ctx) -> list[tuple[str, str, str, str]]:
     logins += load_repairs(ctx)
     load_complaints(ctx)
     load_reviews(ctx)
+    load_logistics(ctx, lambda name: _photo(ctx, name, (150, 150, 150)))
     ctx.session.flush()
     return logins
 

@@ -331,6 +331,7 @@ REPAIRS: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/complaints/accountability"): Sample(lambda s: Call(query={**S1, "month": "2026-11"})),
     ("GET", "/api/v1/complaints/analysis"): Sample(lambda s: Call(query={**S1, "month": "2026-11"})),
     ("GET", "/api/v1/reviews/register"): Sample(lambda s: Call(query={**S1, "month": "2026-11"})),
+    ("GET", "/api/v1/logistics/register"): Sample(lambda s: Call(query={**S1, "month": "2026-11"})),
     ("POST", "/api/v1/cases/{no}/reports"): Sample(_report, workflow=("repair", "check_in")),
 }
 

@@ -241,6 +241,45 @@ def review(world: World, case_type: str, status: str) -> Case:
     return put_in_state(world, case.id, status)
 
 
+# -- logistics ---------------------------------------------------------------------------------
+
+EVIDENCE = {"transaction_copy": ["https://img.example.com/deal.jpg"], "waybill_copy": ["https://img.example.com/bill.jpg"],
+            "sender_id_copy": ["https://img.example.com/id.jpg"]}
+REPORT = {"agent_id": "851", "delivery_area": "上海市浦东新区", "delivery_result": "已签收，外箱破损", **EVIDENCE}
+
+
+def _reported(session: Session, case: Case) -> None:
+    """A report the carrier has not answered yet (what the claim actions look for)."""
+    from shouhou.models.logistics import LogisticsDetail
+
+    d = session.get_one(LogisticsDetail, case.id)
+    d.report_kind, d.reported_at, d.reported_by, d.carrier_agent_id = "damaged", case.created_at, "agent-S1", "851"
+    d.goods_value_fen, d.delivery_area, d.delivery_result = 19800, "上海市浦东新区", "外箱破损"
+    d.carrier_answer = d.compensation_fen = None
+
+
+@register("logistics", samples={
+    "log_query": {"agent_id": "851", "query_result": "已联系派件员更改地址", "message": "已为您更改派送地址"},
+    "report_damage": {**REPORT, "damage_photos": ["https://img.example.com/broken.jpg"]},
+    "report_loss": {**REPORT, "delivery_result": "派送途中丢失"},
+    "record_carrier_compensation": Sample({"amount": "150.00", "claim_no": "LP-1"}, _reported),
+    "record_carrier_refusal": Sample({"reason": "超过理赔时效"}, _reported),
+    "carrier_overdue": {}, "resolve": {"outcome": "delivered", "message": "包裹已签收"},
+    "reopen": {"message": "还是没有收到"}, "close": {}, "withdraw": {},
+    "reply": {"message": "正在为您查件"}, "customer_message": {"message": "请尽快"}, "note": {"note": "内部：快递网点电话难打通"},
+})
+def logistics(world: World, case_type: str, status: str) -> Case:
+    order_no = f"L-{status}-{next(_orders)}"
+    world.order(order_no, signed_at=None, shipped_at=SIGNED - timedelta(days=1))
+    with world.ctx(world.actor("buyer")) as ctx:
+        case = cases.create(ctx, {"type": "logistics", "order_no": order_no, "problem": "not_moving",
+                                  "description": "物流三天没有更新"})
+    if status == "reported":
+        with world.db.session() as s:
+            _reported(s, s.get_one(Case, case.id))
+    return put_in_state(world, case.id, status)
+
+
 # -- repair / installation (tests/repairs/factories.py registers them) -------------------------
 
 import tests.repairs.factories  # noqa: E402, F401

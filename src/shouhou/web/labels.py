@@ -43,6 +43,11 @@ FIELD_LABELS: dict[str, str] = {
     "platform": "Platform", "rating": "Review type", "content": "Review", "reviewed_at": "Written", "cause": "Cause",
     "need": "What the buyer wants", "attitude": "Attitude", "offer": "Offer", "answer": "The buyer's answer",
     "outcome": "Outcome",
+    "skus": "Items", "agent_id": "Carrier agent id", "queried_at": "Query date",
+    "shipped_on": "Ship date", "delivery_area": "Delivery area", "delivery_result": "Delivery result",
+    "goods_value": "Goods value", "transaction_copy": "Transaction details", "waybill_copy": "Waybill",
+    "sender_id_copy": "Sender's ID", "damage_photos": "Photos of the damage", "claim_no": "Claim no.",
+    "query_result": "Query result",
 }
 
 # Help shown under a field, by field name (an action's own wording wins: ACTION_HELP).
@@ -80,6 +85,20 @@ ACTION_HELP: dict[tuple[str, str], str] = {
     ("contact", "message"): "What you said. Never press the buyer to change the review",
     ("contact", "amount"): "Only with a compensation offer",
     ("follow_up", "satisfied"): "No: the complaint goes back to the investigation",
+    ("log_query", "agent_id"): "The staff number of the carrier's service agent you spoke to",
+    ("log_query", "message"): "What you tell the customer: it answers them",
+    ("log_query", "queried_at"): "Leave empty for now",
+    ("report_damage", "agent_id"): "Leave empty for the agent of the last query",
+    ("report_loss", "agent_id"): "Leave empty for the agent of the last query",
+    ("report_damage", "shipped_on"): "yyyy-mm-dd; leave empty for the order's shipment",
+    ("report_loss", "shipped_on"): "yyyy-mm-dd; leave empty for the order's shipment",
+    ("report_damage", "goods_value"): "Leave empty for what the buyer paid for the items",
+    ("report_loss", "goods_value"): "Leave empty for what the buyer paid for the items",
+    ("resolve", "message"): "What you tell the customer",
+    ("resolve", "carrier"): "Reshipped only; leave empty for the same carrier",
+    ("resolve", "tracking_no"): "Reshipped only: the new parcel",
+    ("resolve", "case_no"): "Refunded only: the refund or return case of the order",
+    ("record_carrier_refusal", "reason"): "Also when the carrier never answers and the claim is given up",
 }
 
 
@@ -105,7 +124,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "level": ("normal", "vip", "svip"),
     "payer": ("buyer", "merchant"),
     "type": ("refund_only", "return_refund", "exchange", "repair", "installation", "consultation", "dispute",
-             "complaint", "review"),
+             "complaint", "review", "logistics"),
     "ground": ("none", "quality", "not_as_described", "damaged_in_transit", "merchant"),
     "timing": ("after_receipt", "on_approval"),
     "order": ("placed", "paid", "shipped", "delivered", "completed"),
@@ -116,7 +135,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "pickup": ("requested", "booked", "picked_up", "cancelled"),
     "refund": ("pending", "succeeded", "failed"),
     "insurance": ("pending", "paid"),
-    "link": ("rework_of", "sanbao_exchange", "sanbao_return", "complaint_about"),
+    "link": ("rework_of", "sanbao_exchange", "sanbao_return", "complaint_about", "logistics_refund"),
     "decision": ("buyer", "merchant", "partial"),
     "result": ("accepted", "refused", "fixed", "not_fixable"),
     "service": ("repair", "maintenance", "installation", "exchange"),  # a product's service history
@@ -127,4 +146,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "task": ("finance", "warehouse", "marketing"),  # who carries out a complaint's settlement
     "accountability": ("warning", "penalty", "dismissal", "verbal_warning", "written_notice", "removal",
                        "fund_deduction", "award"),
+    # A parcel reported to its carrier (logistics/), and where the claim stands.
+    "parcel": ("damaged", "lost"),
+    "claim": ("pending", "paid", "declined"),
 }
