@@ -13,13 +13,15 @@ from shouhou.web.forms import Field
 
 # The first of these the user may take is the page's primary action (the next step forward).
 PRIMARY = ("approve", "approve_refund", "receive", "reship", "arbitrate", "decide", "ship_return", "confirm_receipt",
-           "assign", "log_query", "resolve", "respond", "dispatch", "check_in", "complete_onsite", "take_in",
+           "assign", "investigate", "propose", "approve_proposal", "agree", "pay_compensation", "ship_goods",
+           "send_gift", "follow_up", "analyse", "contact", "log_query", "resolve", "respond", "dispatch", "check_in", "complete_onsite", "take_in",
            "receive_unit", "quote", "approve_quote", "start_repair", "parts_arrived", "vendor_returned",
            "finish_repair", "pass_qc", "return_unit", "confirm_return", "book_pickup", "record_pickup", "modify",
            "customer_reply", "close")
 # Undo, refuse or end something: styled as such and confirmed before they are sent.
 DESTRUCTIVE = frozenset({"reject", "cancel", "close", "send_back", "withdraw", "cancel_pickup", "fail_refund",
-                         "decline_quote", "fail_qc", "write_off", "refund_instead", "delete"})
+                         "decline_quote", "fail_qc", "write_off", "refund_instead", "delete", "reject_proposal",
+                         "decline", "close_unresolved"})
 # Serious enough to confirm although nothing is undone.
 CONFIRM = DESTRUCTIVE | {"escalate", "approve_refund", "arbitrate", "decide"}
 # The thread: a message both sides read, or a note for staff only; shown in the reply box.
