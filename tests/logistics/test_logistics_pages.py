@@ -100,7 +100,7 @@ class TestConsole:
         on_its_way(world, "T2")
         no = reported(client, t)
         as_user(client, "agent-S1")
-        assert 'href="/console/logistics/register"' in client.get("/console").text
+        assert 'href="/console/logistics/register"' in client.get("/console/logistics").text
         page = client.get("/console/logistics/register", params={"month": "2026-11"})
         assert page.status_code == 200
         row = re.search(rf"<tr><td>2026-11-23</td><td><a href=\"/console/cases/{no}\">.*?</tr>", page.text,
@@ -121,7 +121,7 @@ class TestConsole:
         on_its_way(world, "T2")
         reported(client, t)
         as_user(client, "technician-S1")
-        assert 'href="/console/logistics/register"' not in client.get("/console").text
+        assert 'href="/console/logistics/register"' not in client.get("/console").text  # no menu entry of its own
         page = client.get("/console/logistics/register", params={"month": "2026-11"})
         assert page.status_code == 403 and "SFT2" not in page.text
         assert client.get("/console/logistics/register/export.csv", params={"month": "2026-11"}).status_code == 403

@@ -25,8 +25,9 @@ from shouhou.web.templating import render
 router = APIRouter(include_in_schema=False)
 REGISTRARS = nav.may_take([WORKFLOW], "investigate")  # those who take a complaint also register one
 nav.register("/console/complaints", "Complaints", nav.may_take([WORKFLOW], "investigate", "approve_proposal",
-                                                                "pay_compensation", "ship_goods"), order=56)
-nav.register("/console/complaints/accountability", "Complaint accountability", service.READERS, order=57)
+                                                                "pay_compensation", "ship_goods") | service.READERS,
+             order=56)
+# The accountability report and the analysis are linked from the list (one menu entry per kind of work).
 CATEGORIES = get_args(Category)
 STAFF_CHANNELS = tuple(c for c in get_args(Channel) if c not in ("portal", "api"))
 FIELDS = ("store", "order_no", "customer", "case_no", "complainant", "company", "phone", "address", "category",
@@ -39,7 +40,7 @@ def complaints(request: Request, status: str = ",".join(OPEN)) -> Response:
     rows, _ = cases.list_page(ctx, {"type": "complaint", "status": [s for s in status.split(",") if s] or None},
                               limit=200)
     return render(request, "complaints/list.html", ctx, rows=cases.summaries(ctx, rows), statuses=status,
-                  registers=bool(ctx.actor.roles & REGISTRARS))
+                  registers=bool(ctx.actor.roles & REGISTRARS), reads_reports=bool(ctx.actor.roles & service.READERS))
 
 
 def _form_page(request: Request, ctx: Any, form: dict[str, Any], error: str | None = None, status: int = 200):

@@ -32,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 REGISTRARS = nav.may_take([WORKFLOW], "log_query")  # those who call carriers also register a parcel problem
 nav.register("/console/logistics", "Parcel problems",
              nav.may_take([WORKFLOW], "log_query", "record_carrier_compensation"), order=58)
-nav.register("/console/logistics/register", "Damage register", service.READERS, order=59)
+# The damage register is linked from the list: one menu entry per kind of work keeps the menu short.
 PROBLEMS = get_args(Problem)
 STAFF_CHANNELS = ("hotline", "chat", "wechat", "email", "counter")
 FIELDS = ("store", "order_no", "customer", "carrier", "tracking_no", "problem", "skus", "description", "channel",
