@@ -44,6 +44,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overf
         # then refused (503 database_busy) instead of holding the request, and a thread, for good.
         with dbapi_conn.cursor() as cur:
             cur.execute(f"SET lock_timeout = {max(1, int(BUSY_TIMEOUT_SECONDS * 1000))}")
+            # No JIT: a case's one-query load joins its companions and collections, whose estimated
+            # rows multiply past jit_*_above_cost; it then compiled for ~2 s to read one row (measured).
+            cur.execute("SET jit = off")
         dbapi_conn.commit()
 
     # Whether the transaction wrote (anything but a SELECT): Database.end_read commits only one that did not.
