@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+
+from shouhou.calendar.months import month_of, shift
+
+__all__ = ["Finding", "month_of", "shift", "staff_flag", "supplier_flags", "tally"]
 
 STAFF_FLAGS = ("warning", "penalty", "dismissal")
 VERBAL_WARNING_OVER, WRITTEN_NOTICE_OVER, FUND_DEDUCTION_OVER = 2, 3, 25
@@ -26,17 +29,6 @@ class Finding:
     staff: str | None = None
     department: str | None = None
     supplier: str | None = None
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def shift(month: str, months: int) -> str:
-    """The month `months` after (or before, negative) a yyyy-mm month."""
-    y, m = int(month[:4]), int(month[5:7])
-    index = y * 12 + (m - 1) + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def staff_flag(total: int) -> str | None:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from shouhou.complaints.accountability import month_of
+from shouhou.calendar.months import local_month
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,15 @@ class Row:
 
 
 def _in(at: datetime | None, month: str, tz: tzinfo) -> bool:
-    return at is not None and month_of(at.astimezone(tz).date()) == month
+    return at is not None and local_month(at, tz) == month
 
 
 def summarize(rows: list[Row], month: str, tz: tzinfo) -> dict:
     came = [r for r in rows if _in(r.created_at, month, tz)]
     ended = [r for r in rows if _in(r.closed_at, month, tz)]
     closed = [r for r in ended if r.status == "closed"]
-    open_at_end = [r for r in rows if month_of(r.created_at.astimezone(tz).date()) <= month
-                   and (r.closed_at is None or month_of(r.closed_at.astimezone(tz).date()) > month)]
+    open_at_end = [r for r in rows if local_month(r.created_at, tz) <= month
+                   and (r.closed_at is None or local_month(r.closed_at, tz) > month)]
     calls = [f for r in rows for f in r.follow_ups if _in(f[0], month, tz)]
     scores = [s for _, _, s in calls if s is not None]
     hours = [(r.closed_at - r.created_at).total_seconds() / 3600 for r in closed if r.closed_at is not None]

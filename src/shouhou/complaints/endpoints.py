@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from shouhou.api import access
 from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document, answers
+from shouhou.calendar.months import MONTH_PATTERN
 from shouhou.complaints import service
 from shouhou.complaints.schemas import AccountabilityOut, MonthlyAnalysisOut
 from shouhou.engine.context import Ctx
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["complaints"])
 @router.get("/complaints/accountability",
             summary="Founded complaints per staff member, department and supplier in a month, with what the rules call for",
             **answers(AccountabilityOut), openapi_extra=access.roles(*service.READERS))
-def accountability(month: Annotated[str, Query(pattern=service.MONTH_PATTERN, description="yyyy-mm",
+def accountability(month: Annotated[str, Query(pattern=MONTH_PATTERN, description="yyyy-mm",
                                                examples=["2026-12"])],
                    store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(service.accountability_report(ctx, store, month))
@@ -28,6 +29,6 @@ def accountability(month: Annotated[str, Query(pattern=service.MONTH_PATTERN, de
 @router.get("/complaints/analysis", summary="The month's complaints in figures: kinds, findings, settlements, "
             "compensation, closing time, satisfaction", **answers(MonthlyAnalysisOut),
             openapi_extra=access.roles(*service.READERS))
-def analysis(month: Annotated[str, Query(pattern=service.MONTH_PATTERN, description="yyyy-mm", examples=["2026-12"])],
+def analysis(month: Annotated[str, Query(pattern=MONTH_PATTERN, description="yyyy-mm", examples=["2026-12"])],
              store: str | None = None, ctx: Ctx = Depends(api_ctx)) -> Document:
     return Document(service.monthly_analysis(ctx, store, month))

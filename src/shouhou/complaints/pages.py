@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from shouhou.accounts import service as accounts
 from shouhou.api.errors import STATUS
+from shouhou.calendar import months
 from shouhou.cases import service as cases
-from shouhou.complaints import accountability, service
+from shouhou.complaints import service
 from shouhou.complaints.schemas import Category, Channel
 from shouhou.complaints.workflow import OPEN, WORKFLOW
 from shouhou.errors import ShouhouError, forbidden
@@ -77,9 +78,8 @@ def accountability_page(request: Request, month: str = "", store: str = "") -> R
     if not stores:
         raise forbidden("complaint.accountability")
     chosen = next((s for s in stores if s.code == store), stores[0] if stores else None)
-    if not re.match(service.MONTH_PATTERN, month):  # this month in the store's zone
-        month = accountability.month_of(ctx.clock.now().astimezone(
-            ZoneInfo(chosen.timezone if chosen else "Asia/Shanghai")).date())
+    if not re.match(months.MONTH_PATTERN, month):  # this month in the store's zone
+        month = months.local_month(ctx.clock.now(), ZoneInfo(chosen.timezone if chosen else "Asia/Shanghai"))
     report, summary, error = None, None, None
     if chosen is not None:
         try:
@@ -90,7 +90,7 @@ def accountability_page(request: Request, month: str = "", store: str = "") -> R
     return render(request, "complaints/accountability.html", ctx, report=report, summary=summary, error=error,
                   month=month,
                   stores=stores, store=chosen.code if chosen else "",
-                  previous=accountability.shift(month, -1), following=accountability.shift(month, 1))
+                  previous=months.shift(month, -1), following=months.shift(month, 1))
 
 
 # -- the customer portal (PortalOffer.link of `complaint`) --------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from shouhou.accounts import service as accounts
+from shouhou.calendar import months
 from shouhou.cases import service as cases
 from shouhou.complaints import accountability, analysis
 from shouhou.complaints import repository as repo
@@ -24,7 +25,6 @@ from shouhou.orders import service as orders
 
 # Who reads the accountability report: it names staff and suppliers.
 READERS = frozenset({"supervisor", "admin"})
-MONTH_PATTERN = r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$"
 
 
 def create(ctx: Ctx, body: ComplaintIn) -> Case:
@@ -125,8 +125,7 @@ def _report_scope(ctx: Ctx, store_code: str | None, month: str) -> tuple[Store, 
     if not ctx.actor.roles_in(store.id) & READERS:
         raise forbidden("complaint.accountability", store=store.code)
     tz = ZoneInfo(store.timezone)
-    after = accountability.shift(month, 1)
-    return store, tz, datetime.combine(datetime.strptime(after + "-01", "%Y-%m-%d").date(), time(0), tzinfo=tz)
+    return store, tz, months.bounds(month, tz)[1]
 
 
 def monthly_analysis(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
@@ -146,7 +145,7 @@ def accountability_report(ctx: Ctx, store_code: str | None, month: str) -> dict[
     """Founded complaints per staff member, department and supplier for a month, with what the
     rules call for (accountability.py); dated by the first approval of the finding."""
     store, tz, until = _report_scope(ctx, store_code, month)
-    found = [accountability.Finding(month=accountability.month_of(at.astimezone(tz).date()), responsible=kind,
+    found = [accountability.Finding(month=months.local_month(at, tz), responsible=kind,
                                     staff=user, department=dept, supplier=supplier)
              for at, kind, user, dept, supplier in repo.findings_until(ctx.session, store.id, until)]
     return {"store": store.code, "month": month, **accountability.tally(found, month)}

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from shouhou.api import access
 from shouhou.api.deps import api_ctx
 from shouhou.api.responses import Document, answers
+from shouhou.calendar.months import MONTH_PATTERN
 from shouhou.engine.context import Ctx
 from shouhou.logistics import service
-from shouhou.logistics.register import MONTH_PATTERN
 from shouhou.logistics.schemas import RegisterOut
 
 router = APIRouter(prefix="/api/v1", tags=["logistics"])

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, tzinfo
 
-MONTH_PATTERN = r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$"
+from shouhou.calendar.months import MONTH_PATTERN, bounds
+from shouhou.calendar.months import local_month as month_of
+
+__all__ = ["MONTH_PATTERN", "Entry", "answer", "bounds", "is_month", "month_of", "totals"]
 
 
 @dataclass(frozen=True)
@@ -23,20 +25,6 @@ class Entry:
 
 def is_month(text: str) -> bool:
     return re.match(MONTH_PATTERN, text) is not None
-
-
-def month_of(at: datetime, tz: tzinfo) -> str:
-    local = at.astimezone(tz)
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
-    """The month's first instant and the next month's, in UTC: midnight where the store is."""
-    y, m = int(month[:4]), int(month[5:7])
-    after = (y + 1, 1) if m == 12 else (y, m + 1)
-    start = datetime.combine(datetime(y, m, 1).date(), time(0), tzinfo=tz)
-    end = datetime.combine(datetime(after[0], after[1], 1).date(), time(0), tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def totals(entries: Iterable[Entry]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from shouhou.api import access
 from shouhou.api.deps import RowId, api_ctx
 from shouhou.api.responses import Document, answers
+from shouhou.calendar.months import MONTH_PATTERN
 from shouhou.cases.service import parse_time
 from shouhou.engine.context import Ctx
 from shouhou.repairs import (
@@ -49,7 +50,6 @@ from shouhou.repairs.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["repairs"])
 
 TIME = "ISO 8601 with its UTC offset"
-MONTH_PATTERN = r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$"
 MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="yyyy-mm", examples=["2026-11"])]
 VIEW_TECHNICIANS = access.roles(*dispatch.VIEWERS)
 REPORTS = access.roles(*reports.READERS)

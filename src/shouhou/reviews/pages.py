@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from shouhou.accounts import service as accounts
 from shouhou.api.errors import STATUS
+from shouhou.calendar import months
 from shouhou.cases import service as cases
 from shouhou.errors import ShouhouError, forbidden
 from shouhou.reviews import service
@@ -25,11 +26,6 @@ nav.register("/console/reviews", "Negative reviews", service.READERS, order=58)
 FIELDS = ("store", "order_no", "platform", "rating", "content", "reviewed_at", "sku")
 
 
-def _shift(month: str, k: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 @router.get("/console/reviews")
 def register_page(request: Request, month: str = "", store: str = "") -> Response:
     ctx = ctx_of(request)
@@ -37,11 +33,11 @@ def register_page(request: Request, month: str = "", store: str = "") -> Respons
     if not stores:
         raise forbidden("review.register")
     chosen = next((s for s in stores if s.code == store), stores[0])
-    if not re.match(service.MONTH_PATTERN, month):  # this month in the store's zone
-        month = ctx.clock.now().astimezone(ZoneInfo(chosen.timezone)).strftime("%Y-%m")
+    if not re.match(months.MONTH_PATTERN, month):  # this month in the store's zone
+        month = months.local_month(ctx.clock.now(), ZoneInfo(chosen.timezone))
     report = service.register(ctx, chosen.code, month)
     return render(request, "reviews/register.html", ctx, report=report, month=month, stores=stores,
-                  store=chosen.code, previous=_shift(month, -1), following=_shift(month, 1))
+                  store=chosen.code, previous=months.shift(month, -1), following=months.shift(month, 1))
 
 
 def _form(request: Request, ctx: Any, form: dict[str, Any], error: str | None = None, status: int = 200):

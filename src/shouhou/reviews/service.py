@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from shouhou.accounts import service as accounts
+from shouhou.calendar import months
 from shouhou.engine.context import Ctx
 from shouhou.engine.registry import workflow_for
 from shouhou.engine.runner import Step, create_case
@@ -21,7 +22,6 @@ from shouhou.reviews.schemas import ReviewIn
 from shouhou.reviews.workflow import CONTACT_GAP, MAX_CONTACTS, WORKFLOW
 
 READERS = frozenset({"agent", "supervisor", "admin"})
-MONTH_PATTERN = r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$"
 
 
 def create(ctx: Ctx, body: ReviewIn) -> Case:
@@ -79,10 +79,7 @@ def register(ctx: Ctx, store_code: str | None, month: str) -> dict[str, Any]:
     if not ctx.actor.roles_in(store.id) & READERS:
         raise forbidden("review.register", store=store.code)
     tz = ZoneInfo(store.timezone)
-    first = date(int(month[:4]), int(month[5:7]), 1)
-    after = (first + timedelta(days=32)).replace(day=1)
-    rows = repo.written_between(ctx.session, store.id, datetime.combine(first, time(0), tzinfo=tz),
-                                datetime.combine(after, time(0), tzinfo=tz))
+    rows = repo.written_between(ctx.session, store.id, *months.bounds(month, tz))
     causes = Counter(d.cause for _, d, _ in rows)
     ended = [d for _, d, _ in rows if d.outcome]
     return {
